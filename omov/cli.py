@@ -1,0 +1,58 @@
+"""The `omov` command: a thin dispatcher to each part's own command module.
+
+Each sub-command lives with the part it belongs to and is imported only when asked for, so
+`omov count` and `omov verify` never import Django.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# command -> (module with a `main(argv) -> int`, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "count": ("omov.count.cli", "count ballot files (BLT, CSV, JSON) under a rule and print the count sheet"),
+    "verify": ("omov.crypto.cli_verify", "check an election record from the record alone"),
+    "record": ("omov.crypto.cli", "write a simulated election record (omov record demo DIR)"),
+    "trustee": ("omov.crypto.cli", "trustee key ceremony and partial decryption, by files"),
+    "demo": ("omov.web.cli", "create a demo organisation on SQLite and serve it"),
+    "serve": ("omov.web.cli", "serve the platform in production (settings from the environment)"),
+    "worker": ("omov.web.cli", "run background job workers (Celery)"),
+    "manage": ("omov.web.cli", "run a Django management command"),
+    "members": ("omov.web.cli", "members: import a CSV of members"),
+    "audit": ("omov.web.cli", "audit: verify the hash chain of the audit log"),
+    "nominations": ("omov.web.cli", "nominations: what-if analysis of ballot-access rules"),
+    "moderation": ("omov.web.cli", "moderation: screen a file of comments for spam and abuse"),
+}
+
+
+def _usage() -> str:
+    width = max(len(name) for name in COMMANDS)
+    lines = ["usage: omov COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name.ljust(width)}  {text}" for name, (_, text) in COMMANDS.items()]
+    lines += ["", "Run `omov COMMAND --help` for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `omov` command line and return its exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(_usage())
+        return 0
+    if args[0] == "--version":
+        from omov import __version__
+
+        print(f"omov {__version__}")
+        return 0
+    command, rest = args[0], args[1:]
+    if command not in COMMANDS:
+        print(f"omov: unknown command {command!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[command][0])
+    result: int = module.main([command, *rest]) if getattr(module, "WANTS_COMMAND", False) else module.main(rest)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The one entry point: `count(profile, rule)` picks the method module and runs it."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Protocol
+
+from omov.count.errors import CountError
+from omov.count.profile import Profile
+from omov.count.result import Count
+from omov.count.rules import Rule, preset
+from omov.count.ties import Lot
+
+ProgressFn = Callable[[int, int], None]
+
+# method -> module in omov.count.methods that carries it out
+METHOD_MODULES = {
+    "fptp": "plurality",
+    "bloc": "plurality",
+    "approval": "plurality",
+    "irv": "irv",
+    "scottish": "scottish",
+    "wigm": "wigm",
+    "ers97": "ers97",
+    "meek": "meek",
+}
+
+
+class MethodModule(Protocol):
+    def run(self, profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: ProgressFn | None) -> Count:
+        ...
+
+
+def count(
+    profile: Profile,
+    rule: Rule | str,
+    *,
+    seats: int | None = None,
+    seed: str | int | None = None,
+    progress: ProgressFn | None = None,
+) -> Count:
+    """Count `profile` under `rule` (a Rule or a preset's name) and return the whole count sheet.
+
+    Seats come from the argument, else the rule, else the profile (a BLT header). `seed` drives any draw by
+    lot and is printed on the sheet; without one a fresh seed is drawn.
+    """
+    if isinstance(rule, str):
+        rule = preset(rule)
+    n_seats = seats or rule.seats or profile.seats
+    if n_seats is None:
+        raise CountError("how many seats? give --seats, or use a ballot file whose header says")
+    if n_seats < 1:
+        raise CountError(f"the number of seats must be at least 1 (got {n_seats})")
+    try:
+        module_name = METHOD_MODULES[rule.method]
+    except KeyError:
+        raise CountError(f"unknown counting method {rule.method!r}") from None
+    module: MethodModule = importlib.import_module(f"omov.count.methods.{module_name}")
+    return module.run(profile, rule, seats=n_seats, lot=Lot(seed), progress=progress)

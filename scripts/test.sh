@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install everything the tests need, from nothing, and run them: the README's test command.
+#   Python packages into .venv; Chromium and libsodium from Debian (when run as root);
+#   starts PostgreSQL and Redis on 127.0.0.1 if they are down; lints and type-checks omov/count;
+#   runs the suite on SQLite, then the database tests again on PostgreSQL.
+# Extra arguments go to pytest (e.g. `bash scripts/test.sh tests/count -x`).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv || exit 1
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null 2>&1
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v -E '^(WARNING: Location|$)' || true
+.venv/bin/python -c "import omov, django, pysodium, playwright" || { echo "install failed"; exit 1; }
+
+# Debian packages: the browser for page tests, libsodium for the cryptography.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ldconfig -p 2>/dev/null | grep -q 'libsodium.so.23' || need+=(libsodium23)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 || echo "apt-get install ${need[*]} failed"
+  else
+    echo "please install the Debian packages: ${need[*]}"
+  fi
+fi
+
+# Services: PostgreSQL and Redis on 127.0.0.1 (started here if down).
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -q; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+fi
+if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
+fi
+
+status=0
+echo "== ruff (omov/count)"; .venv/bin/ruff check omov/count || status=1
+echo "== mypy --strict (omov/count)"; .venv/bin/mypy --strict omov/count || status=1
+
+echo "== pytest (SQLite)"
+.venv/bin/python -m pytest -p no:cacheprovider "$@"
+rc=$?
+[ $rc -eq 5 ] && { echo "no tests ran"; rc=1; }
+[ $rc -ne 0 ] && status=1
+
+exit $status
