@@ -104,7 +104,7 @@ PRESETS: dict[str, Rule] = {
         "3rd edition (1997), section 5.",
         quota="droop-exact",
         decimals=2,
-        ties=("backwards", "lot"),
+        ties=("forwards", "lot"),  # 5.2.3, 5.2.5, 5.6.2: the first stage or the earliest point they differed
     ),
     "meek": Rule(
         "meek",
