@@ -1,0 +1,185 @@
+"""Mark ballots: yes/no, bloc and approval papers; tamper tests; homomorphic tally equals the plain count."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from omov.crypto.elgamal import Ciphertext, encrypt, keygen
+from omov.crypto.group import ORDER, CryptoError, Point
+from omov.crypto.marks import (
+    MarkPaper,
+    QuestionSpec,
+    decrypt_tally,
+    encrypt_paper,
+    plain_count,
+    tally,
+    verify_paper,
+    verify_papers,
+    verify_tally_decryption,
+)
+from omov.crypto.proofs import DisjunctiveProof, prove_disjunctive
+
+SK, PK = keygen(random.Random(11))
+E = "election-2026-nec"
+G = Point.base()
+
+
+def random_marks(rng: random.Random, spec: QuestionSpec) -> list[int]:
+    count = rng.randint(spec.min_marks, spec.max_marks)
+    chosen = set(rng.sample(range(spec.options), count))
+    return [1 if i in chosen else 0 for i in range(spec.options)]
+
+
+specs = st.sampled_from(
+    [
+        QuestionSpec.yes_no("q-yesno"),
+        QuestionSpec.yes_no("q-yesno-blank", allow_blank=True),
+        QuestionSpec.bloc("q-bloc", 5, up_to=2),
+        QuestionSpec.bloc("q-bloc-1-3", 4, up_to=3, at_least=1),
+        QuestionSpec.approval("q-approval", 4),
+    ]
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32), specs)
+def test_honest_papers_verify_and_round_trip(seed: int, spec: QuestionSpec) -> None:
+    rng = random.Random(seed)
+    marks = random_marks(rng, spec)
+    paper, rs = encrypt_paper(PK, E, spec, marks, binding=b"cred-1", rng=rng)
+    assert len(rs) == spec.options
+    assert verify_paper(PK, E, spec, paper, binding=b"cred-1")
+    assert MarkPaper.from_json(paper.to_json()) == paper
+    assert (paper.sum_proof is not None) == spec.needs_sum_proof
+    assert len(paper.tracker()) == 64
+
+
+def tampered_papers(paper: MarkPaper) -> list[tuple[str, MarkPaper]]:
+    out = []
+    cts = list(paper.ciphertexts)
+    for i, c in enumerate(cts):
+        out.append(
+            (f"ct {i} a", replace(paper, ciphertexts=tuple(cts[:i] + [Ciphertext(c.a + G, c.b)] + cts[i + 1 :])))
+        )
+        out.append(
+            (f"ct {i} b", replace(paper, ciphertexts=tuple(cts[:i] + [Ciphertext(c.a, c.b + G)] + cts[i + 1 :])))
+        )
+    if len(cts) > 1:
+        out.append(
+            (
+                "options swapped",
+                replace(
+                    paper,
+                    ciphertexts=(cts[1], cts[0], *cts[2:]),
+                    mark_proofs=(paper.mark_proofs[1], paper.mark_proofs[0], *paper.mark_proofs[2:]),
+                ),
+            )
+        )
+    for i, proof in enumerate(paper.mark_proofs):
+        for j in range(len(proof.pairs)):
+            for w in (0, 1):
+                pairs = [list(p) for p in proof.pairs]
+                pairs[j][w] = (pairs[j][w] + 1) % ORDER
+                bad = DisjunctiveProof(tuple((x, y) for x, y in pairs))
+                proofs = list(paper.mark_proofs)
+                proofs[i] = bad
+                out.append((f"proof {i} pair {j}.{w}", replace(paper, mark_proofs=tuple(proofs))))
+    if paper.sum_proof is not None:
+        for j in range(len(paper.sum_proof.pairs)):
+            pairs = [list(p) for p in paper.sum_proof.pairs]
+            pairs[j][1] = (pairs[j][1] + 1) % ORDER
+            out.append((f"sum proof {j}", replace(paper, sum_proof=DisjunctiveProof(tuple((x, y) for x, y in pairs)))))
+        out.append(("sum proof dropped", replace(paper, sum_proof=None)))
+    out.append(("question id", replace(paper, question_id="other")))
+    return out
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 2**32), specs)
+def test_every_tampered_field_fails(seed: int, spec: QuestionSpec) -> None:
+    rng = random.Random(seed)
+    paper, _ = encrypt_paper(PK, E, spec, random_marks(rng, spec), binding=b"cred-1", rng=rng)
+    for what, bad in tampered_papers(paper):
+        assert not verify_paper(PK, E, spec, bad, binding=b"cred-1"), what
+    # public inputs outside the paper
+    assert not verify_paper(PK, "another-election", spec, paper, binding=b"cred-1")
+    assert not verify_paper(PK, E, spec, paper, binding=b"cred-2")
+    assert not verify_paper(PK + G, E, spec, paper, binding=b"cred-1")
+    if spec.max_marks < spec.options:
+        looser = QuestionSpec(spec.question_id, spec.options, spec.min_marks, spec.max_marks + 1, spec.kind)
+        assert not verify_paper(PK, E, looser, paper, binding=b"cred-1")
+
+
+def test_overvote_cannot_be_proved() -> None:
+    spec = QuestionSpec.bloc("q", 4, up_to=2)
+    with pytest.raises(CryptoError):
+        encrypt_paper(PK, E, spec, [1, 1, 1, 0])
+    with pytest.raises(CryptoError):
+        encrypt_paper(PK, E, spec, [2, 0, 0, 0])
+    # A dishonest device: encrypts 3 marks and forges the sum proof as if the sum were 2 -> rejected.
+    honest, rs = encrypt_paper(PK, E, QuestionSpec.approval("q", 4), [1, 1, 1, 0])
+    from omov.crypto.marks import _sum, _sum_context, paper_context
+
+    ctx = paper_context(E, spec)
+    # re-prove the 0/1 proofs under the bloc spec's context
+    from omov.crypto.marks import _mark_context
+
+    proofs = tuple(
+        prove_disjunctive(PK, c, m, r, (0, 1), _mark_context(ctx, i))
+        for i, (c, m, r) in enumerate(zip(honest.ciphertexts, [1, 1, 1, 0], rs, strict=True))
+    )
+    total = _sum(honest.ciphertexts)
+    forged_sum = prove_disjunctive(PK, total, 2, sum(rs), [0, 1, 2], _sum_context(ctx, honest.ciphertexts))
+    forged = MarkPaper("q", honest.ciphertexts, proofs, forged_sum)
+    assert not verify_paper(PK, E, spec, forged)
+    # and a mark of 2 on one option with a forged 0/1 proof
+    c2, r2 = encrypt(PK, 2)
+    bad_mark = prove_disjunctive(PK, c2, 1, r2, (0, 1), _mark_context(ctx, 0))
+    cts = (c2, *honest.ciphertexts[1:])
+    forged2 = MarkPaper("q", cts, (bad_mark, *proofs[1:]), None)
+    assert not verify_paper(PK, E, QuestionSpec.approval("q", 4), forged2)
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 2**32), specs, st.integers(1, 25))
+def test_tally_decrypts_to_the_plain_count(seed: int, spec: QuestionSpec, voters: int) -> None:
+    rng = random.Random(seed)
+    all_marks = [random_marks(rng, spec) for _ in range(voters)]
+    papers = [encrypt_paper(PK, E, spec, m, rng=rng)[0] for m in all_marks]
+    totals = tally(spec, papers)
+    decrypted = decrypt_tally(SK, E, spec, totals, max_count=voters, rng=rng)
+    counts = [c for c, _ in decrypted]
+    proofs = [p for _, p in decrypted]
+    assert counts == plain_count(spec, all_marks)
+    assert verify_tally_decryption(PK, E, spec, totals, counts, proofs)
+    wrong = list(counts)
+    wrong[0] += 1
+    assert not verify_tally_decryption(PK, E, spec, totals, wrong, proofs)
+    assert not verify_tally_decryption(PK, "other", spec, totals, counts, proofs)
+
+
+def test_verify_papers_in_processes_matches_serial() -> None:
+    rng = random.Random(5)
+    spec = QuestionSpec.bloc("q", 3, up_to=1)
+    papers = [encrypt_paper(PK, E, spec, random_marks(rng, spec), rng=rng)[0] for _ in range(12)]
+    papers[4] = replace(papers[4], question_id="x")
+    c = papers[7].ciphertexts
+    papers[7] = replace(papers[7], ciphertexts=(Ciphertext(c[0].a, c[0].b + G), *c[1:]))
+    expected = [i not in (4, 7) for i in range(12)]
+    assert verify_papers(PK, E, spec, papers, processes=1) == expected
+    assert verify_papers(PK, E, spec, papers, processes=2, chunk=3) == expected
+
+
+def test_spec_validation() -> None:
+    with pytest.raises(CryptoError):
+        QuestionSpec("q", 3, 2, 1)
+    with pytest.raises(CryptoError):
+        QuestionSpec("q", 0, 0, 0)
+    assert QuestionSpec.from_json(QuestionSpec.bloc("q", 10, 3).to_json()) == QuestionSpec.bloc("q", 10, 3)
+    assert not QuestionSpec.approval("q", 3).needs_sum_proof
+    assert QuestionSpec.yes_no("q").allowed_sums == [1]
