@@ -401,7 +401,6 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
     quota = compute_quota(dist)
     first_notes = [f"arithmetic: {ar.kind}, {ar.precision} places" + (f" + {ar.guard} guard" if ar.guard else "")
                    + f"; omega {rule.meek_omega}" + ("; safe batch defeats" if batch_defeats else "")]
-    first_notes += cons.describe(names) if cons else []
     add_stage("first-preferences", "First preferences", (), dist, notes=first_notes)
 
     rounds = 0
