@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omov.count import Constraint, Count, CountError, Profile, count, preset, read_blt
+from omov.count.methods import meek
 from omov.count.methods.meek import Arithmetic
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -274,3 +275,51 @@ def test_votes_are_conserved_and_the_seats_filled(profile: Profile, arithmetic: 
     assert len(result.elected) == len(set(result.elected)) == profile.seats
     final = result.stages[-1].states
     assert final.count("elected") == profile.seats and final.count("continuing") == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(profiles(), st.data(), st.sampled_from(["guarded", "fixed"]))
+def test_merged_paths_distribute_exactly_as_paper_by_paper(profile: Profile, data: st.DataObject, kind: str) -> None:
+    """The speed-up (papers merged by path, paths walked on as states change) changes no value at all."""
+    ar = Arithmetic(kind, 9, 4 if kind == "guarded" else 0)
+    n = len(profile.candidates)
+    rankings, weights = profile.continuing_rankings()
+
+    def naive(state: list[int], kf: list[int]) -> list[int]:
+        votes = [0] * n
+        for ranking, m in zip(rankings, weights, strict=True):
+            w = ar.scale
+            for c in ranking:
+                if state[c] == meek.DEFEATED:
+                    continue
+                if kind == "fixed":
+                    keep = ar.mul(w, kf[c], up=True)
+                    w -= keep
+                    votes[c] += keep * m
+                    if w <= 0:
+                        break
+                else:
+                    keep, w = ar.mul(w, kf[c]), ar.mul(w, ar.scale - kf[c])
+                    votes[c] += keep * m
+                    if w < ar.eps:
+                        break
+        return votes
+
+    state = [meek.HOPEFUL] * n
+    kf = [ar.scale] * n
+    paths = meek._Paths(rankings, weights, state)
+    for _ in range(3):
+        assert meek._distribute(paths, kf, n, ar).votes == naive(state, kf)
+        hopeful = [c for c in range(n) if state[c] == meek.HOPEFUL]
+        if not hopeful:
+            break
+        changed = set(data.draw(st.lists(st.sampled_from(hopeful), min_size=1, max_size=2)))
+        for c in changed:
+            if data.draw(st.booleans()):
+                state[c], kf[c] = meek.ELECTED, data.draw(st.integers(1, ar.scale))
+            else:
+                state[c], kf[c] = meek.DEFEATED, 0
+        paths.update(changed)
+        for c in range(n):  # elected candidates' keep factors move between iterations too
+            if state[c] == meek.ELECTED and c not in changed:
+                kf[c] = data.draw(st.integers(1, kf[c]))
