@@ -1,0 +1,459 @@
+"""The independent verifier: checks an election record (docs/record.md) from the record alone.
+
+Each check has a name and a result; `verify_record` runs them all (a check whose inputs failed an earlier
+check is reported as failed too, saying which) and `omov verify RECORD` prints them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from omov.crypto import mixnet as mx
+from omov.crypto import shuffle as sh
+from omov.crypto.elgamal import Ciphertext
+from omov.crypto.encoding import u32, u64
+from omov.crypto.errors import CryptoError
+from omov.crypto.group import ORDER, Point, length_prefixed
+from omov.crypto.proofs import DleqProof, DlogProof, verify_dleq, verify_dlog
+
+FORMAT = "omov-election-record"
+VERSION = 1
+MAX_PAPERS_SHOWN = 5
+
+
+# --------------------------------------------------------------------------------------------------------
+# The ranking rules (docs/record.md, "Decrypted papers")
+
+
+def classify(values: Sequence[int | None], candidates: int) -> tuple[str, list[int]]:
+    """("valid", ranking) or ("invalid", []) for a paper's decrypted values (None: not a small value).
+
+    Valid: every value in 0..C, a non-empty run of candidates (m = index + 1) at the front, then only 0s,
+    no candidate twice. The ranking is the 0-based candidate indices in order.
+    """
+    fault = first_fault(values, candidates)
+    if fault is not None:
+        return "invalid", []
+    return "valid", [v - 1 for v in values if v]  # type: ignore[operator]
+
+
+def first_fault(values: Sequence[int | None], candidates: int) -> int | None:
+    """The 0-based position at which a paper first stops being a valid ranking, or None if it is valid."""
+    seen: set[int] = set()
+    blank = False
+    for j, v in enumerate(values):
+        if v is None or not 0 <= v <= candidates:
+            return j
+        if v == 0:
+            if j == 0:
+                return 0  # no first preference
+            blank = True
+            continue
+        if blank or v in seen:
+            return j
+        seen.add(v)
+    return None
+
+
+def published_positions(values: Sequence[int | None], candidates: int) -> int:
+    """How many leading positions of a paper are decrypted on the record: all of a valid paper's; of an
+    invalid one, only up to and including its first fault."""
+    fault = first_fault(values, candidates)
+    return len(values) if fault is None else fault + 1
+
+
+# --------------------------------------------------------------------------------------------------------
+# Threshold keys and decryption shares (docs/record.md, "Trustees" and "Decryption")
+
+CEREMONY_DOMAIN = b"omov/record/v1/ceremony"
+SHARE_DOMAIN = b"omov/record/v1/decryption"
+
+
+def ceremony_context(election: str, trustee: int) -> bytes:
+    """Context of trustee i's proof of knowledge of its constant coefficient."""
+    return length_prefixed(CEREMONY_DOMAIN, election.encode("utf-8"), u32(trustee))
+
+
+def share_context(election: str, paper: int, position: int, trustee: int) -> bytes:
+    """Context of one decryption share's Chaum–Pedersen proof (paper and position 0-based, trustee 1-based)."""
+    return length_prefixed(SHARE_DOMAIN, election.encode("utf-8"), u64(paper), u32(position), u32(trustee))
+
+
+def public_share(commitments: Sequence[Sequence[Point]], j: int) -> Point:
+    """X_j = sum over trustees i and degrees k of j^k * A_{i,k}: trustee j's public key share."""
+    total = Point.identity()
+    for coeffs in commitments:
+        power = 1
+        for a in coeffs:
+            total = total + a * power
+            power = power * j % ORDER
+    return total
+
+
+def lagrange_at_zero(present: Sequence[int]) -> dict[int, int]:
+    """lambda_i = prod over j != i of j / (j - i), modulo L, for the present trustees' indices."""
+    out = {}
+    for i in present:
+        num, den = 1, 1
+        for j in present:
+            if j != i:
+                num = num * j % ORDER
+                den = den * (j - i) % ORDER
+        out[i] = num * pow(den, -1, ORDER) % ORDER
+    return out
+
+
+def value_table(candidates: int) -> dict[bytes, int]:
+    """{encoding of m*G: m} for the values a valid position can hold (0..C)."""
+    return {sh.base_mul(m): m for m in range(candidates + 1)}
+
+
+_ShareJob = tuple[str, int, list[bytes], list[list[list[tuple[str, str, str]]]], list[int], list[bytes], int, int]
+
+
+def _check_shares_job(job: _ShareJob) -> tuple[list[list[int | None]], list[str]]:
+    """Check a chunk of papers' decryption shares; returns each paper's published values and any faults."""
+    election, start, papers, shares, present, public_shares, width, candidates = job
+    table = value_table(candidates)
+    base = Point.base()
+    weights = lagrange_at_zero(present)
+    values: list[list[int | None]] = []
+    faults: list[str] = []
+    for offset, (paper, paper_shares) in enumerate(zip(papers, shares, strict=True)):
+        index = start + offset
+        vs: list[int | None] = []
+        cts = mx.decode_paper(paper, width)
+        if not 1 <= len(paper_shares) <= width:
+            faults.append(f"paper {index + 1}: {len(paper_shares)} positions decrypted (width {width})")
+            values.append([])
+            continue
+        for position, position_shares in enumerate(paper_shares):
+            ct: Ciphertext = cts[position]
+            if len(position_shares) != len(present):
+                faults.append(f"paper {index + 1} position {position + 1}: {len(position_shares)} shares for "
+                              f"{len(present)} present trustees")
+                vs.append(None)
+                continue
+            combined = Point.identity()
+            for trustee, x_j, (d_hex, c_hex, z_hex) in zip(present, public_shares, position_shares, strict=True):
+                try:
+                    d = Point.decode(bytes.fromhex(d_hex))
+                    proof = DleqProof(sh.scalar_hex(c_hex), sh.scalar_hex(z_hex))
+                    ok = verify_dleq(base, Point.decode(x_j), ct.a, d, proof,
+                                     share_context(election, index, position, trustee))
+                except (CryptoError, ValueError):
+                    ok = False
+                    d = Point.identity()
+                if not ok:
+                    faults.append(f"paper {index + 1} position {position + 1}: trustee {trustee}'s share does not "
+                                  "verify")
+                combined = combined + d * weights[trustee]
+            vs.append(table.get((ct.b - combined).data))
+        values.append(vs)
+    return values, faults
+
+
+# --------------------------------------------------------------------------------------------------------
+# The checks
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check of the record and its outcome."""
+
+    name: str
+    ok: bool
+    detail: str = ""
+
+
+class RecordError(CryptoError):
+    """A record file is missing or malformed."""
+
+
+class _Failed(Exception):
+    """Raised inside a check to fail it with a message."""
+
+
+def _need(condition: bool, message: str) -> None:
+    if not condition:
+        raise _Failed(message)
+
+
+def _hexbytes(value: Any, size: int | None, what: str) -> bytes:
+    try:
+        raw = bytes.fromhex(value)
+    except (TypeError, ValueError):
+        raise _Failed(f"{what} is not hex") from None
+    if size is not None and len(raw) != size:
+        raise _Failed(f"{what} is {len(raw)} bytes, not {size}")
+    return raw
+
+
+def _point(value: Any, what: str) -> Point:
+    try:
+        return Point.decode(_hexbytes(value, 32, what))
+    except CryptoError:
+        raise _Failed(f"{what} is not a valid ristretto255 point") from None
+
+
+class Verifier:
+    """Runs the checks of one record, keeping what each check established for the ones after it."""
+
+    def __init__(self, root: Path | str, *, workers: int | None = None) -> None:
+        self.root = Path(root)
+        self.workers = workers
+        self.checks: list[Check] = []
+        self.failed: set[str] = set()
+        self.files: dict[str, Any] = {}
+        self.election = ""
+        self.params: dict[str, Any] = {}
+        self.public_key: Point | None = None
+        self.public_shares: dict[int, Point] = {}
+        self.threshold = 0
+        self.papers: list[bytes] = []
+        self.trackers: list[str] = []
+        self.final: list[bytes] = []
+        self.values: list[list[int | None]] = []
+        self.pool: sh.Workers | None = None
+
+    # -- plumbing
+    def run(self, name: str, fn: Callable[[], str], *, after: Sequence[str] = ()) -> bool:
+        blocked = [a for a in after if a in self.failed]
+        if blocked:
+            self.checks.append(Check(name, False, f"not checked: depends on {', '.join(blocked)}"))
+            self.failed.add(name)
+            return False
+        try:
+            detail = fn()
+            self.checks.append(Check(name, True, detail))
+            return True
+        except _Failed as exc:
+            self.checks.append(Check(name, False, str(exc)))
+        except (CryptoError, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            self.checks.append(Check(name, False, f"malformed record: {type(exc).__name__}: {exc}"))
+        self.failed.add(name)
+        return False
+
+    def file(self, name: str) -> Any:
+        if name not in self.files:
+            raise _Failed(f"{name} is not listed in the manifest")
+        return self.files[name]
+
+    # -- the checks, in order
+    def check_manifest(self) -> str:
+        path = self.root / "manifest.json"
+        _need(path.is_file(), f"no manifest.json in {self.root}")
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        _need(manifest.get("format") == FORMAT, f"format is {manifest.get('format')!r}, expected {FORMAT!r}")
+        _need(manifest.get("version") == VERSION, f"version {manifest.get('version')!r} is not {VERSION}")
+        listed: dict[str, str] = manifest["files"]
+        self.election = manifest["election"]
+        required = {"parameters.json", "trustees.json", "papers.json", "decryption.json", "results.json"}
+        missing = sorted(required - set(listed))
+        problems = [f"the manifest does not list {', '.join(missing)}"] if missing else []
+        # Files are loaded even when a digest is wrong, so that the later checks can say what else is broken.
+        for name, digest in sorted(listed.items()):
+            if ".." in name or name.startswith("/") or ("/" in name and not name.startswith("mixes/")):
+                problems.append(f"unexpected file name {name!r}")
+                continue
+            fpath = self.root / name
+            if not fpath.is_file():
+                problems.append(f"{name} is listed but missing")
+                continue
+            data = fpath.read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                problems.append(f"{name} does not match its SHA-256 in the manifest")
+            try:
+                self.files[name] = json.loads(data.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                problems.append(f"{name} is not JSON")
+        _need(not problems, "; ".join(problems))
+        return f"{len(listed)} files, SHA-256 digests match"
+
+    def check_parameters(self) -> str:
+        p = self.file("parameters.json")
+        _need(p["election"] == self.election, "the election id differs from the manifest's")
+        _need(p["group"] == "ristretto255", f"unknown group {p['group']!r}")
+        _need(p["generator"] == sh.G.hex(), "the generator is not ristretto255's standard base point")
+        _need(p["shuffle_proof"] == sh.DOMAIN.decode(), f"unknown shuffle proof {p['shuffle_proof']!r}")
+        names = p["candidates"]
+        _need(isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) for n in names),
+              "candidates must be a list of at least two names")
+        _need(len(set(names)) == len(names), "candidate names repeat")
+        width = p["width"]
+        _need(isinstance(width, int) and 1 <= width <= len(names), "the width must be 1..number of candidates")
+        _need(isinstance(p["seats"], int) and 1 <= p["seats"] < len(names), "seats must be 1..candidates-1")
+        _need(isinstance(p["mixers"], list) and len(p["mixers"]) >= 1, "there must be at least one mix server")
+        mixes = sorted(n for n in self.files if n.startswith("mixes/"))
+        expected = [f"mixes/mix-{i:02d}.json" for i in range(1, len(p["mixers"]) + 1)]
+        _need(mixes == expected, f"the mix files are {mixes}, expected {expected}")
+        from omov.count.rules import preset
+
+        preset(p["rule"])
+        self.params = p
+        return f"{len(names)} candidates, {p['seats']} seats, width {width}, rule {p['rule']}, " \
+               f"{len(p['mixers'])} mix servers"
+
+    def check_trustees(self) -> str:
+        t = self.file("trustees.json")
+        n, k = t["trustees"], t["threshold"]
+        _need(isinstance(n, int) and isinstance(k, int) and 1 <= k <= n, "need 1 <= threshold <= trustees")
+        commitments_json = t["commitments"]
+        _need(len(commitments_json) == n, f"{len(commitments_json)} trustees' commitments for {n} trustees")
+        commitments: list[list[Point]] = []
+        for i, entry in enumerate(commitments_json, start=1):
+            _need(entry["trustee"] == i, f"trustee entries must be numbered 1..{n} in order")
+            coeffs = [_point(a, f"trustee {i}'s commitment") for a in entry["coefficients"]]
+            _need(len(coeffs) == k, f"trustee {i} commits to {len(coeffs)} coefficients, not {k}")
+            proof = DlogProof.from_json(entry["proof"])
+            _need(verify_dlog(coeffs[0], proof, ceremony_context(self.election, i)),
+                  f"trustee {i}'s proof of knowledge of its secret does not verify")
+            commitments.append(coeffs)
+        pk = Point.identity()
+        for coeffs in commitments:
+            pk = pk + coeffs[0]
+        _need(pk.data.hex() == t["public_key"], "the election public key is not the sum of the trustees' commitments")
+        _need(not pk.is_identity(), "the election public key is the identity")
+        shares = {j: public_share(commitments, j) for j in range(1, n + 1)}
+        listed = [entry["public_share"] for entry in commitments_json]
+        _need(listed == [shares[j].data.hex() for j in range(1, n + 1)],
+              "a trustee's public share does not follow from the commitments")
+        self.public_key, self.public_shares, self.threshold = pk, shares, k
+        return f"{n} trustees, threshold {k}; proofs of knowledge verify; public key and shares recomputed"
+
+    def check_papers(self) -> str:
+        width = self.params["width"]
+        entries = self.file("papers.json")["papers"]
+        _need(len(entries) >= 2, "fewer than two papers")
+        papers, trackers, bad = [], [], []
+        for i, e in enumerate(entries):
+            paper = _hexbytes(e["ciphertexts"], 64 * width, f"paper {i + 1}")
+            if mx.tracker(paper) != e["tracker"]:
+                bad.append(i + 1)
+            papers.append(paper)
+            trackers.append(e["tracker"])
+        _need(not bad, f"tracker is not the SHA-256 of the paper for paper(s) {bad[:MAX_PAPERS_SHOWN]}")
+        _need(len(set(papers)) == len(papers), "the same paper is on the record twice")
+        halves = [p[64 * j : 64 * j + 32] for p in papers for j in range(width)]
+        _need(len(set(halves)) == len(halves), "a ciphertext is reused (a copied or replayed encryption)")
+        # Every point is validated by the first mix's proof check, which multiplies each one.
+        self.papers, self.trackers = papers, trackers
+        return f"{len(papers)} papers, trackers match, no paper or ciphertext repeated"
+
+    def check_mix(self, index: int) -> str:
+        width = self.params["width"]
+        m = self.file(f"mixes/mix-{index:02d}.json")
+        _need(m["index"] == index, f"the file says it is mix {m['index']}")
+        _need(m["mixer"] == self.params["mixers"][index - 1], "the mixer's name differs from parameters.json")
+        outputs = [_hexbytes(p, 64 * width, f"output paper {i + 1}") for i, p in enumerate(m["outputs"])]
+        proof = sh.ShuffleProof.from_json(m["proof"])
+        inputs = self.papers if index == 1 else self.final
+        assert self.public_key is not None
+        reason = sh.check_shuffle(self.public_key.data, inputs, outputs, proof, width,
+                                  mx.mix_context(self.election, index), pool=self.pool)
+        _need(reason is None, f"the proof of shuffle fails: {reason}")
+        self.final = outputs
+        return f"{len(outputs)} papers shuffled and re-encrypted; proof of shuffle verifies"
+
+    def check_decryption(self) -> str:
+        d = self.file("decryption.json")
+        p = self.params
+        present = d["present"]
+        n = self.file("trustees.json")["trustees"]
+        _need(len(present) >= self.threshold, f"{len(present)} trustees decrypted; the threshold is {self.threshold}")
+        _need(present == sorted(set(present)) and all(1 <= i <= n for i in present),
+              "present trustees must be distinct indices 1..n in increasing order")
+        shares = d["papers"]
+        _need(len(shares) == len(self.final), f"{len(shares)} decrypted papers for {len(self.final)} mixed papers")
+        pool = self.pool or sh.Workers(1)
+        spans = pool.spans(len(self.final), 16)
+        public = [self.public_shares[i].data for i in present]
+        jobs: list[_ShareJob] = [
+            (self.election, s, self.final[s:e], shares[s:e], present, public, p["width"], len(p["candidates"]))
+            for s, e in spans
+        ]
+        values: list[list[int | None]] = []
+        faults: list[str] = []
+        for vs, fs in pool.map(_check_shares_job, jobs):
+            values.extend(vs)
+            faults.extend(fs)
+        _need(not faults, f"{len(faults)} fault(s): {'; '.join(faults[:MAX_PAPERS_SHOWN])}")
+        self.values = values
+        count = sum(len(s) for s in shares) * len(present)
+        return f"{count} decryption shares by trustees {present} verify (Chaum–Pedersen)"
+
+    def check_results(self) -> str:
+        c, width = len(self.params["candidates"]), self.params["width"]
+        results = self.file("results.json")["papers"]
+        _need(len(results) == len(self.values), f"{len(results)} results for {len(self.values)} papers")
+        for i, (vs, r) in enumerate(zip(self.values, results, strict=True)):
+            fault = first_fault(vs, c)
+            if len(vs) < width:
+                _need(fault == len(vs) - 1,
+                      f"paper {i + 1}: {len(vs)} of {width} positions decrypted, but they do not show it invalid")
+            else:
+                _need(fault is None or fault == width - 1,
+                      f"paper {i + 1}: positions decrypted beyond its first fault (position {(fault or 0) + 1})")
+            status, ranking = classify(vs, c) if len(vs) == width else ("invalid", [])
+            expected = {"status": "valid", "ranking": ranking} if status == "valid" else {"status": "invalid"}
+            _need(r == expected, f"paper {i + 1}: the record says {r}, the decryption gives {expected}")
+        invalid = sum(1 for r in results if r["status"] == "invalid")
+        return f"{len(results)} papers: {len(results) - invalid} valid rankings, {invalid} invalid"
+
+    def check_count(self) -> str:
+        from omov.count import Profile, count
+        from omov.count.sheet import to_dict
+
+        p = self.params
+        results = self.file("results.json")
+        valid = [tuple(r["ranking"]) for r in results["papers"] if r["status"] == "valid"]
+        profile = Profile.from_papers(p["candidates"], valid, seats=p["seats"], title=p["title"],
+                                      invalid=len(results["papers"]) - len(valid))
+        sheet = json.loads(json.dumps(to_dict(count(profile, p["rule"], seats=p["seats"], seed=p["count_seed"]))))
+        stored = results["count"]
+        _need(sheet["elected"] == stored.get("elected"),
+              f"the recount elects {sheet['elected']}, the record says {stored.get('elected')}")
+        _need(sheet == stored, "the recount's sheet differs from the record's count sheet")
+        return f"recount under {p['rule']} elects {', '.join(str(e) for e in sheet['elected'])}"
+
+    def verify(self, tracker: str | None = None) -> list[Check]:
+        with sh.Workers(self.workers) as pool:
+            self.pool = pool
+            self.run("manifest and file digests", self.check_manifest)
+            if not self.files and "manifest and file digests" in self.failed:
+                return self.checks  # nothing could be read at all
+            self.run("parameters", self.check_parameters)
+            self.run("trustee keys", self.check_trustees, after=["parameters"])
+            self.run("cast papers and trackers", self.check_papers, after=["parameters"])
+            mixers = self.params.get("mixers", []) if "parameters" not in self.failed else []
+            previous = "cast papers and trackers"
+            for i, name in enumerate(mixers, start=1):
+                check = f"mix {i} ({name}) proof of shuffle"
+                self.run(check, lambda i=i: self.check_mix(i), after=["trustee keys", previous])  # type: ignore[misc]
+                previous = check
+            if not mixers:
+                self.checks.append(Check("mixes", False, "not checked: depends on parameters"))
+                self.failed.add("mixes")
+                previous = "mixes"
+            self.run("decryption shares", self.check_decryption, after=[previous])
+            self.run("decrypted papers", self.check_results, after=["decryption shares"])
+            self.run("count", self.check_count, after=["parameters"])
+            if tracker is not None:
+                self.run("tracker", lambda: self.check_tracker(tracker), after=["cast papers and trackers"])
+        self.pool = None
+        return self.checks
+
+    def check_tracker(self, code: str) -> str:
+        wanted = code.strip().lower()
+        _need(wanted in self.trackers, f"tracker {wanted} not found on the record")
+        return f"tracker {wanted} found: paper {self.trackers.index(wanted) + 1} of {len(self.trackers)}"
+
+
+def verify_record(root: Path | str, *, tracker: str | None = None, workers: int | None = None) -> list[Check]:
+    """Run every check on the record in `root`."""
+    return Verifier(root, workers=workers).verify(tracker)
