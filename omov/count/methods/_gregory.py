@@ -472,6 +472,19 @@ class GregoryCount:
             self.stage_excluded.append(x)
             cite = _cite(self.opt, "exclude")
             self.notes.append(f"{self.names[x]} excluded with {self.fmt(self.totals[x])} votes{cite}")
+            rest = self.continuing()
+            if len(rest) <= self.vacancies():
+                # rule 50(5) and rule 52: the exclusion leaves as many continuing candidates as vacancies, so
+                # they are deemed elected and no further transfer is made (rule 52(2)): x's papers stay put
+                self.notes.append(
+                    f"no transfer of the papers of {self.names[x]}: the last vacancies are filled without it"
+                    f"{_cite(self.opt, 'no_transfer')}"
+                )
+                for c in self.order_by_votes(rest, "order of the last vacancies"):
+                    why = f" as the continuing candidates are as many as the vacancies{_cite(self.opt, 'last')}"
+                    self.elect(c, why)
+                self.record("deemed-elected", f"Exclusion of {self.names[x]}; last vacancies filled", (x, *rest))
+                break
             self.transfer_excluded(x)
             self.settle()
             self.record("exclusion", f"Exclusion of {self.names[x]}", (x,))

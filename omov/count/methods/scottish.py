@@ -58,6 +58,12 @@ How this module reads the text
   - Every value is an integer number of units of 0.00001 (rule 48(3)); the elected candidate keeps the
     quota, the parcel of non-transferable papers of a surplus is shown at its transfer value, and what the
     ignored remainders leave over is shown as "loss" on the sheet, so each stage adds up to the valid papers.
+  - Rule 52 is applied as soon as it can be: before any surplus transfer (rule 48(1) is "subject to rule
+    52") and at the exclusion that leaves as many continuing candidates as vacancies (rule 50(5)); the
+    excluded candidate's papers are then not transferred (rule 52(2)), and the sheet shows that stage as
+    "Exclusion of X; last vacancies filled" with X's votes left where they were. (Electronic counts in 2007
+    and 2012 did print that last transfer; SSI 2021/437 later amended the successor rule to say such a
+    transfer is not *required*. The text as made says none shall be made, and that is what is done here.)
   - Several candidates reaching the quota at one stage are all deemed elected (rule 47) and their surpluses
     then go one per stage, highest first (rule 49), the order re-examined at the end of every stage.
   - Ties go through `omov.count.ties.break_tie` with the rule's `ties` (the preset: "backwards", then
@@ -90,6 +96,7 @@ CITES = {
     "exclude": "rule 50(1)",
     "exclude_tie": "rule 51(2)",
     "last": "rule 52(1)",
+    "no_transfer": "rules 50(5), 52(2)",
     "empty": "rules 45-46: valid papers only",
 }
 
