@@ -13,7 +13,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "count": ("omov.count.cli", "count ballot files (BLT, CSV, JSON) under a rule and print the count sheet"),
     "verify": ("omov.crypto.cli_verify", "check an election record from the record alone"),
-    "record": ("omov.crypto.cli", "write a simulated election record (omov record demo DIR)"),
+    "record": ("omov.crypto.cli_record", "write a simulated election record (omov record demo DIR)"),
     "trustee": ("omov.crypto.cli", "trustee key ceremony and partial decryption, by files"),
     "demo": ("omov.web.cli", "create a demo organisation on SQLite and serve it"),
     "serve": ("omov.web.cli", "serve the platform in production (settings from the environment)"),
