@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "manage": ("omov.web.cli", "run a Django management command"),
     "members": ("omov.web.cli", "members: import a CSV of members"),
     "audit": ("omov.web.cli", "audit: verify the hash chain of the audit log"),
-    "nominations": ("omov.web.cli", "nominations: what-if analysis of ballot-access rules"),
+    "nominations": ("omov.nominations.cli", "nominations: what-if analysis of ballot-access rules"),
     "moderation": ("omov.web.cli", "moderation: screen a file of comments for spam and abuse"),
 }
 
