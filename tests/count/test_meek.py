@@ -323,3 +323,20 @@ def test_merged_paths_distribute_exactly_as_paper_by_paper(profile: Profile, dat
         for c in range(n):  # elected candidates' keep factors move between iterations too
             if state[c] == meek.ELECTED and c not in changed:
                 kf[c] = data.draw(st.integers(1, kf[c]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(profiles(), st.data())
+def test_constrained_counts_meet_the_constraint_and_conserve_votes(profile: Profile, data: st.DataObject) -> None:
+    n, seats = len(profile.candidates), profile.seats or 1
+    group = data.draw(st.sets(st.sampled_from(profile.names), min_size=1, max_size=n - 1))
+    minimum = data.draw(st.integers(1, min(len(group), seats)))
+    maximum = data.draw(st.one_of(st.none(), st.integers(minimum, seats)))
+    if maximum is not None and n - len(group) < seats - maximum:
+        maximum = None  # the others could not fill the seats the maximum leaves
+    rule = preset("meek").with_(constraints=(Constraint("g", frozenset(group), minimum, maximum),))
+    result = count(profile, rule, seed="c")
+    conserved(result)
+    chosen = set(result.elected_names)
+    assert len(chosen) == seats
+    assert minimum <= len(chosen & group) <= (maximum if maximum is not None else seats)

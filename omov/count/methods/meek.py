@@ -31,7 +31,9 @@ B.2 Iterate:
     both the kept part and the part passed on, so a little is lost; G.2 loses nothing).
  b. Update the quota: q = (the sum of all candidates' votes, i.e. the valid votes less the excess) / (seats + 1),
     truncated to the precision (G.2: plus one unit of the last place).
- c. Find winners: elect every hopeful candidate whose vote reaches the quota (G.1: v > q; G.2: v >= q).
+ c. Find winners: elect every hopeful candidate whose vote reaches the quota (G.1: v > q; G.2: v >= q),
+    highest first. (More candidates than seats can reach the quota only after K.3 has filled seats with
+    candidates below it; then the highest take the seats left, equal votes decided as in T.)
  d. Total surplus s = the sum over elected candidates of (v - q), not below 0.
  e. Test for iteration finished: if c elected anyone, go to B.1 (a new round). Otherwise, if s < omega
     (G.1: s <= omega), or, after the first iteration, s is not smaller than in the previous iteration (the
@@ -55,7 +57,8 @@ K.  Constraints (rule.constraints; "constrained Meek"): K.1 a candidate who reac
     would leave a constraint unmeetable is never chosen at B.3 (the lowest of the others is), and batch defeats
     are not used; K.3 when, after a round, some hopeful candidates cannot be excluded without a constraint
     becoming unmeetable (e.g. a group's continuing members are exactly what its minimum still needs), they are
-    elected at once with kf 1 (deemed elected to meet the constraint). Each decision is noted on the sheet.
+    elected at once with kf 1 (deemed elected to meet the constraint); while below the quota such a candidate
+    keeps every vote that reaches them (kf stays 1) and counts no surplus. Each decision is noted on the sheet.
 
 The count sheet has one stage per round (not per iteration): the first preferences, then each round's
 election or exclusion. A round's totals, keep factors and quota are those of its last iteration, on which the
@@ -433,8 +436,17 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
             dist = _distribute(paths, kf, n, ar)  # B.2.a
             quota = compute_quota(dist)  # B.2.b
             votes = dist.votes
-            reached = sorted((c for c in hopeful() if reaches_quota(votes[c], quota)), key=lambda c: (-votes[c], c))
-            for c in reached:  # B.2.c, with K.1
+            reached = [c for c in hopeful() if reaches_quota(votes[c], quota)]
+            while reached and len(winners) < seats_left():  # B.2.c, highest first, with K.1
+                top = max(votes[c] for c in reached)
+                level = [c for c in reached if ar.ge(votes[c], top)]
+                if len(level) <= seats_left() - len(winners):
+                    c, how = min(level), ""
+                else:
+                    c, how = break_tie(level, history=history, names=names, lot=lot, methods=rule.ties, lowest=False)
+                if how:  # only when K.3 filled seats early can more reach the quota than there are seats
+                    notes.append(f"{how} (election)")
+                reached.remove(c)
                 if cons and not cons.can_elect(c, [*elected, *winners], [x for x in hopeful()
                                                                          if x not in winners and x != c]):
                     passed_over.append(c)
@@ -442,7 +454,9 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
                                  f"unmeetable: excluded instead (K.1)")
                 else:
                     winners.append(c)
-            surplus = max(0, sum(votes[c] - quota for c in [*elected, *winners]))  # B.2.d
+            # B.2.d; a candidate elected below the quota (K.3) keeps all (kf 1) and has no surplus, not a deficit
+            surplus = max(0, sum(votes[c] - quota if kf[c] < scale else max(0, votes[c] - quota)
+                                 for c in [*elected, *winners]))
             if winners or passed_over:  # B.2.e
                 status = "a candidate reached the quota"
                 break
@@ -459,8 +473,9 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
                     status = "sure losers found (safe batch defeat)"
                     break
             last_surplus = surplus
-            for c in elected:  # B.2.f
-                kf[c] = ar.div(ar.mul(kf[c], quota, up=True), votes[c], up=True)
+            for c in elected:  # B.2.f (never above 1: a candidate elected below the quota by K.3 keeps all)
+                if votes[c] > 0:
+                    kf[c] = min(scale, ar.div(ar.mul(kf[c], quota, up=True), votes[c], up=True))
         notes.insert(0, f"{iterations} iteration{'s' if iterations != 1 else ''}; total surplus "
                         f"{ar.show(surplus)}; stopped because {status}")
         # decisions
