@@ -251,3 +251,41 @@ def test_progress_is_reported_while_reading(tmp_path):
     calls = []
     p = read_profile(f, progress=lambda done, total: calls.append((done, total)))
     assert p.papers == 1000 and calls and calls[-1][0] == calls[-1][1]
+
+
+# ---- the BLT reader's bulk path reads exactly what the line-by-line loop reads
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from omov.count import parse_blt  # noqa: E402
+
+_papers = st.lists(
+    st.tuples(st.integers(0, 5), st.lists(st.integers(1, 5), max_size=6)), min_size=1, max_size=40
+)
+
+
+def _blt(papers, *, spacing: str = " ", comment: bool = False) -> str:
+    body = [spacing.join([str(w), *map(str, r), "0"]) for w, r in papers]
+    if comment:
+        body.append("# a comment forces the line-by-line loop")
+    return "5 2\n" + "\n".join(body) + "\n0\nA\nB\nC\nD\nE\nT\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(_papers, st.sampled_from([" ", "  ", "\t"]))
+def test_blt_bulk_path_equals_line_by_line(papers, spacing):
+    fast = parse_blt(_blt(papers, spacing=spacing))
+    slow = parse_blt(_blt(papers, spacing=spacing, comment=True))
+    assert fast == slow
+    assert fast.papers + fast.invalid == sum(w for w, _ in papers)
+
+
+def test_blt_bulk_path_falls_back_to_name_the_bad_line():
+    text = "3 1\n" + "1 1 2 0\n" * 50 + "1 1 7 0\n" + "1 2 0\n" * 5 + "0\nA\nB\nC\n"
+    with pytest.raises(CountError, match="only 3 candidates"):
+        parse_blt(text, source="w.blt")
+    text = "3 1\n" + "1 1 2 0\n" * 50 + "1 1 2\n0\nA\nB\nC\n"
+    with pytest.raises(CountError) as err:
+        parse_blt(text, source="w.blt")
+    assert err.value.line == 52 and "end with 0" in str(err.value)

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 from omov.count.errors import CountError
@@ -82,6 +84,37 @@ def _ints(tokens: Iterable[str], source: str, line: int) -> list[int]:
     return out
 
 
+def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[int, ...], int], int] | None:
+    """The papers section read in bulk: identical lines are counted once, then parsed once.
+
+    Returns the papers grouped by ranking (as the line-by-line loop groups them, in the same order) and the
+    index of the line after the closing "0"; None when anything is unusual (a comment, a ballot id, equal
+    rankings, a repeated or unknown candidate, a malformed line, an early end marker), so that the line-by-line
+    loop reads the file and names the line.
+    """
+    try:
+        end = lines.index("0", start)
+    except ValueError:
+        return None
+    number = {str(i): i - 1 for i in range(1, ncand + 1)}.__getitem__
+    plain = _PLAIN.match
+    merged: dict[tuple[int, ...], int] = {}
+    for raw, n in Counter(islice(lines, start, end)).items():
+        parts = raw.split()
+        if not parts:
+            continue
+        if len(parts) < 2 or parts[-1] != "0" or not plain(raw):
+            return None
+        try:
+            ranking = tuple(map(number, parts[1:-1]))
+        except KeyError:
+            return None
+        if len(set(ranking)) != len(ranking):
+            return None
+        merged[ranking] = merged.get(ranking, 0) + int(parts[0]) * n
+    return merged, end + 1
+
+
 def parse_blt(
     text: str,
     *,
@@ -128,6 +161,8 @@ def parse_blt(
     invalid = 0
     ended = False
     tick = max(1, total // 200)
+    tried_fast = False
+    fast_merged: dict[tuple[int, ...], int] | None = None
     while True:
         item = next_content()
         if item is None:
@@ -135,6 +170,15 @@ def parse_blt(
         lineno, body = item
         if progress is not None and lineno % tick == 0:
             progress(lineno, total)
+        if not tried_fast and not grouped and _PLAIN.match(body):
+            tried_fast = True
+            fast = _fast_papers(lines, lineno - 1, ncand)
+            if fast is not None:
+                fast_merged, pos = fast
+                ended = True
+                if progress is not None:
+                    progress(pos, total)
+                break
         if _PLAIN.match(body):
             parts = body.split()
             if parts == ["0"]:
@@ -211,7 +255,7 @@ def parse_blt(
 
     rankings: list[tuple[int, ...]] = []
     weights: list[int] = []
-    merged: dict[tuple[int, ...], int] = {}
+    merged: dict[tuple[int, ...], int] = fast_merged if fast_merged is not None else {}
     for key, weight in grouped.items():
         ranking = tuple(int(x) for x in key.split()) if key else ()
         clean: list[int] = []
