@@ -341,17 +341,14 @@ class GregoryCount:
     # ----------------------------------------------------------------- the count
     def setup(self) -> None:
         rankings, weights = self.profile.continuing_rankings()
-        keep_r: list[tuple[int, ...]] = []
-        keep_w: list[int] = []
+        keep_r: Sequence[tuple[int, ...]] = rankings
+        keep_w: Sequence[int] = weights
         empty = 0
-        for r, w in zip(rankings, weights, strict=True):
-            if w == 0:
-                continue
-            if r:
-                keep_r.append(r)
-                keep_w.append(w)
-            else:
-                empty += w
+        if not all(rankings) or 0 in weights:  # the usual case (neither) skips a pass in Python
+            pairs = [(r, w) for r, w in zip(rankings, weights, strict=True) if w]
+            empty = sum(w for r, w in pairs if not r)
+            keep_r = [r for r, _ in pairs if r]
+            keep_w = [w for r, w in pairs if r]
         self.rejected = 0
         self.empty_nt = 0
         if empty:
