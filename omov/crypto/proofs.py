@@ -235,7 +235,10 @@ def prove_disjunctive(
         else:
             cj, zj = random_scalar(rng), random_scalar(rng)
             pairs[j] = (cj, zj)
-            commitments += [base_mul(zj) - ct.a * cj, pk * zj - _shifted(ct.b, v) * cj]
+            # Simulated branch: A = zj*G - cj*a, B = zj*PK - cj*(b - v*G). Knowing r and m, the prover computes
+            # them as u*G and u*PK - cj*(m - v)*G with u = zj - cj*r: fewer variable-base multiplications.
+            u = (zj - cj * r) % ORDER
+            commitments += [base_mul(u), pk * u - base_mul(cj * (m - v))]
     c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *disjunctive_challenge_inputs(context, pk, ct, values, commitments))
     c_real = (c - sum(cj for cj, _ in pairs)) % ORDER
     pairs[real] = (c_real, (w + c_real * r) % ORDER)
