@@ -393,3 +393,28 @@ def test_the_lot_seed_and_options_are_on_the_sheet() -> None:
     result = count(worked_profile(), "scottish", seed=random.Random(1).random())
     assert result.seed is not None and result.decimals == 5 and result.rule == "scottish"
     assert result.options["quota"] == "droop" and result.options["rounding"] == "down"
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_profiles(), st.data())
+def test_random_constraints_are_met_whenever_they_can_be(case: tuple[Profile, int], data: st.DataObject) -> None:
+    profile, seats = case
+    if not any(r for r in profile.continuing_rankings()[0]):
+        return
+    standing = [i for i, c in enumerate(profile.candidates) if not c.withdrawn]
+    members = data.draw(st.sets(st.sampled_from(standing), min_size=1))
+    minimum = data.draw(st.integers(0, min(len(members), seats)))
+    maximum = data.draw(st.one_of(st.none(), st.integers(minimum, seats)))
+    group = frozenset(profile.names[i] for i in members)
+    rule = preset("scottish").with_(constraints=(Constraint("G", group, minimum, maximum),))
+    try:
+        result = count(profile, rule, seats=seats, seed="k")
+    except CountError as exc:
+        assert "cannot all be met" in str(exc)
+        return
+    assert_conserved(result)
+    assert len(result.elected) == min(seats, len(standing))
+    have = sum(n in group for n in result.elected_names)
+    if len(result.elected) == seats:
+        assert have >= minimum
+    assert maximum is None or have <= maximum

@@ -431,6 +431,10 @@ class GregoryCount:
             if self.passed_over and any(self.pile.held_by(x).size for x in self.passed_over):
                 x = next(x for x in self.passed_over if self.pile.held_by(x).size)
                 self.passed_over.remove(x)
+                self.notes.append(
+                    f"papers of {self.names[x]}, passed over at the quota, transferred at their current values"
+                    f"{_cite(self.opt, 'exclude_values')}"
+                )
                 self.transfer_excluded(x)
                 self.settle()
                 self.record("exclusion", f"Exclusion of {self.names[x]} (passed over)", (x,))

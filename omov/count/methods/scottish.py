@@ -94,6 +94,7 @@ CITES = {
     "tv": "rule 48(3)",
     "surplus_tie": "rule 49(2)-(3)",
     "exclude": "rule 50(1)",
+    "exclude_values": "as rule 50(2)-(4)",
     "exclude_tie": "rule 51(2)",
     "last": "rule 52(1)",
     "no_transfer": "rules 50(5), 52(2)",
