@@ -67,7 +67,9 @@ How this module reads the text
   - Several candidates reaching the quota at one stage are all deemed elected (rule 47) and their surpluses
     then go one per stage, highest first (rule 49), the order re-examined at the end of every stage.
   - Ties go through `omov.count.ties.break_tie` with the rule's `ties` (the preset: "backwards", then
-    "lot"), which is rules 49(2)-(3) and 51(2). A lot is drawn from the count's published seed.
+    "lot"), which is rules 49(2)-(3) and 51(2). A lot is drawn from the count's published seed. With three
+    or more tied, the most recent stage at which they were not all equal is used, and any still tied there
+    are looked back at again among themselves (the text is silent on that case).
   - A paper with no preference for any continuing candidate at the start (an empty ranking, or one naming
     only withdrawn candidates) is not a valid paper for rules 45-46 (a paper without a first preference is
     rejected); it is reported as invalid on the sheet.
