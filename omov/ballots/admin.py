@@ -1,0 +1,301 @@
+"""The returning officers' admin: ballots with their candidates and balance rules, state-changing actions that
+call the services, and read-only access for scrutineers. A returning officer sees and runs only their own
+ballots; a scrutineer sees them and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from omov.ballots import services
+from omov.ballots.errors import BallotError
+from omov.ballots.models import BalanceRule, Ballot, Candidate, Credential, Paper, Result
+from omov.ballots.selectors import ballots_for_officer, roll_stats
+
+S = Ballot.State
+
+
+def _is_officer(request: HttpRequest, obj: Ballot | None) -> bool:
+    user = request.user
+    if user.is_superuser:
+        return True
+    return obj is not None and services.is_officer(actor=user, ballot=obj)
+
+
+def _is_observer(request: HttpRequest, obj: Ballot | None) -> bool:
+    if request.user.is_superuser:
+        return True
+    if obj is None:
+        return bool(request.user.is_staff and ballots_for_officer(user=request.user).exists())
+    return services.is_observer(actor=request.user, ballot=obj)
+
+
+class CandidateInline(admin.TabularInline):
+    model = Candidate
+    fields = ["number", "name", "gender", "statement", "withdrawn"]
+    readonly_fields = ["number", "withdrawn"]
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and obj.state == S.DRAFT and _is_officer(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and obj.state == S.DRAFT and _is_officer(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is not None and obj.state == S.DRAFT and _is_officer(request, obj)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_observer(request, obj)
+
+
+class BalanceRuleInline(admin.TabularInline):
+    model = BalanceRule
+    fields = ["group", "minimum", "maximum", "genders"]
+    extra = 0
+
+    has_add_permission = CandidateInline.has_add_permission
+    has_change_permission = CandidateInline.has_change_permission
+    has_delete_permission = CandidateInline.has_delete_permission
+    has_view_permission = CandidateInline.has_view_permission
+
+
+class BallotForm(forms.ModelForm):
+    class Meta:
+        model = Ballot
+        exclude = ["returning_officers", "scrutineers", "electorate_units"]
+
+
+@admin.register(Ballot)
+class BallotAdmin(admin.ModelAdmin):
+    form = BallotForm
+    list_display = ["title", "organisation", "method", "seats", "state", "opens_at", "closes_at", "turnout"]
+    list_filter = ["state", "method", "organisation"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "opens_at"
+    inlines = [CandidateInline, BalanceRuleInline]
+    readonly_fields = ["state", "public_id", "roll", "result_summary", "cancelled_reason"]
+    actions = [
+        "action_mark_ready",
+        "action_open",
+        "action_send_credentials",
+        "action_print_letters",
+        "action_close",
+        "action_count",
+        "action_publish",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Ballot]:
+        return ballots_for_officer(user=request.user).select_related("organisation")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_observer(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is None:  # the changelist: actions are checked per ballot by the services
+            return bool(request.user.is_superuser or ballots_for_officer(user=request.user).exists()) and not (
+                self._scrutineer_only(request)
+            )
+        return _is_officer(request, obj) and obj.state == S.DRAFT
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # ballots are cancelled, never deleted
+
+    def _scrutineer_only(self, request: HttpRequest) -> bool:
+        user = request.user
+        return not user.is_superuser and not Ballot.objects.filter(returning_officers=user).exists()
+
+    @admin.display(description="turnout")
+    def turnout(self, ballot: Ballot) -> str:
+        if ballot.state in (S.DRAFT, S.READY, S.CANCELLED):
+            return "-"
+        stats = roll_stats(ballot=ballot)
+        return f"{stats.papers}/{stats.roll} ({100 * stats.turnout:.1f}%)"
+
+    @admin.display(description="roll and credentials")
+    def roll(self, ballot: Ballot) -> str:
+        stats = roll_stats(ballot=ballot)
+        return (
+            f"{stats.roll} voters ({stats.by_email} by email, {stats.by_post} by post); credentials sent "
+            f"{stats.sent}, printed {stats.printed}, pending {stats.pending}, FAILED {stats.failed}; "
+            f"{stats.papers} papers cast"
+        )
+
+    @admin.display(description="result")
+    def result_summary(self, ballot: Ballot) -> str:
+        result = Result.objects.filter(ballot=ballot).first()
+        if result is None:
+            return "-"
+        return f"elected: {', '.join(result.elected)}; turnout {result.papers}/{result.roll}; seed {result.seed}"
+
+    # Writes go through the services --------------------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Ballot, form: Any, change: bool) -> None:
+        data = {k: form.cleaned_data[k] for k in form.changed_data if k in services._EDITABLE}
+        try:
+            if change:
+                services.update_ballot(ballot=Ballot.objects.get(pk=obj.pk), actor=request.user, **data)
+            else:
+                created = services.create_ballot(
+                    organisation=obj.organisation,
+                    title=obj.title,
+                    method=obj.method,
+                    seats=obj.seats,
+                    actor=request.user,
+                    returning_officers=[request.user],
+                )
+                rest = {k: v for k, v in data.items() if k not in {"title", "method", "seats"}}
+                if rest:
+                    services.update_ballot(ballot=created, actor=request.user, **rest)
+                obj.pk = created.pk
+                obj.refresh_from_db()
+        except BallotError as exc:
+            messages.error(request, str(exc))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        ballot = form.instance
+        for sub in formset.deleted_forms:
+            if sub.instance.pk and isinstance(sub.instance, Candidate):
+                services.remove_candidate(candidate=sub.instance, actor=request.user)
+        for sub in formset.forms:
+            if sub in formset.deleted_forms or not sub.has_changed():
+                continue
+            data = sub.cleaned_data
+            try:
+                if formset.model is Candidate:
+                    if sub.instance.pk:
+                        services.update_candidate(
+                            candidate=sub.instance,
+                            actor=request.user,
+                            **{k: data[k] for k in sub.changed_data if k in {"name", "statement", "gender"}},
+                        )
+                    else:
+                        services.add_candidate(
+                            ballot=ballot,
+                            actor=request.user,
+                            name=data["name"],
+                            statement=data.get("statement", ""),
+                            gender=data.get("gender", ""),
+                        )
+                elif formset.model is BalanceRule and not sub.instance.pk:
+                    services.add_balance_rule(
+                        ballot=ballot,
+                        actor=request.user,
+                        group=data["group"],
+                        minimum=data["minimum"],
+                        maximum=data.get("maximum"),
+                        genders=data.get("genders") or [],
+                    )
+            except BallotError as exc:
+                messages.error(request, str(exc))
+
+    def _run(self, request: HttpRequest, queryset: QuerySet[Ballot], verb: str, fn: Any) -> None:
+        for ballot in queryset:
+            try:
+                outcome = fn(ballot)
+            except BallotError as exc:
+                messages.error(request, f"{ballot.title}: {exc}")
+            else:
+                extra = f" ({outcome})" if isinstance(outcome, str) else ""
+                messages.success(request, f"{ballot.title}: {verb}{extra}")
+
+    @admin.action(description="Mark ready (checks the set-up)")
+    def action_mark_ready(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
+        self._run(request, queryset, "ready", lambda b: services.mark_ready(ballot=b, actor=request.user))
+
+    @admin.action(description="Open (freeze the roll, send credentials) as a background job")
+    def action_open(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
+        def go(b: Ballot) -> str:
+            job = services.start_opening(ballot=b, actor=request.user)
+            job.refresh_from_db()
+            return f"job {job.pk}: {job.state} {job.message} {job.error}".strip()
+
+        self._run(request, queryset, "opening", go)
+
+    @admin.action(description="Resend credentials that are pending or failed")
+    def action_send_credentials(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
+        def go(b: Ballot) -> str:
+            d = services.send_credentials(ballot=b, actor=request.user)
+            return f"{d.sent} sent, {len(d.failed)} failed"
+
+        self._run(request, queryset, "credentials", go)
+
+    @admin.action(description="Print credential letters for postal voters (shown once)")
+    def action_print_letters(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> HttpResponse | None:
+        letters: list[str] = []
+        for ballot in queryset:
+            try:
+                letters += [
+                    f"To: {x.name} ({x.membership_number})\n\n{x.text}"
+                    for x in services.print_letters(ballot=ballot, actor=request.user)
+                ]
+            except BallotError as exc:
+                messages.error(request, f"{ballot.title}: {exc}")
+                return None
+        response = HttpResponse("\n\f".join(letters) or "No letters to print.", content_type="text/plain")
+        response["Content-Disposition"] = 'attachment; filename="credential-letters.txt"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Close (stop voting)")
+    def action_close(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
+        self._run(request, queryset, "closed", lambda b: services.close_ballot(ballot=b, actor=request.user))
+
+    @admin.action(description="Count (background job)")
+    def action_count(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
+        def go(b: Ballot) -> str:
+            job = services.start_count(ballot=b, actor=request.user)
+            job.refresh_from_db()
+            return f"job {job.pk}: {job.state} {job.message} {job.error}".strip()
+
+        self._run(request, queryset, "counting", go)
+
+    @admin.action(description="Publish the result")
+    def action_publish(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
+        self._run(request, queryset, "published", lambda b: services.publish_result(ballot=b, actor=request.user))
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    """The list of papers as stored (content, tracker, chain): readable by officers and scrutineers."""
+
+    list_display = ["ballot", "position", "tracker", "entry_hash"]
+    list_filter = ["ballot"]
+    search_fields = ["tracker"]
+    readonly_fields = ["id", "ballot", "position", "content_text", "tracker", "previous_hash", "entry_hash"]
+    exclude = ["content"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Paper]:
+        return Paper.objects.filter(ballot__in=ballots_for_officer(user=request.user))
+
+    @admin.display(description="content")
+    def content_text(self, paper: Paper) -> str:
+        return bytes(paper.content).decode("utf-8")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_staff)
+
+
+__all__ = ["BallotAdmin", "PaperAdmin", "Credential"]

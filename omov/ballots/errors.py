@@ -1,0 +1,49 @@
+"""The ballots layer's exception family: each message tells a person what went wrong and what to do."""
+
+
+class BallotError(Exception):
+    """Base of every error the ballot services raise."""
+
+    code = "ballot-error"
+
+
+class IllegalTransition(BallotError):
+    """A state change asked of a ballot in the wrong state (e.g. closing a draft)."""
+
+    code = "illegal-transition"
+
+
+class NotReady(BallotError):
+    """A ballot's set-up is incomplete or inconsistent (no candidates, no timetable, impossible constraints)."""
+
+    code = "not-ready"
+
+
+class NotAllowed(BallotError):
+    """The actor may not do this to this ballot (not one of its returning officers; scrutineers only read)."""
+
+    code = "not-allowed"
+
+
+class NotOpen(BallotError):
+    """A paper cast when the ballot is not open for voting."""
+
+    code = "not-open"
+
+
+class CredentialError(BallotError):
+    """A credential that is malformed, unknown (forged) or already used."""
+
+    code = "bad-credential"
+
+
+class InvalidPaper(BallotError):
+    """A paper that cannot be accepted: unknown candidate, repeated rank, too many marks, empty, too large."""
+
+    code = "invalid-paper"
+
+
+class NotPublished(BallotError):
+    """Results or papers asked for before the returning officer published them."""
+
+    code = "not-published"

@@ -1,0 +1,166 @@
+"""Non-trivial reads of ballots: what a user may see, rolls and turnout, the list of papers, receipts, results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from omov.audit.chain import GENESIS, link_hash
+from omov.audit.models import ChainHead, Job
+from omov.ballots.errors import NotPublished
+from omov.ballots.models import Ballot, Credential, Paper, Result, Voter
+from omov.ballots.papers import read_paper, tracker_code
+from omov.ballots.services import paper_chain_name
+from omov.members.models import Member
+
+S = Ballot.State
+
+
+def ballots_for_officer(*, user: Any) -> QuerySet[Ballot]:
+    """Ballots a user may see in the admin: all for a superuser; else those they run or scrutinise."""
+    if getattr(user, "is_superuser", False):
+        return Ballot.objects.all()
+    return Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user)).distinct()
+
+
+def ballots_for_member(*, member: Member) -> QuerySet[Ballot]:
+    """Open ballots on whose roll the member is, with whether they have voted (`has_voted`)."""
+    return (
+        Ballot.objects.filter(voters__member=member, state=S.OPEN)
+        .annotate(has_voted=Count("voters", filter=Q(voters__member=member, voters__voted=True)))
+        .order_by("closes_at")
+    )
+
+
+def published_ballots(*, organisation: Any = None) -> QuerySet[Ballot]:
+    """Ballots whose results are public."""
+    qs = Ballot.objects.filter(state=S.PUBLISHED).select_related("result")
+    return qs.filter(organisation=organisation) if organisation is not None else qs
+
+
+@dataclass(frozen=True)
+class RollStats:
+    """Numbers about a ballot's roll and delivery of credentials."""
+
+    roll: int
+    voted: int
+    papers: int
+    by_email: int
+    by_post: int
+    sent: int
+    printed: int
+    pending: int
+    failed: int
+
+    @property
+    def turnout(self) -> float:
+        return self.papers / self.roll if self.roll else 0.0
+
+
+def roll_stats(*, ballot: Ballot) -> RollStats:
+    """Size of the roll, how many have voted, and how credential delivery stands."""
+    voters = Voter.objects.filter(ballot=ballot).aggregate(
+        roll=Count("pk"),
+        voted=Count("pk", filter=Q(voted=True)),
+        email=Count("pk", filter=Q(channel=Voter.Channel.EMAIL)),
+        post=Count("pk", filter=Q(channel=Voter.Channel.POST)),
+    )
+    creds = dict(
+        Credential.objects.filter(ballot=ballot)
+        .values_list("delivery")
+        .annotate(n=Count("pk"))
+        .values_list("delivery", "n")
+    )
+    return RollStats(
+        roll=voters["roll"],
+        voted=voters["voted"],
+        papers=Paper.objects.filter(ballot=ballot).count(),
+        by_email=voters["email"],
+        by_post=voters["post"],
+        sent=creds.get("sent", 0),
+        printed=creds.get("printed", 0),
+        pending=creds.get("pending", 0),
+        failed=creds.get("failed", 0),
+    )
+
+
+def failed_deliveries(*, ballot: Ballot) -> list[tuple[str, str, str, int]]:
+    """Voters whose credential email failed: (membership number, name, last error, attempts)."""
+    return list(
+        Credential.objects.filter(ballot=ballot, delivery=Credential.Delivery.FAILED)
+        .order_by("voter__member__membership_number")
+        .values_list("voter__member__membership_number", "voter__member__name", "last_error", "attempts")
+    )
+
+
+def jobs_for_ballot(*, ballot: Ballot) -> QuerySet[Job]:
+    """The background jobs run for a ballot, newest first."""
+    return Job.objects.filter(subject=f"ballot:{ballot.pk}")
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    """One line of the published list of papers."""
+
+    position: int
+    tracker: str
+    choices: tuple[int, ...]
+    content: bytes
+    previous_hash: str
+    entry_hash: str
+
+
+def paper_list(*, ballot: Ballot, published_only: bool = True) -> list[PaperEntry]:
+    """The ballot's hash-chained list of papers, in order. Public once the result is published."""
+    if published_only and ballot.state != S.PUBLISHED:
+        raise NotPublished(f"the papers of {ballot.title!r} are published with its result")
+    rows = Paper.objects.filter(ballot=ballot).order_by("position")
+    return [
+        PaperEntry(p.position, p.tracker, read_paper(p.content), bytes(p.content), p.previous_hash, p.entry_hash)
+        for p in rows.iterator(chunk_size=5000)
+    ]
+
+
+def find_receipt(*, ballot: Ballot, tracker: str) -> PaperEntry | None:
+    """The published paper with this tracker code, if any (what a voter checks their receipt against)."""
+    if ballot.state != S.PUBLISHED:
+        raise NotPublished(f"receipts can be checked once the result of {ballot.title!r} is published")
+    p = Paper.objects.filter(ballot=ballot, tracker=tracker.strip().lower()).first()
+    if p is None:
+        return None
+    return PaperEntry(p.position, p.tracker, read_paper(p.content), bytes(p.content), p.previous_hash, p.entry_hash)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    papers: int
+    problem: str = ""
+
+
+def verify_paper_chain(*, ballot: Ballot) -> ChainCheck:
+    """Recompute every paper's tracker and chain hash; report the first that does not match."""
+    name = paper_chain_name(ballot.pk)
+    previous, n = GENESIS, 0
+    for p in Paper.objects.filter(ballot=ballot).order_by("position").iterator(chunk_size=5000):
+        n += 1
+        if p.position != n:
+            return ChainCheck(False, n - 1, f"paper #{n} is missing")
+        if tracker_code(bytes(p.content)) != p.tracker:
+            return ChainCheck(False, n - 1, f"paper #{n}'s bytes do not match its tracker code")
+        if p.previous_hash != previous or link_hash(name, previous, n, p.tracker.encode("ascii")) != p.entry_hash:
+            return ChainCheck(False, n - 1, f"paper #{n} is not chained to paper #{n - 1}")
+        previous = p.entry_hash
+    head = ChainHead.objects.filter(name=name).first()
+    if head is not None and (head.position != n or head.head_hash != previous):
+        return ChainCheck(False, n, f"the list ends at #{n} but its head says #{head.position}")
+    return ChainCheck(True, n)
+
+
+def published_result(*, ballot: Ballot) -> Result:
+    """The published result (elected, turnout, count sheet, BLT), or NotPublished."""
+    if ballot.state != S.PUBLISHED:
+        raise NotPublished(f"the result of {ballot.title!r} has not been published")
+    return Result.objects.get(ballot=ballot)

@@ -1,0 +1,85 @@
+"""Background jobs of the ballots app: opening (roll + credentials), sending credentials, counting.
+
+Each records progress and outcome on its omov.audit Job row; sending retries failed emails and reports those
+that still fail, by membership number, on the Job.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from omov.audit.models import Job
+from omov.audit.services import create_job, fail_job, finish_job, start_job
+
+SEND_RETRIES = 3
+
+
+@shared_task(name="omov.ballots.open_ballot")
+def open_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
+    """Freeze the roll and create credentials; then queue the sending of credentials as its own job."""
+    from omov.ballots.errors import BallotError
+    from omov.ballots.models import Ballot
+    from omov.ballots.services import open_ballot
+    from omov.web.jobs import enqueue
+
+    job = Job.objects.get(pk=job_id)
+    start_job(job=job, message="opening")
+    ballot = Ballot.objects.get(pk=ballot_id)
+    try:
+        roll = open_ballot(ballot=ballot, actor=f"{actor} (job)", job=job)
+    except BallotError as exc:
+        fail_job(job=job, error=str(exc))
+        return
+    except Exception as exc:
+        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finish_job(job=job, message=f"open: {roll} voters on the roll", result={"roll": roll})
+    send = create_job(kind="send-credentials", subject=f"ballot:{ballot_id}", created_by=job.created_by)
+    enqueue(send_credentials_task, str(send.pk), ballot_id, actor)
+
+
+@shared_task(name="omov.ballots.send_credentials", bind=True, max_retries=SEND_RETRIES, default_retry_delay=60)
+def send_credentials_task(self, job_id: str, ballot_id: int, actor: str) -> None:  # type: ignore[no-untyped-def]
+    """Email credentials; retry the failures (with back-off), then report any that still fail."""
+    from omov.ballots.errors import BallotError
+    from omov.ballots.models import Ballot
+    from omov.ballots.services import send_credentials
+
+    job = Job.objects.get(pk=job_id)
+    start_job(job=job, message="sending credentials")
+    try:
+        delivery = send_credentials(ballot=Ballot.objects.get(pk=ballot_id), actor=f"{actor} (job)", job=job)
+    except BallotError as exc:
+        fail_job(job=job, error=str(exc))
+        return
+    result = {"sent": delivery.sent, "failed": delivery.failed}
+    if delivery.ok:
+        finish_job(job=job, message=f"{delivery.sent} credentials sent", result=result)
+        return
+    report = f"{len(delivery.failed)} credential emails failed: " + "; ".join(
+        f"{number}: {error}" for number, error in list(delivery.failed.items())[:50]
+    )
+    if self.request.retries < SEND_RETRIES:
+        fail_job(job=job, error=report + f" (retry {self.request.retries + 1} of {SEND_RETRIES})", retrying=True)
+        raise self.retry(countdown=60 * 2**self.request.retries)
+    fail_job(job=job, error=report + ". Resend them (admin action) or print letters for them.", result=result)
+
+
+@shared_task(name="omov.ballots.count_ballot")
+def count_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
+    """Count a closed ballot and store its result."""
+    from omov.ballots.errors import BallotError
+    from omov.ballots.models import Ballot
+    from omov.ballots.services import count_ballot
+
+    job = Job.objects.get(pk=job_id)
+    start_job(job=job, message="counting", total=1)
+    try:
+        result = count_ballot(ballot=Ballot.objects.get(pk=ballot_id), actor=f"{actor} (job)", job=job)
+    except BallotError as exc:
+        fail_job(job=job, error=str(exc))
+        return
+    except Exception as exc:
+        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
+        raise
+    finish_job(job=job, message="elected: " + ", ".join(result.elected), result={"elected": result.elected})

@@ -1,0 +1,1 @@
+"""omov.members: organisations, their tree of units and affiliates, members, and the CSV import."""

@@ -1,0 +1,301 @@
+"""The members CSV import: validate every row, then write all of it (or none of it) in batches.
+
+The file is UTF-8 CSV with a header row. Columns (any order; only the first four are required):
+    membership_number, name, unit, joined_on, email, status, category, arrears, gender, postal
+`unit` is a unit's code; `joined_on` is YYYY-MM-DD; `status` is active / lapsed / suspended (default active);
+`category` is member / registered_supporter / affiliated_supporter (default member); `arrears` is an amount
+owed (default 0); `postal` is yes/no (default no). A re-import matches members by membership number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+
+from omov.members.models import Member, Organisation, Unit
+
+ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
+
+REQUIRED = ("membership_number", "name", "unit", "joined_on")
+OPTIONAL = ("email", "status", "category", "arrears", "gender", "postal")
+FIELDS = ("name", "email", "unit_id", "joined_on", "status", "category", "arrears", "gender", "postal")
+BATCH = 5000
+MAX_REPORTED = 1000  # bad rows listed in full; beyond this only counted
+
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0", ""}
+_STATUSES = set(Member.Status.values)
+_CATEGORIES = set(Member.Category.values)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row: its line in the file, its membership number (if any) and what is wrong."""
+
+    line: int
+    membership_number: str
+    message: str
+
+    def __str__(self) -> str:
+        who = f" (membership number {self.membership_number})" if self.membership_number else ""
+        return f"line {self.line}{who}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    bad: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and self.bad == 0
+
+    def summary(self) -> dict[str, int | bool]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "bad": self.bad,
+            "dry_run": self.dry_run,
+            "written": self.written,
+        }
+
+    def describe(self) -> str:
+        """A human summary followed by every bad row."""
+        if self.file_error:
+            return f"Nothing imported: {self.file_error}"
+        verb = "would be" if self.dry_run or not self.written else "were"
+        head = (
+            f"{self.rows} rows: {self.created} new, {self.updated} updated, {self.unchanged} unchanged members "
+            f"{verb} written; {self.bad} bad rows."
+        )
+        if self.bad and not self.written:
+            head += " Nothing was imported: fix the rows below (or use --skip-bad to import the good rows)."
+        elif self.bad:
+            head += " The bad rows below were skipped."
+        lines = [head, *(str(e) for e in self.errors)]
+        if self.bad > len(self.errors):
+            lines.append(f"... and {self.bad - len(self.errors)} more bad rows")
+        return "\n".join(lines)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return max(0, sum(1 for _ in f) - 1)
+
+
+def import_members_csv(
+    *,
+    organisation: Organisation,
+    path: Path,
+    update: bool,
+    dry_run: bool,
+    skip_bad: bool,
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Validate, then write (see the module docstring). Called by `omov.members.services.import_members`."""
+    report = ImportReport(dry_run=dry_run)
+    if not path.is_file():
+        report.file_error = f"no such file: {path}"
+        return report
+    total = _count_lines(path)
+    units = dict(Unit.objects.filter(organisation=organisation).values_list("code", "pk"))
+    existing: dict[str, tuple[object, ...]] = {}
+    for row in Member.objects.filter(organisation=organisation).values_list("membership_number", "pk", *FIELDS):
+        existing[row[0]] = row[1:]
+    today = dt.date.today()
+    seen: dict[str, int] = {}
+    creates: list[Member] = []
+    updates: list[Member] = []
+
+    def bad(line: int, number: str, message: str) -> None:
+        report.bad += 1
+        if len(report.errors) < MAX_REPORTED:
+            report.errors.append(RowError(line, number, message))
+
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        report.file_error = f"cannot read {path}: {exc}"
+        return report
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            report.file_error = "the file is empty (it needs a header row)"
+            return report
+        except (csv.Error, UnicodeDecodeError) as exc:
+            report.file_error = f"cannot read the header row: {exc}"
+            return report
+        missing = [c for c in REQUIRED if c not in header]
+        unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
+        if missing or unknown or len(set(header)) != len(header):
+            parts = []
+            if missing:
+                parts.append(f"missing column(s): {', '.join(missing)}")
+            if unknown:
+                parts.append(f"unknown column(s): {', '.join(unknown)}")
+            if len(set(header)) != len(header):
+                parts.append("a column is named twice")
+            report.file_error = (
+                "the header row is wrong: " + "; ".join(parts) + f". Expected columns: {', '.join(REQUIRED + OPTIONAL)}"
+            )
+            return report
+        col = {name: header.index(name) for name in header}
+        width = len(header)
+        get = {
+            name: (lambda r, i=col[name]: r[i].strip()) if name in col else (lambda r: "")
+            for name in REQUIRED + OPTIONAL
+        }
+        line = 1
+        try:
+            for raw in reader:
+                line = reader.line_num
+                report.rows += 1
+                if progress and report.rows % 10000 == 0:
+                    progress("checking", report.rows, total)
+                if len(raw) != width:
+                    if not any(x.strip() for x in raw):
+                        report.rows -= 1  # a blank line is not a row
+                        continue
+                    bad(
+                        line,
+                        raw[col["membership_number"]].strip() if len(raw) > col["membership_number"] else "",
+                        f"has {len(raw)} fields, the header has {width}",
+                    )
+                    continue
+                number = get["membership_number"](raw)
+                problems: list[str] = []
+                if not number:
+                    problems.append("membership_number is empty")
+                elif len(number) > 40:
+                    problems.append("membership_number is longer than 40 characters")
+                elif number in seen:
+                    problems.append(f"membership number {number} is also on line {seen[number]}")
+                name = get["name"](raw)
+                if not name:
+                    problems.append("name is empty")
+                elif len(name) > 200:
+                    problems.append("name is longer than 200 characters")
+                email = get["email"](raw)
+                if email and (len(email) > 254 or not _EMAIL.match(email)):
+                    problems.append(f"email {email!r} is not an email address")
+                code = get["unit"](raw)
+                unit_id = units.get(code)
+                if unit_id is None:
+                    problems.append(f"unit {code!r} does not exist" if code else "unit is empty")
+                joined_text = get["joined_on"](raw)
+                joined = None
+                if not _DATE.match(joined_text):
+                    problems.append(f"joined_on {joined_text!r} is not a date (YYYY-MM-DD)")
+                else:
+                    try:
+                        joined = dt.date.fromisoformat(joined_text)
+                    except ValueError:
+                        problems.append(f"joined_on {joined_text!r} is not a real date")
+                    else:
+                        if joined > today:
+                            problems.append(f"joined_on {joined_text} is in the future")
+                status = get["status"](raw).lower() or "active"
+                if status not in _STATUSES:
+                    problems.append(f"status {status!r} is not one of {', '.join(sorted(_STATUSES))}")
+                category = get["category"](raw).lower() or "member"
+                if category not in _CATEGORIES:
+                    problems.append(f"category {category!r} is not one of {', '.join(sorted(_CATEGORIES))}")
+                arrears_text = get["arrears"](raw) or "0"
+                try:
+                    arrears = Decimal(arrears_text).quantize(Decimal("0.01"))
+                    if arrears < 0 or not arrears.is_finite() or arrears >= Decimal("100000000"):
+                        raise InvalidOperation
+                except (InvalidOperation, ValueError):
+                    problems.append(f"arrears {arrears_text!r} is not an amount of 0 or more")
+                    arrears = Decimal(0)
+                gender = get["gender"](raw)
+                if len(gender) > 50:
+                    problems.append("gender is longer than 50 characters")
+                postal_text = get["postal"](raw).lower()
+                if postal_text not in _TRUE and postal_text not in _FALSE:
+                    problems.append(f"postal {postal_text!r} is not yes or no")
+                postal = postal_text in _TRUE
+                if number and number not in seen:
+                    seen[number] = line
+                if problems:
+                    bad(line, number, "; ".join(problems))
+                    continue
+                values = (name, email, unit_id, joined, status, category, arrears, gender, postal)
+                old = existing.get(number)
+                if old is None:
+                    creates.append(
+                        Member(
+                            organisation=organisation,
+                            membership_number=number,
+                            name=name,
+                            email=email,
+                            unit_id=unit_id,
+                            joined_on=joined,
+                            status=status,
+                            category=category,
+                            arrears=arrears,
+                            gender=gender,
+                            postal=postal,
+                        )
+                    )
+                elif tuple(old[1:]) == values:
+                    report.unchanged += 1
+                elif not update:
+                    changed = [f for f, a, b in zip(FIELDS, old[1:], values, strict=True) if a != b]
+                    bad(
+                        line,
+                        number,
+                        f"this member already exists with a different {', '.join(changed)} "
+                        "(use --update to change existing members)",
+                    )
+                else:
+                    member = Member(pk=old[0], organisation=organisation, membership_number=number)
+                    for f, v in zip(FIELDS, values, strict=True):
+                        setattr(member, f, v)
+                    updates.append(member)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            report.file_error = f"line {line + 1}: cannot read the file as UTF-8 CSV ({exc})"
+            return report
+
+    report.created, report.updated = len(creates), len(updates)
+    if progress:
+        progress("checking", report.rows, report.rows)
+    if dry_run or (report.bad and not skip_bad):
+        return report
+    todo = len(creates) + len(updates)
+    done = 0
+    with transaction.atomic():
+        for i in range(0, len(creates), BATCH):
+            Member.objects.bulk_create(creates[i : i + BATCH], batch_size=BATCH)
+            done += len(creates[i : i + BATCH])
+            if progress:
+                progress("writing", done, todo)
+        for i in range(0, len(updates), 1000):
+            Member.objects.bulk_update(updates[i : i + 1000], list(FIELDS), batch_size=1000)
+            done += len(updates[i : i + 1000])
+            if progress:
+                progress("writing", done, todo)
+    report.written = True
+    return report

@@ -1,0 +1,103 @@
+"""Organisations, units (a tree: region → constituency → branch; affiliates beside it) and members."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A membership organisation: the root of its units, members and ballots."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A node of the organisation's tree. `path` is the chain of ids from the root ("/3/17/42/") so that
+    "this unit and everything under it" is one indexed prefix query."""
+
+    class Kind(models.TextChoices):
+        NATION = "nation", "nation"
+        REGION = "region", "region"
+        CONSTITUENCY = "constituency", "constituency party"
+        BRANCH = "branch", "branch"
+        AFFILIATE = "affiliate", "affiliate"
+
+    class AffiliateKind(models.TextChoices):
+        NONE = "", "-"
+        UNION = "union", "trade union"
+        SOCIETY = "society", "socialist society"
+        OTHER = "other", "other"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    code = models.CharField(max_length=50, help_text="short unique code, used by the CSV import")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=500, db_index=True, editable=False, default="")
+    affiliate_kind = models.CharField(max_length=20, choices=AffiliateKind.choices, blank=True, default="")
+    affiliated_members = models.PositiveIntegerField(
+        default=0, help_text="an affiliate's affiliated membership (for thresholds such as 5% of it)"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique")]
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class Member(models.Model):
+    """One member (or registered/affiliated supporter) of an organisation."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        LAPSED = "lapsed"
+        SUSPENDED = "suspended"
+
+    class Category(models.TextChoices):
+        MEMBER = "member"
+        REGISTERED_SUPPORTER = "registered_supporter", "registered supporter"
+        AFFILIATED_SUPPORTER = "affiliated_supporter", "affiliated supporter"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    membership_number = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True, db_index=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members")
+    joined_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    category = models.CharField(max_length=30, choices=Category.choices, default=Category.MEMBER)
+    arrears = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0"))
+    gender = models.CharField(
+        max_length=50, blank=True, help_text="self-described; used only to apply a ballot's balance rules"
+    )
+    postal = models.BooleanField(default=False, help_text="receives ballot credentials by post, not email")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "membership_number"], name="membership_number_unique")
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+        ordering = ["membership_number"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.membership_number})"
+
+    @property
+    def in_arrears(self) -> bool:
+        return self.arrears > 0

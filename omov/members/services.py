@@ -1,0 +1,192 @@
+"""Every write to organisations, units and members. Keyword-only arguments; one transaction each; audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from omov.audit.models import Job
+from omov.audit.services import create_job, record
+from omov.members.errors import MemberError
+from omov.members.importer import ImportReport, ProgressFn, import_members_csv
+from omov.members.models import Member, Organisation, Unit
+
+
+@transaction.atomic
+def create_organisation(*, name: str, slug: str, actor: Any = None) -> Organisation:
+    """A new organisation."""
+    if Organisation.objects.filter(slug=slug).exists():
+        raise MemberError(f"an organisation with the short name {slug!r} already exists")
+    org = Organisation.objects.create(name=name, slug=slug)
+    record(actor=actor, action="organisation.create", subject=f"organisation:{org.pk}", details={"name": name})
+    return org
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    affiliate_kind: str = "",
+    affiliated_members: int = 0,
+    actor: Any = None,
+    audit: bool = True,
+) -> Unit:
+    """A new unit under `parent` (or at the top of the tree); affiliates carry a kind and a membership size."""
+    if kind not in Unit.Kind.values:
+        raise MemberError(f"unknown unit kind {kind!r}; choose one of: {', '.join(Unit.Kind.values)}")
+    if parent is not None and parent.organisation_id != organisation.pk:
+        raise MemberError("a unit's parent must belong to the same organisation")
+    if kind == Unit.Kind.AFFILIATE and affiliate_kind not in {"union", "society", "other"}:
+        raise MemberError("an affiliate needs a kind: union, society or other")
+    if Unit.objects.filter(organisation=organisation, code=code).exists():
+        raise MemberError(f"a unit with code {code!r} already exists")
+    unit = Unit.objects.create(
+        organisation=organisation,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        affiliate_kind=affiliate_kind,
+        affiliated_members=affiliated_members,
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    if audit:
+        record(actor=actor, action="unit.create", subject=f"unit:{unit.pk}", details={"code": code, "kind": kind})
+    return unit
+
+
+@transaction.atomic
+def create_member(
+    *,
+    organisation: Organisation,
+    membership_number: str,
+    name: str,
+    unit: Unit,
+    joined_on: dt.date,
+    email: str = "",
+    status: str = Member.Status.ACTIVE,
+    category: str = Member.Category.MEMBER,
+    arrears: Decimal | int = 0,
+    gender: str = "",
+    postal: bool = False,
+    actor: Any = None,
+    audit: bool = True,
+) -> Member:
+    """One new member (the CSV import does the same in bulk)."""
+    if status not in Member.Status.values:
+        raise MemberError(f"unknown status {status!r}; choose one of: {', '.join(Member.Status.values)}")
+    if unit.organisation_id != organisation.pk:
+        raise MemberError("the member's unit belongs to another organisation")
+    if Member.objects.filter(organisation=organisation, membership_number=membership_number).exists():
+        raise MemberError(f"membership number {membership_number} is already taken")
+    member = Member.objects.create(
+        organisation=organisation,
+        membership_number=membership_number,
+        name=name,
+        email=email,
+        unit=unit,
+        joined_on=joined_on,
+        status=status,
+        category=category,
+        arrears=Decimal(arrears),
+        gender=gender,
+        postal=postal,
+    )
+    if audit:
+        record(actor=actor, action="member.create", subject=f"member:{member.pk}", details={})
+    return member
+
+
+@transaction.atomic
+def set_member_status(*, member: Member, status: str, actor: Any, reason: str = "") -> Member:
+    """Change a member's status (active / lapsed / suspended)."""
+    if status not in Member.Status.values:
+        raise MemberError(f"unknown status {status!r}; choose one of: {', '.join(Member.Status.values)}")
+    old = member.status
+    member.status = status
+    member.save(update_fields=["status"])
+    record(
+        actor=actor,
+        action="member.status",
+        subject=f"member:{member.pk}",
+        details={"from": old, "to": status, "reason": reason},
+    )
+    return member
+
+
+@transaction.atomic
+def user_for_member(*, member: Member) -> Any:
+    """The Django user a member signs in as (created on first use, with no password: sign-in is by link)."""
+    if member.user_id:
+        return member.user
+    User = get_user_model()
+    username = f"m-{member.organisation_id}-{member.membership_number}"
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": member.email})
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+def import_members(
+    *,
+    organisation: Organisation,
+    path: str | Path,
+    update: bool = False,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    actor: Any = None,
+    progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Import members from a CSV file: all-or-nothing unless `skip_bad`; idempotent (keyed by membership number).
+
+    Without `update`, a row whose membership number exists with different details is a bad row; with it, the
+    member is updated. The returned report names every bad row and why. Writes in one transaction.
+    """
+    report = import_members_csv(
+        organisation=organisation, path=Path(path), update=update, dry_run=dry_run, skip_bad=skip_bad, progress=progress
+    )
+    if report.written:
+        record(
+            actor=actor,
+            action="members.import",
+            subject=f"organisation:{organisation.pk}",
+            details={"file": Path(path).name, **report.summary()},
+        )
+    return report
+
+
+def start_member_import(
+    *,
+    organisation: Organisation,
+    path: str | Path,
+    update: bool = False,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    actor: Any = None,
+) -> Job:
+    """Queue a CSV import as a background job (as the admin does); its Job row reports progress and outcome."""
+    from omov.members.tasks import import_members_task
+    from omov.web.jobs import enqueue
+
+    job = create_job(kind="import-members", subject=f"organisation:{organisation.pk}", created_by=actor)
+    record(
+        actor=actor,
+        action="members.import.queued",
+        subject=f"organisation:{organisation.pk}",
+        details={"file": Path(path).name, "job": str(job.pk), "update": update, "dry_run": dry_run},
+    )
+    enqueue(import_members_task, str(job.pk), organisation.pk, str(path), update, dry_run, skip_bad)
+    return job

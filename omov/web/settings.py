@@ -1,0 +1,183 @@
+"""Django settings, read from the environment so that every `omov serve` process is configured the same way.
+
+Environment (all optional except in production):
+  OMOV_DEBUG            1 for development (default 0: production)
+  OMOV_SECRET_KEY       required in production; signs sessions and sign-in links (same on every process)
+  OMOV_DATABASE_URL     e.g. postgres://user@host:5432/omov (default: SQLite in OMOV_DATA_DIR)
+  OMOV_DATA_DIR         where the SQLite database and uploads live (default ./.omov)
+  OMOV_ALLOWED_HOSTS    comma-separated host names (default: localhost,127.0.0.1 in debug)
+  OMOV_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://vote.example.org
+  OMOV_REDIS_URL        Celery broker (default redis://127.0.0.1:6379/0)
+  OMOV_CELERY_EAGER     1 to run background jobs in-process (default: 1 on SQLite, 0 otherwise)
+  OMOV_SSL_REDIRECT     0 to let a proxy in front handle https (default 1 in production)
+  OMOV_EMAIL_BACKEND    a Django email backend path (default: console)
+  OMOV_EMAIL_HOST, OMOV_EMAIL_PORT, OMOV_EMAIL_HOST_USER, OMOV_EMAIL_HOST_PASSWORD, OMOV_EMAIL_USE_TLS,
+  OMOV_DEFAULT_FROM_EMAIL, OMOV_SITE_URL (absolute base for links in emails, e.g. https://vote.example.org)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [x.strip() for x in os.environ.get(name, default).split(",") if x.strip()]
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("OMOV_DATA_DIR", Path.cwd() / ".omov")).resolve()
+
+DEBUG = _flag("OMOV_DEBUG", False)
+
+SECRET_KEY = os.environ.get("OMOV_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "set OMOV_SECRET_KEY (a long random string, the same on every server) or OMOV_DEBUG=1 for development"
+        )
+    SECRET_KEY = "omov-development-only-key-never-use-in-production-5c1f0e"
+
+ALLOWED_HOSTS = _list("OMOV_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = _list("OMOV_CSRF_TRUSTED_ORIGINS")
+SITE_URL = os.environ.get("OMOV_SITE_URL", "").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "omov.audit",
+    "omov.members",
+    "omov.ballots",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "omov.web.urls"
+WSGI_APPLICATION = "omov.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_database_url = os.environ.get("OMOV_DATABASE_URL", "")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "omov.sqlite3",
+            # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so that
+            # concurrent writers queue (busy timeout) instead of failing with "database is locked".
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+        }
+    }
+DATABASE_VENDOR = "sqlite" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "postgresql"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Sessions live in the database, so any web process can serve any request (no state in the web tier).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+LOGIN_URL = "signin"
+LOGIN_REDIRECT_URL = "/"
+SIGNIN_LINK_MAX_AGE = int(os.environ.get("OMOV_SIGNIN_LINK_MAX_AGE", "900"))  # seconds
+CSRF_FAILURE_VIEW = "omov.web.views.csrf_failure"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+MEDIA_ROOT = DATA_DIR / "uploads"
+
+# Email: console by default; SMTP (or any backend) from the environment.
+EMAIL_BACKEND = os.environ.get("OMOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("OMOV_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OMOV_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("OMOV_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("OMOV_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("OMOV_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("OMOV_DEFAULT_FROM_EMAIL", "omov <ballots@localhost>")
+
+# Background jobs (Celery). Eager (in-process) by default on SQLite: the demo needs no Redis.
+REDIS_URL = os.environ.get("OMOV_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None  # progress and outcome are recorded on omov.audit.Job rows
+CELERY_TASK_ALWAYS_EAGER = _flag("OMOV_CELERY_EAGER", DATABASE_VENDOR == "sqlite")
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True  # a job whose worker dies is handed to another worker
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "omov"
+
+# Production hardening (`manage.py check --deploy` passes with these).
+if not DEBUG:
+    SECURE_SSL_REDIRECT = _flag("OMOV_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("OMOV_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = _flag("OMOV_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OMOV_LOG_LEVEL", "WARNING")},
+}

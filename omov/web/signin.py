@@ -1,0 +1,83 @@
+"""Magic-link sign-in: a signed, expiring, one-time link sent by email.
+
+The link carries the user's id and a fingerprint of their last sign-in time, signed with SECRET_KEY and a
+timestamp. It expires after SIGNIN_LINK_MAX_AGE seconds, and signing in changes the last sign-in time, so a
+link works once (the same idea as Django's password-reset tokens). No table of tokens is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db.models import Q
+
+SALT = "omov.signin.v1"
+
+
+def _fingerprint(user: Any) -> str:
+    stamp = user.last_login.isoformat() if user.last_login else "never"
+    return hashlib.sha256(f"{user.pk}:{stamp}:{user.password}".encode()).hexdigest()[:16]
+
+
+def make_signin_token(*, user: Any) -> str:
+    """A signed token for a one-time sign-in link."""
+    return signing.TimestampSigner(salt=SALT).sign_object({"u": user.pk, "f": _fingerprint(user)})
+
+
+def check_signin_token(*, token: str) -> Any:
+    """The user a sign-in token is for, or None if it is forged, expired or already used."""
+    try:
+        data = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=settings.SIGNIN_LINK_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or data.get("f") != _fingerprint(user):
+        return None
+    return user
+
+
+def signin_url(*, user: Any, base: str = "") -> str:
+    """The absolute sign-in link for a user (base: SITE_URL, or the current request's host)."""
+    from django.urls import reverse
+
+    root = base or settings.SITE_URL or "http://127.0.0.1:8000"
+    return root.rstrip("/") + reverse("signin-link", args=[make_signin_token(user=user)])
+
+
+def users_for_email(email: str) -> list[Any]:
+    """Who may sign in with this address: a staff user with it, or a member with it (given a user if needed)."""
+    from omov.members.models import Member
+    from omov.members.services import user_for_member
+
+    email = email.strip()
+    if not email:
+        return []
+    User = get_user_model()
+    users = list(User.objects.filter(Q(email__iexact=email), is_active=True, is_staff=True))
+    if users:
+        return users[:1]
+    members = list(Member.objects.filter(email__iexact=email).exclude(status=Member.Status.SUSPENDED)[:1])
+    return [user_for_member(member=m) for m in members]
+
+
+def send_signin_link(*, email: str, base: str = "") -> bool:
+    """Email a sign-in link if the address is known; say nothing either way (no account enumeration)."""
+    users = users_for_email(email)
+    for user in users:
+        link = signin_url(user=user, base=base)
+        minutes = settings.SIGNIN_LINK_MAX_AGE // 60
+        send_mail(
+            "Your sign-in link",
+            f"Use this link to sign in. It works once, for {minutes} minutes:\n\n{link}\n\n"
+            "If you did not ask for it, ignore this message.",
+            None,
+            [email],
+        )
+    return bool(users)

@@ -1,0 +1,122 @@
+"""The few views of the core: /healthz, magic-link sign-in, and a JSON cast endpoint. Views only translate HTTP
+to service calls."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from omov.ballots.errors import BallotError
+from omov.ballots.papers import MAX_PAPER_BYTES
+from omov.web.signin import check_signin_token, send_signin_link
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 if the database answers (and the queue, unless jobs run in-process); 503 otherwise."""
+    checks: dict[str, Any] = {}
+    ok = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:
+        ok = False
+        checks["database"] = {"ok": False, "error": str(exc)[:200]}
+    from omov.web.celery import app
+
+    if app.conf.task_always_eager:
+        checks["queue"] = {"ok": True, "mode": "in-process (eager)"}
+    else:
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["queue"] = {"ok": True, "mode": "redis"}
+        except Exception as exc:
+            ok = False
+            checks["queue"] = {"ok": False, "error": str(exc)[:200]}
+    return JsonResponse({"ok": ok, **checks}, status=200 if ok else 503)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin(request: HttpRequest) -> HttpResponse:
+    """Ask for a sign-in link by email. The answer is the same whether or not the address is known."""
+    if request.method == "POST":
+        email = request.POST.get("email", "").strip()
+        if not email or "@" not in email or len(email) > 254:
+            return render(request, "registration/signin.html", {"error": "Enter your email address."}, status=400)
+        send_signin_link(email=email, base=settings.SITE_URL or request.build_absolute_uri("/"))
+        return render(request, "registration/signin_sent.html", {"email": email})
+    return render(request, "registration/signin.html", {})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signin_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Follow a sign-in link. GET shows a button (so mail scanners that fetch links do not use it up);
+    POST signs in."""
+    user = check_signin_token(token=token)
+    if user is None:
+        return render(request, "registration/signin_invalid.html", {}, status=400)
+    if request.method == "GET":
+        return render(request, "registration/signin_confirm.html", {"who": user.get_username()})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # updates last_login: link used up
+    return redirect("/admin/" if user.is_staff else settings.LOGIN_REDIRECT_URL)
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("signin")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A clear page (or JSON) when a form is posted without its CSRF token: nothing was changed."""
+    message = (
+        "This form could not be accepted because it did not carry its security token (CSRF). Nothing was "
+        "changed. Reload the page and try again; make sure cookies are enabled."
+    )
+    if request.content_type == "application/json" or request.path.startswith("/api/"):
+        return JsonResponse({"ok": False, "error": "csrf", "message": message}, status=403)
+    return render(request, "registration/csrf_failure.html", {"message": message, "reason": reason}, status=403)
+
+
+@csrf_exempt  # authenticated by the credential in the body, never by a cookie; JSON only (no simple form post)
+@require_POST
+def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
+    """POST /api/ballots/<id>/cast  {"credential": "...", "paper": [2, 1, 3]}  →  {"ok": true, "tracker": "..."}"""
+    from omov.ballots.services import cast
+
+    if request.content_type != "application/json":
+        return JsonResponse(
+            {"ok": False, "error": "bad-request", "message": "send JSON (application/json)"}, status=415
+        )
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_PAPER_BYTES:
+        return JsonResponse({"ok": False, "error": "invalid-paper", "message": "this paper is too large"}, status=413)
+    try:
+        body = json.loads(request.body[: MAX_PAPER_BYTES + 1] or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"ok": False, "error": "bad-request", "message": "the body is not valid JSON"}, status=400)
+    if not isinstance(body, dict) or "credential" not in body or "paper" not in body:
+        return JsonResponse(
+            {"ok": False, "error": "bad-request", "message": 'send {"credential": "...", "paper": [...]}'}, status=400
+        )
+    try:
+        receipt = cast(credential=body["credential"], paper=body["paper"], ballot_id=ballot_id)
+    except BallotError as exc:
+        status = {"bad-credential": 403, "not-open": 409}.get(exc.code, 400)
+        return JsonResponse({"ok": False, "error": exc.code, "message": str(exc)}, status=status)
+    return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id})

@@ -1,0 +1,152 @@
+"""pytest plugin for the Django tests (loaded with `-p tests.conftest_django` from pyproject.toml).
+
+- Test-time environment defaults (a throwaway secret key; no https redirect for the test client).
+- Tests that use the database are marked `database`, so the PostgreSQL run can select exactly them.
+- Tests marked `postgres` are deselected (not skipped) unless the database is PostgreSQL.
+- Background jobs run eagerly (in the test's transaction) unless a test asks for a real worker.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("OMOV_SECRET_KEY", "omov-test-suite-only-" + "k" * 40)
+os.environ.setdefault("OMOV_SSL_REDIRECT", "0")
+os.environ.setdefault("OMOV_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client", "django_user_model"}
+
+
+def on_postgres() -> bool:
+    return os.environ.get("OMOV_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keep, drop = [], []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & DB_FIXTURES or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.database)
+        if item.get_closest_marker("postgres") and not on_postgres():
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _eager_jobs(request: pytest.FixtureRequest) -> object:
+    """Run Celery tasks in-process unless the test is marked `celery_worker` (then Redis and a real worker)."""
+    try:
+        from omov.web.celery import app
+    except Exception:  # Django not configured (e.g. pure engine tests): nothing to do
+        yield None
+        return
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = request.node.get_closest_marker("celery_worker") is None
+    yield None
+    app.conf.task_always_eager = before
+
+
+# Shared fixtures: a small organisation with a tree of units and members, and ballots on it. ------------------
+
+
+class World:
+    """A small organisation: region R1 → constituencies C1, C2 → branches B1 (under C1), B2 (under C2);
+    an affiliate union U1; 12 members spread over the branches (see `make_world`)."""
+
+    def __init__(self) -> None:
+        import datetime as dt
+
+        from django.contrib.auth import get_user_model
+
+        from omov.members import services as ms
+
+        User = get_user_model()
+        self.admin = User.objects.create_superuser("admin", "admin@example.org", None)
+        self.officer = User.objects.create_user("ro", "ro@example.org", is_staff=True)
+        self.other_officer = User.objects.create_user("ro2", "ro2@example.org", is_staff=True)
+        self.scrutineer = User.objects.create_user("scrutineer", "scr@example.org", is_staff=True)
+        self.org = ms.create_organisation(name="Test Party", slug="test", actor="setup")
+        org = self.org
+        self.region = ms.create_unit(organisation=org, code="R1", name="Region", kind="region", actor="setup")
+        self.c1 = ms.create_unit(organisation=org, code="C1", name="C one", kind="constituency", parent=self.region)
+        self.c2 = ms.create_unit(organisation=org, code="C2", name="C two", kind="constituency", parent=self.region)
+        self.b1 = ms.create_unit(organisation=org, code="B1", name="B one", kind="branch", parent=self.c1)
+        self.b2 = ms.create_unit(organisation=org, code="B2", name="B two", kind="branch", parent=self.c2)
+        self.union = ms.create_unit(
+            organisation=org, code="U1", name="Union", kind="affiliate", affiliate_kind="union", affiliated_members=5000
+        )
+        self.members = []
+        for i in range(12):
+            self.members.append(
+                ms.create_member(
+                    organisation=org,
+                    membership_number=f"M{i:03d}",
+                    name=f"Member {i}",
+                    email=f"m{i}@example.org",
+                    unit=self.b1 if i < 8 else self.b2,
+                    joined_on=dt.date(2020, 1, 1) + dt.timedelta(days=30 * i),
+                    gender="woman" if i % 2 else "man",
+                    audit=False,
+                )
+            )
+
+    def ballot(
+        self,
+        method: str = "irv",
+        seats: int = 1,
+        candidates: tuple[str, ...] = ("Ann", "Bob", "Cat"),
+        genders: tuple[str, ...] = (),
+        ready: bool = True,
+        **options: object,
+    ) -> object:
+        """A ballot run by `officer`, open now for a day, with candidates; marked ready unless told not to."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from omov.ballots import services as bs
+
+        now = timezone.now()
+        b = bs.create_ballot(
+            organisation=self.org,
+            title=f"{method} ballot",
+            method=method,
+            seats=seats,
+            actor=self.admin,
+            opens_at=now - dt.timedelta(minutes=5),
+            closes_at=now + dt.timedelta(days=1),
+            returning_officers=[self.officer],
+            options=dict(options) or None,
+        )
+        for i, name in enumerate(candidates):
+            bs.add_candidate(ballot=b, actor=self.officer, name=name, gender=genders[i] if genders else "")
+        if ready:
+            bs.mark_ready(ballot=b, actor=self.officer)
+        return b
+
+
+@pytest.fixture
+def world(db: object) -> World:
+    return World()
+
+
+def tokens_in(text: str) -> list[str]:
+    """Credentials printed in a message or letter."""
+    import re
+
+    return re.findall(r"\b(?:[A-Z2-7]{4}-){7}[A-Z2-7]{4}\b", text)
+
+
+def open_and_issue(ballot: object, actor: object) -> list[str]:
+    """Open a ready ballot now (no emails) and print a letter for every voter: their credentials, in roll order."""
+    from omov.ballots import services as bs
+
+    bs.open_ballot(ballot=ballot, actor=actor)
+    letters = bs.print_letters(ballot=ballot, actor=actor, reprint_failed_email=True)
+    return [tokens_in(letter.text)[0] for letter in letters]
