@@ -11,7 +11,8 @@ Fiat–Shamir contexts (docs/crypto.md):
     paper context  = length_prefixed("omov/v1/mark-paper", election_id, question_id, u32 k, u32 min, u32 max,
                                      binding)
     mark i context = length_prefixed(paper context, "mark", u32 i)
-    sum context    = length_prefixed(paper context, "sum", ciphertext 0 || ... || ciphertext k-1)
+    sum context    = length_prefixed(paper context, "sum")
+(the sum proof's statement lists every option's ciphertext; the proof is about their sum).
 `binding` ties the paper to where it is cast (e.g. the hash of the voter's credential's public part), so a
 copied paper cannot be replayed under another credential; it may be empty.
 """
@@ -37,6 +38,7 @@ from omov.crypto.encoding import (
 from omov.crypto.errors import CryptoError
 from omov.crypto.group import ORDER, Point, base_mul, random_scalar
 from omov.crypto.proofs import (
+    BatchVerifier,
     DisjunctiveProof,
     DleqProof,
     prove_disjunctive,
@@ -52,6 +54,7 @@ __all__ = [
     "encrypt_paper",
     "verify_paper",
     "verify_papers",
+    "verify_batch",
     "tally",
     "decrypt_tally",
     "verify_tally_decryption",
@@ -185,15 +188,8 @@ def _mark_context(ctx: bytes, i: int) -> bytes:
     return length_prefixed(ctx, b"mark", u32(i))
 
 
-def _sum_context(ctx: bytes, cts: Sequence[Ciphertext]) -> bytes:
-    return length_prefixed(ctx, b"sum", b"".join(c.encode() for c in cts))
-
-
-def _sum(cts: Sequence[Ciphertext]) -> Ciphertext:
-    a, b = cts[0].a, cts[0].b
-    for c in cts[1:]:
-        a, b = a + c.a, b + c.b
-    return Ciphertext(a, b)
+def _sum_context(ctx: bytes) -> bytes:
+    return length_prefixed(ctx, b"sum")
 
 
 def encrypt_paper(
@@ -220,41 +216,88 @@ def encrypt_paper(
     ]
     sum_proof = None
     if spec.needs_sum_proof:
-        sum_proof = prove_disjunctive(
-            pk, _sum(cts), sum(marks), sum(rs) % ORDER, spec.allowed_sums, _sum_context(ctx, cts), rng
-        )
+        sum_proof = prove_disjunctive(pk, cts, sum(marks), sum(rs) % ORDER, spec.allowed_sums, _sum_context(ctx), rng)
     return MarkPaper(spec.question_id, tuple(cts), tuple(proofs), sum_proof), rs
 
 
-def verify_paper(pk: Point, election_id: str, spec: QuestionSpec, paper: MarkPaper, binding: bytes = b"") -> bool:
-    """Every proof of the paper checks: each option is 0 or 1 and the number marked is allowed."""
-    if paper.question_id != spec.question_id or len(paper.ciphertexts) != spec.options:
+def _shape_ok(spec: QuestionSpec, paper: MarkPaper) -> bool:
+    return (
+        paper.question_id == spec.question_id
+        and len(paper.ciphertexts) == spec.options
+        and len(paper.mark_proofs) == spec.options
+        and (paper.sum_proof is None) != spec.needs_sum_proof
+    )
+
+
+def _add_paper(batch: BatchVerifier, election_id: str, spec: QuestionSpec, paper: MarkPaper, binding: bytes) -> bool:
+    """Put a paper's proofs in the batch; False at once if its shape or a challenge is wrong."""
+    if not _shape_ok(spec, paper):
         return False
-    if len(paper.mark_proofs) != spec.options or (paper.sum_proof is None) == spec.needs_sum_proof:
+    ctx = paper_context(election_id, spec, binding)
+    for i, (c, proof) in enumerate(zip(paper.ciphertexts, paper.mark_proofs, strict=True)):
+        if not batch.add(c, MARK_VALUES, proof, _mark_context(ctx, i)):
+            return False
+    if paper.sum_proof is not None:
+        return batch.add(paper.ciphertexts, spec.allowed_sums, paper.sum_proof, _sum_context(ctx))
+    return True
+
+
+def verify_paper(
+    pk: Point, election_id: str, spec: QuestionSpec, paper: MarkPaper, binding: bytes = b"", exact: bool = False
+) -> bool:
+    """Every proof of the paper checks: each option is 0 or 1 and the number marked is allowed.
+    By default the paper's proofs are checked together with random weights (BatchVerifier); `exact=True`
+    recomputes every commitment instead (the plain definition, slower)."""
+    if not exact:
+        batch = BatchVerifier(pk)
+        return _add_paper(batch, election_id, spec, paper, binding) and batch.check()
+    if not _shape_ok(spec, paper):
         return False
     ctx = paper_context(election_id, spec, binding)
     for i, (c, proof) in enumerate(zip(paper.ciphertexts, paper.mark_proofs, strict=True)):
         if not verify_disjunctive(pk, c, MARK_VALUES, proof, _mark_context(ctx, i)):
             return False
     if paper.sum_proof is not None:
-        total = _sum(paper.ciphertexts)
-        if not verify_disjunctive(pk, total, spec.allowed_sums, paper.sum_proof, _sum_context(ctx, paper.ciphertexts)):
-            return False
+        return verify_disjunctive(pk, paper.ciphertexts, spec.allowed_sums, paper.sum_proof, _sum_context(ctx))
     return True
+
+
+def verify_batch(
+    pk: Point,
+    election_id: str,
+    spec: QuestionSpec,
+    papers: Sequence[MarkPaper],
+    bindings: Sequence[bytes] | None = None,
+) -> list[bool]:
+    """verify_paper for many papers in one batch; if the batch fails, each paper is checked alone to say which."""
+    binds = list(bindings) if bindings is not None else [b""] * len(papers)
+    batch = BatchVerifier(pk)
+    shapes = [_add_paper(batch, election_id, spec, p, b) for p, b in zip(papers, binds, strict=True)]
+    if batch.check():
+        return shapes
+    return [ok and verify_paper(pk, election_id, spec, p, b) for ok, p, b in zip(shapes, papers, binds, strict=True)]
 
 
 def _verify_chunk(args: tuple[bytes, str, dict[str, Any], list[tuple[bytes, bytes]]]) -> list[bool]:
     pk_data, election_id, spec_json, items = args
     pk = Point.decode(pk_data)
     spec = QuestionSpec.from_json(spec_json)
-    out = []
+    out: list[bool] = []
+    papers: list[MarkPaper] = []
+    binds: list[bytes] = []
+    index: list[int] = []
     for paper_json, binding in items:
         try:
             paper = MarkPaper.from_json(_json_loads(paper_json))
         except CryptoError:
             out.append(False)
             continue
-        out.append(verify_paper(pk, election_id, spec, paper, binding))
+        papers.append(paper)
+        binds.append(binding)
+        index.append(len(out))
+        out.append(False)
+    for i, ok in zip(index, verify_batch(pk, election_id, spec, papers, binds), strict=True):
+        out[i] = ok
     return out
 
 
@@ -280,7 +323,11 @@ def verify_papers(
         raise CryptoError("one binding per paper")
     workers = processes if processes is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(papers) < 2 * chunk:
-        return [verify_paper(pk, election_id, spec, p, b) for p, b in zip(papers, binds, strict=True)]
+        return [
+            ok
+            for i in range(0, len(papers), chunk)
+            for ok in verify_batch(pk, election_id, spec, papers[i : i + chunk], binds[i : i + chunk])
+        ]
     items = [(canonical_json(p.to_json()), b) for p, b in zip(papers, binds, strict=True)]
     jobs = [(pk.data, election_id, spec.to_json(), items[i : i + chunk]) for i in range(0, len(items), chunk)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -108,35 +108,54 @@ class DleqProof:
 
 @dataclass(frozen=True, slots=True)
 class DisjunctiveProof:
-    """CDS OR-proof: one (challenge, response) pair per allowed value, in the order of the values."""
+    """CDS OR-proof: the commitments (A_0, B_0, ..., A_k-1, B_k-1) and one (challenge, response) pair per
+    allowed value, in the order of the values. Carrying the commitments lets many proofs be checked at once
+    with random weights (BatchVerifier)."""
 
+    commitments: tuple[Point, ...]
     pairs: tuple[tuple[int, int], ...]
 
     def encode(self) -> bytes:
-        return u32(len(self.pairs)) + b"".join(_pair_encode(c, z) for c, z in self.pairs)
+        return (
+            u32(len(self.pairs))
+            + b"".join(p.data for p in self.commitments)
+            + b"".join(_pair_encode(c, z) for c, z in self.pairs)
+        )
 
     @staticmethod
     def decode(data: bytes) -> DisjunctiveProof:
         if len(data) < 4:
             raise CryptoError("truncated disjunctive proof")
         k = int.from_bytes(data[:4], "big")
-        if len(data) != 4 + 64 * k:
+        if len(data) != 4 + 128 * k:
             raise CryptoError("disjunctive proof has the wrong length")
-        return DisjunctiveProof(tuple(_pair_decode(data[4 + 64 * i : 4 + 64 * (i + 1)]) for i in range(k)))
+        points = tuple(Point.decode(data[4 + 32 * i : 36 + 32 * i]) for i in range(2 * k))
+        base = 4 + 64 * k
+        pairs = tuple(_pair_decode(data[base + 64 * i : base + 64 * (i + 1)]) for i in range(k))
+        return DisjunctiveProof(points, pairs)
 
-    def to_json(self) -> list[list[str]]:
-        return [[scalar_hex(c), scalar_hex(z)] for c, z in self.pairs]
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "commitments": [p.data.hex() for p in self.commitments],
+            "pairs": [[scalar_hex(c), scalar_hex(z)] for c, z in self.pairs],
+        }
 
     @staticmethod
     def from_json(obj: Any) -> DisjunctiveProof:
-        if not isinstance(obj, list):
-            raise CryptoError("malformed disjunctive proof")
-        pairs = []
-        for item in obj:
-            if not isinstance(item, list) or len(item) != 2:
-                raise CryptoError("malformed disjunctive proof")
-            pairs.append((scalar_from_hex(item[0]), scalar_from_hex(item[1])))
-        return DisjunctiveProof(tuple(pairs))
+        from omov.crypto.encoding import point_from_hex
+
+        try:
+            commitments = tuple(point_from_hex(p, "commitment") for p in obj["commitments"])
+            pairs = []
+            for item in obj["pairs"]:
+                if not isinstance(item, list) or len(item) != 2:
+                    raise CryptoError("malformed disjunctive proof")
+                pairs.append((scalar_from_hex(item[0]), scalar_from_hex(item[1])))
+        except (KeyError, TypeError) as exc:
+            raise CryptoError("malformed disjunctive proof") from exc
+        if len(commitments) != 2 * len(pairs):
+            raise CryptoError("a disjunctive proof has two commitments per allowed value")
+        return DisjunctiveProof(commitments, tuple(pairs))
 
 
 # ---------------------------------------------------------------- Schnorr
@@ -206,23 +225,47 @@ def _shifted(b: Point, v: int) -> Point:
     return b if v == 0 else b - _value_point(v)
 
 
+def _as_list(cts: Ciphertext | Sequence[Ciphertext]) -> list[Ciphertext]:
+    return [cts] if isinstance(cts, Ciphertext) else list(cts)
+
+
+def _total(cts: Sequence[Ciphertext]) -> Ciphertext:
+    if not cts:
+        raise CryptoError("a disjunctive proof needs at least one ciphertext")
+    a, b = cts[0].a, cts[0].b
+    for c in cts[1:]:
+        a, b = a + c.a, b + c.b
+    return Ciphertext(a, b)
+
+
 def disjunctive_challenge_inputs(
-    context: bytes, pk: Point, ct: Ciphertext, values: Sequence[int], commitments: Sequence[Point]
+    context: bytes, pk: Point, cts: Sequence[Ciphertext], values: Sequence[int], commitments: Sequence[Point]
 ) -> list[bytes]:
     """The parts hashed (after the domain) for a disjunctive proof's challenge, in order."""
-    parts = [GROUP_NAME, context, pk.data, ct.a.data, ct.b.data, u32(len(values))]
+    parts = [GROUP_NAME, context, pk.data, u32(len(cts))]
+    for c in cts:
+        parts += [c.a.data, c.b.data]
+    parts.append(u32(len(values)))
     parts += [u64(v) for v in values]
     parts += [p.data for p in commitments]
     return parts
 
 
 def prove_disjunctive(
-    pk: Point, ct: Ciphertext, m: int, r: int, values: Sequence[int], context: bytes, rng: Any = None
+    pk: Point,
+    cts: Ciphertext | Sequence[Ciphertext],
+    m: int,
+    r: int,
+    values: Sequence[int],
+    context: bytes,
+    rng: Any = None,
 ) -> DisjunctiveProof:
-    """Prove that ct = encrypt(pk, m, r) with m one of `values` (non-negative, distinct), without saying which."""
+    """Prove that the sum of `cts` (one ciphertext, or several added up) is encrypt(pk, m, r) with m one of
+    `values` (non-negative, distinct), without saying which. r is the randomness of the sum."""
+    cts = _as_list(cts)
     values = list(values)
-    if len(set(values)) != len(values) or not values:
-        raise CryptoError("the allowed values must be distinct and not empty")
+    if len(set(values)) != len(values) or not values or min(values) < 0:
+        raise CryptoError("the allowed values must be distinct, non-negative and not empty")
     if m not in values:
         raise CryptoError("the plaintext is not one of the allowed values: no honest proof exists")
     real = values.index(m)
@@ -239,28 +282,108 @@ def prove_disjunctive(
             # them as u*G and u*PK - cj*(m - v)*G with u = zj - cj*r: fewer variable-base multiplications.
             u = (zj - cj * r) % ORDER
             commitments += [base_mul(u), pk * u - base_mul(cj * (m - v))]
-    c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *disjunctive_challenge_inputs(context, pk, ct, values, commitments))
+    c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *disjunctive_challenge_inputs(context, pk, cts, values, commitments))
     c_real = (c - sum(cj for cj, _ in pairs)) % ORDER
     pairs[real] = (c_real, (w + c_real * r) % ORDER)
-    return DisjunctiveProof(tuple(pairs))
+    return DisjunctiveProof(tuple(commitments), tuple(pairs))
+
+
+def _challenge_ok(
+    pk: Point, cts: Sequence[Ciphertext], values: Sequence[int], proof: DisjunctiveProof, context: bytes
+) -> bool:
+    if len(proof.pairs) != len(values) or len(proof.commitments) != 2 * len(values) or not cts:
+        return False
+    c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *disjunctive_challenge_inputs(context, pk, cts, values, proof.commitments))
+    return c == sum(cj for cj, _ in proof.pairs) % ORDER
 
 
 def verify_disjunctive(
-    pk: Point, ct: Ciphertext, values: Sequence[int], proof: DisjunctiveProof, context: bytes
+    pk: Point,
+    cts: Ciphertext | Sequence[Ciphertext],
+    values: Sequence[int],
+    proof: DisjunctiveProof,
+    context: bytes,
 ) -> bool:
-    """Check that ct encrypts one of `values` under pk."""
+    """Check that the sum of `cts` encrypts one of `values` under pk: the challenge, then each branch's
+    equations A_j == z_j*G - c_j*a and B_j == z_j*PK - c_j*(b - v_j*G)."""
+    cts = _as_list(cts)
     values = list(values)
-    if len(proof.pairs) != len(values):
+    if not _challenge_ok(pk, cts, values, proof, context):
         return False
-    commitments: list[Point] = []
-    total = 0
-    a, b = ct.a, ct.b
     try:
-        for (cj, zj), v in zip(proof.pairs, values, strict=True):
-            commitments.append(base_mul(zj) - a * cj)
-            commitments.append(pk * zj - _shifted(b, v) * cj)
-            total += cj
+        total = _total(cts)
+        for j, ((cj, zj), v) in enumerate(zip(proof.pairs, values, strict=True)):
+            if proof.commitments[2 * j] != base_mul(zj) - total.a * cj:
+                return False
+            if proof.commitments[2 * j + 1] != pk * zj - _shifted(total.b, v) * cj:
+                return False
     except CryptoError:
         return False
-    c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *disjunctive_challenge_inputs(context, pk, ct, values, commitments))
-    return c == total % ORDER
+    return True
+
+
+class BatchVerifier:
+    """Checks many disjunctive proofs under one public key at once (small-exponent batch verification).
+
+    Each proof's challenge is checked exactly. Its group equations
+        z_j*G - c_j*a - A_j = 0   and   z_j*PK - c_j*b + c_j*v_j*G - B_j = 0
+    (a, b: the sum of the statement's ciphertexts) are multiplied by fresh random 128-bit weights only the
+    verifier knows, and all are added up: the coefficients of G and PK are summed over the whole batch and the
+    coefficient of a ciphertext that appears in several statements (a mark and the paper's sum) is summed too, so
+    the batch costs one multiplication per distinct point instead of recomputing every commitment. If any
+    equation is false, the total is the identity with probability at most 2^-128. `add` returns False at once if
+    a challenge is wrong; `check()` tells whether all the equations held.
+    """
+
+    def __init__(self, pk: Point, rng: Any = None) -> None:
+        self.pk = pk
+        self._rng = rng
+        self._g = 0
+        self._pk = 0
+        self._coef: dict[bytes, int] = {}
+        self._points: dict[bytes, Point] = {}
+
+    def _weight(self) -> int:
+        import secrets
+
+        return (secrets.randbits(128) if self._rng is None else self._rng.getrandbits(128)) | 1
+
+    def _term(self, point: Point, k: int) -> None:
+        key = point.data
+        self._coef[key] = self._coef.get(key, 0) + k
+        if key not in self._points:
+            self._points[key] = point
+
+    def add(
+        self,
+        cts: Ciphertext | Sequence[Ciphertext],
+        values: Sequence[int],
+        proof: DisjunctiveProof,
+        context: bytes,
+    ) -> bool:
+        cts = _as_list(cts)
+        values = list(values)
+        if not _challenge_ok(self.pk, cts, values, proof, context):
+            return False
+        a_coef = b_coef = 0
+        for j, ((cj, zj), v) in enumerate(zip(proof.pairs, values, strict=True)):
+            w1, w2 = self._weight(), self._weight()
+            self._g += w1 * zj + w2 * cj * v
+            self._pk += w2 * zj
+            a_coef -= w1 * cj
+            b_coef -= w2 * cj
+            self._term(proof.commitments[2 * j], -w1)
+            self._term(proof.commitments[2 * j + 1], -w2)
+        for c in cts:
+            self._term(c.a, a_coef)
+            self._term(c.b, b_coef)
+        return True
+
+    def check(self) -> bool:
+        """True iff every equation added holds (up to probability 2^-128)."""
+        total = base_mul(self._g) + self.pk * self._pk
+        for key, k in self._coef.items():
+            k %= ORDER
+            if k:
+                total = total + self._points[key] * k
+        return total.is_identity()

@@ -18,11 +18,12 @@ from omov.crypto.marks import (
     encrypt_paper,
     plain_count,
     tally,
+    verify_batch,
     verify_paper,
     verify_papers,
     verify_tally_decryption,
 )
-from omov.crypto.proofs import DisjunctiveProof, prove_disjunctive
+from omov.crypto.proofs import prove_disjunctive
 
 SK, PK = keygen(random.Random(11))
 E = "election-2026-nec"
@@ -54,6 +55,7 @@ def test_honest_papers_verify_and_round_trip(seed: int, spec: QuestionSpec) -> N
     paper, rs = encrypt_paper(PK, E, spec, marks, binding=b"cred-1", rng=rng)
     assert len(rs) == spec.options
     assert verify_paper(PK, E, spec, paper, binding=b"cred-1")
+    assert verify_paper(PK, E, spec, paper, binding=b"cred-1", exact=True)
     assert MarkPaper.from_json(paper.to_json()) == paper
     assert (paper.sum_proof is not None) == spec.needs_sum_proof
     assert len(paper.tracker()) == 64
@@ -85,15 +87,28 @@ def tampered_papers(paper: MarkPaper) -> list[tuple[str, MarkPaper]]:
             for w in (0, 1):
                 pairs = [list(p) for p in proof.pairs]
                 pairs[j][w] = (pairs[j][w] + 1) % ORDER
-                bad = DisjunctiveProof(tuple((x, y) for x, y in pairs))
+                bad = replace(proof, pairs=tuple((x, y) for x, y in pairs))
                 proofs = list(paper.mark_proofs)
                 proofs[i] = bad
                 out.append((f"proof {i} pair {j}.{w}", replace(paper, mark_proofs=tuple(proofs))))
+        for j in range(len(proof.commitments)):
+            points = list(proof.commitments)
+            points[j] = points[j] + G
+            proofs = list(paper.mark_proofs)
+            proofs[i] = replace(proof, commitments=tuple(points))
+            out.append((f"proof {i} commitment {j}", replace(paper, mark_proofs=tuple(proofs))))
     if paper.sum_proof is not None:
         for j in range(len(paper.sum_proof.pairs)):
             pairs = [list(p) for p in paper.sum_proof.pairs]
             pairs[j][1] = (pairs[j][1] + 1) % ORDER
-            out.append((f"sum proof {j}", replace(paper, sum_proof=DisjunctiveProof(tuple((x, y) for x, y in pairs)))))
+            out.append(
+                (f"sum proof {j}", replace(paper, sum_proof=replace(paper.sum_proof, pairs=tuple(map(tuple, pairs)))))
+            )
+            points = list(paper.sum_proof.commitments)
+            points[2 * j + 1] = points[2 * j + 1] + G
+            out.append(
+                (f"sum commitment {j}", replace(paper, sum_proof=replace(paper.sum_proof, commitments=tuple(points))))
+            )
         out.append(("sum proof dropped", replace(paper, sum_proof=None)))
     out.append(("question id", replace(paper, question_id="other")))
     return out
@@ -104,8 +119,13 @@ def tampered_papers(paper: MarkPaper) -> list[tuple[str, MarkPaper]]:
 def test_every_tampered_field_fails(seed: int, spec: QuestionSpec) -> None:
     rng = random.Random(seed)
     paper, _ = encrypt_paper(PK, E, spec, random_marks(rng, spec), binding=b"cred-1", rng=rng)
-    for what, bad in tampered_papers(paper):
+    bads = tampered_papers(paper)
+    for what, bad in bads:
         assert not verify_paper(PK, E, spec, bad, binding=b"cred-1"), what
+        assert not verify_paper(PK, E, spec, bad, binding=b"cred-1", exact=True), what
+    # in a batch with honest papers, exactly the tampered ones are reported
+    mixed = [paper] + [bad for _, bad in bads[:6]] + [paper]
+    assert verify_batch(PK, E, spec, mixed, [b"cred-1"] * len(mixed)) == [True] + [False] * len(bads[:6]) + [True]
     # public inputs outside the paper
     assert not verify_paper(PK, "another-election", spec, paper, binding=b"cred-1")
     assert not verify_paper(PK, E, spec, paper, binding=b"cred-2")
@@ -123,7 +143,7 @@ def test_overvote_cannot_be_proved() -> None:
         encrypt_paper(PK, E, spec, [2, 0, 0, 0])
     # A dishonest device: encrypts 3 marks and forges the sum proof as if the sum were 2 -> rejected.
     honest, rs = encrypt_paper(PK, E, QuestionSpec.approval("q", 4), [1, 1, 1, 0])
-    from omov.crypto.marks import _sum, _sum_context, paper_context
+    from omov.crypto.marks import _sum_context, paper_context
 
     ctx = paper_context(E, spec)
     # re-prove the 0/1 proofs under the bloc spec's context
@@ -133,16 +153,17 @@ def test_overvote_cannot_be_proved() -> None:
         prove_disjunctive(PK, c, m, r, (0, 1), _mark_context(ctx, i))
         for i, (c, m, r) in enumerate(zip(honest.ciphertexts, [1, 1, 1, 0], rs, strict=True))
     )
-    total = _sum(honest.ciphertexts)
-    forged_sum = prove_disjunctive(PK, total, 2, sum(rs), [0, 1, 2], _sum_context(ctx, honest.ciphertexts))
+    forged_sum = prove_disjunctive(PK, honest.ciphertexts, 2, sum(rs), [0, 1, 2], _sum_context(ctx))
     forged = MarkPaper("q", honest.ciphertexts, proofs, forged_sum)
     assert not verify_paper(PK, E, spec, forged)
+    assert not verify_paper(PK, E, spec, forged, exact=True)
     # and a mark of 2 on one option with a forged 0/1 proof
     c2, r2 = encrypt(PK, 2)
     bad_mark = prove_disjunctive(PK, c2, 1, r2, (0, 1), _mark_context(ctx, 0))
     cts = (c2, *honest.ciphertexts[1:])
     forged2 = MarkPaper("q", cts, (bad_mark, *proofs[1:]), None)
     assert not verify_paper(PK, E, QuestionSpec.approval("q", 4), forged2)
+    assert not verify_paper(PK, E, QuestionSpec.approval("q", 4), forged2, exact=True)
 
 
 @settings(max_examples=6, deadline=None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from omov.crypto.elgamal import Ciphertext, encrypt, keygen
 from omov.crypto.group import ORDER, CryptoError, Point, base_mul
 from omov.crypto.proofs import (
+    BatchVerifier,
     DisjunctiveProof,
     DleqProof,
     DlogProof,
@@ -29,6 +32,11 @@ OTHER_CTX = b"election-F/test"
 
 def bump(k: int) -> int:
     return (k + 1) % ORDER
+
+
+def batch_ok(pk: Point, items: list[tuple[Any, list[int], DisjunctiveProof, bytes]]) -> bool:
+    batch = BatchVerifier(pk)
+    return all([batch.add(*item) for item in items]) and batch.check()
 
 
 @settings(max_examples=25, deadline=None)
@@ -105,8 +113,19 @@ def test_disjunctive_complete_and_sound(seed: int, values: list[int], data: st.D
         for which in (0, 1):
             pairs = [list(p) for p in proof.pairs]
             pairs[j][which] = bump(pairs[j][which])
-            bad = DisjunctiveProof(tuple((c, z) for c, z in pairs))
+            bad = replace(proof, pairs=tuple((c, z) for c, z in pairs))
             assert not verify_disjunctive(pk, ct, values, bad, CTX)
+            assert not batch_ok(pk, [(ct, values, bad, CTX)])
+    # every commitment
+    for j in range(len(proof.commitments)):
+        points = list(proof.commitments)
+        points[j] = points[j] + g
+        bad = replace(proof, commitments=tuple(points))
+        assert not verify_disjunctive(pk, ct, values, bad, CTX)
+        assert not batch_ok(pk, [(ct, values, bad, CTX)])
+    assert batch_ok(pk, [(ct, values, proof, CTX)])
+    assert not batch_ok(pk, [(ct, values, proof, OTHER_CTX)])
+    assert not batch_ok(pk, [(Ciphertext(ct.a, ct.b + g), values, proof, CTX)])
 
 
 @settings(max_examples=20, deadline=None)
@@ -124,6 +143,7 @@ def test_disjunctive_false_statement_cannot_be_proved(seed: int, m: int) -> None
     for pretend in (0, 1):
         forged = prove_disjunctive(pk, ct, pretend, r, [0, 1], CTX, rng=rng)
         assert not verify_disjunctive(pk, ct, [0, 1], forged, CTX)
+        assert not batch_ok(pk, [(ct, [0, 1], forged, CTX)])
 
 
 def test_disjunctive_decode_rejects_bad_lengths() -> None:
@@ -132,6 +152,35 @@ def test_disjunctive_decode_rejects_bad_lengths() -> None:
     with pytest.raises(CryptoError):
         DisjunctiveProof.decode(b"\x00")
     with pytest.raises(CryptoError):
-        DisjunctiveProof.from_json([["00"]])
+        DisjunctiveProof.from_json({"commitments": [], "pairs": [["00"]]})
+    with pytest.raises(CryptoError):
+        DisjunctiveProof.from_json({"commitments": [], "pairs": [["00" * 32, "00" * 32]]})
     with pytest.raises(CryptoError):
         prove_disjunctive(base_mul(5), encrypt(base_mul(5), 0)[0], 0, 1, [0, 0], CTX)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seeds, st.integers(1, 6))
+def test_disjunctive_over_a_sum_of_ciphertexts_and_batches(seed: int, k: int) -> None:
+    """Statements about the sum of several ciphertexts (a paper's number of marks), checked exactly and in a
+    batch; one bad proof among many fails the batch."""
+    rng = random.Random(seed)
+    _, pk = keygen(rng)
+    marks = [rng.randint(0, 1) for _ in range(k)]
+    rs = [rng.randrange(1, ORDER) for _ in range(k)]
+    cts = [encrypt(pk, m, r)[0] for m, r in zip(marks, rs, strict=True)]
+    values = list(range(k + 1))
+    proof = prove_disjunctive(pk, cts, sum(marks), sum(rs) % ORDER, values, CTX, rng=rng)
+    assert verify_disjunctive(pk, cts, values, proof, CTX)
+    assert not verify_disjunctive(pk, cts[:-1], values, proof, CTX)
+    assert not verify_disjunctive(pk, cts[::-1], values, proof, CTX) or k == 1 or cts == cts[::-1]
+    items = [
+        (c, [0, 1], prove_disjunctive(pk, c, m, r, [0, 1], CTX, rng=rng), CTX)
+        for c, m, r in zip(cts, marks, rs, strict=True)
+    ]
+    items.append((cts, values, proof, CTX))
+    assert batch_ok(pk, items)
+    c0 = items[0][0]
+    bad_ct = Ciphertext(c0.a, c0.b + Point.base())
+    bad = [(bad_ct, *items[0][1:])] + items[1:]
+    assert not batch_ok(pk, bad)
