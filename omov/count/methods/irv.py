@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -52,37 +53,45 @@ IntArray = npt.NDArray[np.int64]
 
 
 class _Papers:
-    """The distinct rankings as a padded matrix, a pointer per row to its current preference, and weights."""
+    """The distinct rankings as a padded matrix (flattened), a position per row at its current preference,
+    integer weights, and the running totals per candidate (index n holds the exhausted papers)."""
 
     def __init__(self, rankings: Sequence[tuple[int, ...]], weights: Sequence[int], n: int) -> None:
-        depth = max((len(r) for r in rankings), default=0)
+        rows = len(rankings)
+        lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=rows)
+        self.width = int(lengths.max(initial=0)) + 1  # every row ends with at least one "no candidate" (n)
+        flat: IntArray = np.full(rows * self.width, n, dtype=np.int64)
+        prefs = np.fromiter(chain.from_iterable(rankings), dtype=np.int64, count=int(lengths.sum()))
+        starts = np.arange(rows, dtype=np.int64) * self.width
+        offsets = np.arange(len(prefs), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        flat[np.repeat(starts, lengths) + offsets] = prefs
         self.n = n
-        self.matrix: IntArray = np.full((len(rankings), depth + 1), n, dtype=np.int64)  # n: "no candidate"
-        for i, r in enumerate(rankings):
-            self.matrix[i, : len(r)] = r
-        self.weights: IntArray = np.asarray(weights, dtype=np.int64).reshape(len(rankings))
-        self.pointer: IntArray = np.zeros(len(rankings), dtype=np.int64)
-        self.rows: IntArray = np.arange(len(rankings), dtype=np.int64)
-
-    def current(self) -> IntArray:
-        """Each row's current candidate (n where the paper is exhausted)."""
-        out: IntArray = self.matrix[self.rows, self.pointer]
-        return out
+        self.flat = flat
+        self.weights: IntArray = np.asarray(weights, dtype=np.int64).reshape(rows)
+        self.pos: IntArray = starts.copy()
+        self.cur: IntArray = flat[self.pos]
+        self.totals: IntArray = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(self.totals, self.cur, self.weights)
 
     def advance(self, continuing: npt.NDArray[np.bool_]) -> None:
-        """Move every pointer on to its paper's next continuing candidate (rules 2 and 4)."""
-        alive = np.append(continuing, True)  # column n ("no candidate") stops the pointer
-        while True:
-            stuck = ~alive[self.current()]
-            if not stuck.any():
-                return
-            self.pointer[stuck] += 1
+        """Move the papers of candidates no longer continuing on to their next continuing preference, at full
+        value, or to the exhausted pile (rules 2 and 4); only those papers are touched."""
+        alive = np.append(continuing, True)  # "no candidate" stops the pointer: the paper is exhausted
+        moved = np.flatnonzero(~alive[self.cur])
+        if not moved.size:
+            return
+        w = self.weights[moved]
+        np.subtract.at(self.totals, self.cur[moved], w)
+        stuck = moved
+        while stuck.size:
+            self.pos[stuck] += 1
+            self.cur[stuck] = self.flat[self.pos[stuck]]
+            stuck = stuck[~alive[self.cur[stuck]]]
+        np.add.at(self.totals, self.cur[moved], w)
 
     def tally(self) -> tuple[list[int], int]:
         """Votes per candidate and the weight of exhausted papers."""
-        totals = np.zeros(self.n + 1, dtype=np.int64)
-        np.add.at(totals, self.current(), self.weights)
-        return [int(x) for x in totals[: self.n]], int(totals[self.n])
+        return [int(x) for x in self.totals[: self.n]], int(self.totals[self.n])
 
 
 def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: ProgressFn | None) -> Count:
