@@ -1,0 +1,168 @@
+"""The moderation pipeline every comment passes before it is shown. Pure Python: no Django, no database.
+
+    verdict = Pipeline(settings).screen(text, recent=[...])   ->  accept | hold | spam, with reasons and scores
+
+Order: size → rate limit (the author's recent posts) → spam (rules + naive Bayes, and Akismet when configured)
+→ abuse (offensive-language classifier). A comment is `spam` when the spam score passes `spam_threshold` (or
+Akismet says spam); it is `hold` (kept for an officer to review, never dropped) when the spam score passes
+`spam_hold_threshold`, the abuse score passes `abuse_hold_threshold`, the author is posting too fast, or it is
+too long; otherwise `accept`. Reasons are short codes (`spam:nb`, `links:many`, `abuse`, `flood`, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from omov.voice.moderation.abuse import AbuseClassifier
+from omov.voice.moderation.akismet_client import AkismetChecker
+from omov.voice.moderation.spamfilter import NaiveBayes, rule_score, shipped_model
+
+ACCEPT, HOLD, SPAM = "accept", "hold", "spam"
+
+
+@dataclass(frozen=True)
+class ModerationSettings:
+    """Thresholds and limits (Django reads them from settings.OMOV_MODERATION; see docs/moderation.md)."""
+
+    max_length: int = 5000
+    spam_threshold: float = 0.9
+    spam_hold_threshold: float = 0.6
+    abuse_hold_threshold: float = 0.5
+    max_links: int = 2
+    # Rate limits per member: above `soft` comments in the window they are held; above `hard` refused.
+    rate_window_seconds: int = 60
+    rate_soft: int = 5
+    rate_hard: int = 20
+    hourly_soft: int = 30
+    akismet_key: str = ""
+    akismet_site_url: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any] | None) -> ModerationSettings:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(values or {}) - known
+        if unknown:
+            raise ValueError(f"unknown moderation settings: {', '.join(sorted(unknown))}")
+        return cls(**(values or {}))
+
+
+@dataclass(frozen=True)
+class Recent:
+    """One of the author's recent comments: when, and what it said (for rate limits and duplicates)."""
+
+    at: dt.datetime
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome for one comment."""
+
+    verdict: str
+    reasons: tuple[str, ...]
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["reasons"] = list(self.reasons)
+        return data
+
+    @property
+    def abusive(self) -> bool:
+        return "abuse" in self.reasons
+
+
+class Pipeline:
+    """A configured pipeline. Build once and reuse: the classifiers load their models on first use."""
+
+    def __init__(
+        self,
+        settings: ModerationSettings | None = None,
+        *,
+        spam_model: NaiveBayes | None = None,
+        abuse: AbuseClassifier | None = None,
+        akismet: AkismetChecker | None = None,
+    ) -> None:
+        self.settings = settings or ModerationSettings()
+        self.spam_model = spam_model if spam_model is not None else shipped_model()
+        self.abuse = abuse if abuse is not None else AbuseClassifier()
+        if akismet is None and self.settings.akismet_key:
+            akismet = AkismetChecker(key=self.settings.akismet_key, site_url=self.settings.akismet_site_url)
+        self.akismet = akismet
+
+    def learn(self, text: str, *, spam: bool, **akismet_args: Any) -> None:
+        """An officer's decision: add it to the local filter, and tell Akismet when configured."""
+        self.spam_model.learn(text, "spam" if spam else "ham")
+        if self.akismet is not None:
+            self.akismet.submit(text, spam=spam, **akismet_args)
+
+    def flood(self, recent: Sequence[Recent], now: dt.datetime) -> str:
+        """'' if the author may post now; 'hold' above the soft limits; 'refuse' above the hard limit."""
+        s = self.settings
+        window = [r for r in recent if (now - r.at).total_seconds() < s.rate_window_seconds]
+        if len(window) >= s.rate_hard:
+            return "refuse"
+        hour = [r for r in recent if (now - r.at).total_seconds() < 3600]
+        if len(window) >= s.rate_soft or len(hour) >= s.hourly_soft:
+            return "hold"
+        return ""
+
+    def screen(
+        self,
+        text: str,
+        *,
+        recent: Sequence[Recent] = (),
+        now: dt.datetime | None = None,
+        abuse_score: float | None = None,
+        author: str = "",
+        author_email: str = "",
+        user_ip: str = "127.0.0.1",
+        permalink: str = "",
+    ) -> Verdict:
+        """Screen one comment. `abuse_score` may be given when scored in a batch (see `screen_many`)."""
+        s = self.settings
+        now = now or dt.datetime.now(dt.UTC)
+        reasons: list[str] = []
+        hold = False
+        if len(text) > s.max_length:
+            reasons.append("too-long")
+            hold = True
+        if recent and self.flood(recent, now):
+            reasons.append("flood")
+            hold = True
+        rules = rule_score(text, recent_texts=[r.text for r in recent if r.text], max_links=s.max_links)
+        nb = self.spam_model.prob_spam(text)
+        rp = rules.probability
+        spam_score = 1.0 - (1.0 - nb) * (1.0 - rp)
+        scores = {"spam": round(spam_score, 4), "spam_nb": round(nb, 4), "spam_rules": round(rp, 4)}
+        reasons += list(rules.reasons)
+        # The classifier alone never files a comment as spam: without a rule's evidence it is held for review.
+        is_spam = spam_score >= s.spam_threshold and rules.points > 0
+        if spam_score >= s.spam_hold_threshold:
+            reasons.append("spam:score")
+        if self.akismet is not None:
+            answer = self.akismet.check(text, user_ip=user_ip, author=author, author_email=author_email,
+                                        permalink=permalink)  # fmt: skip
+            reasons.append(f"akismet:{answer.verdict}")
+            if answer.verdict in ("spam", "discard"):
+                is_spam = True
+        a = self.abuse.score(text[: s.max_length]) if abuse_score is None else abuse_score
+        scores["abuse"] = round(a, 4)
+        if a >= s.abuse_hold_threshold:
+            reasons.append("abuse")
+            hold = True
+        if is_spam:
+            verdict = SPAM
+        elif hold or spam_score >= s.spam_hold_threshold:
+            verdict = HOLD
+        else:
+            verdict = ACCEPT
+        return Verdict(verdict, tuple(dict.fromkeys(reasons)), scores)
+
+    def screen_many(self, texts: Sequence[str]) -> list[Verdict]:
+        """Screen texts independently (no author history), scoring abuse in one batch."""
+        abuse = self.abuse.scores([t[: self.settings.max_length] for t in texts])
+        return [self.screen(t, abuse_score=a) for t, a in zip(texts, abuse, strict=True)]
