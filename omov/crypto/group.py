@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from typing import Any, Protocol
 
-import pysodium
+import pysodium  # type: ignore[import-untyped]
 
 from omov.crypto.errors import CryptoError
 

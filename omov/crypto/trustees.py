@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pysodium
+import pysodium  # type: ignore[import-untyped]
 
 from omov.crypto.elgamal import Ciphertext
 from omov.crypto.encoding import (
