@@ -293,7 +293,11 @@ def _challenge_ok(
 ) -> bool:
     if len(proof.pairs) != len(values) or len(proof.commitments) != 2 * len(values) or not cts:
         return False
-    c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *disjunctive_challenge_inputs(context, pk, cts, values, proof.commitments))
+    try:
+        parts = disjunctive_challenge_inputs(context, pk, cts, values, proof.commitments)
+    except CryptoError:  # a value that is not a u64
+        return False
+    c = hash_to_scalar(DOMAIN_DISJUNCTIVE, *parts)
     return c == sum(cj for cj, _ in proof.pairs) % ORDER
 
 

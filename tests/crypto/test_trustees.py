@@ -180,3 +180,33 @@ def test_five_trustees_threshold_three() -> None:
         assert discrete_log(combine_partials(cts, {j: partials[j] for j in trio}, 3)[0], 20) == 9
     two = combine_partials(cts, {j: partials[j] for j in (1, 2)}, 2)[0]
     assert two != base_mul(9)
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.integers(0, 2**32))
+def test_mark_papers_under_a_threshold_key_decrypt_to_the_plain_count(seed: int) -> None:
+    """The whole path: ceremony, encrypted bloc papers under the joint key, verification, homomorphic tally,
+    partial decryptions by two of three trustees (checked), Lagrange combination == the plain count."""
+    from omov.crypto.marks import QuestionSpec, encrypt_paper, plain_count, tally, verify_batch
+
+    secrets, inits, _, combines = ceremony(3, 2, seed)
+    pk = check_ceremony(inits, combines)
+    rng = random.Random(seed)
+    spec = QuestionSpec.bloc("nec", 4, up_to=2)
+    all_marks = []
+    for _ in range(12):
+        chosen = set(rng.sample(range(4), rng.randint(0, 2)))
+        all_marks.append([1 if i in chosen else 0 for i in range(4)])
+    papers = [encrypt_paper(pk, E, spec, m, rng=rng)[0] for m in all_marks]
+    assert all(verify_batch(pk, E, spec, papers))
+    totals = tally(spec, papers)
+    ctx = b"tally nec"
+    absent = rng.choice([1, 2, 3])
+    present = [s for s in secrets if s.id != absent]
+    partials = {}
+    for s in present:
+        parts = partial_decrypt(s, totals, ctx)
+        assert verify_partials(E, s.id, verification_key(inits, s.id), totals, parts, ctx)
+        partials[s.id] = [d for d, _ in parts]
+    counts = [discrete_log(p, len(papers)) for p in combine_partials(totals, partials, 2)]
+    assert counts == plain_count(spec, all_marks)
