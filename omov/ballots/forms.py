@@ -58,20 +58,20 @@ def read_credential(data: Mapping[str, Any], form: PaperForm) -> None:
         form.credential_error = "Enter the voting credential from your email or letter (32 letters and digits)."
         return
     try:
-        form.credential = "-".join(
-            normalise_credential(raw)[i : i + 4] for i in range(0, 32, 4)
-        )
+        form.credential = "-".join(normalise_credential(raw)[i : i + 4] for i in range(0, 32, 4))
     except BallotError as exc:
         form.credential_error = str(exc)[:1].upper() + str(exc)[1:] + "."
 
 
-def read_ranked(data: Mapping[str, Any], choices: Sequence[Choice], *, max_choices: int, allow_empty: bool) -> PaperForm:
+def read_ranked(
+    data: Mapping[str, Any], choices: Sequence[Choice], *, max_choices: int, allow_empty: bool
+) -> PaperForm:
     """A ranked paper from `rank_<n>` fields: preferences must be 1, 2, 3 ... with no number used twice."""
     form = PaperForm()
     by_number = {c.number: c for c in choices}
     n = len(choices)
     ranks: dict[int, int] = {}  # candidate number -> preference
-    for key in (data.keys() if hasattr(data, "keys") else []):
+    for key in data.keys() if hasattr(data, "keys") else []:
         if not key.startswith("rank_"):
             continue
         suffix = key[len("rank_") :]
@@ -88,7 +88,9 @@ def read_ranked(data: Mapping[str, Any], choices: Sequence[Choice], *, max_choic
             form.field_errors[number] = f"{by_number[number].name} has withdrawn; leave their box empty."
             continue
         if not value.isdigit() or int(value) < 1:
-            form.field_errors[number] = f"Write a whole number from 1 to {n} beside {by_number[number].name}, or leave it empty."
+            form.field_errors[number] = (
+                f"Write a whole number from 1 to {n} beside {by_number[number].name}, or leave it empty."
+            )
             continue
         if int(value) > n:
             form.field_errors[number] = (

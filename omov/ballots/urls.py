@@ -1,0 +1,18 @@
+"""URLs of the members' and officers' pages (included by omov.web.urls)."""
+
+from django.urls import path
+
+from omov.ballots import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("ballots/<int:ballot_id>/", views.ballot_detail, name="ballot"),
+    path("ballots/<int:ballot_id>/vote/", views.vote, name="vote"),
+    path("ballots/<int:ballot_id>/papers/", views.papers, name="papers"),
+    path("ballots/<int:ballot_id>/papers.jsonl", views.download_papers, name="papers-jsonl"),
+    path("ballots/<int:ballot_id>/papers.blt", views.download_blt, name="papers-blt"),
+    path("ballots/<int:ballot_id>/sheet.json", views.download_sheet_json, name="sheet-json"),
+    path("ballots/<int:ballot_id>/sheet.csv", views.download_sheet_csv, name="sheet-csv"),
+    path("ballots/<int:ballot_id>/jobs.json", views.jobs_json, name="ballot-jobs"),
+    path("ballots/<int:ballot_id>/officer/<slug:action>/", views.officer_action, name="officer-action"),
+]

@@ -1,0 +1,394 @@
+"""Members' and officers' pages: home, voting (paper → confirm → receipt), ballot and result pages, the list of
+papers, downloads, and the returning officer's close → count → publish buttons.
+
+Views only translate HTTP into calls: papers are written by `services.cast` alone, state changes by the
+state-machine services; reads go through `omov.ballots.selectors` or the small read helpers below.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from omov.ballots import selectors
+from omov.ballots import services as bs
+from omov.ballots.errors import BallotError, CredentialError, NotOpen
+from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, read_ranked
+from omov.ballots.models import Ballot, Credential, Paper, Result
+from omov.ballots.papers import credential_hash
+from omov.members.selectors import member_for_user
+
+S = Ballot.State
+PAPERS_PER_PAGE = 500
+
+
+# Read helpers (no writes) -------------------------------------------------------------------------------------
+
+
+def _choices(ballot: Ballot) -> list[Choice]:
+    return [Choice(c.number, c.name, c.withdrawn) for c in ballot.candidates.order_by("number")]
+
+
+def _max_choices(ballot: Ballot, choices: list[Choice]) -> int:
+    return bs.max_choices_for(ballot, len(choices))
+
+
+def credential_problem(*, ballot: Ballot, credential: str) -> str:
+    """Why this credential cannot vote in this ballot ('' if it can), read without spending it."""
+    try:
+        digest = credential_hash(credential)
+    except BallotError as exc:
+        return str(exc)
+    row = Credential.objects.filter(token_hash=digest).values_list("ballot_id", "spent").first()
+    if row is None:
+        return "This credential is not valid: check that you typed it as written in your email or letter."
+    if row[0] != ballot.pk:
+        return "This credential is for a different ballot: use the link or letter for this one."
+    if row[1]:
+        return "This credential has already been used to vote. Each credential can be used once."
+    return ""
+
+
+def _observer(request: HttpRequest, ballot: Ballot) -> bool:
+    return request.user.is_authenticated and bs.is_observer(actor=request.user, ballot=ballot)
+
+
+def _officer(request: HttpRequest, ballot: Ballot) -> bool:
+    return request.user.is_authenticated and bs.is_officer(actor=request.user, ballot=ballot)
+
+
+def _visible_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
+    """A ballot anyone may look at once it is ready; drafts and cancelled ones only to those who run it."""
+    ballot = get_object_or_404(Ballot.objects.select_related("organisation"), pk=ballot_id)
+    if ballot.state in (S.DRAFT, S.CANCELLED) and not _observer(request, ballot):
+        raise Http404("no such ballot")
+    return ballot
+
+
+def _result_for(request: HttpRequest, ballot: Ballot) -> Result | None:
+    """The published result; or, for its officers and scrutineers, the counted one before publication."""
+    if ballot.state == S.PUBLISHED:
+        return selectors.published_result(ballot=ballot)
+    if ballot.state == S.COUNTED and _observer(request, ballot):
+        return Result.objects.filter(ballot=ballot).first()
+    return None
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def chart_data(result: Result) -> dict[str, Any] | None:
+    """Stage totals and transfers per candidate from the stored count sheet (JSON), for the chart (display only)."""
+    try:
+        doc = json.loads(result.sheet_json)
+        stages = doc["stages"]
+        names = list(doc["candidates"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not stages:
+        return None
+    return {
+        "stages": [f"{s['number']}: {s['description']}" for s in stages],
+        "candidates": [
+            {
+                "name": name,
+                "totals": [_number(s["totals"].get(name)) for s in stages],
+                "changes": [_number(s["changes"].get(name)) for s in stages],
+            }
+            for name in names
+        ],
+        "non_transferable": [_number(s.get("non_transferable")) for s in stages],
+        "quota": [_number(s.get("quota")) for s in stages] if doc.get("quota") is not None else None,
+        "elected": list(doc.get("elected", [])),
+    }
+
+
+def _sheet_html(result: Result) -> str:
+    """The engine's HTML rendering of the count sheet (rendered again from the JSON if it was not stored)."""
+    if result.sheet_html:
+        return result.sheet_html
+    try:
+        from omov.count import sheet
+
+        return sheet.render_html(sheet.from_json(result.sheet_json))
+    except Exception:  # an old or fallback JSON dump: the downloads still carry the data
+        return ""
+
+
+# Home ---------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """A member's open ballots and published results; officers' ballots; everyone: published results."""
+    member = member_for_user(user=request.user)
+    open_ballots = list(selectors.ballots_for_member(member=member)) if member else []
+    org = member.organisation if member else None
+    published = list(selectors.published_ballots(organisation=org).order_by("-result__published_at")[:50])
+    running = list(selectors.ballots_for_officer(user=request.user)[:50]) if request.user.is_staff else []
+    return render(request, "ballots/home.html", {
+        "member": member, "open_ballots": open_ballots, "published": published, "running": running,
+    })  # fmt: skip
+
+
+# Voting -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One candidate's line on the paper as a template shows it."""
+
+    number: int
+    name: str
+    withdrawn: bool
+    value: str
+    error: str
+    checked: bool
+
+
+def _rows(choices: list[Choice], form: PaperForm | None) -> list[Row]:
+    values = form.values if form else {}
+    errors = form.field_errors if form else {}
+    return [
+        Row(c.number, c.name, c.withdrawn, values.get(c.number, ""), errors.get(c.number, ""), c.number in values)
+        for c in choices
+    ]
+
+
+def _paper_context(ballot: Ballot, choices: list[Choice], form: PaperForm | None, credential: str) -> dict[str, Any]:
+    max_choices = _max_choices(ballot, choices)
+    return {
+        "ballot": ballot,
+        "rows": _rows(choices, form),
+        "form": form,
+        "credential": credential,
+        "max_choices": max_choices,
+        "single": not ballot.ranked and max_choices == 1,
+        "n_candidates": len([c for c in choices if not c.withdrawn]),
+    }
+
+
+def _read(ballot: Ballot, choices: list[Choice], data: Any) -> PaperForm:
+    max_choices = _max_choices(ballot, choices)
+    if ballot.ranked:
+        form = read_ranked(data, choices, max_choices=max_choices, allow_empty=ballot.allow_empty)
+    else:
+        form = read_marks(data, choices, max_choices=max_choices, allow_empty=ballot.allow_empty)
+    read_credential(data, form)
+    if not form.credential_error:
+        form.credential_error = credential_problem(ballot=ballot, credential=form.credential)
+    return form
+
+
+def _summary(ballot: Ballot, choices: list[Choice], paper: list[int]) -> list[tuple[int, str]]:
+    names = {c.number: c.name for c in choices}
+    return [(i, names[n]) for i, n in enumerate(paper, start=1)]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The ballot paper. POST `action=review` checks it and shows the confirm step; `action=cast` casts it
+    (one call to `services.cast`) and shows the receipt; `action=change` shows the paper again, filled in."""
+    ballot = _visible_ballot(request, ballot_id)
+    choices = _choices(ballot)
+    if ballot.state != S.OPEN:
+        return render(
+            request, "ballots/not_open.html", {"ballot": ballot}, status=409 if request.method == "POST" else 200
+        )
+    if request.method == "GET":
+        credential = request.GET.get("c", "").strip()[:100]
+        return render(request, "ballots/vote.html", _paper_context(ballot, choices, None, credential))
+
+    action = request.POST.get("action", "review")
+    form = _read(ballot, choices, request.POST)
+    context = _paper_context(ballot, choices, form, form.credential)
+    if action == "change" or not form.ok:
+        status = 200 if action == "change" else 400
+        if action == "change":
+            form.errors, form.credential_error = [], ""
+        return render(request, "ballots/vote.html", context, status=status)
+    if action != "cast":
+        context["summary"] = _summary(ballot, choices, form.paper)
+        return render(request, "ballots/confirm.html", context)
+    try:
+        receipt = bs.cast(credential=form.credential, paper=form.paper, ballot_id=ballot.pk)
+    except NotOpen as exc:
+        return render(request, "ballots/not_open.html", {"ballot": ballot, "message": str(exc)}, status=409)
+    except CredentialError as exc:
+        form.credential_error = str(exc)[:1].upper() + str(exc)[1:] + "."
+        return render(request, "ballots/vote.html", context, status=403)
+    except BallotError as exc:  # InvalidPaper: the rule refused what the form accepted
+        form.errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
+        return render(request, "ballots/vote.html", context, status=400)
+    return render(request, "ballots/receipt.html", {
+        "ballot": ballot, "tracker": receipt.tracker, "summary": _summary(ballot, choices, form.paper),
+    })  # fmt: skip
+
+
+# Ballot and result pages --------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """A ballot: what it is and where it stands; the result once published (officers: once counted); for its
+    returning officers, the next step's button and the background jobs."""
+    ballot = _visible_ballot(request, ballot_id)
+    result = _result_for(request, ballot)
+    officer = _officer(request, ballot)
+    observer = _observer(request, ballot)
+    jobs = list(selectors.jobs_for_ballot(ballot=ballot)[:10]) if observer else []
+    context: dict[str, Any] = {
+        "ballot": ballot,
+        "candidates": ballot.candidates.order_by("number"),
+        "result": result,
+        "officer": officer,
+        "observer": observer,
+        "jobs": jobs,
+        "jobs_running": any(not j.finished for j in jobs),
+        "next_action": _NEXT.get(ballot.state) if officer else None,
+        "stats": selectors.roll_stats(ballot=ballot) if observer and ballot.state != S.DRAFT else None,
+    }
+    if result is not None:
+        context["sheet_html"] = _sheet_html(result)
+        context["chart"] = chart_data(result)
+        context["turnout_percent"] = f"{100 * result.turnout:.1f}"
+    return render(request, "ballots/ballot.html", context)
+
+
+def _published(request: HttpRequest, ballot_id: int) -> tuple[Ballot, Result]:
+    ballot = _visible_ballot(request, ballot_id)
+    result = _result_for(request, ballot)
+    if result is None:
+        raise Http404("the result of this ballot is not published yet")
+    return ballot, result
+
+
+def _download(body: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def download_blt(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The anonymised papers as a BLT file: `omov count ballot-N.blt` recounts them."""
+    ballot, result = _published(request, ballot_id)
+    return _download(result.blt, "text/plain; charset=utf-8", f"ballot-{ballot.pk}.blt")
+
+
+@require_GET
+def download_sheet_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot, result = _published(request, ballot_id)
+    return _download(result.sheet_json, "application/json", f"ballot-{ballot.pk}-sheet.json")
+
+
+@require_GET
+def download_sheet_csv(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot, result = _published(request, ballot_id)
+    if not result.sheet_csv:
+        raise Http404("no CSV rendering of this count sheet was stored")
+    return _download(result.sheet_csv, "text/csv; charset=utf-8", f"ballot-{ballot.pk}-sheet.csv")
+
+
+@require_GET
+def papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The published list of papers (tracker codes, in order, hash-chained) and a box to look a tracker up."""
+    ballot = _visible_ballot(request, ballot_id)
+    if ballot.state != S.PUBLISHED:
+        return render(request, "ballots/papers.html", {"ballot": ballot, "unpublished": True}, status=404)
+    query = request.GET.get("tracker", "").strip()[:100]
+    found = None
+    if query:
+        found = selectors.find_receipt(ballot=ballot, tracker=query)
+    rows = Paper.objects.filter(ballot=ballot).order_by("position").only("position", "tracker", "entry_hash")
+    page = Paginator(rows, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "ballots/papers.html", {
+        "ballot": ballot, "query": query, "found": found, "page": page, "looked_up": bool(query),
+    })  # fmt: skip
+
+
+@require_GET
+def download_papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The whole published list as JSON lines: position, tracker, the paper's bytes, and the chain hashes."""
+    ballot = _visible_ballot(request, ballot_id)
+    try:
+        entries = selectors.paper_list(ballot=ballot)
+    except BallotError as exc:
+        raise Http404(str(exc)) from None
+    lines = (
+        json.dumps({"position": e.position, "tracker": e.tracker, "paper": e.content.decode("utf-8"),
+                    "previous_hash": e.previous_hash, "entry_hash": e.entry_hash}) + "\n"
+        for e in entries
+    )  # fmt: skip
+    return _download("".join(lines), "application/x-ndjson", f"ballot-{ballot.pk}-papers.jsonl")
+
+
+# The returning officer's buttons ------------------------------------------------------------------------------
+
+# state -> (action, button label, explanation)
+_NEXT: dict[str, tuple[str, str, str]] = {
+    S.READY: ("open", "Open voting", "Freeze the roll and send the credentials (a background job)."),
+    S.OPEN: ("close", "Close voting", "No more papers can be cast after this."),
+    S.CLOSED: ("count", "Count the papers", "Count under the ballot's rule (a background job)."),
+    S.COUNTED: ("publish", "Publish the result", "The result, count sheet, papers (BLT) and trackers become public."),
+}
+
+
+@require_POST
+def officer_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
+    """Run one step of the state machine for a returning officer (CSRF-protected POST; the service guards it)."""
+    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    steps = {
+        "open": lambda: bs.start_opening(ballot=ballot, actor=request.user),
+        "close": lambda: bs.close_ballot(ballot=ballot, actor=request.user),
+        "count": lambda: bs.start_count(ballot=ballot, actor=request.user),
+        "publish": lambda: bs.publish_result(ballot=ballot, actor=request.user),
+    }
+    if action not in steps:
+        raise Http404("no such action")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('signin')}?next={reverse('ballot', args=[ballot.pk])}")
+    try:
+        steps[action]()
+    except BallotError as exc:
+        messages.error(request, str(exc)[:1].upper() + str(exc)[1:] + ".")
+        status = 403 if exc.code == "not-allowed" else 409
+        if status == 403:
+            return render(request, "ballots/refused.html", {"ballot": ballot, "message": str(exc)}, status=403)
+    else:
+        ballot.refresh_from_db(fields=["state"])
+        done = {"open": "Opening started", "close": "Voting is closed", "count": "Count started",
+                "publish": "The result is published"}[action]  # fmt: skip
+        messages.success(request, f"{done}. The ballot is now {ballot.state}.")
+    return redirect("ballot", ballot_id=ballot.pk)
+
+
+@never_cache
+@require_GET
+def jobs_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
+    """Progress of the ballot's background jobs, for its officers and scrutineers (polled by the page)."""
+    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    if not _observer(request, ballot):
+        return JsonResponse({"error": "only the ballot's officers and scrutineers see its jobs"}, status=403)
+    jobs = selectors.jobs_for_ballot(ballot=ballot)[:10]
+    return JsonResponse({
+        "state": ballot.state,
+        "jobs": [{"id": str(j.pk), "kind": j.kind, "state": j.state, "done": j.done, "total": j.total,
+                  "percent": j.percent, "message": j.message, "error": j.error, "finished": j.finished}
+                 for j in jobs],
+    })  # fmt: skip

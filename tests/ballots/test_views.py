@@ -1,0 +1,339 @@
+"""The members' and officers' pages through the Django test client: every page renders, invalid papers get
+clear messages and change nothing, CSRF-less posts are refused, reused credentials and casts after the close
+say so, and the officer's buttons drive close → count → publish."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from omov.ballots import services as bs
+from omov.ballots.models import Ballot, Credential, Paper
+
+pytestmark = pytest.mark.django_db
+
+
+def open_with_tokens(world, method="scottish", seats=2, candidates=("Ann", "Bob", "Cat", "Dan"), **kw):
+    """An open ballot and the credentials emailed to its voters (membership order)."""
+    mail.outbox.clear()
+    ballot = world.ballot(method, seats=seats, candidates=candidates, **kw)
+    bs.start_opening(ballot=ballot, actor=world.officer)
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.OPEN
+    tokens = [re.search(r"credential=([A-Z2-7-]+)", m.body).group(1) for m in mail.outbox]
+    assert len(tokens) == 12
+    return ballot, tokens
+
+
+def counts(ballot):
+    return Paper.objects.filter(ballot=ballot).count(), Credential.objects.filter(ballot=ballot, spent=True).count()
+
+
+def test_ranked_paper_renders_numbers_labels_and_credential_box(world, client):
+    ballot, tokens = open_with_tokens(world)
+    page = client.get(f"/ballots/{ballot.pk}/vote/?c={tokens[0]}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for n, name in enumerate(["Ann", "Bob", "Cat", "Dan"], start=1):
+        assert f'id="rank_{n}" name="rank_{n}"' in html
+        assert f'<label for="rank_{n}">' in html and name in html
+    assert "<fieldset" in html and "<legend>Rank the candidates (2 to be elected)</legend>" in html
+    assert f'value="{tokens[0]}"' in html  # ?c= fills the credential in
+
+
+def test_review_shows_the_order_then_cast_stores_one_paper_and_shows_the_receipt(world, client):
+    ballot, tokens = open_with_tokens(world)
+    form = {"rank_2": "1", "rank_4": "2", "rank_1": "3", "rank_3": "", "credential": tokens[0].lower()}
+    confirm = client.post(f"/ballots/{ballot.pk}/vote/", {**form, "action": "review"})
+    assert confirm.status_code == 200
+    assert re.findall(
+        r"<li><span class=\"visually-hidden\">Preference </span>(\w+)</li>", confirm.content.decode()
+    ) == ["Bob", "Dan", "Ann"]
+    assert counts(ballot) == (0, 0)  # the confirm step casts nothing
+    receipt = client.post(f"/ballots/{ballot.pk}/vote/", {**form, "action": "cast"})
+    assert receipt.status_code == 200
+    tracker = re.search(r'id="tracker">([0-9a-f]{64})<', receipt.content.decode()).group(1)
+    paper = Paper.objects.get(ballot=ballot)
+    assert paper.tracker == tracker and json.loads(bytes(paper.content))["ranking"] == [2, 4, 1]
+    assert counts(ballot) == (1, 1)
+    assert f"/ballots/{ballot.pk}/papers/" in receipt.content.decode()
+
+
+def test_change_shows_the_paper_again_filled_in(world, client):
+    ballot, tokens = open_with_tokens(world)
+    page = client.post(f"/ballots/{ballot.pk}/vote/",
+                       {"rank_3": "1", "rank_1": "2", "credential": tokens[0], "action": "change"})  # fmt: skip
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="rank_3" value="1"' in html and 'name="rank_1" value="2"' in html
+    assert "error-summary" not in html and counts(ballot) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"rank_1": "1", "rank_2": "1"}, "You gave preference 1 to both Ann and Bob"),
+        ({"rank_1": "1", "rank_2": "3"}, "Your preferences skip 2"),
+        ({}, "Your paper is empty"),
+        ({"rank_1": "1", "rank_9": "2"}, "There is no candidate number 9 on this ballot"),
+        ({"rank_1": "one"}, "Write a whole number from 1 to 4 beside Ann"),
+        ({"rank_1": "7"}, "7 is more than the number of candidates (4)"),
+    ],
+)
+def test_invalid_ranked_papers_get_clear_messages_and_change_nothing(world, client, fields, message):
+    ballot, tokens = open_with_tokens(world)
+    for action in ("review", "cast"):
+        page = client.post(f"/ballots/{ballot.pk}/vote/", {**fields, "credential": tokens[0], "action": action})
+        assert page.status_code == 400
+        html = page.content.decode()
+        assert message in html
+        assert 'role="alert"' in html and "Your paper has not been cast yet" in html
+    assert counts(ballot) == (0, 0)
+
+
+def test_ranking_more_than_allowed_is_refused(world, client):
+    ballot, tokens = open_with_tokens(world, method="irv", seats=1, candidates=("Ann", "Bob", "Cat"))
+    Ballot.objects.filter(pk=ballot.pk).update(max_choices=2)  # set-up detail, fixed before opening in real use
+    page = client.post(
+        f"/ballots/{ballot.pk}/vote/",
+        {"rank_1": "1", "rank_2": "2", "rank_3": "3", "credential": tokens[0], "action": "cast"},
+    )
+    assert page.status_code == 400 and "You may rank at most 2 candidates; you ranked 3" in page.content.decode()
+    assert counts(ballot) == (0, 0)
+
+
+def test_bloc_paper_ticks_up_to_the_seats(world, client):
+    ballot, tokens = open_with_tokens(world, method="bloc", seats=2)
+    html = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
+    assert html.count('type="checkbox"') == 4 and "Choose up to 2" in html
+    url = f"/ballots/{ballot.pk}/vote/"
+    too_many = client.post(url, {"mark": ["1", "2", "3"], "credential": tokens[0], "action": "review"})
+    assert (
+        too_many.status_code == 400
+        and "Too many marks: you may choose at most 2; you ticked 3" in too_many.content.decode()
+    )
+    empty = client.post(url, {"credential": tokens[0], "action": "cast"})
+    assert empty.status_code == 400 and "Your paper is empty: tick a candidate" in empty.content.decode()
+    unknown = client.post(url, {"mark": ["1", "8"], "credential": tokens[0], "action": "cast"})
+    assert "There is no candidate number 8" in unknown.content.decode()
+    assert counts(ballot) == (0, 0)
+    ok = client.post(url, {"mark": ["3", "1"], "credential": tokens[0], "action": "cast"})
+    assert ok.status_code == 200 and "Your vote is cast" in ok.content.decode()
+    assert json.loads(bytes(Paper.objects.get(ballot=ballot).content))["marks"] == [1, 3]
+
+
+def test_yes_no_paper_is_one_choice(world, client):
+    ballot, tokens = open_with_tokens(world, method="fptp", seats=1, candidates=("Yes", "No"))
+    html = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
+    assert html.count('type="radio"') == 2 and "Choose one" in html
+    both = client.post(f"/ballots/{ballot.pk}/vote/", {"mark": ["1", "2"], "credential": tokens[1], "action": "cast"})
+    assert both.status_code == 400 and "you may choose at most 1" in both.content.decode()
+    confirm = client.post(f"/ballots/{ballot.pk}/vote/", {"mark": "2", "credential": tokens[1], "action": "review"})
+    assert "You chose:" in confirm.content.decode() and "<li>No</li>" in confirm.content.decode()
+
+
+def test_missing_or_malformed_credential_is_explained(world, client):
+    ballot, _ = open_with_tokens(world)
+    url = f"/ballots/{ballot.pk}/vote/"
+    none = client.post(url, {"rank_1": "1", "action": "review"})
+    assert none.status_code == 400 and "Enter the voting credential" in none.content.decode()
+    bad = client.post(url, {"rank_1": "1", "credential": "hello", "action": "cast"})
+    assert bad.status_code == 400 and "That is not a ballot credential" in bad.content.decode()
+    forged = client.post(url, {"rank_1": "1", "credential": "A" * 32, "action": "cast"})
+    assert forged.status_code == 400 and "This credential is not valid" in forged.content.decode()
+    assert counts(ballot) == (0, 0)
+
+
+def test_a_reused_credential_says_so(world, client):
+    ballot, tokens = open_with_tokens(world)
+    url = f"/ballots/{ballot.pk}/vote/"
+    assert client.post(url, {"rank_1": "1", "credential": tokens[2], "action": "cast"}).status_code == 200
+    for action in ("review", "cast"):
+        again = client.post(url, {"rank_2": "1", "credential": tokens[2], "action": action})
+        assert again.status_code in (400, 403)
+        assert "already been used to vote" in again.content.decode()
+    assert counts(ballot) == (1, 1)
+
+
+def test_a_credential_of_another_ballot_is_refused(world, client):
+    first, tokens = open_with_tokens(world)
+    second, _ = open_with_tokens(world, method="irv", seats=1, candidates=("X", "Y"))
+    page = client.post(f"/ballots/{second.pk}/vote/", {"rank_1": "1", "credential": tokens[0], "action": "cast"})
+    assert "for a different ballot" in page.content.decode()
+    assert counts(second) == (0, 0) and counts(first) == (0, 0)
+
+
+def test_a_cast_after_the_close_says_so(world, client):
+    ballot, tokens = open_with_tokens(world)
+    url = f"/ballots/{ballot.pk}/vote/"
+    confirm = client.post(url, {"rank_1": "1", "credential": tokens[0], "action": "review"})
+    assert confirm.status_code == 200
+    bs.close_ballot(ballot=ballot, actor=world.officer)  # the officer closes while the voter is on the confirm step
+    late = client.post(url, {"rank_1": "1", "credential": tokens[0], "action": "cast"})
+    assert late.status_code == 409
+    assert "Voting is not open" in late.content.decode() and "Nothing was recorded" in late.content.decode()
+    assert counts(ballot) == (0, 0)
+    assert "papers can be cast only while it is open" in client.get(url).content.decode()
+
+
+def test_voting_forms_refuse_posts_without_csrf_token(world):
+    ballot, tokens = open_with_tokens(world)
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.post(f"/ballots/{ballot.pk}/vote/", {"rank_1": "1", "credential": tokens[0], "action": "cast"})
+    assert page.status_code == 403 and "Nothing was changed" in page.content.decode()
+    assert counts(ballot) == (0, 0)
+    strict.force_login(world.officer)
+    close = strict.post(f"/ballots/{ballot.pk}/officer/close/")
+    assert close.status_code == 403
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.OPEN
+
+
+def test_the_same_forms_pass_with_their_csrf_token(world):
+    ballot, tokens = open_with_tokens(world)
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(f"/ballots/{ballot.pk}/vote/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    ok = strict.post(
+        f"/ballots/{ballot.pk}/vote/",
+        {"rank_1": "1", "credential": tokens[0], "action": "cast", "csrfmiddlewaretoken": token},
+    )
+    assert ok.status_code == 200 and counts(ballot) == (1, 1)
+
+
+def cast_some(ballot, tokens):
+    papers = [[2, 1], [2, 3], [1], [1, 2], [3, 4], [2, 4], [2], [1, 3, 4]]  # Bob 4, Ann 3: quota 3
+    return [bs.cast(credential=t, paper=p, ballot_id=ballot.pk).tracker for t, p in zip(tokens, papers, strict=False)]
+
+
+def test_officer_closes_counts_and_publishes_from_the_ballot_page(world, client):
+    ballot, tokens = open_with_tokens(world)
+    trackers = cast_some(ballot, tokens)
+    client.force_login(world.officer)
+    page = client.get(f"/ballots/{ballot.pk}/")
+    assert 'id="officer-close"' in page.content.decode() and "open-ballot" in page.content.decode()
+    for action, state in (("close", "closed"), ("count", "counted"), ("publish", "published")):
+        response = client.post(f"/ballots/{ballot.pk}/officer/{action}/")
+        assert response.status_code == 302
+        ballot.refresh_from_db()
+        assert ballot.state == state
+    page = client.get(f"/ballots/{ballot.pk}/")
+    html = page.content.decode()
+    assert "The result is published" in html
+    assert re.findall(r"<ol class=\"elected\" id=\"elected\"><li>(\w+)</li><li>(\w+)</li>", html) == [("Bob", "Ann")]
+    assert len(trackers) == 8
+    jobs = client.get(f"/ballots/{ballot.pk}/jobs.json").json()
+    assert {j["kind"] for j in jobs["jobs"]} >= {"open-ballot", "count"} and jobs["state"] == "published"
+
+
+def test_an_illegal_step_is_explained_and_changes_nothing(world, client):
+    ballot, _ = open_with_tokens(world)
+    client.force_login(world.officer)
+    response = client.post(f"/ballots/{ballot.pk}/officer/publish/", follow=True)
+    assert "Cannot publish &#x27;scottish ballot&#x27;: it is open" in response.content.decode()
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.OPEN
+
+
+def test_only_its_officers_may_press_the_buttons(world, client):
+    ballot, _ = open_with_tokens(world)
+    client.force_login(world.other_officer)
+    assert client.post(f"/ballots/{ballot.pk}/officer/close/").status_code == 403
+    assert "officer-close" not in client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert client.get(f"/ballots/{ballot.pk}/jobs.json").status_code == 403
+    client.force_login(world.scrutineer)
+    bs.appoint_scrutineer(ballot=ballot, user=world.scrutineer, actor=world.officer)
+    assert client.post(f"/ballots/{ballot.pk}/officer/close/").status_code == 403
+    ballot.refresh_from_db()
+    assert ballot.state == Ballot.State.OPEN
+
+
+def published(world, client):
+    ballot, tokens = open_with_tokens(world)
+    trackers = cast_some(ballot, tokens)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.start_count(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    return ballot, trackers
+
+
+def test_result_page_shows_elected_turnout_sheet_chart_and_downloads(world, client):
+    ballot, _ = published(world, client)
+    html = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'id="turnout">66.7%' in html and 'id="papers-count">8<' in html  # 8 papers, 12 on the roll
+    assert 'class="omov-count-sheet"' in html  # the engine's HTML sheet
+    assert 'id="totals-chart"' in html and "omov/vendor/chart.umd.min.js" in html
+    chart = json.loads(
+        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert [c["name"] for c in chart["candidates"]] == ["Ann", "Bob", "Cat", "Dan"]
+    assert chart["candidates"][1]["totals"][0] == 4.0  # Bob's first preferences
+    assert "officer-" not in html  # the public sees no buttons
+
+
+def test_downloads_recount_to_the_same_result(world, client, tmp_path):
+    from omov.count import count, preset, read_blt
+
+    ballot, _ = published(world, client)
+    blt = client.get(f"/ballots/{ballot.pk}/papers.blt")
+    assert blt.status_code == 200 and "attachment" in blt["Content-Disposition"]
+    path = tmp_path / "b.blt"
+    path.write_bytes(blt.content)
+    sheet = client.get(f"/ballots/{ballot.pk}/sheet.json").json()
+    recount = count(read_blt(path), preset("scottish"), seats=2, seed=sheet["seed"])
+    assert list(recount.elected_names) == sheet["elected"] == ballot.result.elected
+    csv = client.get(f"/ballots/{ballot.pk}/sheet.csv")
+    assert csv.status_code == 200 and "Ann" in csv.content.decode()
+    lines = client.get(f"/ballots/{ballot.pk}/papers.jsonl").content.decode().splitlines()
+    assert len(lines) == 8 and json.loads(lines[0])["position"] == 1
+
+
+def test_tracker_lookup_finds_a_cast_paper_and_not_a_made_up_one(world, client):
+    ballot, trackers = published(world, client)
+    page = client.get(f"/ballots/{ballot.pk}/papers/")
+    assert page.status_code == 200 and all(t in page.content.decode() for t in trackers)
+    found = client.get(f"/ballots/{ballot.pk}/papers/", {"tracker": trackers[3].upper() + " "})
+    assert "is paper number 4 on the list" in found.content.decode()
+    missing = client.get(f"/ballots/{ballot.pk}/papers/", {"tracker": "0" * 64})
+    assert "No paper with the tracker" in missing.content.decode()
+
+
+def test_results_and_papers_are_hidden_before_publication(world, client):
+    ballot, tokens = open_with_tokens(world)
+    cast_some(ballot, tokens)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.start_count(ballot=ballot, actor=world.officer)
+    for url in ("papers.blt", "sheet.json", "sheet.csv", "papers.jsonl", "papers/"):
+        assert client.get(f"/ballots/{ballot.pk}/{url}").status_code == 404
+    assert "omov-count-sheet" not in client.get(f"/ballots/{ballot.pk}/").content.decode()
+    client.force_login(world.officer)  # the officer previews the count before publishing it
+    assert "counted, not yet published" in client.get(f"/ballots/{ballot.pk}/").content.decode()
+
+
+def test_member_home_lists_open_ballots_and_published_results(world, client):
+    from omov.members.services import user_for_member
+
+    done, _ = published(world, client)
+    ballot, tokens = open_with_tokens(world, method="irv", seats=1, candidates=("X", "Y"))
+    member = world.members[0]
+    client.force_login(user_for_member(member=member))
+    html = client.get("/").content.decode()
+    assert f"Hello, {member.name}" in html
+    assert f'href="/ballots/{ballot.pk}/vote/"' in html and f'href="/ballots/{done.pk}/"' in html
+    assert "elected Bob, Ann" in html
+    bs.cast(credential=tokens[0], paper=[1], ballot_id=ballot.pk)
+    assert "you have voted" in client.get("/").content.decode()
+    client.logout()
+    public = client.get("/").content.decode()
+    assert "Published results" in public and "Sign in" in public
+
+
+def test_draft_ballots_are_not_shown_to_the_public(world, client):
+    draft = world.ballot("irv", ready=False)
+    assert client.get(f"/ballots/{draft.pk}/").status_code == 404
+    assert client.get(f"/ballots/{draft.pk}/vote/").status_code == 404
+    client.force_login(world.officer)
+    assert client.get(f"/ballots/{draft.pk}/").status_code == 200
