@@ -5,8 +5,9 @@ the group, the context (which carries the election id and what the proof is for)
 statement (bases, public keys, ciphertexts, the allowed values) and all commitments. Leaving any of these out
 is the "weak Fiat–Shamir" flaw; the tests tamper each of them.
 
-Proofs are stored in challenge/response form (scalars only); the verifier recomputes the commitments and
-checks the challenge. Exact byte layouts are in docs/crypto.md.
+Schnorr and Chaum–Pedersen proofs are stored in challenge/response form (scalars only): the verifier recomputes
+the commitments and checks the challenge. Disjunctive proofs also carry their commitments so that many can be
+checked at once with random weights (BatchVerifier). Exact byte layouts are in docs/crypto.md.
 
 - DlogProof (Schnorr): knowledge of x with X = x*B.
 - DleqProof (Chaum–Pedersen): log_B1(X1) == log_B2(X2), e.g. a correct partial decryption.
