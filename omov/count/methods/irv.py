@@ -165,7 +165,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
                 votes=tuple(votes),
                 non_transferable=Fraction(exhausted),
                 loss=Fraction(0),
-                quota=Fraction(active, 2),
+                quota=Fraction(active // 2 + 1),  # rule 3: votes needed for a majority
                 states=tuple(states),
                 elected=(winner,) if winner is not None else (),
                 excluded=excluded,
@@ -201,8 +201,8 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
         decimals=rule.decimals,
         seed=lot.seed,
         withdrawn=tuple(sorted(gone)),
-        notes=("Alternative vote: a candidate needs more than half of the continuing votes; the stage's 'quota' "
-               "is half of the continuing votes",),
+        notes=("Alternative vote: a candidate needs more than half of the continuing votes; a stage's quota is the "
+               "number of votes that makes a majority of that stage's continuing votes",),
         options={"batch_exclusion": rule.batch_exclusion, "ties": list(rule.ties)},
     )
 
