@@ -204,3 +204,44 @@ def test_spec_validation() -> None:
     assert QuestionSpec.from_json(QuestionSpec.bloc("q", 10, 3).to_json()) == QuestionSpec.bloc("q", 10, 3)
     assert not QuestionSpec.approval("q", 3).needs_sum_proof
     assert QuestionSpec.yes_no("q").allowed_sums == [1]
+
+
+def _hex_fields(obj: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    if isinstance(obj, dict):
+        return [p for k, v in obj.items() for p in _hex_fields(v, (*path, k))]
+    if isinstance(obj, list):
+        return [p for i, v in enumerate(obj) for p in _hex_fields(v, (*path, i))]
+    if isinstance(obj, str) and len(obj) in (64, 128):
+        return [path]
+    return []
+
+
+_FUZZ_SPEC = QuestionSpec.bloc("fuzz", 3, up_to=2)
+_FUZZ_PAPER, _ = encrypt_paper(PK, E, _FUZZ_SPEC, [1, 0, 1], rng=random.Random(77))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_changed_hex_digit_is_rejected(data: st.DataObject) -> None:
+    """Change one hex digit anywhere in a paper's points and scalars: it no longer decodes, or fails both checks."""
+    import copy
+
+    doc = _FUZZ_PAPER.to_json()
+    path = data.draw(st.sampled_from(_hex_fields(doc)))
+    target = doc
+    for key in path[:-1]:
+        target = target[key]  # type: ignore[index]
+    value: str = target[path[-1]]  # type: ignore[index]
+    pos = data.draw(st.integers(0, len(value) - 1))
+    digit = data.draw(st.sampled_from([d for d in "0123456789abcdef" if d != value[pos]]))
+    bad = copy.deepcopy(doc)
+    holder = bad
+    for key in path[:-1]:
+        holder = holder[key]  # type: ignore[index]
+    holder[path[-1]] = value[:pos] + digit + value[pos + 1 :]  # type: ignore[index]
+    try:
+        paper = MarkPaper.from_json(bad)
+    except CryptoError:
+        return
+    assert not verify_paper(PK, E, _FUZZ_SPEC, paper)
+    assert not verify_paper(PK, E, _FUZZ_SPEC, paper, exact=True)
