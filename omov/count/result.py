@@ -71,3 +71,22 @@ class Count:
     def excluded(self) -> tuple[int, ...]:
         """Candidates excluded, in order of exclusion."""
         return tuple(i for s in self.stages for i in s.excluded)
+
+    def render(self, fmt: str = "text") -> str:
+        """The count sheet as text, csv, json or html (see `omov.count.sheet`)."""
+        from omov.count.sheet import render
+
+        return render(self, fmt)
+
+    def to_json(self) -> str:
+        """The count sheet as JSON (schema: docs/count-sheet-schema.md)."""
+        from omov.count.sheet import render_json
+
+        return render_json(self)
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "<json>") -> Count:
+        """Read a published JSON count sheet back into a Count (exact values where the sheet keeps them)."""
+        from omov.count.sheet import from_json
+
+        return from_json(text, source=source)

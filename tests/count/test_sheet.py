@@ -216,3 +216,31 @@ def test_render_dispatches_and_rejects_unknown_formats():
     assert json.loads(sheet.render(count, "json"))["title"] == "Ward 1 & <Test>"
     with pytest.raises(CountError, match="unknown sheet format"):
         sheet.render(count, "pdf")
+
+
+def test_count_methods_render_and_read_back():
+    count = hand_count()
+    assert Count.from_json(count.to_json()) == count
+    assert count.render("html") == sheet.render_html(count)
+
+
+@pytest.mark.parametrize("rule", ["scottish", "ers97", "meek", "irv", "wigm", "fptp", "bloc"])
+def test_real_counts_round_trip_through_json_and_every_rendering_adds_up(scottish_data, rule):
+    from omov.count import count as run_count
+    from omov.count import read_blt
+
+    for path in sorted((scottish_data / "ballots").glob("*.blt"))[:4]:
+        result = run_count(read_blt(path), rule, seed="sheet-test")
+        doc = sheet.to_dict(result)
+        again = sheet.from_dict(json.loads(json.dumps(doc)))
+        assert again == result
+        assert sheet.to_dict(again) == doc
+        digits = sheet.places(result)
+        for stage in doc["stages"]:
+            exact = stage.get("exact", stage)
+            total = sum(F(v) for v in exact["totals"].values()) + F(exact["non_transferable"]) + F(exact["loss"])
+            assert total == result.valid
+        text = sheet.render_text(result)
+        assert "Total" in text and "Elected: 1. " in text
+        assert sheet.decimal(result.valid, digits) in text
+        assert "<script" not in sheet.render_html(result)
