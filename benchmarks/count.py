@@ -18,8 +18,9 @@ random length), writes them as a BLT file with one paper a line, then measures, 
 
 A peer is first run on the first --sample/5 and --sample papers; if the time extrapolated from those two runs
 (t = a * n^b) to the full count is within --peer-limit seconds it is run on all the papers, else the table gives
-the extrapolated time and says so ("est."); a run that does not finish within its limit is reported as such. IRV is a single-seat count: every IRV row counts the
-same papers for one seat. Wall-clock seconds (time.perf_counter) on whatever machine runs it.
+the extrapolated time and says so ("est."); a run that does not finish within its limit is reported as such.
+IRV is a single-seat count: every IRV row counts the same papers for one seat. Wall-clock seconds
+(time.perf_counter) on whatever machine runs it.
 """
 
 from __future__ import annotations
