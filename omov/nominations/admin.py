@@ -1,0 +1,201 @@
+"""The officers' admin: rounds (with the rule editor), nominations, trigger ballots, selections.
+
+Every change goes through a service; the admin only translates forms and actions into calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from omov.nominations import services
+from omov.nominations.errors import NominationError
+from omov.nominations.models import (
+    GroupMembership,
+    Hustings,
+    NominatingGroup,
+    Nomination,
+    NominationRound,
+    OpenSelection,
+    RoundCandidate,
+    TriggerBallot,
+    TriggerVote,
+)
+from omov.nominations.thresholds import PRESETS, RuleError, resolve
+
+
+class RoundForm(forms.ModelForm):
+    """The rule editor: a preset's name or an expression, checked by the parser; its error is shown."""
+
+    class Meta:
+        model = NominationRound
+        fields = ["organisation", "title", "rule", "groups", "parliamentary_group", "scope", "ballot", "opens_at",
+                  "closes_at"]
+        widgets = {"rule": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+        help_texts = {"rule": "A preset (" + ", ".join(PRESETS) + ") or an expression, e.g. "
+                              "mp >= 10% and (clp >= 5% or affiliates(3, union >= 2, members >= 5%))"}
+
+    def clean_rule(self) -> str:
+        rule = str(self.cleaned_data.get("rule", "")).strip()
+        try:
+            resolve(rule)
+        except RuleError as exc:
+            raise forms.ValidationError(f"The rule is malformed: {exc}") from None
+        if self.instance.pk and self.instance.state != NominationRound.State.DRAFT and rule != self.instance.rule:
+            raise forms.ValidationError("The rule is fixed once nominations open.")
+        return rule
+
+
+class CandidateInline(admin.TabularInline):
+    model = RoundCandidate
+    extra = 0
+    fields = ["name", "gender", "withdrawn", "sitting", "longlisted", "shortlisted"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NominationRound)
+class RoundAdmin(admin.ModelAdmin):
+    form = RoundForm
+    list_display = ["title", "rule", "state", "opens_at", "closes_at"]
+    readonly_fields = ["state", "closing_record"]
+    inlines = [CandidateInline]
+    actions = ["open_rounds", "close_rounds", "confirm_rounds"]
+
+    def save_model(self, request: HttpRequest, obj: NominationRound, form: Any, change: bool) -> None:
+        try:
+            if not change:
+                new = services.create_round(
+                    organisation=obj.organisation, title=obj.title, rule=obj.rule, groups=obj.groups or None,
+                    parliamentary_group=obj.parliamentary_group, scope=obj.scope, ballot=obj.ballot,
+                    opens_at=obj.opens_at, closes_at=obj.closes_at, actor=request.user,
+                )
+                obj.pk = new.pk
+                obj.refresh_from_db()
+            elif "rule" in form.changed_data:
+                services.set_rule(round=obj, rule=obj.rule, actor=request.user)
+        except NominationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[NominationRound], fn: Any, done: str) -> None:
+        for rnd in queryset:
+            try:
+                out = fn(round=rnd, actor=request.user)
+            except NominationError as exc:
+                self.message_user(request, f"{rnd.title}: {exc}", messages.ERROR)
+            else:
+                extra = f" ({', '.join(out) or 'nobody'})" if isinstance(out, list) else ""
+                self.message_user(request, f"{rnd.title}: {done}{extra}", messages.SUCCESS)
+
+    @admin.action(description="Open nominations")
+    def open_rounds(self, request: HttpRequest, queryset: QuerySet[NominationRound]) -> None:
+        self._each(request, queryset, services.open_round, "opened")
+
+    @admin.action(description="Close nominations (freeze the evaluation)")
+    def close_rounds(self, request: HttpRequest, queryset: QuerySet[NominationRound]) -> None:
+        self._each(request, queryset, services.close_round, "closed")
+
+    @admin.action(description="Confirm: put the qualified candidates on the ballot")
+    def confirm_rounds(self, request: HttpRequest, queryset: QuerySet[NominationRound]) -> None:
+        self._each(request, queryset, services.confirm_qualified, "confirmed; on the ballot")
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    list_display = ["round", "candidate", "group", "member", "unit", "made_at", "withdrawn_at"]
+    list_filter = ["round", "group"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class GroupMembershipInline(admin.TabularInline):
+    model = GroupMembership
+    extra = 0
+    readonly_fields = ["member", "joined_on", "left_on"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NominatingGroup)
+class NominatingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "organisation"]
+    inlines = [GroupMembershipInline]
+
+
+class TriggerVoteInline(admin.TabularInline):
+    model = TriggerVote
+    extra = 0
+    readonly_fields = ["unit", "choice", "votes_reselect", "votes_open", "abstentions", "meeting_date",
+                       "recorded_at", "recorded_by"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(TriggerBallot)
+class TriggerBallotAdmin(admin.ModelAdmin):
+    list_display = ["representative", "constituency", "share", "closes_at", "outcome"]
+    readonly_fields = ["outcome", "decided_at", "decision_record"]
+    inlines = [TriggerVoteInline]
+    actions = ["decide"]
+
+    @admin.action(description="Decide the outcome (after the close)")
+    def decide(self, request: HttpRequest, queryset: QuerySet[TriggerBallot]) -> None:
+        for trig in queryset:
+            try:
+                services.decide_trigger(trigger=trig, actor=request.user)
+            except NominationError as exc:
+                self.message_user(request, f"{trig}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{trig}: {trig.outcome}", messages.SUCCESS)
+
+
+class HustingsInline(admin.TabularInline):
+    model = Hustings
+    extra = 0
+    readonly_fields = ["starts_at", "place"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OpenSelection)
+class OpenSelectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "constituency", "stage", "selected", "published_at"]
+    readonly_fields = ["stage", "selected", "published_at", "round", "trigger", "ballot"]
+    inlines = [HustingsInline]
+    actions = ["longlist", "publish"]
+
+    @admin.action(description="Close nominations and draw the longlist")
+    def longlist(self, request: HttpRequest, queryset: QuerySet[OpenSelection]) -> None:
+        for sel in queryset:
+            try:
+                names = services.draw_longlist(selection=sel, actor=request.user)
+            except NominationError as exc:
+                self.message_user(request, f"{sel}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{sel}: longlist {', '.join(names) or 'empty'}", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected candidate (after the ballot's result is published)")
+    def publish(self, request: HttpRequest, queryset: QuerySet[OpenSelection]) -> None:
+        for sel in queryset:
+            try:
+                name = services.publish_selection(selection=sel, actor=request.user)
+            except NominationError as exc:
+                self.message_user(request, f"{sel}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{sel}: {name} selected", messages.SUCCESS)

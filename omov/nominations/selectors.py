@@ -1,0 +1,254 @@
+"""Reads: a round's nominations as the rule language sees them, the live tracker, what-if, trigger state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from omov.members.models import Unit
+from omov.members.selectors import units_under
+from omov.nominations.models import (
+    MEMBER_GROUP,
+    UNIT_GROUPS,
+    GroupMembership,
+    Nomination,
+    NominationRound,
+    TriggerBallot,
+    TriggerVote,
+)
+from omov.nominations.thresholds import Evaluation, evaluate, resolve
+from omov.nominations.thresholds import Nomination as RuleNomination
+
+
+def _active_on(day: dt.date) -> Q:
+    return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def group_sizes(*, round: NominationRound, as_of: dt.datetime | None = None) -> dict[str, int]:
+    """The size of each nominating group: members of the parliamentary group on the day; units in scope."""
+    day = timezone.localdate(as_of or timezone.now())
+    sizes: dict[str, int] = {}
+    if round.parliamentary_group_id is not None:
+        active = GroupMembership.objects.filter(_active_on(day), group_id=round.parliamentary_group_id)
+        sizes[MEMBER_GROUP] = active.count()
+    units = Unit.objects.filter(organisation_id=round.organisation_id)
+    scoped = units_under(units=[round.scope]) if round.scope is not None else units
+    for key, kind in UNIT_GROUPS.items():
+        base = units if kind == Unit.Kind.AFFILIATE else scoped
+        sizes[key] = base.filter(kind=kind).count()
+    affiliates = units.filter(kind=Unit.Kind.AFFILIATE)
+    sizes["affiliate_members"] = affiliates.aggregate(n=Sum("affiliated_members"))["n"] or 0
+    return sizes
+
+
+@dataclass(frozen=True)
+class CountedNomination:
+    """A standing nomination and whether it counts (and if not, why)."""
+
+    nomination: Nomination
+    counts: bool
+    why_not: str = ""
+
+
+def standing_nominations(*, round: NominationRound, as_of: dt.datetime | None = None) -> list[CountedNomination]:
+    """The round's nominations not withdrawn, each marked counting or not.
+
+    A member who has left the parliamentary group by `as_of` no longer counts: the rule books speak of nominations
+    "by members of the PLP", a status judged when nominations close; the nomination stays on the record.
+    """
+    day = timezone.localdate(as_of or timezone.now())
+    noms = list(
+        Nomination.objects.filter(round=round, withdrawn_at__isnull=True, candidate__withdrawn=False)
+        .select_related("candidate", "member", "unit")
+    )
+    current: set[int] = set()
+    if round.parliamentary_group_id is not None:
+        current = set(GroupMembership.objects.filter(_active_on(day), group_id=round.parliamentary_group_id)
+                      .values_list("member_id", flat=True))
+    out = []
+    for n in noms:
+        if n.group == MEMBER_GROUP and n.member_id not in current:
+            out.append(CountedNomination(n, False, f"{n.member.name} is no longer in the group"))
+        else:
+            out.append(CountedNomination(n, True))
+    return out
+
+
+def rule_nominations(counted: Sequence[CountedNomination]) -> list[RuleNomination]:
+    """The counting nominations as the rule language's values."""
+    out = []
+    for c in counted:
+        if not c.counts:
+            continue
+        n = c.nomination
+        if n.unit_id is not None:
+            out.append(RuleNomination(n.candidate.name, n.group, n.unit.code, 1, n.unit.affiliate_kind,
+                                      n.unit.affiliated_members))
+        else:
+            out.append(RuleNomination(n.candidate.name, n.group, n.member.membership_number))
+    return out
+
+
+@dataclass(frozen=True)
+class TermRow:
+    term: str
+    passed: bool
+    have: str
+    need: str
+    still_needed: int
+    working: str
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    candidate: str
+    qualified: bool
+    terms: tuple[TermRow, ...]
+    nominations: int
+    not_counted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Board:
+    """Everything the tracker shows, and what the close freezes."""
+
+    rule: str
+    expression: str
+    sizes: dict[str, int]
+    rows: tuple[CandidateRow, ...]
+    as_of: dt.datetime
+    withdrawn: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def qualified(self) -> list[str]:
+        return [r.candidate for r in self.rows if r.qualified]
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "expression": self.expression,
+            "as_of": self.as_of.isoformat(),
+            "sizes": self.sizes,
+            "qualified": self.qualified,
+            "candidates": [
+                {"candidate": r.candidate, "qualified": r.qualified, "nominations": r.nominations,
+                 "not_counted": list(r.not_counted),
+                 "terms": [{"term": t.term, "passed": t.passed, "have": t.have, "need": t.need,
+                            "working": t.working} for t in r.terms]}
+                for r in self.rows
+            ],
+        }
+
+
+def _still(have: str, need: str) -> int:
+    try:
+        return max(0, int(need) - int(have))
+    except ValueError:
+        return 0
+
+
+def _rows(rule: str, names: Sequence[str], counted: Sequence[CountedNomination],
+          sizes: dict[str, int]) -> tuple[str, tuple[CandidateRow, ...]]:
+    _, expr = resolve(rule)
+    noms = rule_nominations(counted)
+    rows = []
+    for name in names:
+        ev: Evaluation = evaluate(expr, name, noms, sizes)
+        not_counted = tuple(c.why_not for c in counted if not c.counts and c.nomination.candidate.name == name)
+        rows.append(CandidateRow(
+            name, ev.qualified,
+            tuple(TermRow(t.term, t.passed, t.have, t.need, _still(t.have, t.need), t.working) for t in ev.terms),
+            sum(1 for n in noms if n.candidate == name), not_counted,
+        ))
+    return expr.text(), tuple(rows)
+
+
+def tracker(*, round: NominationRound, as_of: dt.datetime | None = None, rule: str | None = None) -> Board:
+    """Each candidate's counting nominations against every term of the rule (or of `rule`, for a what-if)."""
+    now = as_of or timezone.now()
+    if round.state in (NominationRound.State.CLOSED, NominationRound.State.CONFIRMED) and as_of is None:
+        # After the close the round is judged as it stood at the close (who was in the group then).
+        now = min(now, round.closes_at)
+    sizes = group_sizes(round=round, as_of=now)
+    counted = standing_nominations(round=round, as_of=now)
+    names = list(round.candidates.filter(withdrawn=False).values_list("name", flat=True))
+    expression, rows = _rows(rule or round.rule, names, counted, sizes)
+    withdrawn = Nomination.objects.filter(round=round, withdrawn_at__isnull=False).count()
+    return Board(rule or round.rule, expression, sizes, rows, now, withdrawn)
+
+
+def whatif(*, round: NominationRound, rules: Sequence[str]) -> list[Board]:
+    """The same nominations (as at the close, if closed) under each rule, for side-by-side comparison."""
+    return [tracker(round=round, rule=r) for r in rules]
+
+
+# Trigger ballots ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupTally:
+    group: str
+    size: int
+    voted: int
+    open: int
+    reselect: int
+    base: int
+    need: int
+    fired: bool
+    working: str
+
+
+@dataclass(frozen=True)
+class TriggerState:
+    share: str
+    base: str
+    branches: GroupTally
+    affiliates: GroupTally
+
+    @property
+    def fired(self) -> bool:
+        return self.branches.fired or self.affiliates.fired
+
+    def as_record(self) -> dict[str, Any]:
+        def tally(t: GroupTally) -> dict[str, Any]:
+            return {"size": t.size, "voted": t.voted, "open": t.open, "reselect": t.reselect, "need": t.need,
+                    "fired": t.fired, "working": t.working}
+
+        return {"share": self.share, "base": self.base, "fired": self.fired,
+                "branches": tally(self.branches), "affiliates": tally(self.affiliates)}
+
+
+def _tally(group: str, size: int, votes: Sequence[TriggerVote], share_text: str, base_kind: str) -> GroupTally:
+    from omov.nominations.services import parse_share
+
+    share = parse_share(share_text)
+    opened = sum(1 for v in votes if v.choice == TriggerVote.Choice.OPEN)
+    reselect = len(votes) - opened
+    base = len(votes) if base_kind == TriggerBallot.Base.VOTING else size
+    need = math.ceil(share * base)
+    # At least one unit must vote to open: with nobody voting, a share of nothing is not a trigger.
+    need = max(need, 1)
+    fired = opened >= need
+    what = "that voted" if base_kind == TriggerBallot.Base.VOTING else "in all"
+    working = (f"{opened} of {len(votes)} {group} that voted chose open ({size} {group} in all); "
+               f"{share_text} of the {base} {what} is {float(share * base):g}, rounded up to {need}: "
+               f"{'fired' if fired else 'not fired'}")
+    return GroupTally(group, size, len(votes), opened, reselect, base, need, fired, working)
+
+
+def trigger_state(*, trigger: TriggerBallot) -> TriggerState:
+    """The two groups' tallies and whether either has reached the share (rounded up) that opens the selection."""
+    branches = units_under(units=[trigger.constituency]).filter(kind=Unit.Kind.BRANCH)
+    branch_ids = set(branches.values_list("pk", flat=True))
+    aff_ids = set(trigger.affiliates.values_list("pk", flat=True))
+    votes = list(TriggerVote.objects.filter(trigger=trigger))
+    b = _tally("branches", len(branch_ids), [v for v in votes if v.unit_id in branch_ids], trigger.share, trigger.base)
+    a = _tally("affiliates", len(aff_ids), [v for v in votes if v.unit_id in aff_ids], trigger.share, trigger.base)
+    return TriggerState(trigger.share, trigger.base, b, a)

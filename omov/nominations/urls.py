@@ -1,0 +1,18 @@
+"""Public pages of nominations, trigger ballots and selections (included under /nominations/)."""
+
+from django.urls import path
+
+from omov.nominations import views
+
+app_name = "nominations"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rounds/<int:round_id>/", views.round_tracker, name="round"),
+    path("rounds/<int:round_id>/board/", views.round_board, name="round-board"),
+    path("rounds/<int:round_id>/tracker.json", views.round_json, name="round-json"),
+    path("rounds/<int:round_id>/whatif/", views.round_whatif, name="round-whatif"),
+    path("triggers/<int:trigger_id>/", views.trigger_page, name="trigger"),
+    path("triggers/<int:trigger_id>/board/", views.trigger_board, name="trigger-board"),
+    path("selections/<int:selection_id>/", views.selection_page, name="selection"),
+]
