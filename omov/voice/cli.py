@@ -52,9 +52,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"omov moderation: {exc}", file=sys.stderr)
         return 2
     overrides = {
-        k: v for k, v in {"abuse_hold_threshold": args.abuse_threshold, "spam_threshold": args.spam_threshold,
-                          "spam_hold_threshold": args.hold_threshold}.items() if v is not None
-    }  # fmt: skip
+        k: v
+        for k, v in {
+            "abuse_hold_threshold": args.abuse_threshold,
+            "spam_threshold": args.spam_threshold,
+            "spam_hold_threshold": args.hold_threshold,
+        }.items()
+        if v is not None
+    }
     pipeline = Pipeline(ModerationSettings(**overrides))
     verdicts = pipeline.screen_many([item["text"] for _, item in items])
     for (n, item), verdict in zip(items, verdicts, strict=True):

@@ -44,8 +44,9 @@ class AkismetChecker:
             args["permalink"] = permalink
         return args
 
-    def check(self, text: str, *, user_ip: str = "127.0.0.1", author: str = "", author_email: str = "",
-              permalink: str = "") -> AkismetAnswer:
+    def check(
+        self, text: str, *, user_ip: str = "127.0.0.1", author: str = "", author_email: str = "", permalink: str = ""
+    ) -> AkismetAnswer:
         """comment-check."""
         try:
             import akismet
@@ -58,8 +59,16 @@ class AkismetChecker:
             return AkismetAnswer("discard")
         return AkismetAnswer("spam" if answer == akismet.CheckResponse.SPAM else "ham")
 
-    def submit(self, text: str, *, spam: bool, user_ip: str = "127.0.0.1", author: str = "", author_email: str = "",
-               permalink: str = "") -> bool:
+    def submit(
+        self,
+        text: str,
+        *,
+        spam: bool,
+        user_ip: str = "127.0.0.1",
+        author: str = "",
+        author_email: str = "",
+        permalink: str = "",
+    ) -> bool:
         """submit-spam or submit-ham (an officer's decision); False if Akismet could not be told."""
         try:
             client = self._get()

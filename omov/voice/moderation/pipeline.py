@@ -144,8 +144,9 @@ class Pipeline:
         if spam_score >= s.spam_hold_threshold:
             reasons.append("spam:score")
         if self.akismet is not None:
-            answer = self.akismet.check(text, user_ip=user_ip, author=author, author_email=author_email,
-                                        permalink=permalink)  # fmt: skip
+            answer = self.akismet.check(
+                text, user_ip=user_ip, author=author, author_email=author_email, permalink=permalink
+            )
             reasons.append(f"akismet:{answer.verdict}")
             if answer.verdict in ("spam", "discard"):
                 is_spam = True

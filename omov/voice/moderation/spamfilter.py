@@ -22,8 +22,10 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("data") / "spam_model.json"
 
-URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|xyz|top|"
-                    r"click|shop|ru|cn|to|io|co|uk|me|ly)\b(?:/[^\s<>\"']*)?")  # fmt: skip
+URL_RE = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|xyz|top|"
+    r"click|shop|ru|cn|to|io|co|uk|me|ly)\b(?:/[^\s<>\"']*)?"
+)
 SHORTENERS = {"bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rebrand.ly", "t.ly"}
 # Top-level domains that carried most link spam in published abuse reports (Spamhaus's "most abused TLDs"
 # lists); a weak signal on its own, so it only adds points.
@@ -107,9 +109,7 @@ class NaiveBayes:
     @classmethod
     def from_json(cls, text: str) -> NaiveBayes:
         data = json.loads(text)
-        return cls(
-            word_counts={k: Counter(v) for k, v in data["words"].items()}, doc_counts=Counter(data["docs"])
-        )
+        return cls(word_counts={k: Counter(v) for k, v in data["words"].items()}, doc_counts=Counter(data["docs"]))
 
     @classmethod
     def trained(cls, examples: Iterable[tuple[str, str]]) -> NaiveBayes:

@@ -1,0 +1,207 @@
+"""Non-trivial reads of member voice: what a member sees, consultation results, the abuse statistics."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from omov.members.models import Member, Unit
+from omov.voice.models import Answer, Comment, Consultation, Motion, Question, Thread
+
+
+def motions_for_member(*, member: Member) -> QuerySet[Motion]:
+    """Published motions in the member's units (their branch and every unit above it), newest first, with the
+    number of supporters and whether the member supports each (`supporters`, `i_support`)."""
+    ids = [int(x) for x in member.unit.path.strip("/").split("/") if x]
+    return (
+        Motion.objects.filter(unit_id__in=ids)
+        .exclude(state=Motion.State.DRAFT)
+        .select_related("unit", "proposer")
+        .annotate(
+            supporters=Count("supports", distinct=True),
+            i_support=Count("supports", filter=Q(supports__member=member), distinct=True),
+        )
+    )
+
+
+def visible_comments(*, thread: Thread, member: Member | None = None) -> list[Comment]:
+    """Accepted comments of a thread, plus the member's own held ones (marked as awaiting review)."""
+    q = Q(status=Comment.Status.ACCEPTED)
+    if member is not None:
+        q |= Q(author=member, status=Comment.Status.HELD)
+    return list(thread.comments.filter(q).select_related("author", "parent").prefetch_related("revisions"))
+
+
+@dataclass
+class QuestionResult:
+    """One question's results: counts per option (or rank points, or the Likert distribution), and texts."""
+
+    question: Question
+    answered: int
+    counts: list[int] = field(default_factory=list)
+    first_choices: list[int] = field(default_factory=list)
+    mean_rank: list[float | None] = field(default_factory=list)
+    mean: float | None = None
+    texts: list[str] = field(default_factory=list)
+    texts_withheld: int = 0
+
+    def chart(self) -> dict[str, Any]:
+        """Labels and values for a bar chart (ranking: first choices)."""
+        values = self.first_choices if self.question.kind == Question.Kind.RANKING else self.counts
+        return {"labels": list(self.question.options), "values": values}
+
+
+def consultation_results(*, consultation: Consultation) -> list[QuestionResult]:
+    """Per-question results. Free-text answers are included only once moderation accepted them."""
+    out = []
+    for q in consultation.questions.all():
+        answers = list(Answer.objects.filter(question=q).values_list("value", "text_status"))
+        r = QuestionResult(question=q, answered=len(answers))
+        n = len(q.options)
+        if q.kind in (Question.Kind.SINGLE, Question.Kind.LIKERT):
+            c = Counter(int(v) for v, _ in answers)
+            r.counts = [c.get(i, 0) for i in range(n)]
+            if q.kind == Question.Kind.LIKERT and answers:
+                r.mean = round(sum((int(v) + 1) for v, _ in answers) / len(answers), 2)
+        elif q.kind == Question.Kind.MULTIPLE:
+            c = Counter(i for v, _ in answers for i in v)
+            r.counts = [c.get(i, 0) for i in range(n)]
+        elif q.kind == Question.Kind.RANKING:
+            first = Counter(v[0] for v, _ in answers if v)
+            r.first_choices = [first.get(i, 0) for i in range(n)]
+            ranks: dict[int, list[int]] = defaultdict(list)
+            for v, _ in answers:
+                for pos, i in enumerate(v, start=1):
+                    ranks[i].append(pos)
+            r.mean_rank = [round(sum(ranks[i]) / len(ranks[i]), 2) if ranks[i] else None for i in range(n)]
+            r.counts = [len(ranks[i]) for i in range(n)]
+        else:
+            r.texts = sorted(str(v) for v, s in answers if s == Answer.TextStatus.ACCEPTED)
+            r.texts_withheld = sum(1 for _, s in answers if s != Answer.TextStatus.ACCEPTED)
+        out.append(r)
+    return out
+
+
+def results_csv(*, consultation: Consultation) -> str:
+    """The results as CSV: question, kind, option, count (ranking: times ranked, first choices, mean rank);
+    then one row per accepted free-text answer."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["question", "kind", "option", "count", "first_choices", "mean_rank", "text"])
+    for r in consultation_results(consultation=consultation):
+        q = r.question
+        if q.kind == Question.Kind.TEXT:
+            for t in r.texts:
+                w.writerow([q.number, q.kind, "", "", "", "", t])
+            continue
+        for i, opt in enumerate(q.options):
+            if q.kind == Question.Kind.RANKING:
+                w.writerow(
+                    [
+                        q.number,
+                        q.kind,
+                        opt,
+                        r.counts[i],
+                        r.first_choices[i],
+                        "" if r.mean_rank[i] is None else r.mean_rank[i],
+                        "",
+                    ]
+                )
+            else:
+                w.writerow([q.number, q.kind, opt, r.counts[i], "", "", ""])
+    return buf.getvalue()
+
+
+# Abuse statistics ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AbuseRow:
+    """Held and confirmed abusive comments aimed at one target in one period."""
+
+    period: dt.date
+    target: str
+    role: str
+    unit: str
+    held: int
+    confirmed: int
+
+
+def _period_start(at: dt.datetime, period: str) -> dt.date:
+    d = at.date()
+    if period == "month":
+        return d.replace(day=1)
+    if period == "day":
+        return d
+    return d - dt.timedelta(days=d.weekday())
+
+
+def abuse_statistics(
+    *,
+    organisation: Any,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    period: str = "week",
+    unit: Unit | None = None,
+) -> list[AbuseRow]:
+    """Counts of comments held for abuse and confirmed abusive by an officer, by target (the person the thread
+    is about or the comment replies to), the target's role and unit, per period (day, week or month)."""
+    if period not in ("day", "week", "month"):
+        raise ValueError("period is day, week or month")
+    qs = Comment.objects.filter(thread__organisation=organisation).filter(
+        Q(held_for_abuse=True) | Q(confirmed_abusive=True)
+    )
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    if unit is not None:
+        qs = qs.filter(target_unit__path__startswith=unit.path)
+    tally: dict[tuple[dt.date, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    rows = qs.values_list(
+        "created_at", "target_member__name", "target_role", "target_unit__name", "held_for_abuse", "confirmed_abusive"
+    )
+    for at, name, role, unit_name, held, confirmed in rows:
+        key = (_period_start(at, period), name or "(no one in particular)", role or "-", unit_name or "-")
+        tally[key][0] += int(held)
+        tally[key][1] += int(confirmed)
+    return [AbuseRow(k[0], k[1], k[2], k[3], v[0], v[1]) for k, v in sorted(tally.items())]
+
+
+def abuse_by(rows: list[AbuseRow], what: str) -> list[tuple[str, int, int]]:
+    """Totals by 'target', 'role' or 'unit', largest first."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        totals[getattr(r, what)][0] += r.held
+        totals[getattr(r, what)][1] += r.confirmed
+    return sorted(((k, v[0], v[1]) for k, v in totals.items()), key=lambda x: (-x[1] - x[2], x[0]))
+
+
+def abuse_series(rows: list[AbuseRow]) -> dict[str, Any]:
+    """Per-period totals for the chart: {labels, held, confirmed}."""
+    held: Counter[dt.date] = Counter()
+    confirmed: Counter[dt.date] = Counter()
+    for r in rows:
+        held[r.period] += r.held
+        confirmed[r.period] += r.confirmed
+    periods = sorted(set(held) | set(confirmed))
+    return {
+        "labels": [p.isoformat() for p in periods],
+        "held": [held[p] for p in periods],
+        "confirmed": [confirmed[p] for p in periods],
+    }
+
+
+def abuse_csv(rows: list[AbuseRow]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["period_start", "target", "role", "unit", "held_for_abuse", "confirmed_abusive"])
+    for r in rows:
+        w.writerow([r.period.isoformat(), r.target, r.role, r.unit, r.held, r.confirmed])
+    return buf.getvalue()
