@@ -1,0 +1,86 @@
+"""In a real headless Chromium: the live tracker updates after a nomination without a reload, and the published
+selection page shows the selected candidate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from omov.ballots import services as bs
+from omov.nominations import services as ns
+from tests.conftest_django import open_and_issue
+from tests.nominations.conftest import past_close
+from tests.nominations.test_selection import TODAY, Constituency, run_to_ballot
+
+# Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are ordinary sync code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed at /usr/bin/chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, live_server, db):
+    from playwright.sync_api import expect
+
+    place = Constituency()
+    trig, sel, cands = run_to_ballot(place)
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/nominations/rounds/{sel.round.pk}/")
+    dee = page.locator("tr[data-candidate='Dee Nolan']")
+    expect(dee.locator(".qualified-cell")).to_have_text("not yet")
+    expect(page.locator("#qualified-list")).to_have_text("Asha Khan, Beth Jones, Carl Smith")
+    url_before = page.url
+
+    # A nomination recorded elsewhere (the officer's service call) appears without a reload.
+    ns.nominate(round=sel.round, candidate=cands["Dee Nolan"], unit=place.affiliates[1], actor=place.gensec,
+                meeting_date=TODAY, votes_for=5, votes_against=1)
+    expect(dee.locator(".qualified-cell")).to_have_text("Qualified")
+    expect(page.locator("#qualified-list")).to_have_text("Asha Khan, Beth Jones, Carl Smith, Dee Nolan")
+    assert page.url == url_before
+
+    past_close(sel.round)
+    ns.draw_longlist(selection=sel, actor=place.gensec)
+    ns.set_shortlist(selection=sel, names=["Sitting MP", "Asha Khan", "Dee Nolan"], actor=place.gensec)
+    ns.add_hustings(selection=sel, starts_at=timezone.now(), place="Town Hall", actor=place.gensec)
+    ballot = ns.start_selection_ballot(selection=sel, actor=place.gensec,
+                                       opens_at=timezone.now() - dt.timedelta(minutes=1),
+                                       closes_at=timezone.now() + dt.timedelta(days=1))
+    tokens = open_and_issue(ballot, place.gensec)
+    # Paper numbers follow the ballot's alphabetical order: 1 Asha Khan, 2 Dee Nolan, 3 Sitting MP.
+    papers = [[2, 1]] * 8 + [[3]] * 7 + [[1, 2]] * 3
+    for token, paper in zip(tokens, papers, strict=True):
+        bs.cast(credential=token, paper=paper)
+    bs.close_ballot(ballot=ballot, actor=place.gensec)
+    bs.count_ballot(ballot=ballot, actor=place.gensec)
+    bs.publish_result(ballot=ballot, actor=place.gensec)
+    ns.publish_selection(selection=sel, actor=place.gensec)
+
+    page.goto(f"{live_server.url}/nominations/selections/{sel.pk}/")
+    expect(page.locator("#selected-name")).to_have_text("Dee Nolan")
+    expect(page.locator("#selected")).to_contain_text("was selected by the members of Northtown CLP")
+    page.goto(f"{live_server.url}/nominations/triggers/{trig.pk}/")
+    expect(page.locator("#trigger-state")).to_contain_text("Outcome: open selection")
+    assert problems == []
+    page.close()
