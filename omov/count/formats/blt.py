@@ -97,21 +97,26 @@ def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[i
     except ValueError:
         return None
     number = {str(i): i - 1 for i in range(1, ncand + 1)}.__getitem__
-    plain = _PLAIN.match
     merged: dict[tuple[int, ...], int] = {}
+    get = merged.get
     for raw, n in Counter(islice(lines, start, end)).items():
         parts = raw.split()
-        if not parts:
-            continue
-        if len(parts) < 2 or parts[-1] != "0" or not plain(raw):
+        if len(parts) < 2 or parts[-1] != "0":
+            if not parts:
+                continue  # a blank line
+            return None
+        weight = parts[0]
+        if not (weight.isascii() and weight.isdigit()):
             return None
         try:
+            # every preference must be a candidate's number as written by the slow loop's int(); anything
+            # else (a comment, "-", "2=3", "01", a number too high) sends the file to the line-by-line loop
             ranking = tuple(map(number, parts[1:-1]))
         except KeyError:
             return None
         if len(set(ranking)) != len(ranking):
             return None
-        merged[ranking] = merged.get(ranking, 0) + int(parts[0]) * n
+        merged[ranking] = get(ranking, 0) + int(weight) * n
     return merged, end + 1
 
 
