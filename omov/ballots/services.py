@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from omov.audit.chain import link_hash
-from omov.audit.models import Job
+from omov.audit.models import ChainHead, Job
 from omov.audit.services import actor_name, create_job, lock_chain, record
 from omov.ballots.errors import (
     BallotError,
@@ -562,6 +562,7 @@ def open_ballot(*, ballot: Ballot, actor: Any, job: Job | None = None) -> int:
             flush()
     if batch:
         flush()
+    lock_chain(name=paper_chain_name(locked.pk))  # the list of papers starts empty, at the genesis hash
     _move(locked, to=S.OPEN, allowed_from=[S.READY], actor=actor, action="ballot.open", roll=total)
     ballot.state = S.OPEN
     return total
@@ -787,6 +788,22 @@ def paper_chain_name(ballot_id: int) -> str:
     return f"papers:{ballot_id}"
 
 
+_NAMES: dict[tuple[int, str], list[str]] = {}
+
+
+def _candidate_names(ballot: Ballot) -> list[str]:
+    """The candidates' names in paper order. Cached per process: once a ballot is open its paper is fixed
+    (names and numbers never change; a withdrawal changes neither)."""
+    key = (ballot.pk, str(ballot.public_id))
+    names = _NAMES.get(key)
+    if names is None:
+        names = list(ballot.candidates.order_by("number").values_list("name", flat=True))
+        if len(_NAMES) > 1000:
+            _NAMES.clear()
+        _NAMES[key] = names
+    return names
+
+
 def cast(*, credential: str, paper: Sequence[int], ballot_id: int | None = None) -> Receipt:
     """Cast a paper with a one-time credential: the ONE function that writes papers.
 
@@ -813,7 +830,7 @@ def cast(*, credential: str, paper: Sequence[int], ballot_id: int | None = None)
             raise NotOpen(f"voting in {ballot.title!r} opens at {ballot.opens_at:%Y-%m-%d %H:%M} UTC")
         if ballot.closes_at and now >= ballot.closes_at:
             raise NotOpen(f"voting in {ballot.title!r} closed at {ballot.closes_at:%Y-%m-%d %H:%M} UTC")
-        names = list(ballot.candidates.order_by("number").values_list("name", flat=True))
+        names = _candidate_names(ballot)
         choices = validate_paper(
             paper,
             names=names,
@@ -824,7 +841,10 @@ def cast(*, credential: str, paper: Sequence[int], ballot_id: int | None = None)
         if Credential.objects.filter(pk=cred_id, spent=False).update(spent=True) != 1:
             raise CredentialError("this credential has already been used to vote; each can be used once")
         Voter.objects.filter(pk=voter_id).update(voted=True)
-        head = lock_chain(name=paper_chain_name(ballot.pk))
+        try:
+            head = ChainHead.objects.select_for_update().get(name=paper_chain_name(ballot.pk))
+        except ChainHead.DoesNotExist:  # a ballot opened before chain heads were created at opening
+            head = lock_chain(name=paper_chain_name(ballot.pk))
         nonce = secrets.token_hex(16)
         content = paper_bytes(
             ballot_public_id=str(ballot.public_id), nonce=nonce, choices=choices, ranked=ballot.ranked

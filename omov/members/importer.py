@@ -144,7 +144,10 @@ def import_members_csv(
         except StopIteration:
             report.file_error = "the file is empty (it needs a header row)"
             return report
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            report.file_error = f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as CSV UTF-8"
+            return report
+        except csv.Error as exc:
             report.file_error = f"cannot read the header row: {exc}"
             return report
         missing = [c for c in REQUIRED if c not in header]

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "omov.audit",
     "omov.members",
     "omov.ballots",
+    "omov.nominations",
+    "omov.voice",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +107,9 @@ else:
             # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so that
             # concurrent writers queue (busy timeout) instead of failing with "database is locked".
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous="
+                + os.environ.get("OMOV_SQLITE_SYNCHRONOUS", "NORMAL")
+                + ";",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
@@ -134,7 +138,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("OMOV_STATIC_ROOT", DATA_DIR / "static"))
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # `omov manage collectstatic` fills it in production
+except OSError:
+    pass
+STATICFILES_DIRS = [BASE_DIR / "static"]  # omov/web/static: the pages' CSS, JS and vendored Chart.js
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 MEDIA_ROOT = DATA_DIR / "uploads"
 

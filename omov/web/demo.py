@@ -1,0 +1,309 @@
+"""The demo organisation: 3,000 members in 60 constituencies, three ballots, synthetic votes, one published result.
+
+Everything is created through the services (members through the CSV import), and every synthetic vote is cast
+through `cast`, so the demo exercises the same code as production.
+
+Ballots:
+- "National Executive Committee — CLP section": 3 seats, Scottish STV, gender-balance rule "at least 2 women"
+  (applied inside the count); closed, counted and published.
+- "Leader": the alternative vote (irv) over the whole membership; open.
+- "Accept the policy report?": Yes/No (fptp), members of the first region only; open.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any, TextIO
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+DEMO_SLUG = "demo"
+REGIONS = ["North", "South", "East", "West", "Midlands", "Scotland"]
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Priya",
+    "Tom",
+    "Aisha",
+    "Chris",
+    "Fatima",
+    "Dan",
+    "Grace",
+    "Kemi",
+    "Liam",
+    "Mei",
+    "Niall",
+    "Olu",
+    "Rosa",
+    "Sian",
+    "Tariq",
+    "Una",
+    "Yusuf",
+]
+LAST = [
+    "Smith",
+    "Jones",
+    "Patel",
+    "Khan",
+    "Williams",
+    "Brown",
+    "Taylor",
+    "Davies",
+    "Evans",
+    "Ahmed",
+    "Wilson",
+    "Murphy",
+    "Campbell",
+    "Hughes",
+    "Clarke",
+    "Lewis",
+]
+DEMO_MEMBER = "100001"
+
+
+def seed(*, data: Path, out: TextIO | None = None, members: int = 3000, turnout: float = 0.75) -> str:
+    """Create the demo (once: a second run finds it and does nothing). Returns a summary."""
+    from django.test.utils import override_settings
+
+    with override_settings(DEBUG=False):  # no query logging while seeding: it halves the time
+        return _seed(data=data, out=out, members=members, turnout=turnout)
+
+
+def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> str:
+    from omov.ballots import services as bs
+    from omov.ballots.models import Ballot
+    from omov.members import services as ms
+    from omov.members.models import Organisation
+
+    if Organisation.objects.filter(slug=DEMO_SLUG).exists():
+        return "The demo organisation already exists (use --fresh to start again)."
+    started = timezone.now()
+    rng = random.Random(2026)
+    User = get_user_model()
+    admin = User.objects.create_superuser("admin", "admin@demo.omov.invalid", None)
+    officer = User.objects.create_user("returning.officer", "ro@demo.omov.invalid", is_staff=True)
+    scrutineer = User.objects.create_user("scrutineer", "scrutineer@demo.omov.invalid", is_staff=True)
+    for user in (admin, officer, scrutineer):
+        user.set_unusable_password()
+        user.save()
+
+    org = ms.create_organisation(name="Demo Party", slug=DEMO_SLUG, actor="demo")
+    regions, constituencies, branches = [], [], []
+    for r, name in enumerate(REGIONS):
+        region = ms.create_unit(organisation=org, code=f"R{r + 1}", name=name, kind="region", audit=False)
+        regions.append(region)
+        for c in range(10):
+            cons = ms.create_unit(
+                organisation=org,
+                code=f"C{r + 1}{c:02d}",
+                name=f"{name} {c + 1}",
+                kind="constituency",
+                parent=region,
+                audit=False,
+            )
+            constituencies.append(cons)
+            for b in range(2):
+                branches.append(
+                    ms.create_unit(
+                        organisation=org,
+                        code=f"B{r + 1}{c:02d}{b}",
+                        name=f"{name} {c + 1} ward {b + 1}",
+                        kind="branch",
+                        parent=cons,
+                        audit=False,
+                    )
+                )
+    for code, name, kind, size in [
+        ("U1", "Transport Workers", "union", 120000),
+        ("U2", "Shop Workers", "union", 90000),
+        ("U3", "Teachers", "union", 60000),
+        ("S1", "Fabian-style Society", "society", 7000),
+    ]:
+        ms.create_unit(
+            organisation=org,
+            code=code,
+            name=name,
+            kind="affiliate",
+            affiliate_kind=kind,
+            affiliated_members=size,
+            audit=False,
+        )
+
+    path = data / "demo-members.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "membership_number",
+                "name",
+                "email",
+                "unit",
+                "joined_on",
+                "status",
+                "category",
+                "arrears",
+                "gender",
+                "postal",
+            ]
+        )
+        for i in range(members):
+            number = str(100001 + i)
+            status = "active" if rng.random() < 0.93 else rng.choice(["lapsed", "suspended"])
+            w.writerow(
+                [
+                    number,
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    f"member{number}@demo.omov.invalid",
+                    branches[i % len(branches)].code,
+                    (dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3500))).isoformat(),
+                    "active" if number == DEMO_MEMBER else status,
+                    "registered_supporter" if rng.random() < 0.05 and number != DEMO_MEMBER else "member",
+                    "0" if rng.random() < 0.97 or number == DEMO_MEMBER else "12.00",
+                    rng.choice(["woman", "man", "woman", "man", "non-binary", ""]),
+                    "yes" if rng.random() < 0.05 else "no",
+                ]
+            )
+    report = ms.import_members(organisation=org, path=path, actor="demo")
+    assert report.written, report.describe()
+
+    now = timezone.now()
+    common = {
+        "organisation": org,
+        "actor": admin,
+        "opens_at": now - dt.timedelta(days=7),
+        "closes_at": now + dt.timedelta(days=14),
+        "returning_officers": [officer],
+    }
+    nec = bs.create_ballot(
+        title="National Executive Committee — CLP section",
+        method="scottish",
+        seats=3,
+        description="Three seats, single transferable vote. At least two of those elected must be women.",
+        **common,
+    )
+    nec_people = [
+        ("Ayesha Dar", "woman"),
+        ("Jon Lansman-Smith", "man"),
+        ("Rachel Garnham", "woman"),
+        ("Eddie Izzard-Jones", "man"),
+        ("Peter Baxter", "man"),
+        ("Navendu Josan", "man"),
+        ("Sarah Donovan", "woman"),
+    ]
+    for name, gender in nec_people:
+        bs.add_candidate(
+            ballot=nec,
+            actor=officer,
+            name=name,
+            gender=gender,
+            statement=f"{name.split()[0]} has served the party for many years.",
+        )
+    bs.add_balance_rule(ballot=nec, actor=officer, group="women", minimum=2, genders=["woman"])
+    leader = bs.create_ballot(
+        title="Leader",
+        method="irv",
+        seats=1,
+        description="The alternative vote: rank as many candidates as you like.",
+        **common,
+    )
+    for name in ["Keir Example", "Rebecca Sample", "Lisa Placeholder", "Emily Instance"]:
+        bs.add_candidate(ballot=leader, actor=officer, name=name, statement=f"{name} for leader.")
+    policy = bs.create_ballot(
+        title="Accept the policy report?", method="fptp", seats=1, description="Members in the North region.", **common
+    )
+    for name in ["Yes", "No"]:
+        bs.add_candidate(ballot=policy, actor=officer, name=name)
+    bs.set_electorate(ballot=policy, actor=officer, units=[regions[0]], freeze_date=now.date())
+    bs.appoint_scrutineer(ballot=nec, user=scrutineer, actor=officer)
+
+    cast = 0
+    credentials: dict[str, str] = {}
+    for ballot, voter in [(nec, _stv_voter), (leader, _irv_voter), (policy, _yes_no_voter)]:
+        bs.mark_ready(ballot=ballot, actor=officer)
+        bs.open_ballot(ballot=ballot, actor=officer)
+        letters = bs.print_letters(ballot=ballot, actor=officer, reprint_failed_email=True)
+        n = len(ballot.candidates.all())
+        for letter in letters:
+            token = _token(letter.text)
+            if letter.membership_number == DEMO_MEMBER:
+                credentials[ballot.title] = token
+                if ballot.pk != nec.pk:
+                    continue  # left for you to cast
+            elif rng.random() > turnout:
+                continue
+            bs.cast(credential=token, paper=voter(rng, n))
+            cast += 1
+    bs.close_ballot(ballot=nec, actor=officer)
+    bs.count_ballot(ballot=nec, actor=officer)
+    bs.publish_result(ballot=nec, actor=officer)
+    (data / "demo-credentials.txt").write_text(
+        "Credentials of the demo member "
+        + DEMO_MEMBER
+        + " (demo only: real credentials are never stored):\n"
+        + "".join(f"  {title}: {token}\n" for title, token in credentials.items())
+    )
+    seconds = (timezone.now() - started).total_seconds()
+    result = Ballot.objects.get(pk=nec.pk).result
+    return (
+        f"Demo organisation created in {seconds:.1f}s: {report.created} members, {len(constituencies)} constituencies, "
+        f"{len(branches)} branches, 4 affiliates; 3 ballots; {cast} papers cast through `cast`.\n"
+        f"Published: {nec.title}: elected {', '.join(result.elected)} "
+        f"(turnout {result.papers}/{result.roll}).\n"
+        f"Open: {leader.title} (irv), {policy.title} (yes/no).\n"
+        f"The demo member's credentials for the open ballots are in {data / 'demo-credentials.txt'}."
+    )
+
+
+def _token(text: str) -> str:
+    import re
+
+    found = re.search(r"\b(?:[A-Z2-7]{4}-){7}[A-Z2-7]{4}\b", text)
+    assert found is not None
+    return found.group(0)
+
+
+def _stv_voter(rng: random.Random, n: int) -> list[int]:
+    # Candidates 1 and 2 are popular, 7 (a woman) has a loyal following; transfers run along slates.
+    weights = [30, 27, 22, 15, 11, 9, 6][:n]
+    order: list[int] = []
+    pool = list(range(1, n + 1))
+    for _ in range(rng.randint(1, n)):
+        pick = rng.choices(pool, weights=[weights[c - 1] for c in pool])[0]
+        order.append(pick)
+        pool.remove(pick)
+    return order
+
+
+def _irv_voter(rng: random.Random, n: int) -> list[int]:
+    first = rng.choices(range(1, n + 1), weights=[38, 31, 19, 12][:n])[0]
+    rest = [c for c in range(1, n + 1) if c != first]
+    rng.shuffle(rest)
+    return [first, *rest[: rng.randint(0, len(rest))]]
+
+
+def _yes_no_voter(rng: random.Random, n: int) -> list[int]:
+    return [1 if rng.random() < 0.62 else 2]
+
+
+def links(*, site: str) -> str:
+    """Sign-in links for the demo member and the returning officer (one-time, 15 minutes)."""
+    from omov.members.models import Member
+    from omov.members.services import user_for_member
+    from omov.web.signin import signin_url
+
+    User = get_user_model()
+    member = Member.objects.get(organisation__slug=DEMO_SLUG, membership_number=DEMO_MEMBER)
+    officer = User.objects.get(username="returning.officer")
+    scrutineer = User.objects.get(username="scrutineer")
+    member_user: Any = user_for_member(member=member)
+    return (
+        f"\nSign in (each link works once, for 15 minutes; ask for more at {site}/signin/ with the address):\n"
+        f"  member {member.name} ({member.email}):\n    {signin_url(user=member_user, base=site)}\n"
+        f"  returning officer (ro@demo.omov.invalid):\n    {signin_url(user=officer, base=site)}\n"
+        f"  scrutineer (scrutineer@demo.omov.invalid):\n    {signin_url(user=scrutineer, base=site)}\n"
+    )
