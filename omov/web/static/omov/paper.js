@@ -38,6 +38,10 @@
     divider.className = "divider";
     divider.setAttribute("aria-hidden", "true");
     divider.textContent = "Not ranked";
+    // The top of the list is where the ranking goes; empty, it is a drop zone big enough to aim at.
+    var zone = document.createElement("li");
+    zone.className = "divider dropzone";
+    zone.setAttribute("aria-hidden", "true");
 
     var rows = Array.prototype.slice.call(list.querySelectorAll(".paper-row"));
     var active = rows.filter(function (r) { return !r.classList.contains("withdrawn"); });
@@ -69,6 +73,9 @@
 
     function layout(order, renumber) {
       var rest = active.filter(function (r) { return order.indexOf(r) < 0; });
+      list.appendChild(zone);
+      zone.textContent = order.length ? "Your ranking" : "Your ranking: drag candidates here, or press Add";
+      zone.classList.toggle("empty", order.length === 0);
       order.forEach(function (r, i) {
         if (renumber) input(r).value = String(i + 1);
         r.classList.remove("unranked");
@@ -154,7 +161,7 @@
       }
       ev.preventDefault();
       var siblings = Array.prototype.filter.call(list.children, function (el) {
-        return el !== drag.row && !el.classList.contains("withdrawn");
+        return el !== drag.row && el !== zone && !el.classList.contains("withdrawn");
       });
       var before = null;
       for (var i = 0; i < siblings.length; i++) {
