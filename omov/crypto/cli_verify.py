@@ -16,13 +16,17 @@ def main(argv: list[str]) -> int:
         "recount. Exits non-zero when any check fails.",
     )
     parser.add_argument("record", metavar="RECORD", help="the record's directory")
-    parser.add_argument("--tracker", metavar="CODE", help="also say whether this tracker is on the record")
+    parser.add_argument("--tracker", metavar="CODE",
+                        help="say whether this tracker is on the record (checks only the cast papers, unless --all)")
+    parser.add_argument("--all", action="store_true", help="with --tracker: run every check as well")
+    parser.add_argument("--fail-fast", action="store_true", help="stop at the first check that fails")
     parser.add_argument("--workers", type=int, default=None, help="processes to use (default: all cores)")
     args = parser.parse_args(argv)
     from omov.crypto.verify import verify_record
 
     started = time.perf_counter()
-    checks = verify_record(args.record, tracker=args.tracker, workers=args.workers)
+    checks = verify_record(args.record, tracker=args.tracker, workers=args.workers, fail_fast=args.fail_fast,
+                           lookup_only=args.tracker is not None and not args.all)
     for check in checks:
         mark = "✓" if check.ok else "✗"
         print(f"{mark} {check.name}: {check.detail}" if check.detail else f"{mark} {check.name}")

@@ -18,12 +18,13 @@ from typing import Any
 from omov.crypto import mixnet as mx
 from omov.crypto import shuffle as sh
 from omov.crypto.group import ORDER, Point, base_mul
-from omov.crypto.proofs import DlogProof, prove_dleq, prove_dlog
+from omov.crypto.proofs import DlogProof, prove_dlog
 from omov.crypto.verify import (
     FORMAT,
     VERSION,
     ceremony_context,
     classify,
+    dleq_challenge,
     lagrange_at_zero,
     public_share,
     published_positions,
@@ -262,26 +263,29 @@ def _decrypt_job(job: _DecryptJob) -> tuple[list[list[int | None]], list[list[li
     rng = random.Random(seed)
     table = value_table(candidates)
     present = sorted(secrets_)
+    public = {t: sh.base_mul(secrets_[t]) for t in present}
     weights = lagrange_at_zero(present)
     all_values, all_shares = [], []
     for offset, paper in enumerate(papers):
         index = start + offset
-        cts = mx.decode_paper(paper, width)
-        partials = [[ct.a * secrets_[t] for t in present] for ct in cts]
+        pairs = sh.split_paper(paper, width)
+        partials = [[sh.mul(secrets_[t], a) for t in present] for a, _ in pairs]
         values: list[int | None] = []
-        for ct, ds in zip(cts, partials, strict=True):
-            combined = Point.identity()
-            for t, d in zip(present, ds, strict=True):
-                combined = combined + d * weights[t]
-            values.append(table.get((ct.b - combined).data))
+        for (_, b), ds in zip(pairs, partials, strict=True):
+            combined = sh.point_sum([sh.mul(weights[t], d) for t, d in zip(present, ds, strict=True)])
+            values.append(table.get(sh.sub(b, combined)))
         shown = published_positions(values, candidates)
         shares = []
         for position in range(shown):
+            a = pairs[position][0]
             row = []
             for t, d in zip(present, partials[position], strict=True):
-                proof = prove_dleq(secrets_[t], Point.base(), cts[position].a,
-                                   share_context(election, index, position, t), rng=rng)
-                row.append([d.data.hex(), sh.sb(proof.c).hex(), sh.sb(proof.z).hex()])
+                # Chaum–Pedersen, exactly omov.crypto.proofs.prove_dleq(x_t, G, a, context) on raw encodings.
+                w = sh.random_scalar(rng)
+                c = dleq_challenge(share_context(election, index, position, t), public[t], a, d, sh.base_mul(w),
+                                   sh.mul(w, a))
+                z = (w + c * secrets_[t]) % ORDER
+                row.append([d.hex(), sh.sb(c).hex(), sh.sb(z).hex()])
             shares.append(row)
         all_values.append(values[:shown])
         all_shares.append(shares)

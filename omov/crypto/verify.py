@@ -15,11 +15,10 @@ from typing import Any
 
 from omov.crypto import mixnet as mx
 from omov.crypto import shuffle as sh
-from omov.crypto.elgamal import Ciphertext
-from omov.crypto.encoding import u32, u64
+from omov.crypto.encoding import GROUP_NAME, u32, u64
 from omov.crypto.errors import CryptoError
-from omov.crypto.group import ORDER, Point, length_prefixed
-from omov.crypto.proofs import DleqProof, DlogProof, verify_dleq, verify_dlog
+from omov.crypto.group import ORDER, Point, hash_to_scalar, length_prefixed
+from omov.crypto.proofs import DOMAIN_DLEQ, DlogProof, verify_dlog
 
 FORMAT = "omov-election-record"
 VERSION = 1
@@ -113,47 +112,56 @@ def value_table(candidates: int) -> dict[bytes, int]:
     return {sh.base_mul(m): m for m in range(candidates + 1)}
 
 
-_ShareJob = tuple[str, int, list[bytes], list[list[list[tuple[str, str, str]]]], list[int], list[bytes], int, int]
+def dleq_challenge(context: bytes, x: bytes, a: bytes, d: bytes, r1: bytes, r2: bytes) -> int:
+    """The Chaum–Pedersen challenge of omov.crypto.proofs for log_G(X) = log_a(D) (docs/crypto.md)."""
+    return hash_to_scalar(DOMAIN_DLEQ, GROUP_NAME, context, sh.G, x, a, d, r1, r2)
+
+
+def dleq_holds(context: bytes, x: bytes, a: bytes, d: bytes, c: int, z: int) -> bool:
+    """omov.crypto.proofs.verify_dleq(G, X, a, D, (c, z), context) on raw encodings (raises InvalidPoint)."""
+    r1 = sh.sub(sh.base_mul(z), sh.mul(c, x))
+    r2 = sh.sub(sh.mul(z, a), sh.mul(c, d))
+    return dleq_challenge(context, x, a, d, r1, r2) == c
+
+
+_ShareJob = tuple[str, int, list[bytes], list[list[list[list[str]]]], list[int], list[bytes], int, int]
 
 
 def _check_shares_job(job: _ShareJob) -> tuple[list[list[int | None]], list[str]]:
     """Check a chunk of papers' decryption shares; returns each paper's published values and any faults."""
     election, start, papers, shares, present, public_shares, width, candidates = job
     table = value_table(candidates)
-    base = Point.base()
     weights = lagrange_at_zero(present)
     values: list[list[int | None]] = []
     faults: list[str] = []
     for offset, (paper, paper_shares) in enumerate(zip(papers, shares, strict=True)):
         index = start + offset
         vs: list[int | None] = []
-        cts = mx.decode_paper(paper, width)
         if not 1 <= len(paper_shares) <= width:
             faults.append(f"paper {index + 1}: {len(paper_shares)} positions decrypted (width {width})")
             values.append([])
             continue
         for position, position_shares in enumerate(paper_shares):
-            ct: Ciphertext = cts[position]
+            a, b = paper[64 * position : 64 * position + 32], paper[64 * position + 32 : 64 * position + 64]
             if len(position_shares) != len(present):
                 faults.append(f"paper {index + 1} position {position + 1}: {len(position_shares)} shares for "
                               f"{len(present)} present trustees")
                 vs.append(None)
                 continue
-            combined = Point.identity()
-            for trustee, x_j, (d_hex, c_hex, z_hex) in zip(present, public_shares, position_shares, strict=True):
+            combined = sh.IDENTITY
+            for trustee, x_j, share in zip(present, public_shares, position_shares, strict=True):
                 try:
-                    d = Point.decode(bytes.fromhex(d_hex))
-                    proof = DleqProof(sh.scalar_hex(c_hex), sh.scalar_hex(z_hex))
-                    ok = verify_dleq(base, Point.decode(x_j), ct.a, d, proof,
-                                     share_context(election, index, position, trustee))
-                except (CryptoError, ValueError):
+                    d_hex, c_hex, z_hex = share
+                    d = bytes.fromhex(d_hex)
+                    ok = len(d) == 32 and dleq_holds(share_context(election, index, position, trustee), x_j, a, d,
+                                                     sh.scalar_hex(c_hex), sh.scalar_hex(z_hex))
+                    combined = sh.add(combined, sh.mul(weights[trustee], d))
+                except (ValueError, TypeError, sh.InvalidPoint):
                     ok = False
-                    d = Point.identity()
                 if not ok:
                     faults.append(f"paper {index + 1} position {position + 1}: trustee {trustee}'s share does not "
                                   "verify")
-                combined = combined + d * weights[trustee]
-            vs.append(table.get((ct.b - combined).data))
+            vs.append(table.get(sh.sub(b, combined)))
         values.append(vs)
     return values, faults
 
@@ -220,9 +228,12 @@ class Verifier:
         self.final: list[bytes] = []
         self.values: list[list[int | None]] = []
         self.pool: sh.Workers | None = None
+        self.fail_fast = False
 
     # -- plumbing
     def run(self, name: str, fn: Callable[[], str], *, after: Sequence[str] = ()) -> bool:
+        if self.fail_fast and self.failed:
+            return False
         blocked = [a for a in after if a in self.failed]
         if blocked:
             self.checks.append(Check(name, False, f"not checked: depends on {', '.join(blocked)}"))
@@ -421,32 +432,40 @@ class Verifier:
         _need(sheet == stored, "the recount's sheet differs from the record's count sheet")
         return f"recount under {p['rule']} elects {', '.join(str(e) for e in sheet['elected'])}"
 
-    def verify(self, tracker: str | None = None) -> list[Check]:
-        with sh.Workers(self.workers) as pool:
+    def verify(self, tracker: str | None = None, *, fail_fast: bool = False, lookup_only: bool = False) -> list[Check]:
+        """Run the checks in order. `fail_fast` stops at the first failure; `lookup_only` (for a voter's
+        tracker lookup) runs only the checks of the cast papers and the tracker itself."""
+        self.fail_fast = fail_fast
+        with sh.Workers(1 if lookup_only else self.workers) as pool:
             self.pool = pool
-            self.run("manifest and file digests", self.check_manifest)
-            if not self.files and "manifest and file digests" in self.failed:
-                return self.checks  # nothing could be read at all
-            self.run("parameters", self.check_parameters)
+            self._run_all(tracker, lookup_only)
+        self.pool = None
+        return self.checks
+
+    def _run_all(self, tracker: str | None, lookup_only: bool) -> None:
+        self.run("manifest and file digests", self.check_manifest)
+        if not self.files and "manifest and file digests" in self.failed:
+            return  # nothing could be read at all
+        self.run("parameters", self.check_parameters)
+        if not lookup_only:
             self.run("trustee keys", self.check_trustees, after=["parameters"])
-            self.run("cast papers and trackers", self.check_papers, after=["parameters"])
+        self.run("cast papers and trackers", self.check_papers, after=["parameters"])
+        if not lookup_only:
             mixers = self.params.get("mixers", []) if "parameters" not in self.failed else []
             previous = "cast papers and trackers"
             for i, name in enumerate(mixers, start=1):
                 check = f"mix {i} ({name}) proof of shuffle"
                 self.run(check, lambda i=i: self.check_mix(i), after=["trustee keys", previous])  # type: ignore[misc]
                 previous = check
-            if not mixers:
+            if not mixers and not (self.fail_fast and self.failed):
                 self.checks.append(Check("mixes", False, "not checked: depends on parameters"))
                 self.failed.add("mixes")
                 previous = "mixes"
             self.run("decryption shares", self.check_decryption, after=[previous])
             self.run("decrypted papers", self.check_results, after=["decryption shares"])
             self.run("count", self.check_count, after=["parameters"])
-            if tracker is not None:
-                self.run("tracker", lambda: self.check_tracker(tracker), after=["cast papers and trackers"])
-        self.pool = None
-        return self.checks
+        if tracker is not None:
+            self.run("tracker", lambda: self.check_tracker(tracker), after=["cast papers and trackers"])
 
     def check_tracker(self, code: str) -> str:
         wanted = code.strip().lower()
@@ -454,6 +473,13 @@ class Verifier:
         return f"tracker {wanted} found: paper {self.trackers.index(wanted) + 1} of {len(self.trackers)}"
 
 
-def verify_record(root: Path | str, *, tracker: str | None = None, workers: int | None = None) -> list[Check]:
-    """Run every check on the record in `root`."""
-    return Verifier(root, workers=workers).verify(tracker)
+def verify_record(
+    root: Path | str,
+    *,
+    tracker: str | None = None,
+    workers: int | None = None,
+    fail_fast: bool = False,
+    lookup_only: bool = False,
+) -> list[Check]:
+    """Run the checks on the record in `root` (all of them unless `fail_fast` or `lookup_only`)."""
+    return Verifier(root, workers=workers).verify(tracker, fail_fast=fail_fast, lookup_only=lookup_only)

@@ -1,0 +1,225 @@
+"""End to end: a simulated election (3 trustees, threshold 2, 1,000 ranked papers of 8 candidates, 2 mix servers,
+one trustee absent, Scottish STV count) writes a record that `omov verify` accepts; 20 distinct tamperings each
+make a named check fail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omov.crypto import mixnet as mx
+from omov.crypto import shuffle as sh
+from omov.crypto.cli_verify import main as verify_main
+from omov.crypto.record import DemoSettings, dump, run_demo, write_record
+from omov.crypto.verify import verify_record
+
+SETTINGS = DemoSettings(papers=1000, candidates=8, seats=3, trustees=3, threshold=2, mixers=2, seed="e2e-2026",
+                        workers=2)
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    files, election = run_demo(SETTINGS)
+    return write_record(tmp_path_factory.mktemp("record") / "record", files, election)
+
+
+def load(root: Path, name: str) -> Any:
+    return json.loads((root / name).read_text(encoding="utf-8"))
+
+
+def save(root: Path, name: str, value: Any, *, reseal: bool = True) -> None:
+    """Write a changed file; by default also rewrite the manifest's digests, as a forger would."""
+    (root / name).write_bytes(dump(value))
+    if reseal:
+        manifest = load(root, "manifest.json")
+        manifest["files"][name] = hashlib.sha256((root / name).read_bytes()).hexdigest()
+        (root / "manifest.json").write_bytes(dump(manifest))
+
+
+def edit(name: str, change: Callable[[Any], None], *, reseal: bool = True) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        value = load(root, name)
+        change(value)
+        save(root, name, value, reseal=reseal)
+
+    return apply
+
+
+def other_point(k: int) -> str:
+    return sh.base_mul(1000 + k).hex()
+
+
+def bump_scalar(text: str) -> str:
+    return sh.sb(int.from_bytes(bytes.fromhex(text), "little") + 1).hex()
+
+
+def bump_in(container: Any, key: Any) -> None:
+    container[key] = bump_scalar(container[key])
+
+
+def replace_ciphertext(papers: dict[str, Any]) -> None:
+    entry = papers["papers"][10]
+    raw = bytearray(bytes.fromhex(entry["ciphertexts"]))
+    raw[0:32] = bytes.fromhex(other_point(1))
+    entry["ciphertexts"] = raw.hex()
+    entry["tracker"] = mx.tracker(bytes(raw))
+
+
+def copy_paper(papers: dict[str, Any]) -> None:
+    papers["papers"][5] = dict(papers["papers"][4])
+
+
+def swap_outputs(mix: dict[str, Any]) -> None:
+    mix["outputs"][0], mix["outputs"][1] = mix["outputs"][1], mix["outputs"][0]
+
+
+def substitute_output(root: Path) -> Callable[[dict[str, Any]], None]:
+    pk = bytes.fromhex(load(root, "trustees.json")["public_key"])
+
+    def change(mix: dict[str, Any]) -> None:
+        mix["outputs"][7] = mx.encrypt_ranking(pk, [0, 1, 2], 8, random.Random(1)).hex()
+
+    return change
+
+
+def first_valid(results: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in results["papers"] if p["status"] == "valid")
+
+
+def change_ranking(results: dict[str, Any]) -> None:
+    paper = first_valid(results)
+    paper["ranking"] = paper["ranking"][::-1] if len(paper["ranking"]) > 1 else [(paper["ranking"][0] + 1) % 8]
+
+
+def mark_invalid(results: dict[str, Any]) -> None:
+    paper = first_valid(results)
+    paper.clear()
+    paper["status"] = "invalid"
+
+
+def change_elected(results: dict[str, Any]) -> None:
+    sheet = results["count"]
+    sheet["elected"] = sheet["elected"][::-1]
+
+
+def change_stage_total(results: dict[str, Any]) -> None:
+    totals = results["count"]["stages"][0]["totals"]
+    name = sorted(totals)[0]
+    totals[name] = f"{float(totals[name]) + 1:.5f}"
+
+
+def drop_trustee(decryption: dict[str, Any]) -> None:
+    decryption["present"] = decryption["present"][:1]
+    for paper in decryption["papers"]:
+        for position in paper:
+            del position[1:]
+
+
+TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "file changed, manifest not updated": (
+        edit("results.json", change_elected, reseal=False), "manifest and file digests"),
+    "cast ciphertext replaced": (edit("papers.json", replace_ciphertext), "mix 1 (mix-1) proof of shuffle"),
+    "tracker changed": (
+        edit("papers.json", lambda p: p["papers"][3].update(tracker="00" * 32)), "cast papers and trackers"),
+    "paper cast twice": (edit("papers.json", copy_paper), "cast papers and trackers"),
+    "cast paper dropped": (edit("papers.json", lambda p: p["papers"].pop(17)), "mix 1 (mix-1) proof of shuffle"),
+    "mix 1 outputs swapped": (edit("mixes/mix-01.json", swap_outputs), "mix 1 (mix-1) proof of shuffle"),
+    "mix 1 challenge changed": (
+        edit("mixes/mix-01.json", lambda m: m["proof"].update(challenge=bump_scalar(m["proof"]["challenge"]))),
+        "mix 1 (mix-1) proof of shuffle"),
+    "mix 1 permutation commitment changed": (
+        edit("mixes/mix-01.json", lambda m: m["proof"]["commitments"].__setitem__(3, other_point(2))),
+        "mix 1 (mix-1) proof of shuffle"),
+    "mix 2 response changed": (
+        edit("mixes/mix-02.json", lambda m: bump_in(m["proof"]["s_prime"], 9)),
+        "mix 2 (mix-2) proof of shuffle"),
+    "mix 2 output replaced by a chosen encryption": (
+        lambda root: edit("mixes/mix-02.json", substitute_output(root))(root), "mix 2 (mix-2) proof of shuffle"),
+    "mix 2 t4 changed": (
+        edit("mixes/mix-02.json", lambda m: m["proof"]["t4"][2].__setitem__(0, other_point(3))),
+        "mix 2 (mix-2) proof of shuffle"),
+    "trustee public key changed": (
+        edit("trustees.json", lambda t: t.update(public_key=other_point(4))), "trustee keys"),
+    "trustee proof of knowledge changed": (
+        edit("trustees.json", lambda t: bump_in(t["commitments"][1]["proof"], "z")),
+        "trustee keys"),
+    "decryption share changed": (
+        edit("decryption.json", lambda d: d["papers"][20][0][1].__setitem__(0, other_point(5))), "decryption shares"),
+    "decryption proof response changed": (
+        edit("decryption.json", lambda d: bump_in(d["papers"][33][1][0], 2)),
+        "decryption shares"),
+    "decryption by fewer trustees than the threshold": (edit("decryption.json", drop_trustee), "decryption shares"),
+    "decryption claimed by the absent trustee": (
+        edit("decryption.json", lambda d: d.update(present=[1, 3])), "decryption shares"),
+    "decrypted ranking changed": (edit("results.json", change_ranking), "decrypted papers"),
+    "valid paper published as invalid": (edit("results.json", mark_invalid), "decrypted papers"),
+    "count sheet elects others": (edit("results.json", change_elected), "count"),
+    "count sheet stage changed": (edit("results.json", change_stage_total), "count"),
+    "seats changed in the parameters": (edit("parameters.json", lambda p: p.update(seats=p["seats"] + 1)), "count"),
+}
+
+
+NAMES = [
+    "manifest and file digests", "parameters", "trustee keys", "cast papers and trackers",
+    "mix 1 (mix-1) proof of shuffle", "mix 2 (mix-2) proof of shuffle", "decryption shares", "decrypted papers",
+    "count",
+]
+
+
+def test_the_demo_record_verifies(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The command line: every check printed with its mark and name, exit status 0.
+    assert verify_main([str(record), "--workers", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [f"✓ {n}" for n in NAMES]
+    assert lines[-1].startswith("OK: all 9 checks passed")
+    decryption = load(record, "decryption.json")
+    assert decryption["present"] == [1, 2]  # trustee 3 absent
+    results = load(record, "results.json")["papers"]
+    assert len(results) == 1000
+    invalid = [r for r in results if r["status"] == "invalid"]
+    assert len(invalid) == 1000 // 97 and all(r == {"status": "invalid"} for r in invalid)
+    # An invalid paper shows only the positions up to the one that makes it invalid.
+    shown = [len(p) for p, r in zip(decryption["papers"], results, strict=True) if r["status"] == "invalid"]
+    assert shown and min(shown) < 8
+
+
+def test_a_voter_finds_their_tracker(record: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tracker = load(record, "papers.json")["papers"][123]["tracker"]
+    assert verify_main([str(record), "--tracker", tracker.upper()]) == 0
+    out = capsys.readouterr().out
+    assert "✓ tracker: tracker" in out and "found: paper 124 of 1000" in out
+    assert verify_main([str(record), "--tracker", "ab" * 32]) == 1
+    out = capsys.readouterr().out
+    assert "✗ tracker" in out and "not found" in out
+
+
+@pytest.mark.parametrize("name", list(TAMPERINGS))
+def test_each_tampering_fails_the_check_it_breaks(record: Path, tmp_path: Path, name: str) -> None:
+    tamper, broken = TAMPERINGS[name]
+    copy = tmp_path / "record"
+    shutil.copytree(record, copy)
+    tamper(copy)
+    # Stop at the first failure to keep the suite quick; it must be the check the tampering breaks.
+    checks = verify_record(copy, workers=2, fail_fast=True)
+    failed = [c for c in checks if not c.ok]
+    assert failed, f"{name}: the verifier accepted a tampered record"
+    assert failed[0].name == broken, f"{name}: expected {broken!r} to fail first, got {failed[0]}"
+    assert failed[0].detail
+
+
+def test_every_check_still_runs_after_a_failure(record: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "record"
+    shutil.copytree(record, copy)
+    edit("results.json", change_elected, reseal=False)(copy)
+    checks = {c.name: c for c in verify_record(copy, workers=2)}
+    assert list(checks) == NAMES
+    assert {n for n, c in checks.items() if not c.ok} == {"manifest and file digests", "count"}
+    assert "results.json does not match its SHA-256" in checks["manifest and file digests"].detail
+    assert verify_main([str(copy), "--workers", "2"]) == 1
