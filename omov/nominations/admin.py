@@ -39,6 +39,11 @@ class RoundForm(forms.ModelForm):
         help_texts = {"rule": "A preset (" + ", ".join(PRESETS) + ") or an expression, e.g. "
                               "mp >= 10% and (clp >= 5% or affiliates(3, union >= 2, members >= 5%))"}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            self.fields["groups"].required = False
+
     def clean_rule(self) -> str:
         rule = str(self.cleaned_data.get("rule", "")).strip()
         try:
@@ -48,6 +53,21 @@ class RoundForm(forms.ModelForm):
         if self.instance.pk and self.instance.state != NominationRound.State.DRAFT and rule != self.instance.rule:
             raise forms.ValidationError("The rule is fixed once nominations open.")
         return rule
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            _, groups = services.check_round_setup(
+                rule=data["rule"], groups=data.get("groups") or None,
+                parliamentary_group=data.get("parliamentary_group"), opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+            )
+        except NominationError as exc:
+            raise forms.ValidationError(str(exc)[:1].upper() + str(exc)[1:]) from None
+        data["groups"] = groups
+        return data
 
 
 class CandidateInline(admin.TabularInline):

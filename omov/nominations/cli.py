@@ -1,12 +1,13 @@
-"""`omov nominations ...`: what-if analysis of ballot-access rules (no Django needed for a CSV round)."""
+"""`omov nominations ...`: what-if analysis of ballot-access rules (a CSV round needs no Django; a round id does)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from omov.nominations.thresholds import PRESETS, RuleError
+from omov.nominations.thresholds import PRESETS, Nomination, RuleError
 from omov.nominations.whatif import read_nominations_csv, to_json, whatif
 
 
@@ -23,12 +24,38 @@ def _sizes(items: list[str]) -> dict[str, int]:
     return out
 
 
+def _is_round_id(text: str) -> bool:
+    """A number that is not a file's name is a round on the platform."""
+    return text.isdigit() and not Path(text).exists()
+
+
+def _round_inputs(round_id: int) -> tuple[list[Nomination], dict[str, int]]:
+    """A platform round's counting nominations and group sizes (Django is set up here, only when needed)."""
+    import os
+
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omov.web.settings")
+        django.setup()
+    from omov.nominations.models import NominationRound
+    from omov.nominations.selectors import round_inputs
+
+    try:
+        rnd = NominationRound.objects.get(pk=round_id)
+    except NominationRound.DoesNotExist:
+        raise RuleError(f"there is no nomination round {round_id} on the platform") from None
+    return round_inputs(round=rnd)
+
+
 def main(argv: list[str]) -> int:
     """Run `omov nominations` and return the exit status."""
     parser = argparse.ArgumentParser(prog="omov nominations", description=__doc__)
     sub = parser.add_subparsers(dest="action", required=True)
     w = sub.add_parser("whatif", help="evaluate one round's nominations under several rules, side by side")
-    w.add_argument("round", help="a CSV file of a historic round (candidate,group[,nominator,count,kind,members])")
+    w.add_argument("round", help="a round on the platform (its id; group sizes come from the round) or a CSV "
+                   "file of a historic round (candidate,group[,nominator,count,kind,members])")
     w.add_argument("--rule", action="append", required=True,
                    help=f"a preset ({', '.join(PRESETS)}) or an expression such as 'mp >= 10%% and clp >= 5%%'")
     w.add_argument("--size", action="append", default=[], help="a group's size, e.g. --size mp=212 --size clp=648")
@@ -40,8 +67,12 @@ def main(argv: list[str]) -> int:
             for p in PRESETS.values():
                 print(f"{p.name:15} {p.expression}\n{'':15} {p.title}\n{'':15} source: {p.source}\n")
             return 0
-        noms = read_nominations_csv(args.round)
-        results = whatif(noms, args.rule, _sizes(args.size))
+        if _is_round_id(args.round):
+            noms, sizes = _round_inputs(int(args.round))
+            sizes.update(_sizes(args.size))
+        else:
+            noms, sizes = read_nominations_csv(args.round), _sizes(args.size)
+        results = whatif(noms, args.rule, sizes)
     except RuleError as exc:
         print(f"omov nominations: {exc}", file=sys.stderr)
         return 2

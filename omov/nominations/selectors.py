@@ -184,6 +184,14 @@ def tracker(*, round: NominationRound, as_of: dt.datetime | None = None, rule: s
     return Board(rule or round.rule, expression, sizes, rows, now, withdrawn)
 
 
+def round_inputs(*, round: NominationRound) -> tuple[list[RuleNomination], dict[str, int]]:
+    """The round's counting nominations and group sizes (as at the close, once closed), for the rule language."""
+    now = timezone.now()
+    if round.state in (NominationRound.State.CLOSED, NominationRound.State.CONFIRMED):
+        now = min(now, round.closes_at)
+    return rule_nominations(standing_nominations(round=round, as_of=now)), group_sizes(round=round, as_of=now)
+
+
 def whatif(*, round: NominationRound, rules: Sequence[str]) -> list[Board]:
     """The same nominations (as at the close, if closed) under each rule, for side-by-side comparison."""
     return [tracker(round=round, rule=r) for r in rules]

@@ -137,6 +137,30 @@ def _groups_of(rule: str) -> list[str]:
     return out
 
 
+def check_round_setup(
+    *,
+    rule: str,
+    groups: Iterable[str] | None,
+    parliamentary_group: NominatingGroup | None,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+) -> tuple[str, list[str]]:
+    """A round's rule and nominating groups checked together (also used by the admin form, to show errors)."""
+    rule = check_rule(rule)
+    group_list = list(groups) if groups else _groups_of(rule)
+    unknown = [g for g in group_list if g not in GROUP_KEYS]
+    if unknown:
+        raise NominationError(f"unknown nominating group(s) {', '.join(unknown)}; choose from {', '.join(GROUP_KEYS)}")
+    missing = [g for g in _groups_of(rule) if g not in group_list]
+    if missing:
+        raise NominationError(f"the rule counts nominations from {', '.join(missing)}, who are not allowed to nominate")
+    if MEMBER_GROUP in group_list and parliamentary_group is None:
+        raise NominationError("the rule counts nominations by `mp`: choose the parliamentary group (e.g. the PLP)")
+    if closes_at <= opens_at:
+        raise NominationError("nominations must close after they open")
+    return rule, group_list
+
+
 @transaction.atomic
 def create_round(
     *,
@@ -153,18 +177,8 @@ def create_round(
 ) -> NominationRound:
     """A nomination round (draft): its rule, who nominates (default: the groups the rule names) and its period."""
     _require_staff(actor)
-    rule = check_rule(rule)
-    group_list = list(groups) if groups is not None else _groups_of(rule)
-    unknown = [g for g in group_list if g not in GROUP_KEYS]
-    if unknown:
-        raise NominationError(f"unknown nominating group(s) {', '.join(unknown)}; choose from {', '.join(GROUP_KEYS)}")
-    missing = [g for g in _groups_of(rule) if g not in group_list]
-    if missing:
-        raise NominationError(f"the rule counts nominations from {', '.join(missing)}, who are not allowed to nominate")
-    if MEMBER_GROUP in group_list and parliamentary_group is None:
-        raise NominationError("the rule counts nominations by `mp`: choose the parliamentary group (e.g. the PLP)")
-    if closes_at <= opens_at:
-        raise NominationError("nominations must close after they open")
+    rule, group_list = check_round_setup(rule=rule, groups=groups, parliamentary_group=parliamentary_group,
+                                         opens_at=opens_at, closes_at=closes_at)
     if scope is not None and scope.organisation_id != organisation.pk:
         raise NominationError("the round's scope must be a unit of the same organisation")
     rnd = NominationRound.objects.create(

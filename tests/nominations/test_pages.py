@@ -1,0 +1,123 @@
+"""The tracker fragment, what-if page, admin rule editor and `omov nominations whatif ROUND-ID`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from omov.members import services as ms
+from omov.nominations import services as ns
+from omov.nominations.cli import main
+from omov.nominations.models import NominationRound
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def small(db):
+    """A party of 10 MPs and 20 CLPs; a round under the 2018 rule; Ann has 1 MP and 1 CLP, Bob 2 MPs."""
+    gensec = get_user_model().objects.create_user("gs", "gs@example.org", is_staff=True, is_superuser=True)
+    org = ms.create_organisation(name="Party", slug="p", actor="setup")
+    clps = [ms.create_unit(organisation=org, code=f"C{i}", name=f"CLP {i}", kind="constituency", audit=False)
+            for i in range(20)]
+    plp = ns.create_group(organisation=org, code="plp", name="PLP", actor=gensec)
+    mps = []
+    for i in range(10):
+        m = ms.create_member(organisation=org, membership_number=f"MP{i}", name=f"MP {i}", unit=clps[i],
+                             joined_on=TODAY, audit=False)
+        ns.join_group(group=plp, member=m, actor=gensec)
+        mps.append(m)
+    now = timezone.now()
+    rnd = ns.create_round(organisation=org, title="Leader", rule="2018", actor=gensec, parliamentary_group=plp,
+                          opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+    ann = ns.add_candidate(round=rnd, name="Ann", actor=gensec)
+    bob = ns.add_candidate(round=rnd, name="Bob", actor=gensec)
+    ns.open_round(round=rnd, actor=gensec)
+    ns.nominate(round=rnd, candidate=ann, member=mps[0], actor=gensec)
+    ns.nominate(round=rnd, candidate=ann, unit=clps[0], actor=gensec, meeting_date=TODAY, votes_for=3,
+                votes_against=1)
+    for mp in mps[1:3]:
+        ns.nominate(round=rnd, candidate=bob, member=mp, actor=gensec)
+    return {"gensec": gensec, "org": org, "round": rnd, "plp": plp, "mps": mps, "clps": clps}
+
+
+def test_the_tracker_shows_every_term_and_what_is_still_needed(client, small):
+    rnd = small["round"]
+    page = client.get(f"/nominations/rounds/{rnd.pk}/").content.decode()
+    assert f'data-board-url="/nominations/rounds/{rnd.pk}/board/"' in page and "fetch(url" in page
+    board = client.get(f"/nominations/rounds/{rnd.pk}/board/").content.decode()
+    assert "1 of 10 mp; 10% of 10 is 1, rounded up to 1" in board
+    assert "1 of 20 clp; 5% of 20 is 1, rounded up to 1" in board
+    assert "2 of 10 mp" in board and "1 more needed" in board  # Bob still needs one CLP
+    data = client.get(f"/nominations/rounds/{rnd.pk}/tracker.json").json()
+    assert data["qualified"] == ["Ann"] and data["sizes"]["mp"] == 10
+
+
+def test_a_draft_round_is_not_public(client, small):
+    now = timezone.now()
+    draft = ns.create_round(organisation=small["org"], title="Draft", rule="mp >= 1", actor=small["gensec"],
+                            parliamentary_group=small["plp"], opens_at=now, closes_at=now + dt.timedelta(days=1))
+    assert client.get(f"/nominations/rounds/{draft.pk}/").status_code == 404
+
+
+def test_whatif_shows_the_same_nominations_under_other_rules_side_by_side(client, small):
+    rnd = small["round"]
+    page = client.get(f"/nominations/rounds/{rnd.pk}/whatif/", {"rule": ["2014", "2021"],
+                                                                  "custom": "mp >= 2"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    # Columns: the round's rule (2018), then 2014, 2021 and the custom rule.
+    assert [h for h in ("<th scope=\"col\">2018", "<th scope=\"col\">2014", "<th scope=\"col\">2021",
+                        "<th scope=\"col\">mp &gt;= 2") if h in html] == [
+        "<th scope=\"col\">2018", "<th scope=\"col\">2014", "<th scope=\"col\">2021", "<th scope=\"col\">mp &gt;= 2"]
+    assert "<td>Ann</td><td>Bob</td><td>nobody</td><td>Bob</td>" in html.replace("\n", "")
+    bad = client.get(f"/nominations/rounds/{rnd.pk}/whatif/", {"custom": "mp >>= 2"})
+    assert bad.status_code == 400 and "A rule could not be read" in bad.content.decode()
+    assert "cannot read the rule at column" in bad.content.decode()
+
+
+def test_the_admin_rule_editor_shows_the_parser_error_and_saves_nothing(client, small):
+    client.force_login(small["gensec"])
+    before = NominationRound.objects.count()
+    form = {"organisation": small["org"].pk, "title": "New", "rule": "mp >= 10% and (clp >= 5%",
+            "groups": "[\"mp\", \"clp\"]", "parliamentary_group": small["plp"].pk, "opens_at_0": "2030-01-01",
+            "opens_at_1": "10:00", "closes_at_0": "2030-01-08", "closes_at_1": "10:00",
+            "candidates-TOTAL_FORMS": "0", "candidates-INITIAL_FORMS": "0"}
+    page = client.post("/admin/nominations/nominationround/add/", form)
+    assert page.status_code == 200
+    assert "The rule is malformed: expected &#x27;)&#x27; at the end" in page.content.decode()
+    assert NominationRound.objects.count() == before
+    form["rule"] = "mp >= 10% and (clp >= 5% or affiliates(3, union >= 2, members >= 5%))"
+    page = client.post("/admin/nominations/nominationround/add/", form)
+    assert "The rule counts nominations from affiliate, who are not allowed to nominate" in page.content.decode()
+    assert NominationRound.objects.count() == before
+    form["groups"] = ""  # empty: the groups the rule names
+    page = client.post("/admin/nominations/nominationround/add/", form)
+    assert page.status_code == 302
+    new = NominationRound.objects.get(title="New")
+    assert new.rule == form["rule"] and new.state == "draft" and new.groups == ["mp", "clp", "affiliate"]
+
+
+def test_the_admin_closes_and_confirms_by_action(client, small):
+    client.force_login(small["gensec"])
+    rnd = small["round"]
+    NominationRound.objects.filter(pk=rnd.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    url = "/admin/nominations/nominationround/"
+    client.post(url, {"action": "close_rounds", "_selected_action": [rnd.pk]})
+    client.post(url, {"action": "confirm_rounds", "_selected_action": [rnd.pk]})
+    rnd.refresh_from_db()
+    assert rnd.state == "confirmed" and rnd.closing_record["qualified"] == ["Ann"]
+
+
+def test_the_cli_takes_a_round_on_the_platform(small, capsys):
+    rnd = small["round"]
+    assert main(["whatif", str(rnd.pk), "--rule", "2018", "--rule", "mp >= 2", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["qualified"] for r in out] == [["Ann"], ["Bob"]]
+    assert out[0]["candidates"][0]["terms"][0]["working"] == "1 of 10 mp; 10% of 10 is 1, rounded up to 1"
+    assert main(["whatif", "999999", "--rule", "2018"]) == 2
+    assert "there is no nomination round 999999" in capsys.readouterr().err
