@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
@@ -98,7 +99,11 @@ def constraints_from_args(groups: Sequence[str], at_least: Sequence[str], at_mos
 
 
 class Progress:
-    """A rich progress bar on stderr that appears only when the work has taken over a second."""
+    """A rich progress bar on stderr that appears only when the work has taken over a second.
+
+    Use it as a context manager around the work and pass it as the `progress` callback: a timer shows the bar
+    after `delay` seconds (pulsing until the work reports how far it is); quick work never shows one.
+    """
 
     def __init__(self, label: str, *, enabled: bool, stream: IO[str] | None = None, delay: float = 1.0) -> None:
         self.label = label
@@ -108,12 +113,13 @@ class Progress:
         self.started = time.monotonic()
         self._bar: Any = None
         self._task: Any = None
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._done: tuple[int, int] | None = None
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self._bar is None:
-            if time.monotonic() - self.started < self.delay:
+    def _show(self) -> None:
+        with self._lock:
+            if self._bar is not None or not self.enabled:
                 return
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -127,18 +133,37 @@ class Progress:
                 transient=True,
             )
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=max(total, 1))
-        self._bar.update(self._task, completed=done, total=max(total, 1))
+            done, total = self._done or (0, 0)
+            self._task = self._bar.add_task(self.label, total=total or None, completed=done)
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        self._done = (done, total)
+        if self._bar is None and time.monotonic() - self.started >= self.delay:
+            self._show()
+        with self._lock:
+            if self._bar is not None:
+                self._bar.update(self._task, completed=done, total=max(total, 1))
 
     def __enter__(self) -> Progress:
+        self.started = time.monotonic()
+        if self.enabled:
+            self._timer = threading.Timer(self.delay, self._show)
+            self._timer.daemon = True
+            self._timer.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self.enabled = False
+            if self._bar is not None:
+                self._bar.stop()
+                self._bar = None
 
 
 def _count_file(path: str, args: argparse.Namespace, rule: Rule, show_progress: bool) -> Any:

@@ -228,3 +228,15 @@ def test_progress_bar_only_when_enabled_and_slow() -> None:
         slow(5, 10)
         assert slow._bar is not None
     assert slow._bar is None
+
+
+def test_progress_bar_shows_for_slow_work_that_never_reports() -> None:
+    import time
+
+    with Progress("x", enabled=True, stream=io.StringIO(), delay=0.01) as bar:
+        waited = 0
+        while bar._bar is None and waited < 1000:  # the timer thread shows it; wait up to 10 s
+            time.sleep(0.01)
+            waited += 1
+        assert bar._bar is not None
+    assert bar._bar is None
