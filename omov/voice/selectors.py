@@ -51,6 +51,17 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
     texts_withheld: int = 0
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per option: its label, count, and for rankings first choices and mean rank."""
+        out = []
+        for i, label in enumerate(self.question.options):
+            row: dict[str, Any] = {"option": label, "count": self.counts[i] if i < len(self.counts) else 0}
+            if self.question.kind == Question.Kind.RANKING:
+                row["first"] = self.first_choices[i]
+                row["mean_rank"] = self.mean_rank[i]
+            out.append(row)
+        return out
+
     def chart(self) -> dict[str, Any]:
         """Labels and values for a bar chart (ranking: first choices)."""
         values = self.first_choices if self.question.kind == Question.Kind.RANKING else self.counts

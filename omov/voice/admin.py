@@ -1,0 +1,561 @@
+"""The officers' side of member voice in the admin: the moderation queue (filters by reason, score, target,
+unit; approve, reject, spam, not spam, warn, suspend posting for a period — each with a reason, audited, the
+author told), held free-text answers, consultations and their questions, motions (composite, put to a vote),
+thresholds, officers and public roles. Every change goes through omov.voice.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from omov.voice import services
+from omov.voice.errors import VoiceError
+from omov.voice.models import (
+    Answer,
+    Comment,
+    Consultation,
+    ModerationDecision,
+    Motion,
+    MotionThreshold,
+    PublicRole,
+    Question,
+    VoiceOfficer,
+)
+
+
+def _officer_units(user: Any) -> list[Any]:
+    return [r.unit for r in VoiceOfficer.objects.filter(user=user).select_related("unit")]
+
+
+def _unit_q(user: Any, field: str) -> Q:
+    """Rows whose `field` (a unit) lies under one of the user's officer units."""
+    q = Q(pk__in=[])
+    for unit in _officer_units(user):
+        q |= Q(**{f"{field}__path__startswith": unit.path})
+    return q
+
+
+class OfficerAdmin(admin.ModelAdmin):
+    """Visible to superusers and member-voice officers; writes only through services (no raw add/delete)."""
+
+    def _officer(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and (request.user.is_superuser or _officer_units(request.user)))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._officer(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._officer(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The moderation queue -----------------------------------------------------------------------------------------
+
+
+class ModerationActionForm(ActionForm):
+    reason = forms.CharField(required=False, label="Reason (sent to the author)", max_length=1000)
+    days = forms.IntegerField(required=False, min_value=1, max_value=3650, label="Suspend for (days)")
+    abusive = forms.BooleanField(required=False, label="Confirmed abusive")
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    title = "reason"
+    parameter_name = "reason"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("abuse", "abuse"),
+            ("flood", "posting too fast"),
+            ("spam", "spam score"),
+            ("links", "links"),
+            ("repetition", "repetition"),
+            ("markup", "HTML or script"),
+            ("reported", "reported by members"),
+            ("akismet", "Akismet"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        value = self.value()
+        if not value:
+            return queryset
+        # reasons is a JSON list of short codes; match on its text (portable across SQLite and PostgreSQL)
+        return queryset.filter(reasons__icontains=f'"{value}')
+
+
+class ScoreFilter(admin.SimpleListFilter):
+    title = "score"
+    parameter_name = "score"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("abuse50", "abuse ≥ 0.5"),
+            ("abuse90", "abuse ≥ 0.9"),
+            ("spam60", "spam ≥ 0.6"),
+            ("spam90", "spam ≥ 0.9"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        field, cut = {
+            "abuse50": ("abuse_score", 0.5),
+            "abuse90": ("abuse_score", 0.9),
+            "spam60": ("spam_score", 0.6),
+            "spam90": ("spam_score", 0.9),
+        }.get(self.value() or "", ("", 0))
+        return queryset.filter(**{f"{field}__gte": cut}) if field else queryset
+
+
+class TargetUnitFilter(admin.SimpleListFilter):
+    title = "target's unit"
+    parameter_name = "target_unit"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        from omov.members.models import Unit
+
+        return [(str(u.pk), u.name) for u in Unit.objects.all()[:200]]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        if not self.value():
+            return queryset
+        from omov.members.models import Unit
+
+        unit = Unit.objects.filter(pk=self.value()).first()
+        return queryset.filter(target_unit__path__startswith=unit.path) if unit else queryset.none()
+
+
+class DecisionInline(admin.TabularInline):
+    model = ModerationDecision
+    fields = ["created_at", "decision", "reason", "abusive", "officer", "suspended_until"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(OfficerAdmin):
+    """The moderation queue: held and spam comments first."""
+
+    list_display = [
+        "short_body",
+        "author",
+        "status",
+        "reason_list",
+        "spam_score",
+        "abuse_score",
+        "thread_kind",
+        "target_member",
+        "target_role",
+        "target_unit",
+        "reports_count",
+        "created_at",
+    ]
+    list_filter = ["status", ReasonFilter, ScoreFilter, "thread__kind", "target_role", TargetUnitFilter, "thread__unit"]
+    search_fields = ["body", "author__name", "author__membership_number"]
+    readonly_fields = [
+        "thread",
+        "parent",
+        "author",
+        "body",
+        "status",
+        "reasons",
+        "spam_score",
+        "abuse_score",
+        "target_member",
+        "target_role",
+        "target_unit",
+        "held_for_abuse",
+        "confirmed_abusive",
+        "reports_count",
+        "created_at",
+        "edited_at",
+    ]
+    inlines = [DecisionInline]
+    action_form = ModerationActionForm
+    actions = ["approve", "reject", "mark_spam", "mark_not_spam", "warn", "suspend"]
+    list_select_related = ["author", "thread", "target_member", "target_unit"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        qs = super().get_queryset(request)
+        if not request.user.is_superuser:
+            qs = qs.filter(_unit_q(request.user, "thread__unit"))
+        return qs
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["status", "-created_at"]  # accepted < held < rejected < spam alphabetically: held near the top
+
+    @admin.display(description="comment")
+    def short_body(self, obj: Comment) -> str:
+        return obj.body[:80] + ("…" if len(obj.body) > 80 else "")
+
+    @admin.display(description="reasons")
+    def reason_list(self, obj: Comment) -> str:
+        return ", ".join(obj.reasons)
+
+    @admin.display(description="on")
+    def thread_kind(self, obj: Comment) -> str:
+        return obj.thread.kind
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Comment], decision: str) -> None:
+        reason = request.POST.get("reason", "").strip()
+        days = request.POST.get("days") or None
+        abusive = bool(request.POST.get("abusive"))
+        done = 0
+        for comment in queryset:
+            try:
+                services.moderate_comment(
+                    comment=comment,
+                    actor=request.user,
+                    decision=decision,
+                    reason=reason,
+                    abusive=abusive,
+                    suspend_days=int(days) if days else None,
+                )
+                done += 1
+            except (VoiceError, ValueError) as exc:
+                self.message_user(request, f"{comment.pk}: {exc}", messages.ERROR)
+                return
+        self.message_user(request, f"{decision}: {done} comment(s); the authors are told by email.", messages.SUCCESS)
+
+    @admin.action(description="Approve (show)")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._decide(request, queryset, "approve")
+
+    @admin.action(description="Reject (hide)")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._decide(request, queryset, "reject")
+
+    @admin.action(description="Mark as spam (teaches the filter)")
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._decide(request, queryset, "spam")
+
+    @admin.action(description="Mark as not spam (show; teaches the filter)")
+    def mark_not_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._decide(request, queryset, "not-spam")
+
+    @admin.action(description="Warn the author")
+    def warn(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._decide(request, queryset, "warn")
+
+    @admin.action(description="Reject and suspend the author's posting (days)")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._decide(request, queryset, "suspend")
+
+
+class AnswerActionForm(ActionForm):
+    reason = forms.CharField(required=False, label="Reason", max_length=1000)
+
+
+@admin.register(Answer)
+class TextAnswerAdmin(OfficerAdmin):
+    """Free-text consultation answers waiting for moderation (published only once accepted)."""
+
+    list_display = ["text", "text_status", "question"]
+    list_filter = ["text_status", "question__consultation"]
+    action_form = AnswerActionForm
+    actions = ["accept", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Answer]:
+        return super().get_queryset(request).filter(question__kind=Question.Kind.TEXT).select_related("question")
+
+    @admin.display(description="answer")
+    def text(self, obj: Answer) -> str:
+        return str(obj.value)[:120]
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Answer], accept: bool) -> None:
+        for answer in queryset:
+            try:
+                services.moderate_answer(
+                    answer=answer, actor=request.user, accept=accept, reason=request.POST.get("reason", "")
+                )
+            except VoiceError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return
+        self.message_user(request, "Done.", messages.SUCCESS)
+
+    @admin.action(description="Accept (publish with the results)")
+    def accept(self, request: HttpRequest, queryset: QuerySet[Answer]) -> None:
+        self._moderate(request, queryset, True)
+
+    @admin.action(description="Reject")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Answer]) -> None:
+        self._moderate(request, queryset, False)
+
+
+# Consultations and motions ------------------------------------------------------------------------------------
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["number", "kind", "text", "options", "required"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ConsultationAddForm(forms.ModelForm):
+    questions_spec = forms.CharField(
+        label="Questions",
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text="one question a line: KIND | question text | option; option; ... — KIND is single, multiple, "
+        "ranking, likert (options optional: a 5-point agree scale) or text (no options). Add * after KIND for a "
+        "required question.",
+    )
+
+    def clean_questions_spec(self) -> str:
+        spec = str(self.cleaned_data["questions_spec"])
+        try:
+            questions = parse_questions(spec)
+        except VoiceError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        for q in questions:
+            if q["kind"] not in Question.Kind.values:
+                raise forms.ValidationError(f"unknown kind {q['kind']!r}: use {', '.join(Question.Kind.values)}")
+            if q["kind"] not in ("text", "likert") and len(q["options"]) < 2:
+                raise forms.ValidationError(f"{q['text']!r} needs at least two options")
+        if not questions:
+            raise forms.ValidationError("add at least one question")
+        return spec
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "organisation",
+            "unit",
+            "title",
+            "description",
+            "anonymous",
+            "opens_at",
+            "closes_at",
+            "electorate_units",
+            "freeze_date",
+        ]
+
+
+def parse_questions(spec: str) -> list[dict[str, Any]]:
+    """Questions from the admin's one-a-line text (see ConsultationAddForm)."""
+    out = []
+    for n, line in enumerate(spec.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2:
+            raise VoiceError(f"questions line {n}: write KIND | text | options")
+        kind = parts[0].rstrip("*").strip().lower()
+        options = [o.strip() for o in parts[2].split(";")] if len(parts) > 2 else []
+        out.append({"kind": kind, "text": parts[1], "options": options, "required": parts[0].endswith("*")})
+    return out
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(OfficerAdmin):
+    list_display = ["title", "state", "anonymous", "unit", "opens_at", "closes_at"]
+    list_filter = ["state", "anonymous"]
+    readonly_fields = [
+        "organisation",
+        "unit",
+        "title",
+        "description",
+        "anonymous",
+        "state",
+        "opens_at",
+        "closes_at",
+        "electorate_statuses",
+        "freeze_date",
+    ]
+    inlines = [QuestionInline]
+    actions = ["open_", "close", "publish"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._officer(request)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else []
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.inlines if obj is not None else []
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = ConsultationAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Consultation, form: Any, change: bool) -> None:
+        from django.db import transaction
+
+        d = form.cleaned_data
+        with transaction.atomic():
+            c = services.create_consultation(
+                organisation=d["organisation"],
+                unit=d.get("unit"),
+                title=d["title"],
+                actor=request.user,
+                description=d.get("description", ""),
+                anonymous=d.get("anonymous", True),
+                opens_at=d.get("opens_at"),
+                closes_at=d.get("closes_at"),
+            )
+            services.set_consultation_electorate(
+                consultation=c,
+                actor=request.user,
+                units=list(d.get("electorate_units") or []),
+                freeze_date=d.get("freeze_date"),
+            )
+            for q in parse_questions(d["questions_spec"]):
+                services.add_question(consultation=c, actor=request.user, **q)
+        obj.pk = c.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        return None  # the electorate was set by the service in save_model
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[Consultation], fn: Any) -> None:
+        for c in queryset:
+            try:
+                fn(consultation=c, actor=request.user)
+            except VoiceError as exc:
+                self.message_user(request, f"{c.title}: {exc}", messages.ERROR)
+                return
+        self.message_user(request, "Done.", messages.SUCCESS)
+
+    @admin.action(description="Open")
+    def open_(self, request: HttpRequest, queryset: QuerySet[Consultation]) -> None:
+        self._move(request, queryset, services.open_consultation)
+
+    @admin.action(description="Close")
+    def close(self, request: HttpRequest, queryset: QuerySet[Consultation]) -> None:
+        self._move(request, queryset, services.close_consultation)
+
+    @admin.action(description="Publish the results")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Consultation]) -> None:
+        self._move(request, queryset, services.publish_consultation)
+
+
+class MotionVoteForm(ActionForm):
+    slots = forms.IntegerField(required=False, min_value=1, label="Agenda places (priorities)")
+    title = forms.CharField(required=False, max_length=200, label="Composite title")
+    text = forms.CharField(required=False, label="Composite text")
+
+
+@admin.register(Motion)
+class MotionAdmin(OfficerAdmin):
+    list_display = ["title", "kind", "unit", "state", "threshold", "supporter_count", "support_deadline", "outcome"]
+    list_filter = ["state", "kind", "unit"]
+    search_fields = ["title", "text"]
+    readonly_fields = [
+        "organisation",
+        "unit",
+        "kind",
+        "title",
+        "text",
+        "proposer",
+        "amends",
+        "composited_into",
+        "state",
+        "threshold",
+        "published_at",
+        "support_deadline",
+        "qualified_at",
+        "ballot",
+        "outcome",
+    ]
+    action_form = MotionVoteForm
+    actions = ["to_vote", "priorities", "composite", "outcome"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Motion]:
+        qs = super().get_queryset(request).exclude(state=Motion.State.DRAFT)
+        return qs if request.user.is_superuser else qs.filter(_unit_q(request.user, "unit"))
+
+    @admin.display(description="supporters")
+    def supporter_count(self, obj: Motion) -> int:
+        return obj.supports.count()
+
+    def _run(self, request: HttpRequest, fn: Any) -> None:
+        try:
+            result = fn()
+        except VoiceError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"Done: {result}", messages.SUCCESS)
+
+    @admin.action(description="Put to a yes/no member vote")
+    def to_vote(self, request: HttpRequest, queryset: QuerySet[Motion]) -> None:
+        for m in queryset:
+            self._run(request, lambda m=m: services.put_motion_to_vote(motion=m, actor=request.user))
+
+    @admin.action(description="Priorities ballot of the selected motions (agenda places)")
+    def priorities(self, request: HttpRequest, queryset: QuerySet[Motion]) -> None:
+        slots = int(request.POST.get("slots") or 1)
+        self._run(request, lambda: services.priorities_ballot(motions=list(queryset), slots=slots, actor=request.user))
+
+    @admin.action(description="Composite the selected motions (title, text)")
+    def composite(self, request: HttpRequest, queryset: QuerySet[Motion]) -> None:
+        self._run(
+            request,
+            lambda: services.composite_motions(
+                motions=list(queryset),
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                text=request.POST.get("text", ""),
+            ),
+        )
+
+    @admin.action(description="Record the outcome (after the ballot's result is published)")
+    def outcome(self, request: HttpRequest, queryset: QuerySet[Motion]) -> None:
+        for m in queryset:
+            self._run(request, lambda m=m: services.record_motion_outcome(motion=m, actor=request.user))
+
+
+@admin.register(MotionThreshold)
+class MotionThresholdAdmin(OfficerAdmin):
+    list_display = ["unit", "supporters", "share", "support_days"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._officer(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._officer(request)
+
+    def save_model(self, request: HttpRequest, obj: MotionThreshold, form: Any, change: bool) -> None:
+        services.set_motion_threshold(
+            unit=obj.unit, actor=request.user, supporters=obj.supporters, share=obj.share, support_days=obj.support_days
+        )
+
+
+@admin.register(VoiceOfficer)
+class VoiceOfficerAdmin(OfficerAdmin):
+    list_display = ["user", "unit"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def save_model(self, request: HttpRequest, obj: VoiceOfficer, form: Any, change: bool) -> None:
+        services.appoint_voice_officer(user=obj.user, unit=obj.unit, actor=request.user)
+
+
+@admin.register(PublicRole)
+class PublicRoleAdmin(OfficerAdmin):
+    list_display = ["member", "role", "title"]
+    list_filter = ["role"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._officer(request)
+
+    def save_model(self, request: HttpRequest, obj: PublicRole, form: Any, change: bool) -> None:
+        services.set_public_role(member=obj.member, role=obj.role, title=obj.title, actor=request.user)

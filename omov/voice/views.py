@@ -1,0 +1,522 @@
+"""Member-voice pages. Views only translate HTTP to service calls; every error is a VoiceError shown to the
+person, and nothing is written outside omov.voice.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from omov.ballots.models import Candidate
+from omov.members.models import Member, Unit
+from omov.members.selectors import member_for_user
+from omov.voice import selectors, services
+from omov.voice.errors import VoiceError
+from omov.voice.models import Comment, Consultation, Motion, Question, Report, Thread, VoiceOfficer
+
+KEY_COOKIE = "omov_consultation_{}"
+
+
+def _member(request: HttpRequest) -> Member | None:
+    return member_for_user(user=request.user)
+
+
+def _need_member(request: HttpRequest) -> Member:
+    member = _member(request)
+    if member is None:
+        raise VoiceError("you are signed in, but not as a member: only members can do this")
+    return member
+
+
+def _is_officer_somewhere(user: Any) -> bool:
+    return bool(user.is_superuser or VoiceOfficer.objects.filter(user=user).exists())
+
+
+def thread_url(thread: Thread) -> str:
+    if thread.motion_id:
+        return reverse("voice:motion", args=[thread.motion_id]) + "#discussion"
+    if thread.consultation_id:
+        return reverse("voice:consultation", args=[thread.consultation_id]) + "#discussion"
+    return reverse("voice:candidate", args=[thread.candidate_id]) + "#discussion"
+
+
+def _thread_context(request: HttpRequest, thread: Thread, member: Member | None) -> dict[str, Any]:
+    comments = selectors.visible_comments(thread=thread, member=member)
+    return {
+        "thread": thread,
+        "comments": comments,
+        "report_reasons": Report.Reason.choices,
+        "max_length": services.moderation_settings().max_length,
+    }
+
+
+# Home -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The member's motions and consultations."""
+    member = _member(request)
+    motions = list(selectors.motions_for_member(member=member)[:50]) if member else []
+    drafts = list(Motion.objects.filter(proposer=member, state=Motion.State.DRAFT)) if member else []
+    open_consultations = []
+    if member:
+        now = timezone.now()
+        for c in Consultation.objects.filter(organisation=member.organisation, state=Consultation.State.OPEN):
+            if services.consultation_is_open(c, now) and services.in_electorate(consultation=c, member=member):
+                open_consultations.append(c)
+    published = Consultation.objects.filter(state=Consultation.State.PUBLISHED)
+    if member:
+        published = published.filter(organisation=member.organisation)
+    return render(
+        request,
+        "voice/index.html",
+        {
+            "member": member,
+            "motions": motions,
+            "drafts": drafts,
+            "consultations": open_consultations,
+            "published": published[:20],
+            "officer": _is_officer_somewhere(request.user),
+        },
+    )
+
+
+# Motions ----------------------------------------------------------------------------------------------------
+
+
+def _member_units(member: Member) -> list[Unit]:
+    ids = [int(x) for x in member.unit.path.strip("/").split("/") if x]
+    return sorted(Unit.objects.filter(pk__in=ids), key=lambda u: -u.depth)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def motion_new(request: HttpRequest) -> HttpResponse:
+    """Draft a motion (or an amendment, with ?amends=ID) in one of the member's units."""
+    member = _member(request)
+    if member is None:
+        messages.error(request, "Only members can propose motions.")
+        return redirect("voice:index")
+    units = _member_units(member)
+    amends = None
+    amends_id = request.POST.get("amends") or request.GET.get("amends")
+    if amends_id:
+        amends = get_object_or_404(Motion, pk=amends_id)
+        units = [amends.unit]
+    form = {"title": "", "text": "", "unit": str(units[0].pk) if units else ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("title", "text", "unit")}
+        try:
+            unit = next((u for u in units if str(u.pk) == form["unit"]), None)
+            if unit is None:
+                raise VoiceError("choose one of your units")
+            motion = services.draft_motion(
+                member=member, unit=unit, title=form["title"], text=form["text"], amends=amends
+            )
+            if request.POST.get("publish"):
+                services.publish_motion(motion=motion, member=member)
+                messages.success(request, "Your motion is published and collecting support.")
+            else:
+                messages.success(request, "Your draft is saved. Publish it when it is ready.")
+            return redirect("voice:motion", motion.pk)
+        except VoiceError as exc:
+            return render(
+                request,
+                "voice/motion_new.html",
+                {"units": units, "form": form, "error": str(exc), "amends": amends},
+                status=400,
+            )
+    return render(request, "voice/motion_new.html", {"units": units, "form": form, "amends": amends})
+
+
+@login_required
+@require_GET
+def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
+    motion = get_object_or_404(
+        Motion.objects.select_related("unit", "proposer", "amends", "composited_into"), pk=motion_id
+    )
+    member = _member(request)
+    if motion.state == Motion.State.DRAFT and (member is None or motion.proposer_id != member.pk):
+        raise Http404("no such motion")
+    supporters = motion.supports.count()
+    supports = member is not None and motion.supports.filter(member=member).exists()
+    now = timezone.now()
+    open_for_support = motion.state in (Motion.State.SUPPORT, Motion.State.QUALIFIED) and not (
+        motion.support_deadline and now >= motion.support_deadline
+    )
+    thread = services.thread_for_motion(motion=motion) if motion.state != Motion.State.DRAFT else None
+    ctx: dict[str, Any] = {
+        "motion": motion,
+        "member": member,
+        "supporters": supporters,
+        "supports": supports,
+        "open_for_support": open_for_support,
+        "can_support": open_for_support and member is not None and services._member_in_unit(member, motion.unit),
+        "is_proposer": member is not None and motion.proposer_id == member.pk,
+        "is_officer": services.is_voice_officer(actor=request.user, unit=motion.unit),
+        "amendments": motion.amendments.exclude(state=Motion.State.DRAFT),
+        "composited_from": motion.composited_from.all(),
+        "progress": min(100, round(100 * supporters / motion.threshold)) if motion.threshold else 100,
+    }
+    if thread is not None:
+        ctx.update(_thread_context(request, thread, member))
+    return render(request, "voice/motion.html", ctx)
+
+
+def _motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResponse:
+    motion = get_object_or_404(Motion, pk=motion_id)
+    try:
+        member = _need_member(request)
+        if action == "support":
+            services.support_motion(motion=motion, member=member)
+            messages.success(request, "You support this motion. You can withdraw until the deadline.")
+        elif action == "unsupport":
+            services.withdraw_support(motion=motion, member=member)
+            messages.success(request, "Your support is withdrawn.")
+        elif action == "publish":
+            services.publish_motion(motion=motion, member=member)
+            messages.success(request, "Your motion is published and collecting support.")
+        elif action == "withdraw":
+            services.withdraw_motion(motion=motion, member=member)
+            messages.success(request, "Your motion is withdrawn.")
+    except VoiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("voice:motion", motion.pk)
+
+
+@login_required
+@require_POST
+def motion_support(request: HttpRequest, motion_id: int) -> HttpResponse:
+    return _motion_action(request, motion_id, "support")
+
+
+@login_required
+@require_POST
+def motion_unsupport(request: HttpRequest, motion_id: int) -> HttpResponse:
+    return _motion_action(request, motion_id, "unsupport")
+
+
+@login_required
+@require_POST
+def motion_publish(request: HttpRequest, motion_id: int) -> HttpResponse:
+    return _motion_action(request, motion_id, "publish")
+
+
+@login_required
+@require_POST
+def motion_withdraw(request: HttpRequest, motion_id: int) -> HttpResponse:
+    return _motion_action(request, motion_id, "withdraw")
+
+
+def _timetable_from(request: HttpRequest) -> tuple[dt.datetime, int]:
+    try:
+        days = int(request.POST.get("days", "7"))
+    except ValueError:
+        raise VoiceError("the number of days must be a whole number") from None
+    if not 1 <= days <= 90:
+        raise VoiceError("a member vote lasts between 1 and 90 days")
+    return timezone.now(), days
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def motion_vote(request: HttpRequest, motion_id: int) -> HttpResponse:
+    """Officers: put a qualified motion to a member vote (click one: this page; click two: confirm)."""
+    motion = get_object_or_404(Motion, pk=motion_id)
+    if not services.is_voice_officer(actor=request.user, unit=motion.unit):
+        return HttpResponseForbidden("Only a member-voice officer of this unit can put a motion to a vote.")
+    if request.method == "POST":
+        try:
+            opens_at, days = _timetable_from(request)
+            ballot = services.put_motion_to_vote(motion=motion, actor=request.user, opens_at=opens_at, days=days)
+        except VoiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("voice:motion", motion.pk)
+        messages.success(request, f"The ballot {ballot.title!r} is ready: open it from the ballot's page.")
+        return redirect("ballot", ballot.pk)
+    return render(request, "voice/vote_confirm.html", {"what": motion.title, "kind": "motion", "object": motion})
+
+
+# Consultations -------------------------------------------------------------------------------------------------
+
+
+def _posted_answers(request: HttpRequest, questions: list[Question]) -> dict[int, Any]:
+    answers: dict[int, Any] = {}
+    for q in questions:
+        name = f"q{q.number}"
+        if q.kind == Question.Kind.MULTIPLE:
+            answers[q.number] = request.POST.getlist(name)
+        elif q.kind == Question.Kind.RANKING:
+            ranks = []
+            for i in range(len(q.options)):
+                raw = request.POST.get(f"{name}_{i}", "").strip()
+                if raw:
+                    try:
+                        ranks.append((int(raw), i))
+                    except ValueError:
+                        raise VoiceError(f"question {q.number}: ranks are numbers (1, 2, 3...)") from None
+            positions = [r for r, _ in ranks]
+            if len(set(positions)) != len(positions):
+                raise VoiceError(f"question {q.number}: give each option a different rank")
+            answers[q.number] = [i for _, i in sorted(ranks)]
+        else:
+            answers[q.number] = request.POST.get(name, "")
+    return answers
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    """Answer (or change an answer to) a consultation; says before the form whether answers are anonymous."""
+    c = get_object_or_404(Consultation, pk=consultation_id)
+    if c.state == Consultation.State.DRAFT and not services.is_voice_officer(actor=request.user, unit=c.unit):
+        raise Http404("no such consultation")
+    member = _member(request)
+    questions = list(c.questions.all())
+    now = timezone.now()
+    is_open = services.consultation_is_open(c, now)
+    eligible = member is not None and services.in_electorate(consultation=c, member=member)
+    answered = member is not None and c.participations.filter(member=member).exists()
+    cookie_key = request.COOKIES.get(KEY_COOKIE.format(c.pk), "")
+    error = ""
+    if request.method == "POST":
+        try:
+            if member is None:
+                raise VoiceError("only members can answer consultations")
+            answers = _posted_answers(request, questions)
+            key = services.answer_consultation(
+                consultation=c, member=member, answers=answers, key=request.POST.get("key", "").strip()
+            )
+        except VoiceError as exc:
+            error = str(exc)
+        else:
+            response = render(request, "voice/answered.html", {"consultation": c, "key": key, "edited": answered})
+            if c.anonymous:
+                max_age = int((c.closes_at - now).total_seconds()) + 86400 if c.closes_at else 90 * 86400
+                response.set_cookie(
+                    KEY_COOKIE.format(c.pk),
+                    key,
+                    max_age=max_age,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+            return response
+    ctx = {
+        "consultation": c,
+        "questions": questions,
+        "member": member,
+        "is_open": is_open,
+        "eligible": eligible,
+        "answered": answered,
+        "cookie_key": cookie_key,
+        "error": error,
+        "posted": request.POST if request.method == "POST" else {},
+        "is_officer": services.is_voice_officer(actor=request.user, unit=c.unit),
+    }
+    ctx.update(_thread_context(request, services.thread_for_consultation(consultation=c), member))
+    return render(request, "voice/consultation.html", ctx, status=400 if error else 200)
+
+
+def _can_see_results(request: HttpRequest, c: Consultation) -> bool:
+    return c.state == Consultation.State.PUBLISHED or services.is_voice_officer(actor=request.user, unit=c.unit)
+
+
+@require_GET
+def consultation_results(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    c = get_object_or_404(Consultation, pk=consultation_id)
+    if not _can_see_results(request, c):
+        raise Http404("the results are not published yet")
+    results = selectors.consultation_results(consultation=c)
+    charts = [
+        {"id": f"chart-q{r.question.number}", "title": r.question.text, **r.chart()}
+        for r in results
+        if r.question.kind != Question.Kind.TEXT
+    ]
+    return render(
+        request,
+        "voice/results.html",
+        {"consultation": c, "results": results, "charts": charts, "respondents": c.responses.count()},
+    )
+
+
+@require_GET
+def consultation_results_csv(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    c = get_object_or_404(Consultation, pk=consultation_id)
+    if not _can_see_results(request, c):
+        raise Http404("the results are not published yet")
+    response = HttpResponse(selectors.results_csv(consultation=c), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="consultation-{c.pk}-results.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_vote(request: HttpRequest, question_id: int) -> HttpResponse:
+    """Officers: put a consultation's choice question to a member vote (two clicks)."""
+    q = get_object_or_404(Question, pk=question_id)
+    if not services.is_voice_officer(actor=request.user, unit=q.consultation.unit):
+        return HttpResponseForbidden("Only a member-voice officer can set up a member vote.")
+    if request.method == "POST":
+        try:
+            opens_at, days = _timetable_from(request)
+            ballot = services.position_vote_from_question(question=q, actor=request.user, opens_at=opens_at, days=days)
+        except VoiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("voice:consultation", q.consultation_id)
+        messages.success(request, f"The ballot {ballot.title!r} is ready: open it from the ballot's page.")
+        return redirect("ballot", ballot.pk)
+    return render(request, "voice/vote_confirm.html", {"what": q.text, "kind": "question", "object": q})
+
+
+# Candidates' statements -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def candidate_thread(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("ballot"), pk=candidate_id)
+    member = _member(request)
+    thread = services.thread_for_candidate(candidate=candidate)
+    ctx = {"candidate": candidate, "member": member, **_thread_context(request, thread, member)}
+    return render(request, "voice/candidate.html", ctx)
+
+
+# Comments ---------------------------------------------------------------------------------------------------
+
+POSTED_TEXT = {
+    Comment.Status.ACCEPTED: "Your comment is posted.",
+    Comment.Status.HELD: "Your comment is awaiting review by a moderator; you will be told the outcome.",
+    Comment.Status.SPAM: "Your comment is awaiting review by a moderator; you will be told the outcome.",
+}
+
+
+@login_required
+@require_POST
+def comment_post(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = get_object_or_404(Thread, pk=thread_id)
+    parent = None
+    try:
+        member = _need_member(request)
+        if request.POST.get("parent"):
+            parent = get_object_or_404(Comment, pk=request.POST["parent"], thread=thread)
+        comment = services.post_comment(
+            thread=thread,
+            author=member,
+            body=request.POST.get("body", ""),
+            parent=parent,
+            user_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+        )
+    except VoiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, POSTED_TEXT[comment.status])
+    return redirect(thread_url(thread))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    member = _member(request)
+    if member is None or comment.author_id != member.pk:
+        return HttpResponseForbidden("Only the author can edit a comment.")
+    if request.method == "POST":
+        try:
+            services.edit_comment(comment=comment, author=member, body=request.POST.get("body", ""))
+        except VoiceError as exc:
+            return render(
+                request,
+                "voice/comment_edit.html",
+                {"comment": comment, "error": str(exc), "body": request.POST.get("body", "")},
+                status=400,
+            )
+        messages.success(request, POSTED_TEXT[comment.status].replace("posted", "changed"))
+        return redirect(thread_url(comment.thread))
+    return render(request, "voice/comment_edit.html", {"comment": comment, "body": comment.body})
+
+
+@login_required
+@require_POST
+def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    try:
+        member = _need_member(request)
+        services.report_comment(
+            comment=comment, reporter=member, reason=request.POST.get("reason", ""), note=request.POST.get("note", "")
+        )
+    except VoiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Thank you: the comment is reported and a moderator will look at it.")
+    return redirect(thread_url(comment.thread))
+
+
+# Abuse statistics (officers) ----------------------------------------------------------------------------------
+
+
+def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[str, Any]]:
+    period = request.GET.get("period", "week")
+    if period not in ("day", "week", "month"):
+        period = "week"
+    try:
+        days = max(1, min(3660, int(request.GET.get("days", "365"))))
+    except ValueError:
+        days = 365
+    unit = None
+    if request.GET.get("unit"):
+        unit = Unit.objects.filter(pk=request.GET["unit"]).first()
+    org = unit.organisation if unit else None
+    member = _member(request)
+    if org is None:
+        org = member.organisation if member else None
+    if org is None:
+        from omov.members.models import Organisation
+
+        org = Organisation.objects.order_by("pk").first()
+    since = timezone.now() - dt.timedelta(days=days)
+    rows = selectors.abuse_statistics(organisation=org, since=since, period=period, unit=unit) if org else []
+    return rows, {"period": period, "days": days, "unit": unit, "organisation": org}
+
+
+@login_required
+@require_GET
+def abuse_stats(request: HttpRequest) -> HttpResponse:
+    if not _is_officer_somewhere(request.user):
+        return HttpResponseForbidden("Only member-voice officers can see the abuse statistics.")
+    rows, params = _abuse_rows(request)
+    units = Unit.objects.filter(organisation=params["organisation"]) if params["organisation"] else Unit.objects.none()
+    return render(
+        request,
+        "voice/abuse.html",
+        {
+            "rows": rows,
+            "by_target": selectors.abuse_by(rows, "target"),
+            "by_role": selectors.abuse_by(rows, "role"),
+            "by_unit": selectors.abuse_by(rows, "unit"),
+            "series": selectors.abuse_series(rows),
+            "units": units,
+            "query": request.GET.urlencode(),
+            **params,
+        },
+    )
+
+
+@login_required
+@require_GET
+def abuse_stats_csv(request: HttpRequest) -> HttpResponse:
+    if not _is_officer_somewhere(request.user):
+        return HttpResponseForbidden("Only member-voice officers can see the abuse statistics.")
+    rows, _ = _abuse_rows(request)
+    response = HttpResponse(selectors.abuse_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="abuse-statistics.csv"'
+    return response

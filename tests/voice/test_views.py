@@ -1,0 +1,221 @@
+"""The member-voice pages through Django's test client: supporting a motion, answering a consultation,
+posting, reporting and moderating a comment (admin queue), the abuse statistics, and bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+
+from omov.ballots.models import Ballot
+from omov.members.services import user_for_member
+from omov.voice import services as vs
+from omov.voice.models import Comment, Motion, Participation, Response
+
+
+@pytest.fixture
+def as_member(client, voice):
+    def login(i):
+        client.force_login(user_for_member(member=voice.members[i]))
+        return client
+
+    return login
+
+
+@pytest.fixture
+def consultation(voice):
+    c = vs.create_consultation(
+        organisation=voice.org,
+        title="Buses",
+        actor=voice.officer,
+        unit=voice.c1,
+        closes_at=timezone.now() + dt.timedelta(days=3),
+    )
+    vs.add_question(
+        consultation=c, actor=voice.officer, kind="single", text="More buses?", options=["Yes", "No"], required=True
+    )
+    vs.add_question(consultation=c, actor=voice.officer, kind="ranking", text="Rank", options=["A", "B", "C"])
+    vs.add_question(consultation=c, actor=voice.officer, kind="text", text="Why?")
+    vs.set_consultation_electorate(consultation=c, actor=voice.officer, units=[voice.c1])
+    vs.open_consultation(consultation=c, actor=voice.officer)
+    return c
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_drafting_and_publishing_a_motion_through_the_form(voice, as_member):
+    client = as_member(0)
+    page = client.get("/voice/motions/new/")
+    assert page.status_code == 200 and "Propose a motion" in page.content.decode()
+    bad = client.post("/voice/motions/new/", {"unit": voice.b1.pk, "title": "", "text": "x", "publish": "1"})
+    assert bad.status_code == 400 and "needs a title" in bad.content.decode()
+    ok = client.post(
+        "/voice/motions/new/", {"unit": voice.b1.pk, "title": "Buses", "text": "More buses.", "publish": "1"}
+    )
+    motion = Motion.objects.get()
+    assert ok.status_code == 302 and ok["Location"] == f"/voice/motions/{motion.pk}/"
+    assert motion.state == Motion.State.SUPPORT
+
+
+def test_supporting_twice_and_withdrawing_through_the_page(voice, make_motion, as_member):
+    motion = make_motion()
+    client = as_member(1)
+    page = client.get(f"/voice/motions/{motion.pk}/")
+    assert "Support this motion" in page.content.decode() and "0</strong> of 3" in page.content.decode()
+    r = client.post(f"/voice/motions/{motion.pk}/support/", follow=True)
+    assert "You support this motion" in r.content.decode() and "1</strong> of 3" in r.content.decode()
+    r = client.post(f"/voice/motions/{motion.pk}/support/", follow=True)
+    assert "you already support this motion" in messages_of(r)
+    r = client.post(f"/voice/motions/{motion.pk}/unsupport/", follow=True)
+    assert "Your support is withdrawn." in messages_of(r) and motion.supports.count() == 0
+    outsider = as_member(10)  # branch B2
+    r = outsider.post(f"/voice/motions/{motion.pk}/support/", follow=True)
+    assert any("only members of B one" in m for m in messages_of(r)) and motion.supports.count() == 0
+
+
+def test_an_officer_puts_a_qualified_motion_to_a_vote_in_two_clicks(voice, make_motion, client):
+    motion = make_motion()
+    for m in voice.members[1:4]:
+        vs.support_motion(motion=motion, member=m)
+    client.force_login(voice.officer)
+    page = client.get(f"/voice/motions/{motion.pk}/")
+    assert "Put to a member vote" in page.content.decode()
+    assert client.get(f"/voice/motions/{motion.pk}/vote/").status_code == 200  # click one
+    r = client.post(f"/voice/motions/{motion.pk}/vote/", {"days": "5"})  # click two
+    ballot = Ballot.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/ballots/{ballot.pk}/"
+    assert ballot.closes_at - ballot.opens_at == dt.timedelta(days=5)
+
+
+def test_the_page_says_answers_are_anonymous_before_the_form(voice, consultation, as_member):
+    html = as_member(1).get(f"/voice/consultations/{consultation.pk}/").content.decode()
+    assert html.index("Your answers are anonymous") < html.index('<form method="post" id="consultation-form"')
+
+
+def test_answering_and_editing_a_consultation_through_the_page(voice, consultation, as_member):
+    client = as_member(1)
+    url = f"/voice/consultations/{consultation.pk}/"
+    r = client.post(url, {"q1": "0", "q2_0": "2", "q2_1": "1", "q3": "Because the 42 is always late."})
+    assert r.status_code == 200 and "Thank you for answering" in r.content.decode()
+    key = r.context["key"]
+    assert client.cookies[f"omov_consultation_{consultation.pk}"].value == key
+    page = client.get(url).content.decode()
+    assert "You have answered" in page and f'value="{key}"' in page  # the browser remembers the key
+    r = client.post(url, {"q1": "1"})
+    assert r.status_code == 400 and "edit key" in r.content.decode()
+    r = client.post(url, {"q1": "1", "key": key})
+    assert r.status_code == 200 and "Your answers are changed" in r.content.decode()
+    assert Response.objects.count() == 1 and Participation.objects.count() == 1
+    r = client.post(url, {"q1": "0", "q2_0": "1", "q2_1": "1", "key": key})
+    assert r.status_code == 400 and "different rank" in r.content.decode()
+
+
+def test_outside_the_electorate_and_after_the_close(voice, consultation, as_member):
+    client = as_member(9)  # B2 is not under C1
+    url = f"/voice/consultations/{consultation.pk}/"
+    assert "You are not in the electorate" in client.get(url).content.decode()
+    r = client.post(url, {"q1": "0"})
+    assert r.status_code == 400 and "not in the electorate" in r.content.decode()
+    vs.close_consultation(consultation=consultation, actor=voice.officer)
+    r = as_member(1).post(url, {"q1": "0"})
+    assert r.status_code == 400 and "closed" in r.content.decode()
+
+
+def test_results_page_with_chart_data_and_csv_once_published(voice, consultation, as_member, client):
+    vs.answer_consultation(consultation=consultation, member=voice.members[1], answers={1: 0, 2: [1, 0]})
+    vs.answer_consultation(consultation=consultation, member=voice.members[2], answers={1: 1, 3: "Fine"})
+    client.logout()
+    assert client.get(f"/voice/consultations/{consultation.pk}/results/").status_code == 404
+    vs.close_consultation(consultation=consultation, actor=voice.officer)
+    vs.publish_consultation(consultation=consultation, actor=voice.officer)
+    html = client.get(f"/voice/consultations/{consultation.pk}/results/").content.decode()
+    assert 'id="voice-charts"' in html and "chart.umd.min.js" in html and "2 responses" in html
+    assert "Fine" in html
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/voice/consultations/{consultation.pk}/results.csv").content.decode()))
+    )
+    assert ["1", "single", "Yes", "1", "", "", ""] in rows and ["2", "ranking", "B", "1", "1", "1.0", ""] in rows
+
+
+def test_posting_a_comment_escapes_html_and_script(voice, make_motion, as_member):
+    motion = make_motion()
+    thread = vs.thread_for_motion(motion=motion)
+    client = as_member(1)
+    r = client.post(
+        f"/voice/threads/{thread.pk}/comments/", {"body": "I <b>really</b> support this & more"}, follow=True
+    )
+    html = r.content.decode()
+    assert "Your comment is posted." in messages_of(r)
+    assert "I &lt;b&gt;really&lt;/b&gt; support this &amp; more" in html and "<b>really</b>" not in html
+    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "<script>alert('x')</script>"}, follow=True)
+    html = r.content.decode()
+    assert "awaiting review" in messages_of(r)[0]
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "only you can see it" in html
+    other = as_member(2).get(f"/voice/motions/{motion.pk}/").content.decode()
+    assert "alert(" not in other  # held comments are not shown to others
+    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "   "}, follow=True)
+    assert "a comment cannot be empty" in messages_of(r)
+    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "x" * 6000}, follow=True)
+    assert any("at most 5000 characters" in m for m in messages_of(r))
+    assert Comment.objects.count() == 2
+
+
+def test_reporting_a_comment_through_the_page(voice, make_motion, as_member):
+    thread = vs.thread_for_motion(motion=make_motion())
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="An ordinary comment.")
+    client = as_member(2)
+    r = client.post(f"/voice/comments/{c.pk}/report/", {"reason": "abuse", "note": "rude"}, follow=True)
+    assert any("reported" in m for m in messages_of(r))
+    r = client.post(f"/voice/comments/{c.pk}/report/", {"reason": "abuse"}, follow=True)
+    assert any("already reported" in m for m in messages_of(r))
+    assert c.reports.count() == 1
+
+
+def test_the_moderation_queue_in_the_admin(voice, make_motion, client):
+    thread = vs.thread_for_motion(motion=make_motion())
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="You are a stupid idiot.")
+    assert c.status == Comment.Status.HELD
+    client.force_login(voice.officer)
+    page = client.get("/admin/voice/comment/?status__exact=held&reason=abuse&score=abuse50")
+    assert page.status_code == 200 and "You are a stupid idiot." in page.content.decode()
+    assert client.get("/admin/voice/comment/?reason=flood").content.decode().count("stupid idiot") == 0
+    mail.outbox.clear()
+    with mock.patch.object(transaction, "on_commit", lambda fn, *a, **k: fn()):
+        r = client.post(
+            "/admin/voice/comment/",
+            {"action": "reject", "_selected_action": [c.pk], "reason": "Personal abuse", "abusive": "on"},
+            follow=True,
+        )
+    assert r.status_code == 200
+    c.refresh_from_db()
+    assert c.status == Comment.Status.REJECTED and c.confirmed_abusive
+    assert len(mail.outbox) == 1 and "Personal abuse" in mail.outbox[0].body
+    r = client.post(
+        "/admin/voice/comment/", {"action": "approve", "_selected_action": [c.pk], "reason": ""}, follow=True
+    )
+    assert "give a reason" in r.content.decode()
+    client.force_login(voice.scrutineer)  # not a voice officer
+    assert client.get("/admin/voice/comment/").status_code == 403
+
+
+def test_the_abuse_statistics_page_and_csv(voice, make_motion, client, as_member):
+    thread = vs.thread_for_motion(motion=make_motion())
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="The proposer is a lying idiot.")
+    vs.moderate_comment(comment=c, actor=voice.officer, decision="reject", reason="abuse", abusive=True)
+    assert as_member(2).get("/voice/moderation/abuse/").status_code == 403
+    client.force_login(voice.officer)
+    html = client.get("/voice/moderation/abuse/?period=month").content.decode()
+    assert 'id="abuse-chart"' in html and 'id="abuse-series"' in html
+    assert "Member 0" in html and "B one" in html
+    rows = list(csv.reader(io.StringIO(client.get("/voice/moderation/abuse.csv").content.decode())))
+    assert rows[0] == ["period_start", "target", "role", "unit", "held_for_abuse", "confirmed_abusive"]
+    assert rows[1][1:] == ["Member 0", "member", "B one", "1", "1"]
