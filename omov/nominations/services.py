@@ -448,7 +448,8 @@ def create_trigger_ballot(
     """A trigger ballot for a sitting representative; `share` of either group voting to open fires it.
 
     Default one third, of the units that vote: Labour Rule Book ch. 5, clause IV.5.B as amended by the 2018
-    conference, and the NEC's 2019 guidance that the third is of the branches that cast a vote.
+    conference ("either one third or more of Party branches, or one third or more of affiliated branches"), and
+    an NEC FAQ to MPs as reported (the third "is calculated based only on the branches that do cast a vote").
     """
     _require_staff(actor)
     if constituency.kind != Unit.Kind.CONSTITUENCY:
