@@ -17,18 +17,15 @@ from typing import Any
 
 from omov.crypto import mixnet as mx
 from omov.crypto import shuffle as sh
-from omov.crypto.group import ORDER, Point, base_mul
-from omov.crypto.proofs import DlogProof, prove_dlog
+from omov.crypto import trustees as tr
+from omov.crypto.group import Point
 from omov.crypto.verify import (
     FORMAT,
     VERSION,
-    ceremony_context,
     classify,
-    dleq_challenge,
     lagrange_at_zero,
-    public_share,
+    paper_context,
     published_positions,
-    share_context,
     value_table,
 )
 
@@ -200,62 +197,47 @@ def encrypt_all(pk: bytes, values: list[list[int]], rng: random.Random, pool: sh
 
 
 # --------------------------------------------------------------------------------------------------------
-# Trustees: a Pedersen-style distributed key generation with Feldman commitments (simulated in one process),
-# and threshold decryption shares with Chaum–Pedersen proofs.
+# Trustees: the key ceremony and partial decryptions of omov.crypto.trustees (joint-Feldman DKG; Chaum–Pedersen
+# proofs), every trustee simulated in this process.
 
 
 @dataclass
 class Ceremony:
-    """The trustees' key ceremony: each trustee i deals a random polynomial f_i of degree K-1, publishes
-    A_{i,k} = a_{i,k} G and a Schnorr proof for A_{i,0}; trustee j's secret share is x_j = sum_i f_i(j)."""
+    """A finished key ceremony: the trustees' public files and (simulation only) their secrets."""
 
     election: str
     trustees: int
     threshold: int
-    commitments: list[list[Point]]
-    proofs: list[DlogProof]
-    secret_shares: dict[int, int]  # never written to the record
+    inits: list[dict[str, Any]]
+    shares: list[dict[str, Any]]
+    combines: list[dict[str, Any]]
+    secrets: dict[int, tr.TrusteeSecret]  # never written to the record
 
     @classmethod
     def run(cls, election: str, trustees: int, threshold: int, rng: random.Random) -> Ceremony:
-        polys = [[sh.random_scalar(rng) for _ in range(threshold)] for _ in range(trustees)]
-        commitments = [[base_mul(a) for a in poly] for poly in polys]
-        proofs = [prove_dlog(poly[0], ceremony_context(election, i), rng=rng) for i, poly in enumerate(polys, 1)]
-        shares = {j: sum(_evaluate(poly, j) for poly in polys) % ORDER for j in range(1, trustees + 1)}
-        return cls(election, trustees, threshold, commitments, proofs, shares)
+        """init, share and combine for every trustee (steps 1-3 of omov.crypto.trustees)."""
+        started = [tr.init_trustee(election, i, trustees, threshold, rng=rng) for i in range(1, trustees + 1)]
+        inits = [public for _, public in started]
+        shares = [tr.make_shares(secret, inits, rng=rng) for secret, _ in started]
+        combines = [tr.combine(secret, inits, shares, rng=rng) for secret, _ in started]
+        return cls(election, trustees, threshold, inits, shares, combines, {s.id: s for s, _ in started})
 
     @property
     def public_key(self) -> Point:
-        total = Point.identity()
-        for coeffs in self.commitments:
-            total = total + coeffs[0]
-        return total
+        return tr.joint_public_key(self.inits)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "trustees": self.trustees,
             "threshold": self.threshold,
             "public_key": self.public_key.data.hex(),
-            "commitments": [
-                {
-                    "trustee": i,
-                    "coefficients": [a.data.hex() for a in coeffs],
-                    "proof": proof.to_json(),
-                    "public_share": public_share(self.commitments, i).data.hex(),
-                }
-                for i, (coeffs, proof) in enumerate(zip(self.commitments, self.proofs, strict=True), start=1)
-            ],
+            "inits": self.inits,
+            "shares": self.shares,
+            "combines": self.combines,
         }
 
 
-def _evaluate(poly: Sequence[int], x: int) -> int:
-    acc = 0
-    for a in reversed(poly):
-        acc = (acc * x + a) % ORDER
-    return acc
-
-
-_DecryptJob = tuple[str, int, list[bytes], dict[int, int], int, int, int]
+_DecryptJob = tuple[str, int, list[bytes], dict[int, tr.TrusteeSecret], int, int, int]
 
 
 def _decrypt_job(job: _DecryptJob) -> tuple[list[list[int | None]], list[list[list[list[str]]]]]:
@@ -263,30 +245,25 @@ def _decrypt_job(job: _DecryptJob) -> tuple[list[list[int | None]], list[list[li
     rng = random.Random(seed)
     table = value_table(candidates)
     present = sorted(secrets_)
-    public = {t: sh.base_mul(secrets_[t]) for t in present}
     weights = lagrange_at_zero(present)
     all_values, all_shares = [], []
     for offset, paper in enumerate(papers):
         index = start + offset
-        pairs = sh.split_paper(paper, width)
-        partials = [[sh.mul(secrets_[t], a) for t in present] for a, _ in pairs]
+        cts = mx.decode_paper(paper, width)
+        # Find the values first (to know how many positions the record shows), then have each trustee
+        # publish its partial decryptions of those positions with proofs.
         values: list[int | None] = []
-        for (_, b), ds in zip(pairs, partials, strict=True):
-            combined = sh.point_sum([sh.mul(weights[t], d) for t, d in zip(present, ds, strict=True)])
-            values.append(table.get(sh.sub(b, combined)))
+        for ct in cts:
+            combined = sh.point_sum([sh.mul(weights[t] * secrets_[t].share, ct.a.data)  # type: ignore[operator]
+                                     for t in present])
+            values.append(table.get(sh.sub(ct.b.data, combined)))
         shown = published_positions(values, candidates)
-        shares = []
-        for position in range(shown):
-            a = pairs[position][0]
-            row = []
-            for t, d in zip(present, partials[position], strict=True):
-                # Chaum–Pedersen, exactly omov.crypto.proofs.prove_dleq(x_t, G, a, context) on raw encodings.
-                w = sh.random_scalar(rng)
-                c = dleq_challenge(share_context(election, index, position, t), public[t], a, d, sh.base_mul(w),
-                                   sh.mul(w, a))
-                z = (w + c * secrets_[t]) % ORDER
-                row.append([d.hex(), sh.sb(c).hex(), sh.sb(z).hex()])
-            shares.append(row)
+        partials = {t: tr.partial_decrypt(secrets_[t], cts[:shown], paper_context(index), rng=rng) for t in present}
+        shares = [
+            [[partials[t][position][0].data.hex(), sh.sb(partials[t][position][1].c).hex(),
+              sh.sb(partials[t][position][1].z).hex()] for t in present]
+            for position in range(shown)
+        ]
         all_values.append(values[:shown])
         all_shares.append(shares)
     return all_values, all_shares
@@ -301,7 +278,7 @@ def decrypt_papers(
     Trustees decrypt a paper's positions in order and stop at the first position that makes it invalid, so
     an invalid paper shows no more than that (docs/record.md, "What the record reveals").
     """
-    secrets_ = {t: ceremony.secret_shares[t] for t in present}
+    secrets_ = {t: ceremony.secrets[t] for t in present}
     jobs: list[_DecryptJob] = [
         (election, s, list(papers[s:e]), secrets_, width, candidates, rng.getrandbits(128))
         for s, e in pool.spans(len(papers), 16)

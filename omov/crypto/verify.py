@@ -18,7 +18,7 @@ from omov.crypto import shuffle as sh
 from omov.crypto.encoding import GROUP_NAME, u32, u64
 from omov.crypto.errors import CryptoError
 from omov.crypto.group import ORDER, Point, hash_to_scalar, length_prefixed
-from omov.crypto.proofs import DOMAIN_DLEQ, DlogProof, verify_dlog
+from omov.crypto.proofs import DOMAIN_DLEQ
 
 FORMAT = "omov-election-record"
 VERSION = 1
@@ -69,29 +69,19 @@ def published_positions(values: Sequence[int | None], candidates: int) -> int:
 # --------------------------------------------------------------------------------------------------------
 # Threshold keys and decryption shares (docs/record.md, "Trustees" and "Decryption")
 
-CEREMONY_DOMAIN = b"omov/record/v1/ceremony"
-SHARE_DOMAIN = b"omov/record/v1/decryption"
+DECRYPTION_DOMAIN = b"omov/record/v1/decryption"
 
 
-def ceremony_context(election: str, trustee: int) -> bytes:
-    """Context of trustee i's proof of knowledge of its constant coefficient."""
-    return length_prefixed(CEREMONY_DOMAIN, election.encode("utf-8"), u32(trustee))
+def paper_context(paper: int) -> bytes:
+    """The context under which trustees decrypt the (0-based) paper-th paper of the last mix's output."""
+    return length_prefixed(DECRYPTION_DOMAIN, u64(paper))
 
 
 def share_context(election: str, paper: int, position: int, trustee: int) -> bytes:
-    """Context of one decryption share's Chaum–Pedersen proof (paper and position 0-based, trustee 1-based)."""
-    return length_prefixed(SHARE_DOMAIN, election.encode("utf-8"), u64(paper), u32(position), u32(trustee))
-
-
-def public_share(commitments: Sequence[Sequence[Point]], j: int) -> Point:
-    """X_j = sum over trustees i and degrees k of j^k * A_{i,k}: trustee j's public key share."""
-    total = Point.identity()
-    for coeffs in commitments:
-        power = 1
-        for a in coeffs:
-            total = total + a * power
-            power = power * j % ORDER
-    return total
+    """Context of one partial decryption's Chaum–Pedersen proof: omov.crypto.trustees.partial_decrypt's
+    length_prefixed("omov/v1/partial-decryption", election, u32(trustee), paper_context(paper), u32(position))."""
+    return length_prefixed(b"omov/v1/partial-decryption", election.encode("utf-8"), u32(trustee),
+                           paper_context(paper), u32(position))
 
 
 def lagrange_at_zero(present: Sequence[int]) -> dict[int, int]:
@@ -311,31 +301,26 @@ class Verifier:
                f"{len(p['mixers'])} mix servers"
 
     def check_trustees(self) -> str:
+        from omov.crypto import trustees as tr
+
         t = self.file("trustees.json")
         n, k = t["trustees"], t["threshold"]
         _need(isinstance(n, int) and isinstance(k, int) and 1 <= k <= n, "need 1 <= threshold <= trustees")
-        commitments_json = t["commitments"]
-        _need(len(commitments_json) == n, f"{len(commitments_json)} trustees' commitments for {n} trustees")
-        commitments: list[list[Point]] = []
-        for i, entry in enumerate(commitments_json, start=1):
-            _need(entry["trustee"] == i, f"trustee entries must be numbered 1..{n} in order")
-            coeffs = [_point(a, f"trustee {i}'s commitment") for a in entry["coefficients"]]
-            _need(len(coeffs) == k, f"trustee {i} commits to {len(coeffs)} coefficients, not {k}")
-            proof = DlogProof.from_json(entry["proof"])
-            _need(verify_dlog(coeffs[0], proof, ceremony_context(self.election, i)),
-                  f"trustee {i}'s proof of knowledge of its secret does not verify")
-            commitments.append(coeffs)
-        pk = Point.identity()
-        for coeffs in commitments:
-            pk = pk + coeffs[0]
+        inits, combines = t["inits"], t["combines"]
+        _need(len(inits) == n and len(combines) == n, f"{len(inits)} init and {len(combines)} combine files for "
+              f"{n} trustees")
+        for obj in inits:
+            _need(obj.get("election") == self.election, "a trustee's init file is for another election")
+            _need((obj.get("n"), obj.get("t")) == (n, k), "a trustee's init file has another n or threshold")
+        try:
+            pk = tr.check_ceremony(inits, combines)
+        except CryptoError as exc:
+            raise _Failed(f"the key ceremony does not check: {exc}") from None
         _need(pk.data.hex() == t["public_key"], "the election public key is not the sum of the trustees' commitments")
         _need(not pk.is_identity(), "the election public key is the identity")
-        shares = {j: public_share(commitments, j) for j in range(1, n + 1)}
-        listed = [entry["public_share"] for entry in commitments_json]
-        _need(listed == [shares[j].data.hex() for j in range(1, n + 1)],
-              "a trustee's public share does not follow from the commitments")
-        self.public_key, self.public_shares, self.threshold = pk, shares, k
-        return f"{n} trustees, threshold {k}; proofs of knowledge verify; public key and shares recomputed"
+        self.public_key, self.threshold = pk, k
+        self.public_shares = {j: tr.verification_key(inits, j) for j in range(1, n + 1)}
+        return f"{n} trustees, threshold {k}; commitments' and key shares' proofs verify; public key recomputed"
 
     def check_papers(self) -> str:
         width = self.params["width"]

@@ -148,8 +148,9 @@ TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
     "trustee public key changed": (
         edit("trustees.json", lambda t: t.update(public_key=other_point(4))), "trustee keys"),
     "trustee proof of knowledge changed": (
-        edit("trustees.json", lambda t: bump_in(t["commitments"][1]["proof"], "z")),
-        "trustee keys"),
+        edit("trustees.json", lambda t: bump_in(t["inits"][1]["commitment_proof"], "z")), "trustee keys"),
+    "trustee key share proof changed": (
+        edit("trustees.json", lambda t: bump_in(t["combines"][2]["proof"], "c")), "trustee keys"),
     "decryption share changed": (
         edit("decryption.json", lambda d: d["papers"][20][0][1].__setitem__(0, other_point(5))), "decryption shares"),
     "decryption proof response changed": (
