@@ -100,7 +100,9 @@ def chart_data(result: Result) -> dict[str, Any] | None:
         return None
     if not stages:
         return None
+    changes = [_number(v) for s in stages[1:] for v in s["changes"].values()]
     return {
+        "transfers": any(changes),  # False for a one-round count (FPTP, bloc, yes/no): a bar chart then
         "stages": [f"{s['number']}: {s['description']}" for s in stages],
         "candidates": [
             {

@@ -204,6 +204,11 @@ def test_the_same_forms_pass_with_their_csrf_token(world):
     assert ok.status_code == 200 and counts(ballot) == (1, 1)
 
 
+def chart_of(html):
+    """The chart's figures as the page hands them to results.js."""
+    return json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+
+
 def cast_some(ballot, tokens):
     papers = [[2, 1], [2, 3], [1], [1, 2], [3, 4], [2, 4], [2], [1, 3, 4]]  # Bob 4, Ann 3: quota 3
     return [bs.cast(credential=t, paper=p, ballot_id=ballot.pk).tracker for t, p in zip(tokens, papers, strict=False)]
@@ -337,3 +342,18 @@ def test_draft_ballots_are_not_shown_to_the_public(world, client):
     assert client.get(f"/ballots/{draft.pk}/vote/").status_code == 404
     client.force_login(world.officer)
     assert client.get(f"/ballots/{draft.pk}/").status_code == 200
+
+
+def test_yes_no_result_page_draws_bars_when_nothing_is_transferred(world, client):
+    ballot, tokens = open_with_tokens(world, method="fptp", seats=1, candidates=("Yes", "No"))
+    for token, choice in zip(tokens, [1, 1, 2, 1, 2], strict=False):
+        bs.cast(credential=token, paper=[choice], ballot_id=ballot.pk)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.start_count(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    html = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert re.search(r'<ol class="elected" id="elected"><li>Yes</li></ol>', html)
+    chart = chart_of(html)
+    assert not chart["transfers"] and [c["totals"][0] for c in chart["candidates"]] == [3.0, 2.0]
+    assert 'id="transfers-chart"' not in html  # nothing is transferred in a one-stage count
+    assert 'id="turnout">41.7%' in html  # 5 of 12

@@ -24,11 +24,11 @@
       totals.push({ label: "Quota", data: data.quota, borderColor: "#555", borderDash: [6, 4], pointRadius: 0,
                     borderWidth: 1.5, backgroundColor: "#555" });
     }
-    var single = data.stages.length === 1;
+    var single = !data.transfers;  // nothing moved between stages: one bar per candidate
     window.omovCharts.totals = new window.Chart(document.getElementById("totals-chart"), {
       type: single ? "bar" : "line",
       data: single ? { labels: data.candidates.map(function (c) { return c.name; }),
-                       datasets: [{ label: "Votes", data: data.candidates.map(function (c) { return c.totals[0]; }),
+                       datasets: [{ label: "Votes", data: data.candidates.map(function (c) { return c.totals[c.totals.length - 1]; }),
                                     backgroundColor: data.candidates.map(function (c, i) { return PALETTE[i % PALETTE.length]; }) }] }
                    : { labels: short, datasets: totals },
       options: { responsive: true, maintainAspectRatio: false, animation: false,
@@ -39,7 +39,7 @@
     });
 
     var canvas = document.getElementById("transfers-chart");
-    if (canvas && data.stages.length > 1) {
+    if (canvas && data.transfers) {
       var changes = data.candidates.map(function (c, i) {
         return { label: c.name, data: c.changes.slice(1), backgroundColor: PALETTE[i % PALETTE.length], stack: "t" };
       });
