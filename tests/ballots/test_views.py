@@ -271,8 +271,7 @@ def test_result_page_shows_elected_turnout_sheet_chart_and_downloads(world, clie
     assert 'id="turnout">66.7%' in html and 'id="papers-count">8<' in html  # 8 papers, 12 on the roll
     assert 'class="omov-count-sheet"' in html  # the engine's HTML sheet
     assert 'id="totals-chart"' in html and "omov/vendor/chart.umd.min.js" in html
-    chart = json.loads(
-        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    chart = chart_of(html)
     )
     assert [c["name"] for c in chart["candidates"]] == ["Ann", "Bob", "Cat", "Dan"]
     assert chart["candidates"][1]["totals"][0] == 4.0  # Bob's first preferences
