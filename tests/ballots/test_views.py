@@ -272,7 +272,6 @@ def test_result_page_shows_elected_turnout_sheet_chart_and_downloads(world, clie
     assert 'class="omov-count-sheet"' in html  # the engine's HTML sheet
     assert 'id="totals-chart"' in html and "omov/vendor/chart.umd.min.js" in html
     chart = chart_of(html)
-    )
     assert [c["name"] for c in chart["candidates"]] == ["Ann", "Bob", "Cat", "Dan"]
     assert chart["candidates"][1]["totals"][0] == 4.0  # Bob's first preferences
     assert "officer-" not in html  # the public sees no buttons
