@@ -12,7 +12,9 @@ urlpatterns = [
     path("rounds/<int:round_id>/board/", views.round_board, name="round-board"),
     path("rounds/<int:round_id>/tracker.json", views.round_json, name="round-json"),
     path("rounds/<int:round_id>/whatif/", views.round_whatif, name="round-whatif"),
+    path("rounds/<int:round_id>/record/", views.record_nomination, name="round-record"),
     path("triggers/<int:trigger_id>/", views.trigger_page, name="trigger"),
     path("triggers/<int:trigger_id>/board/", views.trigger_board, name="trigger-board"),
+    path("triggers/<int:trigger_id>/record/", views.record_trigger_vote, name="trigger-record"),
     path("selections/<int:selection_id>/", views.selection_page, name="selection"),
 ]

@@ -1,15 +1,21 @@
 """Public pages: the live tracker (polled fragment), what-if, trigger ballot state, the selection's record.
 
-Views only read through selectors; nothing here writes.
+Public views only read, through selectors; the officers' pages write only by calling services.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+import datetime as dt
 
-from omov.nominations import selectors
-from omov.nominations.models import NominationRound, OpenSelection, TriggerBallot
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from omov.members.models import Member, Unit
+from omov.nominations import selectors, services
+from omov.nominations.errors import NominationError
+from omov.nominations.models import Nomination, NominationRound, OpenSelection, TriggerBallot
 from omov.nominations.thresholds import PRESETS, RuleError
 
 POLL_SECONDS = 3
@@ -106,3 +112,112 @@ def selection_page(request: HttpRequest, selection_id: int) -> HttpResponse:
         "shortlist": shortlist, "balance": balance, "hustings": sel.hustings.all(),
         "stages": OpenSelection.Stage.choices,
     })
+
+
+# Officers' pages: record nominations and trigger votes (staff only; every write is a service call) ------------
+
+def _officer(request: HttpRequest) -> bool:
+    return bool(getattr(request.user, "is_authenticated", False) and request.user.is_staff)
+
+
+def _int(value: str | None, what: str) -> int | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        raise NominationError(f"{what} must be a whole number, not {value!r}") from None
+    if n < 0:
+        raise NominationError(f"{what} cannot be negative")
+    return n
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise NominationError(f"the meeting's date must be written YYYY-MM-DD, not {value!r}") from None
+
+
+def _unit(organisation_id: int, code: str) -> Unit:
+    unit = Unit.objects.filter(organisation_id=organisation_id, code=code.strip()).first()
+    if unit is None:
+        raise NominationError(f"there is no unit with code {code.strip()!r}: check the code on the units list")
+    return unit
+
+
+def _member(organisation_id: int, number: str) -> Member:
+    member = Member.objects.filter(organisation_id=organisation_id, membership_number=number.strip()).first()
+    if member is None:
+        raise NominationError(f"there is no member with membership number {number.strip()!r}")
+    return member
+
+
+def record_nomination(request: HttpRequest, round_id: int) -> HttpResponse:
+    """An officer records a nomination (an MP's, or a unit's with its meeting's vote), or withdraws one."""
+    if not _officer(request):
+        return redirect_to_login(request.get_full_path())
+    rnd = get_object_or_404(NominationRound, pk=round_id)
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("withdraw"):
+                nom = get_object_or_404(Nomination, pk=_int(post["withdraw"], "the nomination"), round=rnd)
+                services.withdraw_nomination(nomination=nom, actor=request.user, reason=post.get("reason", ""))
+                messages.success(request, f"Withdrawn: {nom.nominator_name}'s nomination of {nom.candidate.name}.")
+            else:
+                cand = rnd.candidates.filter(pk=_int(post.get("candidate"), "the candidate") or 0).first()
+                if cand is None:
+                    raise NominationError("choose a candidate")
+                number, code = post.get("member", "").strip(), post.get("unit", "").strip()
+                if bool(number) == bool(code):
+                    raise NominationError("give either a member's membership number or a unit's code")
+                if number:
+                    nom = services.nominate(round=rnd, candidate=cand, member=_member(rnd.organisation_id, number),
+                                            actor=request.user)
+                else:
+                    nom = services.nominate(
+                        round=rnd, candidate=cand, unit=_unit(rnd.organisation_id, code), actor=request.user,
+                        meeting_date=_date(post.get("meeting_date")),
+                        votes_for=_int(post.get("votes_for"), "votes for"),
+                        votes_against=_int(post.get("votes_against"), "votes against"),
+                        abstentions=_int(post.get("abstentions"), "abstentions"),
+                    )
+                messages.success(request, f"Recorded: {nom.nominator_name} nominates {cand.name}.")
+            return redirect("nominations:round-record", round_id=rnd.pk)
+        except NominationError as exc:
+            error = str(exc)
+    standing = Nomination.objects.filter(round=rnd, withdrawn_at__isnull=True).select_related(
+        "candidate", "member", "unit").order_by("-made_at")
+    return render(request, "nominations/record.html", {
+        "round": rnd, "candidates": rnd.candidates.filter(withdrawn=False), "standing": standing, "error": error,
+        "post": request.POST if error else {},
+    }, status=400 if error else 200)
+
+
+def record_trigger_vote(request: HttpRequest, trigger_id: int) -> HttpResponse:
+    """An officer records a branch's or affiliate's trigger-ballot vote."""
+    if not _officer(request):
+        return redirect_to_login(request.get_full_path())
+    trigger = get_object_or_404(TriggerBallot, pk=trigger_id)
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        try:
+            unit = _unit(trigger.organisation_id, post.get("unit", ""))
+            services.record_trigger_vote(
+                trigger=trigger, unit=unit, choice=post.get("choice", ""), actor=request.user,
+                votes_open=_int(post.get("votes_open"), "votes to open"),
+                votes_reselect=_int(post.get("votes_reselect"), "votes to reselect"),
+                abstentions=_int(post.get("abstentions"), "abstentions"), meeting_date=_date(post.get("meeting_date")),
+            )
+            messages.success(request, f"Recorded: {unit.name} votes {post.get('choice')}.")
+            return redirect("nominations:trigger-record", trigger_id=trigger.pk)
+        except NominationError as exc:
+            error = str(exc)
+    ctx = _trigger_context(trigger)
+    ctx.update({"error": error, "post": request.POST if error else {}})
+    return render(request, "nominations/trigger_record.html", ctx, status=400 if error else 200)

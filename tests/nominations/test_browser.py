@@ -38,7 +38,7 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, live_server, db):
+def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, live_server, db, client):
     from playwright.sync_api import expect
 
     place = Constituency()
@@ -53,9 +53,24 @@ def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, 
     expect(page.locator("#qualified-list")).to_have_text("Asha Khan, Beth Jones, Carl Smith")
     url_before = page.url
 
-    # A nomination recorded elsewhere (the officer's service call) appears without a reload.
-    ns.nominate(round=sel.round, candidate=cands["Dee Nolan"], unit=place.affiliates[1], actor=place.gensec,
-                meeting_date=TODAY, votes_for=5, votes_against=1)
+    # The officer records a nomination in another window (a mistyped unit code first: refused, nothing changes);
+    # the tracker shows it without a reload.
+    client.force_login(place.gensec)
+    officer = browser.new_context()
+    officer.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    form = officer.new_page()
+    form.set_default_timeout(15_000)
+    form.goto(f"{live_server.url}/nominations/rounds/{sel.round.pk}/record/")
+    form.select_option("#candidate", label="Dee Nolan")
+    form.fill("#unit", "A9")
+    form.fill("input[name=meeting_date]", TODAY.isoformat())
+    form.fill("input[name=votes_for]", "5")
+    form.fill("input[name=votes_against]", "1")
+    form.click("text=Record the nomination")
+    expect(form.locator("#error")).to_have_text("there is no unit with code 'A9': check the code on the units list")
+    form.fill("#unit", "A1")
+    form.click("text=Record the nomination")
+    expect(form.locator(".messages")).to_contain_text("Recorded: Union branch 1 nominates Dee Nolan.")
     expect(dee.locator(".qualified-cell")).to_have_text("Qualified")
     expect(page.locator("#qualified-list")).to_have_text("Asha Khan, Beth Jones, Carl Smith, Dee Nolan")
     assert page.url == url_before
@@ -84,3 +99,4 @@ def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, 
     expect(page.locator("#trigger-state")).to_contain_text("Outcome: open selection")
     assert problems == []
     page.close()
+    officer.close()

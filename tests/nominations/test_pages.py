@@ -121,3 +121,61 @@ def test_the_cli_takes_a_round_on_the_platform(small, capsys):
     assert out[0]["candidates"][0]["terms"][0]["working"] == "1 of 10 mp; 10% of 10 is 1, rounded up to 1"
     assert main(["whatif", "999999", "--rule", "2018"]) == 2
     assert "there is no nomination round 999999" in capsys.readouterr().err
+
+
+def test_the_officers_page_records_and_withdraws_nominations_and_explains_refusals(client, small):
+    from omov.audit.models import AuditEntry
+    from omov.nominations.models import Nomination
+
+    rnd, gensec = small["round"], small["gensec"]
+    url = f"/nominations/rounds/{rnd.pk}/record/"
+    assert client.get(url).status_code == 302  # signed out: to the sign-in page
+    member = get_user_model().objects.create_user("plain", "p@example.org")
+    client.force_login(member)
+    assert client.get(url).status_code == 302  # not an officer
+    client.force_login(gensec)
+    bob = rnd.candidates.get(name="Bob")
+    before = (Nomination.objects.count(), AuditEntry.objects.count())
+    cases = [
+        ({"candidate": bob.pk, "unit": "NOPE", "meeting_date": str(TODAY), "votes_for": "3", "votes_against": "1"},
+         "there is no unit with code &#x27;NOPE&#x27;"),
+        ({"candidate": bob.pk, "member": "MP0"}, "MP 0 has already nominated Ann"),
+        ({"candidate": bob.pk, "unit": "C1", "meeting_date": "yesterday", "votes_for": "3", "votes_against": "1"},
+         "YYYY-MM-DD"),
+        ({"candidate": bob.pk, "unit": "C1", "meeting_date": str(TODAY), "votes_for": "x", "votes_against": "1"},
+         "votes for must be a whole number"),
+        ({"candidate": bob.pk, "member": "MP5", "unit": "C1"}, "either a member"),
+        ({"candidate": bob.pk, "member": "ZZZ"}, "no member with membership number &#x27;ZZZ&#x27;"),
+    ]
+    for form, message in cases:
+        page = client.post(url, form)
+        assert page.status_code == 400 and message in page.content.decode(), form
+    assert (Nomination.objects.count(), AuditEntry.objects.count()) == before
+    page = client.post(url, {"candidate": bob.pk, "unit": "C1", "meeting_date": str(TODAY), "votes_for": "7",
+                             "votes_against": "2", "abstentions": "1"}, follow=True)
+    assert "Recorded: CLP 1 nominates Bob." in page.content.decode()
+    assert client.get(f"/nominations/rounds/{rnd.pk}/tracker.json").json()["qualified"] == ["Ann", "Bob"]
+    nom = Nomination.objects.get(round=rnd, unit__code="C1")
+    page = client.post(url, {"withdraw": nom.pk, "reason": "sent in error"}, follow=True)
+    assert "Withdrawn: CLP 1" in page.content.decode()
+    assert client.get(f"/nominations/rounds/{rnd.pk}/tracker.json").json()["qualified"] == ["Ann"]
+
+
+def test_the_officers_page_records_trigger_votes(client, small):
+    org, gensec = small["org"], small["gensec"]
+    clp = small["clps"][0]
+    branches = [ms.create_unit(organisation=org, code=f"W{i}", name=f"Ward {i}", kind="branch", parent=clp)
+                for i in range(3)]
+    trig = ns.create_trigger_ballot(constituency=clp, representative="MP 0", actor=gensec,
+                                    closes_at=timezone.now() + dt.timedelta(days=1))
+    client.force_login(gensec)
+    url = f"/nominations/triggers/{trig.pk}/record/"
+    page = client.post(url, {"unit": "C5", "choice": "open"})
+    assert page.status_code == 400 and "neither a branch of CLP 0" in page.content.decode()
+    page = client.post(url, {"unit": "W0", "choice": "open", "votes_open": "9", "votes_reselect": "4",
+                             "meeting_date": str(TODAY)}, follow=True)
+    assert "Recorded: Ward 0 votes open." in page.content.decode()
+    board = client.get(f"/nominations/triggers/{trig.pk}/board/").content.decode()
+    assert "1 of 1 branches that voted chose open (3 branches in all)" in board
+    assert "So far: an open selection" in board
+    assert len(branches) == 3
