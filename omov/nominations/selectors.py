@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, Sum
@@ -91,7 +91,7 @@ def rule_nominations(counted: Sequence[CountedNomination]) -> list[RuleNominatio
             out.append(RuleNomination(n.candidate.name, n.group, n.unit.code, 1, n.unit.affiliate_kind,
                                       n.unit.affiliated_members))
         else:
-            out.append(RuleNomination(n.candidate.name, n.group, n.member.membership_number))
+            out.append(RuleNomination(n.candidate.name, n.group, n.member.name))
     return out
 
 
@@ -124,7 +124,7 @@ class Board:
     rows: tuple[CandidateRow, ...]
     as_of: dt.datetime
     withdrawn: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    inputs: tuple[RuleNomination, ...] = ()
 
     @property
     def qualified(self) -> list[str]:
@@ -137,6 +137,7 @@ class Board:
             "as_of": self.as_of.isoformat(),
             "sizes": self.sizes,
             "qualified": self.qualified,
+            "nominations": [[n.candidate, n.group, n.nominator, n.count, n.kind, n.members] for n in self.inputs],
             "candidates": [
                 {"candidate": r.candidate, "qualified": r.qualified, "nominations": r.nominations,
                  "not_counted": list(r.not_counted),
@@ -154,42 +155,63 @@ def _still(have: str, need: str) -> int:
         return 0
 
 
-def _rows(rule: str, names: Sequence[str], counted: Sequence[CountedNomination],
-          sizes: dict[str, int]) -> tuple[str, tuple[CandidateRow, ...]]:
+def _rows(rule: str, names: Sequence[str], noms: Sequence[RuleNomination], sizes: dict[str, int],
+          not_counted: dict[str, tuple[str, ...]]) -> tuple[str, tuple[CandidateRow, ...]]:
     _, expr = resolve(rule)
-    noms = rule_nominations(counted)
     rows = []
     for name in names:
         ev: Evaluation = evaluate(expr, name, noms, sizes)
-        not_counted = tuple(c.why_not for c in counted if not c.counts and c.nomination.candidate.name == name)
         rows.append(CandidateRow(
             name, ev.qualified,
             tuple(TermRow(t.term, t.passed, t.have, t.need, _still(t.have, t.need), t.working) for t in ev.terms),
-            sum(1 for n in noms if n.candidate == name), not_counted,
+            sum(n.count for n in noms if n.candidate == name), not_counted.get(name, ()),
         ))
     return expr.text(), tuple(rows)
 
 
+def _frozen(round: NominationRound) -> dict[str, Any] | None:
+    """The record frozen at the close (None while the round is open, or for a record without its inputs)."""
+    if round.state in (NominationRound.State.CLOSED, NominationRound.State.CONFIRMED):
+        record = round.closing_record or {}
+        if "nominations" in record:
+            return record
+    return None
+
+
 def tracker(*, round: NominationRound, as_of: dt.datetime | None = None, rule: str | None = None) -> Board:
-    """Each candidate's counting nominations against every term of the rule (or of `rule`, for a what-if)."""
+    """Each candidate's counting nominations against every term of the rule (or of `rule`, for a what-if).
+
+    Once the round has closed, it is judged on the inputs frozen at the close (nominations, group sizes, the
+    affiliates' kinds and memberships), so later changes to units or groups change nothing.
+    """
+    withdrawn = Nomination.objects.filter(round=round, withdrawn_at__isnull=False).count()
+    frozen = _frozen(round) if as_of is None else None
+    if frozen is not None:
+        noms = [RuleNomination(*row) for row in frozen["nominations"]]
+        sizes = {k: int(v) for k, v in frozen["sizes"].items()}
+        names = [c["candidate"] for c in frozen["candidates"]]
+        not_counted = {c["candidate"]: tuple(c.get("not_counted", ())) for c in frozen["candidates"]}
+        expression, rows = _rows(rule or round.rule, names, noms, sizes, not_counted)
+        at = dt.datetime.fromisoformat(frozen["as_of"])
+        return Board(rule or round.rule, expression, sizes, rows, at, withdrawn, tuple(noms))
     now = as_of or timezone.now()
-    if round.state in (NominationRound.State.CLOSED, NominationRound.State.CONFIRMED) and as_of is None:
-        # After the close the round is judged as it stood at the close (who was in the group then).
-        now = min(now, round.closes_at)
     sizes = group_sizes(round=round, as_of=now)
     counted = standing_nominations(round=round, as_of=now)
+    noms = rule_nominations(counted)
     names = list(round.candidates.filter(withdrawn=False).values_list("name", flat=True))
-    expression, rows = _rows(rule or round.rule, names, counted, sizes)
-    withdrawn = Nomination.objects.filter(round=round, withdrawn_at__isnull=False).count()
-    return Board(rule or round.rule, expression, sizes, rows, now, withdrawn)
+    not_counted: dict[str, tuple[str, ...]] = {}
+    for c in counted:
+        if not c.counts:
+            key = c.nomination.candidate.name
+            not_counted[key] = (*not_counted.get(key, ()), c.why_not)
+    expression, rows = _rows(rule or round.rule, names, noms, sizes, not_counted)
+    return Board(rule or round.rule, expression, sizes, rows, now, withdrawn, tuple(noms))
 
 
 def round_inputs(*, round: NominationRound) -> tuple[list[RuleNomination], dict[str, int]]:
-    """The round's counting nominations and group sizes (as at the close, once closed), for the rule language."""
-    now = timezone.now()
-    if round.state in (NominationRound.State.CLOSED, NominationRound.State.CONFIRMED):
-        now = min(now, round.closes_at)
-    return rule_nominations(standing_nominations(round=round, as_of=now)), group_sizes(round=round, as_of=now)
+    """The round's counting nominations and group sizes (frozen at the close, once closed), for the rule language."""
+    board = tracker(round=round)
+    return list(board.inputs), dict(board.sizes)
 
 
 def whatif(*, round: NominationRound, rules: Sequence[str]) -> list[Board]:

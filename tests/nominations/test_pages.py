@@ -179,3 +179,20 @@ def test_the_officers_page_records_trigger_votes(client, small):
     assert "1 of 1 branches that voted chose open (3 branches in all)" in board
     assert "So far: an open selection" in board
     assert len(branches) == 3
+
+
+def test_a_closed_round_is_judged_on_what_was_frozen_at_the_close(client, small):
+    rnd, gensec = small["round"], small["gensec"]
+    NominationRound.objects.filter(pk=rnd.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    rnd.refresh_from_db()
+    ns.close_round(round=rnd, actor=gensec)
+    assert rnd.closing_record["nominations"][0] == ["Ann", "mp", "MP 0", 1, "", 0]
+    # After the close an MP leaves and a constituency is added: the frozen round does not move.
+    ns.leave_group(group=small["plp"], member=small["mps"][0], actor=gensec)
+    ms.create_unit(organisation=small["org"], code="C99", name="CLP 99", kind="constituency")
+    data = client.get(f"/nominations/rounds/{rnd.pk}/tracker.json").json()
+    assert data["qualified"] == ["Ann"] and data["sizes"]["mp"] == 10 and data["sizes"]["clp"] == 20
+    assert data["candidates"] == rnd.closing_record["candidates"]
+    page = client.get(f"/nominations/rounds/{rnd.pk}/whatif/", {"rule": "2017"}).content.decode()
+    assert "1 of 10 mp; 10% of 10 is 1, rounded up to 1" in page
+    assert 'data-live="0"' in client.get(f"/nominations/rounds/{rnd.pk}/board/").content.decode()

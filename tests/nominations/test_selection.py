@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from omov.audit.models import AuditEntry
+from omov.audit.selectors import verify_audit_chain
 from omov.ballots import services as bs
 from omov.ballots.models import Ballot
 from omov.members import services as ms
@@ -207,6 +208,7 @@ def test_an_open_selection_from_trigger_ballot_to_published_selection(place, cli
         "selection.shortlist", "selection.hustings", "selection.ballot", "ballot.count", "ballot.publish",
         "selection.published",
     ]
+    assert verify_audit_chain().ok
     page = client.get(f"/nominations/selections/{sel.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "Asha Khan</strong> was selected" in html
