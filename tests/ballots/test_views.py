@@ -355,3 +355,19 @@ def test_yes_no_result_page_draws_bars_when_nothing_is_transferred(world, client
     assert not chart["transfers"] and [c["totals"][0] for c in chart["candidates"]] == [3.0, 2.0]
     assert 'id="transfers-chart"' not in html  # nothing is transferred in a one-stage count
     assert 'id="turnout">41.7%' in html  # 5 of 12
+
+
+def test_officer_sees_a_running_jobs_progress(world, client):
+    from omov.audit.services import create_job, report_progress, start_job
+
+    ballot, _ = open_with_tokens(world)
+    job = create_job(kind="count", subject=f"ballot:{ballot.pk}", created_by=world.officer)
+    start_job(job=job, total=400, message="counting")
+    report_progress(job=job, done=100)
+    client.force_login(world.officer)
+    html = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'data-running="1"' in html and "omov/jobs.js" in html  # the page polls while a job runs
+    assert re.search(r'<progress max="100" value="25" aria-label="count progress">25%</progress>', html)
+    polled = client.get(f"/ballots/{ballot.pk}/jobs.json").json()
+    running = [j for j in polled["jobs"] if j["id"] == str(job.pk)][0]
+    assert (running["state"], running["percent"], running["finished"]) == ("running", 25, False)
