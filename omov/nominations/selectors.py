@@ -190,8 +190,8 @@ def tracker(*, round: NominationRound, as_of: dt.datetime | None = None, rule: s
         noms = [RuleNomination(*row) for row in frozen["nominations"]]
         sizes = {k: int(v) for k, v in frozen["sizes"].items()}
         names = [c["candidate"] for c in frozen["candidates"]]
-        not_counted = {c["candidate"]: tuple(c.get("not_counted", ())) for c in frozen["candidates"]}
-        expression, rows = _rows(rule or round.rule, names, noms, sizes, not_counted)
+        frozen_not_counted = {c["candidate"]: tuple(c.get("not_counted", ())) for c in frozen["candidates"]}
+        expression, rows = _rows(rule or round.rule, names, noms, sizes, frozen_not_counted)
         at = dt.datetime.fromisoformat(frozen["as_of"])
         return Board(rule or round.rule, expression, sizes, rows, at, withdrawn, tuple(noms))
     now = as_of or timezone.now()

@@ -441,7 +441,7 @@ def create_trigger_ballot(
     actor: Any,
     affiliates: Iterable[Unit] = (),
     share: str = "1/3",
-    base: str = TriggerBallot.Base.VOTING,
+    base: str = "voting",
     representative_member: Member | None = None,
     representative_gender: str = "",
 ) -> TriggerBallot:
