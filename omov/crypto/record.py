@@ -181,6 +181,11 @@ def results_of(values: Sequence[Sequence[int | None]], candidates: int) -> list[
     return out
 
 
+def fixed_spans(n: int, size: int = 50) -> list[tuple[int, int]]:
+    """Chunks of a fixed size, so that a seeded demo writes the same record whatever the number of workers."""
+    return [(i, min(n, i + size)) for i in range(0, n, size)]
+
+
 def _encrypt_job(job: tuple[bytes, list[list[int]], int]) -> list[bytes]:
     pk, values, seed = job
     rng = random.Random(seed)
@@ -190,7 +195,7 @@ def _encrypt_job(job: tuple[bytes, list[list[int]], int]) -> list[bytes]:
 def encrypt_all(pk: bytes, values: list[list[int]], rng: random.Random, pool: sh.Workers) -> list[bytes]:
     """The voters' encryptions (each chunk with its own seeded generator, so a seed reproduces the record)."""
     out: list[bytes] = []
-    jobs = [(pk, values[s:e], rng.getrandbits(128)) for s, e in pool.spans(len(values))]
+    jobs = [(pk, values[s:e], rng.getrandbits(128)) for s, e in fixed_spans(len(values))]
     for chunk in pool.map(_encrypt_job, jobs):
         out.extend(chunk)
     return out
@@ -281,7 +286,7 @@ def decrypt_papers(
     secrets_ = {t: ceremony.secrets[t] for t in present}
     jobs: list[_DecryptJob] = [
         (election, s, list(papers[s:e]), secrets_, width, candidates, rng.getrandbits(128))
-        for s, e in pool.spans(len(papers), 16)
+        for s, e in fixed_spans(len(papers))
     ]
     values: list[list[int | None]] = []
     shares: list[Any] = []
