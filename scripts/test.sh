@@ -47,4 +47,17 @@ rc=$?
 [ $rc -eq 5 ] && { echo "no tests ran"; rc=1; }
 [ $rc -ne 0 ] && status=1
 
+# The database tests again on PostgreSQL (plus the `postgres`-marked concurrency and crash tests, which the
+# SQLite run deselects), with background jobs on Redis where a test asks for a real worker.
+echo "== pytest (PostgreSQL)"
+PG_URL=${OMOV_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/omov}
+if command -v psql >/dev/null 2>&1; then
+  psql "${PG_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${PG_URL##*/}'" 2>/dev/null | grep -q 1 \
+    || psql "${PG_URL%/*}/postgres" -qc "CREATE DATABASE \"${PG_URL##*/}\"" || true
+fi
+OMOV_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider -m "database and not browser" "$@"
+rc=$?
+[ $rc -eq 5 ] && { echo "(no database tests among those selected)"; rc=0; }
+[ $rc -ne 0 ] && status=1
+
 exit $status
