@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-import pysodium
+import pysodium  # type: ignore[import-untyped]
 
 from omov.crypto.errors import CryptoError
 from omov.crypto.group import length_prefixed

@@ -38,7 +38,7 @@ def classify(values: Sequence[int | None], candidates: int) -> tuple[str, list[i
     fault = first_fault(values, candidates)
     if fault is not None:
         return "invalid", []
-    return "valid", [v - 1 for v in values if v]  # type: ignore[operator]
+    return "valid", [v - 1 for v in values if v]
 
 
 def first_fault(values: Sequence[int | None], candidates: int) -> int | None:
