@@ -71,7 +71,18 @@
       });
     }
 
+    // Moving a node drops its focus: put it back (on the row's other button if this one became disabled), so a
+    // keyboard user pressing "Move up" again and again stays on the button.
     function layout(order, renumber) {
+      var focused = document.activeElement;
+      arrange(order, renumber);
+      if (focused && focused !== document.activeElement && list.contains(focused)) {
+        if (focused.disabled) focused = focused.closest(".paper-row").querySelector(".toggle");
+        focused.focus();
+      }
+    }
+
+    function arrange(order, renumber) {
       var rest = active.filter(function (r) { return order.indexOf(r) < 0; });
       list.appendChild(zone);
       zone.textContent = order.length ? "Your ranking" : "Your ranking: drag candidates here, or press Add";
@@ -89,6 +100,10 @@
         list.appendChild(r);
       });
       withdrawn.forEach(function (r) { list.appendChild(r); });
+      buttons(order);
+    }
+
+    function buttons(order) {
       active.forEach(function (r) {
         var pos = order.indexOf(r);
         var b = r.querySelector(".row-buttons");
@@ -137,7 +152,9 @@
       })).classList.add("toggle");
       row.appendChild(box);
       // Typing a number re-sorts the rows on leaving the box; it never rewrites what was typed.
-      input(row).addEventListener("change", function () { layout(ranked(), false); input(row).focus(); });
+      // Typing a number never moves rows under the keyboard (Tab goes on to the next box as usual), nor
+      // rewrites what was typed; the rows are sorted by their numbers once the focus leaves the list.
+      input(row).addEventListener("change", function () { buttons(ranked()); });
       row.addEventListener("pointerdown", function (ev) { startDrag(ev, row); });
     });
 
@@ -194,6 +211,9 @@
       say(pos < 0 ? name(row) + " is not ranked." : name(row) + " is now preference " + (pos + 1) + ".");
     }
 
+    list.addEventListener("focusout", function (ev) {
+      if (!drag && !list.contains(ev.relatedTarget)) arrange(ranked(), false);
+    });
     layout(ranked(), false);
     list.setAttribute("data-enhanced", "1");
   }
