@@ -42,3 +42,24 @@ def test_verify_a_directory_that_is_not_a_record(tmp_path: Path, capsys: pytest.
     assert omov_main(["verify", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "✗ manifest and file digests: no manifest.json" in out
+
+
+def test_a_malformed_record_fails_its_checks_without_crashing(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import hashlib
+
+    from omov.crypto.record import dump
+
+    record = tmp_path / "rec"
+    assert omov_main(["record", "demo", str(record), "--papers", "20", "--candidates", "3", "--seats", "1",
+                      "--mixers", "1", "--seed", "bad", "--workers", "1", "--invalid-every", "0"]) == 0
+    results = json.loads((record / "results.json").read_text())
+    results["papers"][0]["ranking"] = [99]  # no such candidate
+    (record / "results.json").write_bytes(dump(results))
+    manifest = json.loads((record / "manifest.json").read_text())
+    manifest["files"]["results.json"] = hashlib.sha256((record / "results.json").read_bytes()).hexdigest()
+    (record / "manifest.json").write_bytes(dump(manifest))
+    capsys.readouterr()
+    assert omov_main(["verify", str(record), "--workers", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "✗ decrypted papers: paper 1" in out and "✗ count: malformed record: CountError" in out
