@@ -315,21 +315,24 @@ def verify_papers(
     bindings: Sequence[bytes] | None = None,
     processes: int | None = None,
     chunk: int = 200,
+    min_parallel: int = 100,
 ) -> list[bool]:
-    """verify_paper for many papers; big batches are split in chunks verified by a pool of processes
-    (`processes` defaults to the number of CPUs; 1 verifies in this process)."""
+    """verify_paper for many papers, in batches of at most `chunk` papers. From `min_parallel` papers on, the
+    batches are shared among a pool of processes (`processes` defaults to the number of CPUs; 1 verifies in this
+    process), about four batches per process so that they finish together."""
     binds = list(bindings) if bindings is not None else [b""] * len(papers)
     if len(binds) != len(papers):
         raise CryptoError("one binding per paper")
     workers = processes if processes is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(papers) < 2 * chunk:
+    if workers <= 1 or len(papers) < max(min_parallel, 2):
         return [
             ok
             for i in range(0, len(papers), chunk)
             for ok in verify_batch(pk, election_id, spec, papers[i : i + chunk], binds[i : i + chunk])
         ]
+    size = max(1, min(chunk, -(-len(papers) // (workers * 4))))
     items = [(canonical_json(p.to_json()), b) for p, b in zip(papers, binds, strict=True)]
-    jobs = [(pk.data, election_id, spec.to_json(), items[i : i + chunk]) for i in range(0, len(items), chunk)]
+    jobs = [(pk.data, election_id, spec.to_json(), items[i : i + size]) for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(_verify_chunk, jobs))
     return [ok for part in results for ok in part]

@@ -193,7 +193,7 @@ def test_verify_papers_in_processes_matches_serial() -> None:
     papers[7] = replace(papers[7], ciphertexts=(Ciphertext(c[0].a, c[0].b + G), *c[1:]))
     expected = [i not in (4, 7) for i in range(12)]
     assert verify_papers(PK, E, spec, papers, processes=1) == expected
-    assert verify_papers(PK, E, spec, papers, processes=2, chunk=3) == expected
+    assert verify_papers(PK, E, spec, papers, processes=2, chunk=3, min_parallel=0) == expected
 
 
 def test_spec_validation() -> None:
