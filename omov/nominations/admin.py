@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -150,10 +152,57 @@ class GroupMembershipInline(admin.TabularInline):
         return False
 
 
+class ServiceAdmin(admin.ModelAdmin):
+    """Adds go through a service (checked in the form's clean, so errors are shown and nothing is saved);
+    existing rows are read-only here."""
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        admin_self = self
+
+        class ServiceForm(form_class):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean() or {}
+                if obj is None and not self.errors:
+                    try:
+                        with transaction.atomic():
+                            self.instance = admin_self.create(request, data)
+                    except NominationError as exc:
+                        raise forms.ValidationError(str(exc)[:1].upper() + str(exc)[1:]) from None
+                return data
+
+            def _post_clean(self) -> None:
+                if obj is not None:
+                    super()._post_clean()
+
+        return ServiceForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Nothing to save: the service wrote the row in the form's clean."""
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Related rows were written by the service too (the inlines are read-only and add nothing)."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return list(super().get_readonly_fields(request, obj))
+        return [f.name for f in self.model._meta.concrete_fields if f.name != "id"] + [
+            f.name for f in self.model._meta.many_to_many]
+
+
 @admin.register(NominatingGroup)
-class NominatingGroupAdmin(admin.ModelAdmin):
+class NominatingGroupAdmin(ServiceAdmin):
     list_display = ["name", "code", "organisation"]
     inlines = [GroupMembershipInline]
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Any:
+        return services.create_group(organisation=data["organisation"], code=data["code"], name=data["name"],
+                                     actor=request.user)
 
 
 class TriggerVoteInline(admin.TabularInline):
@@ -167,7 +216,18 @@ class TriggerVoteInline(admin.TabularInline):
 
 
 @admin.register(TriggerBallot)
-class TriggerBallotAdmin(admin.ModelAdmin):
+class TriggerBallotAdmin(ServiceAdmin):
+    fields = ["organisation", "constituency", "representative", "representative_member", "representative_gender",
+              "share", "base", "affiliates", "closes_at", "outcome", "decided_at", "decision_record"]
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Any:
+        return services.create_trigger_ballot(
+            constituency=data["constituency"], representative=data["representative"], closes_at=data["closes_at"],
+            actor=request.user, affiliates=data.get("affiliates") or [], share=data["share"], base=data["base"],
+            representative_member=data.get("representative_member"),
+            representative_gender=data.get("representative_gender", ""),
+        )
+
     list_display = ["representative", "constituency", "share", "closes_at", "outcome"]
     readonly_fields = ["outcome", "decided_at", "decision_record"]
     inlines = [TriggerVoteInline]
@@ -193,10 +253,37 @@ class HustingsInline(admin.TabularInline):
         return False
 
 
+class SelectionForm(forms.ModelForm):
+    opens_at = forms.SplitDateTimeField(widget=AdminSplitDateTime, help_text="nominations open")
+    closes_at = forms.SplitDateTimeField(widget=AdminSplitDateTime, help_text="nominations close")
+
+    class Meta:
+        model = OpenSelection
+        fields = ["organisation", "constituency", "title", "women_share", "women_genders"]
+
+
 @admin.register(OpenSelection)
-class OpenSelectionAdmin(admin.ModelAdmin):
+class OpenSelectionAdmin(ServiceAdmin):
     list_display = ["title", "constituency", "stage", "selected", "published_at"]
-    readonly_fields = ["stage", "selected", "published_at", "round", "trigger", "ballot"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = SelectionForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ["organisation", "constituency", "title", "women_share", "women_genders", "opens_at", "closes_at"]
+        return super().get_fields(request, obj)
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> Any:
+        """An open selection without a trigger ballot (e.g. a seat without a sitting representative)."""
+        return services.start_selection(
+            constituency=data["constituency"], actor=request.user, title=data["title"], opens_at=data["opens_at"],
+            closes_at=data["closes_at"], women_share=data["women_share"],
+            women_genders=data.get("women_genders") or ("woman", "female", "f"),
+        )
     inlines = [HustingsInline]
     actions = ["longlist", "publish"]
 

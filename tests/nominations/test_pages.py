@@ -196,3 +196,38 @@ def test_a_closed_round_is_judged_on_what_was_frozen_at_the_close(client, small)
     page = client.get(f"/nominations/rounds/{rnd.pk}/whatif/", {"rule": "2017"}).content.decode()
     assert "1 of 10 mp; 10% of 10 is 1, rounded up to 1" in page
     assert 'data-live="0"' in client.get(f"/nominations/rounds/{rnd.pk}/board/").content.decode()
+
+
+def test_the_admin_adds_trigger_ballots_and_selections_through_the_services(client, small):
+    from omov.audit.models import AuditEntry
+    from omov.nominations.models import OpenSelection, TriggerBallot
+
+    client.force_login(small["gensec"])
+    org, clp = small["org"], small["clps"][0]
+    union = ms.create_unit(organisation=org, code="U", name="Union", kind="affiliate", affiliate_kind="union")
+    form = {"organisation": org.pk, "constituency": union.pk, "representative": "MP 0", "share": "1/3",
+            "base": "voting", "affiliates": [union.pk], "closes_at_0": "2030-01-01", "closes_at_1": "10:00",
+            "votes-TOTAL_FORMS": "0", "votes-INITIAL_FORMS": "0"}
+    page = client.post("/admin/nominations/triggerballot/add/", form)
+    assert page.status_code == 200 and "Union is not a constituency" in page.content.decode()
+    form["constituency"], form["share"] = clp.pk, "two thirds"
+    page = client.post("/admin/nominations/triggerballot/add/", form)
+    assert "A share is written 1/3, 0.5 or 50%" in page.content.decode()
+    assert not TriggerBallot.objects.exists()
+    form["share"] = "40%"
+    assert client.post("/admin/nominations/triggerballot/add/", form).status_code == 302
+    trig = TriggerBallot.objects.get()
+    assert trig.share == "40%" and list(trig.affiliates.all()) == [union]
+    assert AuditEntry.objects.filter(action="trigger.create", subject=f"trigger:{trig.pk}").exists()
+    # Once made, the admin shows it read-only: changes go through the services and pages.
+    assert "readonly" in client.get(f"/admin/nominations/triggerballot/{trig.pk}/change/").content.decode()
+
+    form = {"organisation": org.pk, "constituency": clp.pk, "title": "Selection: CLP 0", "women_share": "1/2",
+            "women_genders": '["woman"]', "opens_at_0": "2030-01-01", "opens_at_1": "10:00",
+            "closes_at_0": "2030-01-08", "closes_at_1": "10:00", "hustings-TOTAL_FORMS": "0",
+            "hustings-INITIAL_FORMS": "0"}
+    page = client.post("/admin/nominations/openselection/add/", form)
+    assert page.status_code == 302
+    sel = OpenSelection.objects.get()
+    assert sel.round.groups == ["branch", "affiliate"] and sel.round.scope == clp and sel.women_genders == ["woman"]
+    assert AuditEntry.objects.filter(action="selection.start").exists()
