@@ -273,6 +273,33 @@ def _posted_answers(request: HttpRequest, questions: list[Question]) -> dict[int
     return answers
 
 
+def _current_answers(c: Consultation, member: Member | None, key: str) -> dict[int, Any]:
+    """The member's current answers, to prefill the form: by their edit key (anonymous) or by name."""
+    from omov.voice.models import Answer, Response
+
+    if c.anonymous:
+        response = Response.objects.filter(consultation=c, key_hash=services.key_hash(key)).first() if key else None
+    else:
+        response = Response.objects.filter(consultation=c, named__member=member).first()
+    if response is None:
+        return {}
+    return {n: v for n, v in Answer.objects.filter(response=response).values_list("question__number", "value")}
+
+
+def _question_forms(questions: list[Question], current: dict[int, Any]) -> list[dict[str, Any]]:
+    forms = []
+    for q in questions:
+        value = current.get(q.number)
+        chosen = set(value) if isinstance(value, list) else {value}
+        ranks = {i: pos for pos, i in enumerate(value, start=1)} if isinstance(value, list) else {}
+        options = [
+            {"index": i, "label": label, "checked": i in chosen, "rank": ranks.get(i, "")}
+            for i, label in enumerate(q.options)
+        ]
+        forms.append({"q": q, "options": options, "text": value if q.kind == Question.Kind.TEXT and value else ""})
+    return forms
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
@@ -313,7 +340,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
             return response
     ctx = {
         "consultation": c,
-        "questions": questions,
+        "questions": _question_forms(questions, _current_answers(c, member, cookie_key) if answered else {}),
         "member": member,
         "is_open": is_open,
         "eligible": eligible,

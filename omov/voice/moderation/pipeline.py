@@ -30,8 +30,13 @@ class ModerationSettings:
     max_length: int = 5000
     spam_threshold: float = 0.9
     spam_hold_threshold: float = 0.6
+    # Held on the classifier's word alone (no link or repetition evidence) only above this: a small model
+    # is unsure about short plain comments.
+    spam_hold_threshold_words_only: float = 0.9
     abuse_hold_threshold: float = 0.5
     max_links: int = 2
+    # P(spam) before reading a comment: the labelled set is half spam; members' comments mostly are not.
+    spam_prior: float = 0.2
     # Rate limits per member: above `soft` comments in the window they are held; above `hard` refused.
     rate_window_seconds: int = 60
     rate_soft: int = 5
@@ -134,14 +139,16 @@ class Pipeline:
             reasons.append("flood")
             hold = True
         rules = rule_score(text, recent_texts=[r.text for r in recent if r.text], max_links=s.max_links)
-        nb = self.spam_model.prob_spam(text)
+        nb = self.spam_model.prob_spam(text, prior=s.spam_prior)
         rp = rules.probability
         spam_score = 1.0 - (1.0 - nb) * (1.0 - rp)
         scores = {"spam": round(spam_score, 4), "spam_nb": round(nb, 4), "spam_rules": round(rp, 4)}
         reasons += list(rules.reasons)
         # The classifier alone never files a comment as spam: without a rule's evidence it is held for review.
         is_spam = spam_score >= s.spam_threshold and rules.points > 0
-        if spam_score >= s.spam_hold_threshold:
+        hold_at = s.spam_hold_threshold if rules.points else s.spam_hold_threshold_words_only
+        suspicious = spam_score >= hold_at
+        if suspicious:
             reasons.append("spam:score")
         if self.akismet is not None:
             answer = self.akismet.check(
@@ -157,7 +164,7 @@ class Pipeline:
             hold = True
         if is_spam:
             verdict = SPAM
-        elif hold or spam_score >= s.spam_hold_threshold:
+        elif hold or suspicious:
             verdict = HOLD
         else:
             verdict = ACCEPT

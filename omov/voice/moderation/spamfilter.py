@@ -36,6 +36,10 @@ MONEY_RE = re.compile(
 )
 MARKUP_RE = re.compile(r"(?i)<\s*(?:script|iframe|a\s+href|img|object|embed|style)\b|javascript:|on\w+\s*=")
 WORD_RE = re.compile(r"[a-z0-9']+")
+STOPWORDS = frozenset(
+    "the and for you your are was were this that with have has not but all our their they them"
+    " its from who what when will would can could should".split()
+)
 
 
 def find_links(text: str) -> list[str]:
@@ -82,17 +86,22 @@ class NaiveBayes:
         self.doc_counts[label] += 1
         self.word_counts[label].update(tokens(text))
 
-    def prob_spam(self, text: str) -> float:
-        """P(spam | text), 0.5 when nothing has been learned."""
+    def prob_spam(self, text: str, *, prior: float | None = None) -> float:
+        """P(spam | text), 0.5 when nothing has been learned. `prior` is P(spam) before reading the text (by
+        default the share of spam among the examples learned; the labelled set is half spam, while signed-in
+        members' comments are mostly not, so the pipeline passes a lower prior)."""
         if not self.doc_counts["spam"] or not self.doc_counts["ham"]:
             return 0.5
         vocab = len(set(self.word_counts["spam"]) | set(self.word_counts["ham"])) or 1
         total = self.doc_counts["spam"] + self.doc_counts["ham"]
+        priors = {"spam": self.doc_counts["spam"] / total, "ham": self.doc_counts["ham"] / total}
+        if prior is not None:
+            priors = {"spam": prior, "ham": 1.0 - prior}
         logs = {}
         for label in ("spam", "ham"):
             counts = self.word_counts[label]
             denominator = sum(counts.values()) + vocab
-            score = math.log(self.doc_counts[label] / total)
+            score = math.log(priors[label])
             for tok in tokens(text):
                 if tok in self.word_counts["spam"] or tok in self.word_counts["ham"]:
                     score += math.log((counts.get(tok, 0) + 1) / denominator)
@@ -163,7 +172,7 @@ def rule_score(text: str, *, recent_texts: Sequence[str] = (), max_links: int = 
             points += 1.0
             reasons.append("links:dense")
     if words:
-        long_words = Counter(w for w in words if len(w) > 2)
+        long_words = Counter(w for w in words if len(w) > 2 and w not in STOPWORDS)
         n = long_words.most_common(1)[0][1] if long_words else 0
         if n >= 3 and n / len(words) > 0.2:
             points += 1.5
