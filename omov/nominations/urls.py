@@ -17,4 +17,5 @@ urlpatterns = [
     path("triggers/<int:trigger_id>/board/", views.trigger_board, name="trigger-board"),
     path("triggers/<int:trigger_id>/record/", views.record_trigger_vote, name="trigger-record"),
     path("selections/<int:selection_id>/", views.selection_page, name="selection"),
+    path("selections/<int:selection_id>/run/", views.run_selection, name="selection-run"),
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from omov.members.models import Member, Unit
 from omov.nominations import selectors, services
@@ -221,3 +222,61 @@ def record_trigger_vote(request: HttpRequest, trigger_id: int) -> HttpResponse:
     ctx = _trigger_context(trigger)
     ctx.update({"error": error, "post": request.POST if error else {}})
     return render(request, "nominations/trigger_record.html", ctx, status=400 if error else 200)
+
+
+def _datetime(value: str | None, what: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value or "")
+    except ValueError:
+        raise NominationError(f"{what} must be a date and time, e.g. 2030-01-31T19:00, not {value!r}") from None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def run_selection(request: HttpRequest, selection_id: int) -> HttpResponse:
+    """The guided open selection for officers: the current stage and the form for its next step."""
+    if not _officer(request):
+        return redirect_to_login(request.get_full_path())
+    sel = get_object_or_404(OpenSelection.objects.select_related("round", "constituency", "ballot"), pk=selection_id)
+    error = ""
+    if request.method == "POST":
+        post, actor, step = request.POST, request.user, request.POST.get("step", "")
+        try:
+            if step == "candidate":
+                services.add_candidate(round=sel.round, name=post.get("name", ""), gender=post.get("gender", ""),
+                                       actor=actor)
+                done = f"{post.get('name')} is a candidate."
+            elif step == "open":
+                services.open_round(round=sel.round, actor=actor)
+                done = "Nominations are open."
+            elif step == "longlist":
+                names = services.draw_longlist(selection=sel, actor=actor)
+                done = f"Longlist: {', '.join(names) or 'nobody'}."
+            elif step == "shortlist":
+                working = services.set_shortlist(selection=sel, names=post.getlist("name"), actor=actor)
+                done = f"Shortlist set ({working})."
+            elif step == "hustings":
+                services.add_hustings(selection=sel, starts_at=_datetime(post.get("starts_at"), "the start"),
+                                      place=post.get("place", ""), actor=actor)
+                done = "Hustings added."
+            elif step == "ballot":
+                ballot = services.start_selection_ballot(
+                    selection=sel, actor=actor, opens_at=_datetime(post.get("opens_at"), "the opening"),
+                    closes_at=_datetime(post.get("closes_at"), "the close"),
+                    freeze_date=_date(post.get("freeze_date")),
+                )
+                done = f"The members' ballot is ready (ballot {ballot.pk}); open it from its page."
+            elif step == "publish":
+                done = f"{services.publish_selection(selection=sel, actor=actor)} is selected."
+            else:
+                raise NominationError("unknown step")
+            messages.success(request, done)
+            return redirect("nominations:selection-run", selection_id=sel.pk)
+        except NominationError as exc:
+            error = str(exc)
+        sel.refresh_from_db()
+    candidates = list(sel.round.candidates.all())
+    return render(request, "nominations/selection_run.html", {
+        "selection": sel, "round": sel.round, "candidates": candidates,
+        "longlist": [c for c in candidates if c.longlisted], "shortlist": [c for c in candidates if c.shortlisted],
+        "hustings": sel.hustings.all(), "error": error, "stages": OpenSelection.Stage.choices,
+    }, status=400 if error else 200)

@@ -227,3 +227,52 @@ def test_the_balance_rule_asks_only_for_the_women_who_stand(place):
     sel.refresh_from_db()
     ok, working = ns.shortlist_balance(selection=sel, names=["Sitting MP", "Carl Smith", "Asha Khan", "Beth Jones"])
     assert ok and working.endswith("only 2 women on the longlist, so 2 needed")
+
+
+def test_the_guided_officers_page_runs_a_selection_for_a_seat_without_a_sitting_member(place, client):
+    now = timezone.now()
+    sel = ns.start_selection(constituency=place.clp, actor=place.gensec, title="Selection: Northtown",
+                             opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=1))
+    client.force_login(place.gensec)
+    url = f"/nominations/selections/{sel.pk}/run/"
+
+    def step(expect_error: str = "", **form):
+        page = client.post(url, form, follow=not expect_error)
+        html = page.content.decode()
+        if expect_error:
+            assert page.status_code == 400 and expect_error in html, html[:3000]
+        else:
+            assert page.status_code == 200 and 'id="error"' not in html, html[:3000]
+        return html
+
+    step(step="candidate", name="Asha Khan", gender="woman")
+    step(step="candidate", name="Carl Smith", gender="man")
+    step(step="candidate", name="Asha Khan", expect_error="already a candidate")
+    step(step="open")
+    record = f"/nominations/rounds/{sel.round.pk}/record/"
+    asha, carl = (sel.round.candidates.get(name=n) for n in ("Asha Khan", "Carl Smith"))
+    for code, cand in [("B0", asha), ("A0", carl)]:
+        client.post(record, {"candidate": cand.pk, "unit": code, "meeting_date": str(TODAY), "votes_for": "6",
+                             "votes_against": "2"})
+    step(step="longlist", expect_error="run until")
+    past_close(sel.round)
+    assert "Longlist: Asha Khan, Carl Smith." in step(step="longlist")
+    step(step="shortlist", name=["Carl Smith"], expect_error="0 women of 1 shortlisted")
+    step(step="shortlist", name=["Carl Smith", "Asha Khan"])
+    step(step="hustings", starts_at="next tuesday", place="Hall", expect_error="must be a date and time")
+    step(step="hustings", starts_at="2030-01-31T19:00", place="Northtown Library")
+    opens = timezone.localtime(timezone.now() - dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    closes = timezone.localtime(timezone.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    assert "The members&#x27; ballot is ready" in step(step="ballot", opens_at=opens, closes_at=closes)
+    sel.refresh_from_db()
+    ballot = sel.ballot
+    step(step="publish", expect_error="publish its result first")
+    tokens = open_and_issue(ballot, place.gensec)
+    for i, token in enumerate(tokens):
+        bs.cast(credential=token, paper=[2, 1] if i % 3 else [1, 2])  # Carl Smith is 2nd on the paper
+    bs.close_ballot(ballot=ballot, actor=place.gensec)
+    bs.count_ballot(ballot=ballot, actor=place.gensec)
+    bs.publish_result(ballot=ballot, actor=place.gensec)
+    assert "Carl Smith is selected." in step(step="publish")
+    public = client.get(f"/nominations/selections/{sel.pk}/").content.decode()
+    assert "Carl Smith</strong> was selected" in public and "Northtown Library" in public
