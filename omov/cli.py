@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "members": ("omov.web.cli", "members: import a CSV of members"),
     "audit": ("omov.web.cli", "audit: verify the hash chain of the audit log"),
     "nominations": ("omov.nominations.cli", "nominations: what-if analysis of ballot-access rules"),
-    "moderation": ("omov.web.cli", "moderation: screen a file of comments for spam and abuse"),
+    "moderation": ("omov.voice.cli", "moderation: screen a file of comments for spam and abuse"),
 }
 
 
