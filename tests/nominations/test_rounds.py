@@ -245,3 +245,34 @@ class TestBadInputChangesNothing:
             ns.create_round(organisation=data.org, title="Bad", rule="2018", groups=["mp", "affiliate"],
                             actor=data.officer, parliamentary_group=data.plp, opens_at=now,
                             closes_at=now + dt.timedelta(days=1))
+
+
+def test_affiliated_membership_is_compared_exactly_on_the_platform(db):
+    from django.contrib.auth import get_user_model
+
+    gensec = get_user_model().objects.create_user("gs", "gs@example.org", is_staff=True)
+    org = ms.create_organisation(name="P", slug="p", actor="setup")
+    sizes = {"U1": ("union", 30_000), "U2": ("union", 15_000), "S1": ("society", 5_000), "S2": ("society", 4_999),
+             "BIG": ("union", 945_001)}
+    affs = {code: ms.create_unit(organisation=org, code=code, name=code, kind="affiliate", affiliate_kind=k,
+                                 affiliated_members=n) for code, (k, n) in sizes.items()}
+    now = timezone.now()
+    rnd = ns.create_round(organisation=org, title="R", rule="affiliates(3, union >= 2, members >= 5%)",
+                          actor=gensec, opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=1))
+    ann = ns.add_candidate(round=rnd, name="Ann", actor=gensec)
+    bob = ns.add_candidate(round=rnd, name="Bob", actor=gensec)
+    ns.open_round(round=rnd, actor=gensec)
+    assert group_sizes(round=rnd)["affiliate_members"] == 1_000_000
+    for code in ("U1", "U2", "S1"):
+        ns.nominate(round=rnd, candidate=ann, unit=affs[code], actor=gensec, meeting_date=TODAY, votes_for=2,
+                    votes_against=0)
+    assert tracker(round=rnd).qualified == ["Ann"]  # 50,000 of 1,000,000: exactly 5%
+    ns.withdraw_nomination(nomination=Nomination.objects.get(unit=affs["S1"]), actor=gensec, reason="mandate")
+    ns.nominate(round=rnd, candidate=ann, unit=affs["S2"], actor=gensec, meeting_date=TODAY, votes_for=2,
+                votes_against=0)
+    ann_row = row(tracker(round=rnd), "Ann")
+    assert not ann_row.qualified
+    assert "49,999 affiliated members of 1,000,000 (need 5% = 50,000)" in ann_row.terms[0].working
+    ns.nominate(round=rnd, candidate=bob, unit=affs["S1"], actor=gensec, meeting_date=TODAY, votes_for=2,
+                votes_against=0)
+    assert "1 affiliates (need 3)" in row(tracker(round=rnd), "Bob").terms[0].working
