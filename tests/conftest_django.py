@@ -150,3 +150,27 @@ def open_and_issue(ballot: object, actor: object) -> list[str]:
     bs.open_ballot(ballot=ballot, actor=actor)
     letters = bs.print_letters(ballot=ballot, actor=actor, reprint_failed_email=True)
     return [tokens_in(letter.text)[0] for letter in letters]
+
+
+class FlakyBackend:
+    """An email backend (over Django's locmem one) that fails for chosen addresses: `failures[address]` more
+    times, or always if negative. Used through settings.EMAIL_BACKEND = "tests.conftest_django.FlakyBackend"."""
+
+    failures: dict[str, int] = {}
+
+    def __new__(cls, *args: object, **kwargs: object) -> object:
+        from django.core.mail.backends.locmem import EmailBackend
+
+        class _Flaky(EmailBackend):
+            def send_messages(self, messages):  # type: ignore[no-untyped-def]
+                sent = 0
+                for message in messages:
+                    address = message.to[0]
+                    left = cls.failures.get(address, 0)
+                    if left:
+                        cls.failures[address] = left - 1 if left > 0 else left
+                        raise ConnectionError(f"mail server refused {address}")
+                    sent += super().send_messages([message])
+                return sent
+
+        return _Flaky(*args, **kwargs)

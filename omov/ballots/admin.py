@@ -164,6 +164,7 @@ class BallotAdmin(admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         ballot = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # for the change message
         for sub in formset.deleted_forms:
             if sub.instance.pk and isinstance(sub.instance, Candidate):
                 services.remove_candidate(candidate=sub.instance, actor=request.user)
