@@ -388,7 +388,8 @@ def close_round(*, round: NominationRound, actor: Any) -> NominationRound:
         raise WrongStage(f"cannot close {locked.title!r}: it is {locked.state}")
     if now < locked.closes_at:
         raise WrongStage(f"nominations in {locked.title!r} run until {locked.closes_at:%Y-%m-%d %H:%M} UTC")
-    board = tracker(round=locked, as_of=now)
+    # Judged as at the advertised close, even if the officer closes it later (a departure in between is ignored).
+    board = tracker(round=locked, as_of=locked.closes_at)
     locked.closing_record = board.as_record()
     locked.state = R.CLOSED
     locked.save(update_fields=["closing_record", "state"])
