@@ -1,7 +1,7 @@
 """URLs of the core. Pages built on top (voting, results) add their own `path(...)` lines below the marker."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from omov.web import views
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("api/ballots/<int:ballot_id>/cast", views.api_cast, name="api-cast"),
     path("admin/", admin.site.urls),
     # -- pages (voting, results) are added here --
+    path("", include("omov.ballots.urls")),
+    path("voice/", include("omov.voice.urls")),
+    path("nominations/", include("omov.nominations.urls")),
 ]
