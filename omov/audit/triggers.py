@@ -8,7 +8,8 @@ def append_only_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return [
             f"""CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
-                BEGIN RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'restrict_violation'; END; $$ LANGUAGE plpgsql""",
+                BEGIN RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'restrict_violation'; END;
+                $$ LANGUAGE plpgsql""",
             f"""CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
                 FOR EACH ROW EXECUTE FUNCTION {table}_append_only()""",
         ]

@@ -94,7 +94,7 @@ def test_officers_edit_draft_ballots_through_the_services(world, officer_client)
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | dict)}
     data.update({"title": "Renamed", "organisation": world.org.pk, "method": "irv", "seats": 1,
                  "options": "{}", "electorate_statuses": '["active"]'})  # fmt: skip
-    for prefix, model in (("candidates", None), ("balance_rules", None)):
+    for prefix in ("candidates", "balance_rules"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     for key in ("opens_at", "closes_at"):
         data[f"{key}_0"], data[f"{key}_1"] = "2030-01-01", "10:00:00"
