@@ -231,3 +231,12 @@ def test_the_admin_adds_trigger_ballots_and_selections_through_the_services(clie
     sel = OpenSelection.objects.get()
     assert sel.round.groups == ["branch", "affiliate"] and sel.round.scope == clp and sel.women_genders == ["woman"]
     assert AuditEntry.objects.filter(action="selection.start").exists()
+
+
+def test_the_site_serves_the_nominations_pages():
+    from django.urls import resolve, reverse
+
+    from omov.nominations import views
+
+    assert resolve("/nominations/rounds/7/", urlconf="omov.web.urls").func is views.round_tracker
+    assert reverse("nominations:selection-run", args=[3], urlconf="omov.web.urls") == "/nominations/selections/3/run/"
