@@ -476,7 +476,7 @@ class MotionAdmin(OfficerAdmin):
         "outcome",
     ]
     action_form = MotionVoteForm
-    actions = ["to_vote", "priorities", "composite", "outcome"]
+    actions = ["to_vote", "priorities", "composite", "outcome", "close_expired"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Motion]:
         qs = super().get_queryset(request).exclude(state=Motion.State.DRAFT)
@@ -515,6 +515,10 @@ class MotionAdmin(OfficerAdmin):
                 text=request.POST.get("text", ""),
             ),
         )
+
+    @admin.action(description="Close support on every motion past its deadline (those short of it fall)")
+    def close_expired(self, request: HttpRequest, queryset: QuerySet[Motion]) -> None:
+        self._run(request, lambda: f"{services.close_expired_motions(actor=request.user)} motion(s) fell")
 
     @admin.action(description="Record the outcome (after the ballot's result is published)")
     def outcome(self, request: HttpRequest, queryset: QuerySet[Motion]) -> None:

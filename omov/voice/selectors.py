@@ -99,11 +99,28 @@ def consultation_results(*, consultation: Consultation) -> list[QuestionResult]:
     return out
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell safe to open in a spreadsheet: text that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _writer(buf: io.StringIO) -> Any:
+    w = csv.writer(buf)
+
+    class Safe:
+        def writerow(self, row: list[Any]) -> None:
+            w.writerow([_cell(v) for v in row])
+
+    return Safe()
+
+
 def results_csv(*, consultation: Consultation) -> str:
     """The results as CSV: question, kind, option, count (ranking: times ranked, first choices, mean rank);
     then one row per accepted free-text answer."""
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = _writer(buf)
     w.writerow(["question", "kind", "option", "count", "first_choices", "mean_rank", "text"])
     for r in consultation_results(consultation=consultation):
         q = r.question
@@ -211,7 +228,7 @@ def abuse_series(rows: list[AbuseRow]) -> dict[str, Any]:
 
 def abuse_csv(rows: list[AbuseRow]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = _writer(buf)
     w.writerow(["period_start", "target", "role", "unit", "held_for_abuse", "confirmed_abusive"])
     for r in rows:
         w.writerow([r.period.isoformat(), r.target, r.role, r.unit, r.held, r.confirmed])

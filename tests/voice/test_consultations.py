@@ -193,3 +193,11 @@ def test_a_choice_question_becomes_a_member_vote_for_the_same_electorate(voice, 
     assert vs.position_vote_from_question(question=q3, actor=voice.officer).method == "irv"
     with pytest.raises(InvalidInput):
         vs.position_vote_from_question(question=q5, actor=voice.officer)
+
+
+def test_csv_cells_that_would_start_a_spreadsheet_formula_are_defused(voice, consultation):
+    vs.answer_consultation(
+        consultation=consultation, member=voice.members[1], answers={1: 0, 5: "=SUM(A1:A9) is how I would count it"}
+    )
+    rows = list(csv.reader(io.StringIO(sel.results_csv(consultation=consultation))))
+    assert ["5", "text", "", "", "", "", "'=SUM(A1:A9) is how I would count it"] in rows
