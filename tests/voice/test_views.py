@@ -16,7 +16,7 @@ from django.utils import timezone
 from omov.ballots.models import Ballot
 from omov.members.services import user_for_member
 from omov.voice import services as vs
-from omov.voice.models import Comment, Motion, Participation, Response
+from omov.voice.models import Comment, Consultation, Motion, Participation, Response
 
 
 @pytest.fixture
@@ -219,3 +219,37 @@ def test_the_abuse_statistics_page_and_csv(voice, make_motion, client, as_member
     rows = list(csv.reader(io.StringIO(client.get("/voice/moderation/abuse.csv").content.decode())))
     assert rows[0] == ["period_start", "target", "role", "unit", "held_for_abuse", "confirmed_abusive"]
     assert rows[1][1:] == ["Member 0", "member", "B one", "1", "1"]
+
+
+def test_an_officer_creates_a_consultation_with_its_questions_in_the_admin(voice, client):
+    client.force_login(voice.officer)
+    assert client.get("/admin/voice/consultation/add/").status_code == 200
+    form = {
+        "organisation": voice.org.pk,
+        "unit": voice.c1.pk,
+        "title": "Parking",
+        "description": "",
+        "anonymous": "on",
+        "closes_at_0": "2030-01-01",
+        "closes_at_1": "12:00:00",
+        "electorate_units": [voice.c1.pk],
+        "freeze_date": "",
+        "questions_spec": "single* | Charge for parking? | Yes; No\nlikert | Parking is easy\ntext | Why?",
+    }
+    bad = client.post("/admin/voice/consultation/add/", {**form, "questions_spec": "poll | Q | a; b"})
+    assert bad.status_code == 200 and "unknown kind" in bad.content.decode()
+    r = client.post("/admin/voice/consultation/add/", form)
+    assert r.status_code == 302
+    c = Consultation.objects.get(title="Parking")
+    assert [(q.kind, q.required, len(q.options)) for q in c.questions.all()] == [
+        ("single", True, 2),
+        ("likert", False, 5),
+        ("text", False, 0),
+    ]
+    assert list(c.electorate_units.all()) == [voice.c1] and c.anonymous
+    from omov.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(subject=f"consultation:{c.pk}", action="consultation.question").count() == 3
+    r = client.post("/admin/voice/consultation/", {"action": "open_", "_selected_action": [c.pk]}, follow=True)
+    c.refresh_from_db()
+    assert c.state == "open"
