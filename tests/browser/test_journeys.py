@@ -4,13 +4,16 @@
    follows the credential link, ranks by dragging and with the row buttons, checks and casts, and keeps the
    receipt; the officer closes, counts and publishes; the result page shows the elected and a drawn chart; the
    member's tracker is on the published list. Screenshots of the paper on a phone and of the result page go to
-   docs/screenshots/.
+   the folder named by OMOV_SCREENSHOTS (to refresh the README's: OMOV_SCREENSHOTS=docs/screenshots), else to a
+   temporary folder, so that a test run leaves the work tree as it was.
 2. Without JavaScript: the same ranking by typing numbers works, and a mistake is explained.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("OMOV_SCREENSHOTS") or Path(tempfile.gettempdir()) / "omov-screenshots")
 PHONE = {"width": 390, "height": 844}
 
 
