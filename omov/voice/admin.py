@@ -165,7 +165,7 @@ class CommentAdmin(OfficerAdmin):
         "created_at",
     ]
     list_filter = ["status", ReasonFilter, ScoreFilter, "thread__kind", "target_role", TargetUnitFilter, "thread__unit"]
-    search_fields = ["body", "author__name", "author__membership_number"]
+    search_fields = ["body", "author__name", "author__membership_number", "target_member__name"]
     readonly_fields = [
         "thread",
         "parent",

@@ -210,3 +210,14 @@ def test_a_rejected_comment_cannot_be_edited_back(voice, thread):
     vs.moderate_comment(comment=c, actor=voice.officer, decision="reject", reason="off topic")
     with pytest.raises(WrongState):
         vs.edit_comment(comment=c, author=voice.members[1], body="sneaky")
+
+
+def test_a_warning_leaves_the_comment_as_it_is_and_tells_the_author(voice, thread):
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="Honestly, what a daft idea.")
+    before = c.status
+    mail.outbox.clear()
+    with django_capture_on_commit():
+        vs.moderate_comment(comment=c, actor=voice.officer, decision="warn", reason="Keep it civil, please")
+    assert c.status == before
+    assert len(mail.outbox) == 1 and "led to a warning" in mail.outbox[0].body
+    assert AuditEntry.objects.get(action="comment.moderate.warn").details["reason"] == "Keep it civil, please"
