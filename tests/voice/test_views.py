@@ -253,3 +253,16 @@ def test_an_officer_creates_a_consultation_with_its_questions_in_the_admin(voice
     r = client.post("/admin/voice/consultation/", {"action": "open_", "_selected_action": [c.pk]}, follow=True)
     c.refresh_from_db()
     assert c.state == "open"
+
+
+def test_pages_render_for_an_administrator_who_is_not_a_member(voice, make_motion, consultation, client):
+    motion = make_motion()
+    client.force_login(voice.admin)
+    assert "not as a member" in client.get("/voice/").content.decode()
+    page = client.get(f"/voice/motions/{motion.pk}/").content.decode()
+    assert "Support this motion" not in page and "Discussion" in page
+    page = client.get(f"/voice/consultations/{consultation.pk}/").content.decode()
+    assert "Only members can answer" in page and "Put question 1 to a member vote" in page
+    r = client.post(f"/voice/motions/{motion.pk}/support/", follow=True)
+    assert any("not as a member" in m for m in messages_of(r))
+    assert client.get("/voice/moderation/abuse/").status_code == 200
