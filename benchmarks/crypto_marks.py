@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--options", type=int, default=10)
     parser.add_argument("--up-to", type=int, default=3)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations of each timing with its bare loop")
     args = parser.parse_args()
 
     rng = random.Random(2026)
@@ -182,8 +183,12 @@ def main() -> None:
         ),
         (f"verify, batches of {n_one} papers (1 core)", lambda ps: verify_batch(pk, election, spec, ps), batch_ops),
     ):
-        t = per_paper(fn, n_one)
-        timings.append((name, t, _bare_job((dict(ops), n_one)) / n_one))
+        # alternate the two, several rounds, so that both see the same mix of load
+        t = bare = 0.0
+        for _ in range(args.rounds):
+            t += per_paper(fn, n_one) / args.rounds
+            bare += _bare_job((dict(ops), n_one)) / n_one / args.rounds
+        timings.append((name, t, bare))
 
     start = time.perf_counter()
     results = verify_papers(pk, election, spec, papers, processes=args.processes)
