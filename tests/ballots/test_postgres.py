@@ -218,3 +218,24 @@ def test_opening_runs_on_a_real_worker_through_redis():
     assert sending is not None and sending.state == Job.State.SUCCEEDED and sending.result["sent"] == 12
     ballot.refresh_from_db()
     assert ballot.state == "open"
+
+
+def test_closing_rewrites_the_roll_so_row_metadata_no_longer_pairs_voters_with_papers():
+    """While voting, PostgreSQL's xmin (the transaction that wrote a row) is shared by a paper and its voter's
+    roll line: a database administrator could pair them. Closing rewrites the roll in one transaction."""
+    world = World()
+    ballot = world.ballot("irv")
+    tokens = open_and_issue(ballot, world.officer)
+    for t in tokens[:5]:
+        bs.cast(credential=t, paper=[1])
+
+    def xmins(table: str, where: str) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT xmin::text FROM {table} WHERE ballot_id = %s AND {where}", [ballot.pk])
+            return {row[0] for row in cursor.fetchall()}
+
+    papers = xmins("ballots_paper", "true")
+    assert xmins("ballots_voter", "voted") == papers  # the weakness, stated
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    assert not xmins("ballots_voter", "voted") & papers
+    assert not xmins("ballots_credential", "spent") & papers
