@@ -25,21 +25,26 @@ IRV is a single-seat count: every IRV row counts the same papers for one seat. W
 
 from __future__ import annotations
 
-import argparse
-import multiprocessing as mp
 import os
-import pickle
-import platform
-import resource
 import sys
-import tempfile
-import time
-import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import numpy as np
+# This folder holds other scripts (one is called platform.py): never let them shadow the standard library.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import argparse  # noqa: E402
+import multiprocessing as mp  # noqa: E402
+import pickle  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -98,6 +103,19 @@ def write_blt(path: Path, names: list[str], seats: int, rankings: list[tuple[int
 # the runs, each in a fresh process
 
 
+class Clock:
+    """Wall-clock and CPU seconds of the steps of one run."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.times[name], self.times[name + "_cpu"] = wall - self._wall, cpu - self._cpu
+        self._wall, self._cpu = wall, cpu
+
+
 def peak_mb() -> float:
     """This process's peak resident memory in MB.
 
@@ -116,14 +134,13 @@ def peak_mb() -> float:
 def run_omov(blt: str, method: str) -> dict[str, Any]:
     from omov.count import count, read_blt
 
-    t0 = time.perf_counter()
+    clock = Clock()
     profile = read_blt(blt)
-    t1 = time.perf_counter()
+    clock.lap("load")
     result = count(profile, method, seats=1 if method == "irv" else None, seed="benchmark")
-    t2 = time.perf_counter()
+    clock.lap("count")
     return {
-        "load": t1 - t0,
-        "count": t2 - t1,
+        **clock.times,
         "elected": list(result.elected_names),
         "stages": len(result.stages),
         "unique": len(profile.rankings),
@@ -136,31 +153,31 @@ def run_peer(data: str, tool: str, method: str) -> dict[str, Any]:
     if tool == "pyrankvote":
         import pyrankvote
 
-        t0 = time.perf_counter()
+        clock = Clock()
         cands = [pyrankvote.Candidate(n) for n in names]
         ballots = [
             pyrankvote.Ballot(ranked_candidates=[cands[c] for c in r])
             for r, w in zip(rankings, weights, strict=True)
             for _ in range(w)
         ]
-        t1 = time.perf_counter()
+        clock.lap("load")
         if method == "irv":
             res = pyrankvote.instant_runoff_voting(cands, ballots)
         else:
             res = pyrankvote.single_transferable_vote(cands, ballots, number_of_seats=seats)
-        t2 = time.perf_counter()
+        clock.lap("count")
         elected = [c.name for c in res.get_winners()]
     elif tool == "pref_voting":
         from pref_voting.profiles_with_ties import ProfileWithTies
         from pref_voting.voting_methods import instant_runoff_for_truncated_linear_orders
 
-        t0 = time.perf_counter()
+        clock = Clock()
         prof = ProfileWithTies(
             [{c: i + 1 for i, c in enumerate(r)} for r in rankings], rcounts=weights, candidates=list(range(len(names)))
         )
-        t1 = time.perf_counter()
+        clock.lap("load")
         winners = instant_runoff_for_truncated_linear_orders(prof)
-        t2 = time.perf_counter()
+        clock.lap("count")
         elected = [names[w] for w in winners]
     elif tool == "votekit":
         import logging
@@ -171,7 +188,7 @@ def run_peer(data: str, tool: str, method: str) -> dict[str, Any]:
         from votekit import RankBallot, RankProfile
         from votekit.elections import STV, FastSTV
 
-        t0 = time.perf_counter()
+        clock = Clock()
         prof = RankProfile(
             ballots=[
                 RankBallot(ranking=tuple(frozenset({names[c]}) for c in r), weight=w)
@@ -180,17 +197,20 @@ def run_peer(data: str, tool: str, method: str) -> dict[str, Any]:
             ],
             candidates=list(names),
         )
-        t1 = time.perf_counter()
+        clock.lap("load")
         kind = STV if method == "stv" else FastSTV
         election = kind(prof, n_seats=seats, tiebreak="random", rng_seed=1)
-        t2 = time.perf_counter()
+        clock.lap("count")
         elected = [name for group in election.get_elected() for name in sorted(group)]
     else:
         raise ValueError(tool)
-    return {"load": t1 - t0, "count": t2 - t1, "elected": elected}
+    return {**clock.times, "elected": elected, "size": len(rankings) if tool != "pyrankvote" else sum(weights)}
 
 
 def _child(conn: Any, kind: str, args: tuple[Any, ...]) -> None:
+    # a stray module in the temp folder (say, a platform.py) must not shadow the standard library
+    tmp = os.path.realpath(tempfile.gettempdir())
+    sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) != tmp]
     try:
         out = run_omov(*args) if kind == "omov" else run_peer(*args)
         out["peak_mb"] = peak_mb()
@@ -278,7 +298,7 @@ def measure(args: argparse.Namespace) -> list[Row]:
         for method in OMOV_METHODS:
             print(f"[{label}] omov {method}...", file=sys.stderr)
             out = isolated("omov", (str(blt), method), args.omov_limit)
-            rows.append(_row(label, "omov", method, f"{args.papers:,}", out, 1.0))
+            rows.append(_row(label, "omov", method, f"{args.papers:,}", out))
         for tool, method in PEERS:
             if tool in args.skip:
                 continue
@@ -290,64 +310,65 @@ def measure_peer(args: argparse.Namespace, label: str, tool: str, method: str, f
                  sample_small: Path | None = None, sample_n: int = 0, small_n: int = 0) -> Row:
     """Run a peer on all the papers if it can finish within --peer-limit, else estimate from two samples.
 
-    The estimate fits t = a * n^b through runs on sample/5 and sample papers (b kept within 0.5..1.2) and
-    extrapolates to the full count, for load and count separately.
+    The estimate fits t = a * x^b through runs on sample/5 and sample papers, where x is what the library is
+    given (papers for pyrankvote, different rankings for the libraries that take weights), b kept within
+    0.5..2, and extrapolates to the full count, for each time (load and count, wall and CPU) separately.
     """
     if sample_n >= args.papers:
         print(f"[{label}] {tool} {method}...", file=sys.stderr)
         return _row(label, tool, method, f"{args.papers:,}", isolated("peer", (str(full), tool, method),
-                                                                   args.peer_limit), 1.0)
+                                                                   args.peer_limit))
     print(f"[{label}] {tool} {method} on {small_n:,} and {sample_n:,} papers...", file=sys.stderr)
     small = isolated("peer", (str(sample_small), tool, method), args.peer_limit)
     if "count" not in small:
-        return _row(label, tool, method, f"{small_n:,}", small, 1.0)
+        return _row(label, tool, method, f"{small_n:,}", small)
     big = isolated("peer", (str(sample), tool, method), args.peer_limit)
     if "count" not in big:
-        row = _row(label, tool, method, f"{small_n:,}", small, 1.0)
+        row = _row(label, tool, method, f"{small_n:,}", small)
         why = f"did not finish in {big['timeout']:.0f} s" if "timeout" in big else big.get("error", "failed")
         row.note = f"on {sample_n:,} papers it {why}; these times are for {small_n:,} papers"
         return row
+    with open(full, "rb") as fh:
+        _, _, rankings, weights = pickle.load(fh)
+    size = sum(weights) if tool == "pyrankvote" else len(rankings)
     est: dict[str, float] = {}
     exps: dict[str, float] = {}
-    for key in ("load", "count"):
+    for key in ("load", "count", "load_cpu", "count_cpu"):
         t1, t2 = max(small[key], 1e-6), max(big[key], 1e-6)
-        b = min(1.2, max(0.5, np.log(t2 / t1) / np.log(sample_n / small_n)))
-        exps[key] = float(b)
-        est[key] = float(t2 * (args.papers / sample_n) ** b)
+        b = min(2.0, max(0.5, float(np.log(t2 / t1) / np.log(big["size"] / small["size"]))))
+        exps[key] = b
+        est[key] = float(t2 * (size / big["size"]) ** b)
     if est["load"] + est["count"] <= args.peer_limit:
         print(f"[{label}] {tool} {method} on all {args.papers:,} papers...", file=sys.stderr)
         limit = max(args.peer_limit * 1.5, 3 * (est["load"] + est["count"]))
         whole = isolated("peer", (str(full), tool, method), limit)
         if "count" in whole:
-            return _row(label, tool, method, f"{args.papers:,}", whole, 1.0)
-    out = {**big, **est}
-    row = _row(label, tool, method, f"{sample_n:,}", out, 1.0)
-    row.note = (f"estimated: runs on {small_n:,} and {sample_n:,} papers, t ~ n^{exps['count']:.2f} (count), "
-                f"n^{exps['load']:.2f} (load); peak MB and elected are from the {sample_n:,} run")
+            return _row(label, tool, method, f"{args.papers:,}", whole)
+    row = _row(label, tool, method, f"{sample_n:,}", {**big, **est})
+    unit = "papers" if tool == "pyrankvote" else "different rankings"
+    row.note = (f"extrapolated from runs on {small_n:,} and {sample_n:,} papers: count ~ x^{exps['count_cpu']:.2f}, "
+                f"load ~ x^{exps['load_cpu']:.2f} (x = {unit}); peak MB and elected from the {sample_n:,} run")
     row.papers = f"{args.papers:,} (est.)"
     return row
 
 
-def _row(label: str, tool: str, method: str, papers: str, out: dict[str, Any], ratio: float) -> Row:
+def _row(label: str, tool: str, method: str, papers: str, out: dict[str, Any]) -> Row:
     family = FAMILY[method]
     if "timeout" in out:
         return Row(label, tool, method, papers, "-", "-", "-", "", f"did not finish in {out['timeout']:.0f} s",
                    None, family)
     if "error" in out:
         return Row(label, tool, method, papers, "-", "-", "-", "", "failed: " + out["error"][:80], None, family)
-    load, cnt = out["load"], out["count"]
     note = ""
-    if ratio != 1.0:
-        note = f"measured on {papers} papers, times x{ratio:.0f} (scaled)"
-        load, cnt = load * ratio, cnt * ratio
     if tool == "omov":
         note = f"{out['unique']:,} different rankings, {out['stages']} stages"
-    return Row(label, tool, method, papers, fmt_s(load), fmt_s(cnt), f"{out['peak_mb']:.0f}",
-               short(out["elected"]), note, cnt, family, out)
+    return Row(label, tool, method, papers, f"{fmt_s(out['load'])} ({fmt_s(out['load_cpu'])})",
+               f"{fmt_s(out['count'])} ({fmt_s(out['count_cpu'])})", f"{out['peak_mb']:.0f}",
+               short(out["elected"]), note, out["count_cpu"], family, out)
 
 
 def speedups(rows: list[Row]) -> None:
-    """Each omov row's count time against the fastest peer of the same family in the same election."""
+    """Each omov row's count CPU time against the fastest peer of the same family in the same election."""
     for row in rows:
         if row.tool != "omov" or row.count_s is None:
             continue
@@ -357,8 +378,8 @@ def speedups(rows: list[Row]) -> None:
             row.extra["speedup"] = min(peers) / max(row.count_s, 1e-9)
 
 
-HEAD = ("Election", "Tool", "Method", "Papers run", "Parse/load s", "Count s", "Peak MB", "vs fastest peer",
-        "Elected", "Note")
+HEAD = ("Election", "Tool", "Method", "Papers", "Parse/load s wall (CPU)", "Count s wall (CPU)", "Peak MB",
+        "vs fastest peer (CPU)", "Elected", "Note")
 
 
 def cells(row: Row) -> list[str]:
