@@ -7,13 +7,17 @@ Uses a throwaway SQLite file (or the given database, which is migrated). Not run
 
 from __future__ import annotations
 
-import argparse
-import os
-import random
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+# benchmarks/ holds scripts named like standard modules (platform.py): keep it off the import path.
+sys.path[:] = [p for p in sys.path if not p.rstrip("/").endswith("benchmarks")]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 
 def main() -> int:
