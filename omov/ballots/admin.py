@@ -78,7 +78,7 @@ class BallotAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "opens_at"
     inlines = [CandidateInline, BalanceRuleInline]
-    readonly_fields = ["state", "public_id", "roll", "result_summary", "cancelled_reason"]
+    readonly_fields = ["state", "public_id", "roll", "jobs", "result_summary", "cancelled_reason"]
     actions = [
         "action_mark_ready",
         "action_open",
@@ -130,6 +130,16 @@ class BallotAdmin(admin.ModelAdmin):
             f"{stats.sent}, printed {stats.printed}, pending {stats.pending}, FAILED {stats.failed}; "
             f"{stats.papers} papers cast"
         )
+
+    @admin.display(description="background jobs")
+    def jobs(self, ballot: Ballot) -> str:
+        from omov.ballots.selectors import jobs_for_ballot
+
+        rows = [
+            f"{j.kind}: {j.state} {j.done}/{j.total} ({j.percent}%) {j.message} {j.error[:300]}".strip()
+            for j in jobs_for_ballot(ballot=ballot)[:10]
+        ]
+        return "; ".join(rows) or "-"
 
     @admin.display(description="result")
     def result_summary(self, ballot: Ballot) -> str:
