@@ -293,6 +293,20 @@ def import_members_csv(
     )
     org_id = organisation.pk
     with transaction.atomic(), connection.cursor() as cursor:
+        if creates and connection.vendor == "postgresql":
+            # COPY streams the new rows in one command: several times faster than batched INSERTs.
+            copy_sql = (
+                f"COPY {qn(meta.db_table)} ({qn('organisation_id')}, {qn('membership_number')}, "
+                + ", ".join(qn(c) for c in columns)
+                + ") FROM STDIN"
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in creates:
+                    copy.write_row((org_id, *row))
+                    done += 1
+                    if progress and done % BATCH == 0:
+                        progress("writing", done, todo)
+            creates = []
         for i in range(0, len(creates), BATCH):
             cursor.executemany(
                 insert, [(org_id, *_db_values(row[0:1]), *_db_values(row[1:])) for row in creates[i : i + BATCH]]
