@@ -240,3 +240,23 @@ def test_progress_bar_shows_for_slow_work_that_never_reports() -> None:
             waited += 1
         assert bar._bar is not None
     assert bar._bar is None
+
+
+def test_counts_json_and_ranking_layout_csv_ballots_alike(files: Path) -> None:
+    (files / "ward.json").write_text(json.dumps({
+        "title": "Ward Seven", "seats": 2, "candidates": ["Ann", "Bob", "Cat", "Dan"],
+        "ballots": [{"ranking": ["Ann", "Bob"], "weight": 3}, {"ranking": ["Bob", "Ann"], "weight": 4},
+                    {"ranking": ["Cat", "Dan"], "weight": 2}, {"ranking": ["Dan", "Cat"]}],
+    }))
+    (files / "ward-ranking.txt").write_text(
+        "# seats: 2\n# title: Ward Seven\n# candidates: Ann; Bob; Cat; Dan\npref1,pref2,weight\n"
+        "Ann,Bob,3\nBob,Ann,4\nCat,Dan,2\nDan,Cat,1\n"
+    )
+    sheets = []
+    for name, extra in (("ward.blt", []), ("ward.json", []), ("ward-ranking.txt", ["--input-format", "csv"])):
+        run = omov(str(files / name), "--rule", "scottish", "--seed", "1", "--format", "json", *extra)
+        assert run.returncode == 0, run.stderr
+        doc = json.loads(run.stdout)
+        doc.pop("file")
+        sheets.append(doc)
+    assert sheets[0] == sheets[1] == sheets[2]
