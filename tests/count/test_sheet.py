@@ -247,9 +247,9 @@ def test_real_counts_round_trip_through_json_and_every_rendering_adds_up(scottis
 
 
 def test_text_sheet_prints_markup_like_names_literally():
-    s = Stage(1, "first-preferences", "First [b]preferences[/b]", (), (F(2), F(1)), F(0), F(0), F(2),
+    s = Stage(1, "first-preferences", "First [b]x[/b]", (), (F(2), F(1)), F(0), F(0), F(2),
               ("elected", "continuing"), elected=(0,), notes=("[red]note[/red]",))
     c = Count("fptp", "fptp", "[i]T[/i]", ("[red]Ann[/red]", "B :smile:"), 1, 3, F(3), 0, None, (s,), (0,), seed="1")
     text = sheet.render_text(c)
-    for literal in ("[i]T[/i]", "[red]Ann[/red]", "B :smile:", "[b]preferences[/b]", "Stage 1: [red]note[/red]"):
+    for literal in ("[i]T[/i]", "[red]Ann[/red]", "B :smile:", "[b]x[/b]", "Stage 1: [red]note[/red]"):
         assert literal in text
