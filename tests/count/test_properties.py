@@ -7,9 +7,11 @@ the module exists: the test then has to pass).
 STV with one seat and IRV. With one seat, an STV count (scottish, ers97, meek, wigm) excludes the lowest
 candidate stage by stage exactly as IRV does, because no surplus is transferred before the single seat is
 filled: every paper keeps the value 1, so no rounding rule (5 decimals, 2 decimals, Meek's guarded
-arithmetic) changes any total. The quota (more than half of the valid, or of the continuing, votes) can only be
-reached by a candidate who also has a majority of the continuing votes, and a candidate with such a majority
-is never the lowest, so both counts end with the same winner. The one condition needed: no tie for lowest at
+arithmetic) changes any total. So both counts exclude the same candidates in the same order, and the STV count
+elects either the last one standing (as IRV does) or, earlier, a candidate reaching the quota: at least half of
+the valid votes (Droop, Scottish, ERS97) or of the continuing ones (Meek), hence at least half of the continuing
+votes. Such a candidate is never the lowest afterwards unless tied with the last other one, so both counts end
+with the same winner. The one condition needed: no tie for lowest at
 any stage of the IRV count (the methods break ties differently: by earlier stages, by lot with
 different draws, Meek straight by lot), which the test checks on the IRV sheet and assumes. Blank papers do
 not matter: Scottish and WIGM reject them as invalid, IRV shows them as non-transferable; neither gives
