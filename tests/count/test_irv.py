@@ -217,3 +217,25 @@ def test_the_count_sheet_renders_and_round_trips():
     assert from_json(render_json(result)) == result
     text = render(result, width=160)
     assert "Exclusion of D" in text and "broken by looking backwards" in text
+
+
+@pytest.mark.slow
+def test_real_wards_one_seat_stv_and_pyrankvote_agree_with_irv(scottish_data):
+    """374 real Scottish ballots counted for one seat: each STV rule elects the IRV winner (no ties met), and
+    pyrankvote agrees on every tenth ward."""
+    from omov.count import read_blt
+
+    files = sorted((scottish_data / "ballots").glob("*.blt"))
+    assert len(files) == 374
+    compared = 0
+    for k, f in enumerate(files):
+        p = read_blt(f)
+        irv = count(p, "irv", seats=1, seed=1)
+        if any("tie between" in note for s in irv.stages for note in s.notes):
+            continue
+        compared += 1
+        for method in ("scottish", "ers97", "meek", "wigm"):
+            assert count(p, method, seats=1, seed=1).elected == irv.elected, (f.name, method)
+        if k % 10 == 0:
+            assert irv.elected_names[0] == pyrankvote_winner(p), f.name
+    assert compared >= 360
