@@ -149,10 +149,7 @@ def test_batch_exclusion_never_changes_the_irv_winner_without_ties(p):
 
 # Bugs these properties found in colleagues' methods, each pinned by an @example below; a strict xfail flags
 # the fix (the mark must then go).
-KNOWN_CONSTRAINT_BUGS = {
-    "ers97": "ers97.py elects every candidate reaching the quota at a stage without checking a group maximum "
-    "(two of a group with 'at most 1' elected at stage 1)",
-}
+KNOWN_CONSTRAINT_BUGS: dict[str, str] = {}
 
 
 def constraint_methods():
@@ -170,7 +167,7 @@ def constraint_methods():
 @example(  # meek.py once divided by zero deeming elected a candidate with no votes (fixed in a1a38cf)
     p=Profile.from_papers(NAMES[:4], [((0,), 1)]), k=3, group={"Ann", "Bob"}, minimum=2, extra=0
 )
-@example(  # ers97: Bob and Fay both reach the quota at stage 1; only one of them may be elected
+@example(  # ers97 once elected Bob and Fay together at stage 1 although only one of them may be elected
     p=Profile.from_papers(NAMES, [((0,), 1), ((0, 1), 5), ((1,), 19), ((5,), 24)]).withdraw("Ann"),
     k=2,
     group={"Ann", "Bob", "Fay"},

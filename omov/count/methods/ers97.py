@@ -414,6 +414,12 @@ class ERS97Count:
                     for c in blocked:
                         self.pass_over(c, reason)
                     continue
+                others = [c for c in self.continuing if c not in group]
+                if len(group) > 1 and not self.constraints.feasible([*self.elected, *group], others):
+                    # Each may be elected alone but not all together: elect the one the tie procedure puts
+                    # first, then look again (the others may now be passed over).
+                    self.elect(self.pick(group, lowest=False), reason)
+                    continue
             if len(group) <= k:
                 for c in self.earliest_order(group):
                     self.elect(c, reason)
