@@ -637,7 +637,8 @@ def _mint(credentials: list[Credential]) -> dict[int, str]:
         token = new_credential()
         cred.token_hash = credential_hash(token)
         tokens[cred.pk] = token
-    Credential.objects.bulk_update(credentials, ["token_hash"])
+    # In batches: one UPDATE ... CASE over thousands of rows costs time quadratic in its length.
+    Credential.objects.bulk_update(credentials, ["token_hash"], batch_size=500)
     return tokens
 
 
