@@ -31,7 +31,9 @@ def test_healthz_reports_a_broken_queue_with_503(client, db):
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("OMOV_")}
+    # A production-like environment: none of the test run's own settings (OMOV_*, or the async-safety switch
+    # that the browser tests set for Playwright's event loop).
+    full = {k: v for k, v in os.environ.items() if not k.startswith("OMOV_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     full.update(env)
     command = [sys.executable, "-c", "import sys; from omov.cli import main; sys.exit(main(sys.argv[1:]))", *args]
     return subprocess.run(command, capture_output=True, text=True, env=full, timeout=120, cwd=os.getcwd())
