@@ -187,13 +187,14 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         **common,
     )
     nec_people = [
-        ("Ayesha Dar", "woman"),
-        ("Jon Lansman-Smith", "man"),
-        ("Rachel Garnham", "woman"),
-        ("Eddie Izzard-Jones", "man"),
-        ("Peter Baxter", "man"),
-        ("Navendu Josan", "man"),
-        ("Sarah Donovan", "woman"),
+        # Invented names: the demo's results are synthetic and must not be read as anyone's real votes.
+        ("Amina Shah", "woman"),
+        ("Tom Barker", "man"),
+        ("Rosa Pennington", "woman"),
+        ("Gareth Lloyd", "man"),
+        ("Dev Malhotra", "man"),
+        ("Sam Okafor", "man"),
+        ("Helen Marsh", "woman"),
     ]
     for name, gender in nec_people:
         bs.add_candidate(
