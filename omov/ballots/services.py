@@ -867,8 +867,11 @@ def cast(*, credential: str, paper: Sequence[int], ballot_id: int | None = None)
     token_hash = credential_hash(credential)
     # On PostgreSQL, casts hold the chain head's lock only while they append, not while the disk syncs: the
     # transaction commits asynchronously and the receipt waits for a flush that covers it (see _make_durable).
-    # Inside a caller's transaction, that caller's commit is the durable point, so nothing changes there.
-    group_commit = db_connection.vendor == "postgresql" and not db_connection.in_atomic_block
+    # Inside a caller's transaction (an atomic block, or autocommit turned off), that caller's commit is the
+    # durable point, so nothing changes there.
+    group_commit = (
+        db_connection.vendor == "postgresql" and not db_connection.in_atomic_block and db_connection.get_autocommit()
+    )
     sql = _cast_sql()
     with transaction.atomic(), db_connection.cursor() as cursor:
         # The statements of a cast are written out (not built by the ORM for every cast): casting is the one
