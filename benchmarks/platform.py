@@ -1,6 +1,6 @@
 """Measure the platform under load on PostgreSQL: member import, opening a ballot, casting over HTTP, counting.
 
-    .venv/bin/python benchmarks/platform.py all                  # everything below, in order (about 15 minutes)
+    .venv/bin/python benchmarks/platform.py all                  # everything below, in order (about 5 minutes)
     .venv/bin/python benchmarks/platform.py setup import open    # or any stages, in this order:
 
     setup   drop and recreate the throwaway database (default omov_platform_bench on 127.0.0.1:5432), migrate
@@ -9,10 +9,12 @@
             mints the postal voters' credentials and `send_credentials` the email voters' (timed; the email
             backend, benchmarks/platform_mailsink.py, keeps each credential in a file instead of sending it)
     load    starts `omov serve` (gunicorn, --workers/--threads) and casts --casts papers with postal voters'
-            credentials through POST /api/ballots/<id>/cast (the JSON cast a phone's voting page makes) from
+            credentials through POST /api/ballots/<id>/cast (the JSON cast: one request, no page rendered; the
+            browser's paper -> confirm -> cast form flow does more per vote and is not measured here) from
             --concurrency client threads in this process, one keep-alive connection each; casts/s, p50, p99
-    papers  writes papers in bulk (COPY, the same rows `cast` stores, chained) until there is one per voter:
-            material for `count`, not a measurement (casting them one by one would take hours here)
+    papers  writes papers in bulk (COPY, the same rows `cast` stores, chained) until there is one per voter,
+            marks voters voted and credentials spent, then VACUUM (ANALYZE) as autovacuum would during the
+            voting period (it is off on this server): material for `count`, not a measurement
     count   `close_ballot` then `count_ballot` (the services the close button and the count job run; timed)
 
 Results accumulate in --work (default /tmp/omov-platform-bench/results.json) so stages can be re-run alone;
@@ -417,8 +419,16 @@ def stage_papers(opts: argparse.Namespace, results: Results) -> None:
                     [ballot.pk, want],
                 )
         ChainHead.objects.filter(name=chain).update(position=position, head_hash=previous)
+    # What autovacuum does in production during a ballot's weeks of voting (it is off on this test server):
+    # without it, close_ballot's rewrite of the roll wades through the dead rows the bulk update just left.
+    import psycopg
+
+    with psycopg.connect(opts.database_url, autocommit=True) as conn:
+        for table in ("ballots_voter", "ballots_credential", "ballots_paper"):
+            conn.execute(f"VACUUM (ANALYZE) {table}")
     total = Paper.objects.filter(ballot=ballot).count()
-    print(f"papers: wrote {want:,} in {time.perf_counter() - t:.0f}s (not a measurement); the ballot holds {total:,}")
+    print(f"papers: wrote {want:,} and vacuumed in {time.perf_counter() - t:.0f}s (not a measurement); "
+          f"the ballot holds {total:,}")
 
 
 def stage_count(opts: argparse.Namespace, results: Results) -> None:
