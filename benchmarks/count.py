@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sys
 
-# This folder holds other scripts (one is called platform.py): never let them shadow the standard library.
+# Never let the other scripts in this folder shadow a standard module.
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-# benchmarks/ holds scripts named like standard modules (platform.py): keep it off the import path.
+# Keep benchmarks/ off the import path, so that no script here can shadow a standard module.
 sys.path[:] = [p for p in sys.path if not p.rstrip("/").endswith("benchmarks")]
 
 import argparse  # noqa: E402

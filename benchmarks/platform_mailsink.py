@@ -1,4 +1,4 @@
-"""An email backend for benchmarks/platform.py: keeps only the credential in each message, appended to a file.
+"""An email backend for benchmarks/platform_load.py: keeps only the credential in each message, appended to a file.
 
 Set OMOV_EMAIL_BACKEND=benchmarks.platform_mailsink.EmailBackend and OMOV_BENCH_TOKENS=/path/tokens.txt. The
 credentials are real (minted by `send_credentials` for a real roll); the benchmark casts with them afterwards.

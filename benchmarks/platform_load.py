@@ -1,7 +1,7 @@
 """Measure the platform under load on PostgreSQL: member import, opening a ballot, casting over HTTP, counting.
 
-    .venv/bin/python benchmarks/platform.py all                  # everything below, in order (about 5 minutes)
-    .venv/bin/python benchmarks/platform.py setup import open    # or any stages, in this order:
+    .venv/bin/python benchmarks/platform_load.py all                  # everything below, in order (about 5 minutes)
+    .venv/bin/python benchmarks/platform_load.py setup import open    # or any stages, in this order:
 
     setup   drop and recreate the throwaway database (default omov_platform_bench on 127.0.0.1:5432), migrate
     import  generate --members rows of CSV (1 in 40 postal) and import them with omov.members (timed)
@@ -28,7 +28,8 @@ from __future__ import annotations
 import os
 import sys
 
-# This file is named platform.py: drop its folder from the path so that `import platform` finds the stdlib's.
+# Run from anywhere: this folder comes off the import path (no script here may shadow a standard module) and
+# the repository root goes on it (for benchmarks.platform_mailsink).
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.getcwd()) != _HERE]
 _ROOT = os.path.dirname(_HERE)
