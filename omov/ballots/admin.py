@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from omov.ballots import services
 from omov.ballots.errors import BallotError
@@ -243,18 +244,19 @@ class BallotAdmin(admin.ModelAdmin):
 
     @admin.action(description="Print credential letters for postal voters (shown once)")
     def action_print_letters(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> HttpResponse | None:
-        letters: list[str] = []
+        letters: list[services.Letter] = []
         for ballot in queryset:
             try:
-                letters += [
-                    f"To: {x.name} ({x.membership_number})\n\n{x.text}"
-                    for x in services.print_letters(ballot=ballot, actor=request.user)
-                ]
+                letters += services.print_letters(ballot=ballot, actor=request.user)
             except BallotError as exc:
                 messages.error(request, f"{ballot.title}: {exc}")
                 return None
-        response = HttpResponse("\n\f".join(letters) or "No letters to print.", content_type="text/plain")
-        response["Content-Disposition"] = 'attachment; filename="credential-letters.txt"'
+        # A print-ready page, one letter an A4 page; shown once (the tokens are stored only as hashes).
+        response = render(
+            request,
+            "ballots/letters.html",
+            {"letters": letters, "ballots": ", ".join(b.title for b in queryset)},
+        )
         response["Cache-Control"] = "no-store"
         return response
 

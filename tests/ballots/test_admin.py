@@ -114,9 +114,11 @@ def test_print_letters_action_gives_the_letters_once(world, officer_client):
         Voter.objects.filter(ballot=ballot, member=member).update(channel="post")
     response = _act(officer_client, "action_print_letters", ballot)
     text = response.content.decode()
-    assert response["Content-Disposition"].startswith("attachment") and text.count("one-time voting credential") == 3
+    assert response["Content-Type"].startswith("text/html") and "no-store" in response["Cache-Control"]
+    assert text.count("one-time voting credential") == 3 and text.count('class="letter"') == 3
+    assert "break-after: page" in text  # one letter a printed page
     again = _act(officer_client, "action_print_letters", ballot)
-    assert again.content == b"No letters to print."
+    assert "No letters to print." in again.content.decode()
 
 
 def test_the_papers_admin_is_read_only(world, officer_client):
