@@ -1,7 +1,7 @@
 """Leave room in each page of the roll and credential tables (PostgreSQL), so that the updates a cast makes
 (a voter marked as voted, a credential spent) and the rewrite at the close (which breaks the link between a
 voter's row and the transaction that stored their paper) can stay in the same page as heap-only tuples,
-without touching every index: in benchmarks/platform.py the close's rewrite of 500,000 roll lines went from
+without touching every index: in benchmarks/platform_load.py the close's rewrite of 500,000 roll lines went from
 13.1 s to 5.4 s. SQLite has no such setting; nothing to do there."""
 
 from django.db import migrations
