@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from omov.count.errors import CountError
 
@@ -14,6 +20,95 @@ class Candidate:
 
     name: str
     withdrawn: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class RankingArrays:
+    """Rankings as arrays: `matrix[i, :lengths[i]]` is ranking i (candidate indices), the rest of the row is -1.
+
+    `matrix` has one row per ranking and as many columns as the longest ranking (a small integer dtype: int16,
+    or int32 past 32,767 candidates); `lengths` and `weights` are int64. Read-only: counts copy what they change.
+    """
+
+    matrix: npt.NDArray[np.signedinteger]
+    lengths: npt.NDArray[np.int64]
+    weights: npt.NDArray[np.int64]
+
+    @property
+    def rows(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @staticmethod
+    def dtype_for(candidates: int) -> type[np.signedinteger]:
+        """The matrix dtype for a ballot of this many candidates."""
+        return np.int16 if candidates <= np.iinfo(np.int16).max else np.int32
+
+    @classmethod
+    def from_flat(
+        cls, flat: npt.NDArray[np.integer], lengths: npt.NDArray[np.int64], weights: npt.NDArray[np.int64],
+        candidates: int,
+    ) -> RankingArrays:
+        """From the rankings' entries one after another (`flat`) and each ranking's length."""
+        rows = int(lengths.shape[0])
+        width = int(lengths.max()) if rows else 0
+        matrix = np.full((rows, width), -1, dtype=cls.dtype_for(candidates))
+        if flat.size:
+            matrix[np.arange(width)[None, :] < lengths[:, None]] = flat  # row by row, left to right
+        return cls(_frozen(matrix), _frozen(lengths), _frozen(weights))
+
+    @classmethod
+    def from_tuples(
+        cls, rankings: Sequence[tuple[int, ...]], weights: Sequence[int], candidates: int
+    ) -> RankingArrays:
+        """From rankings as tuples (and their weights)."""
+        rows = len(rankings)
+        lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=rows)
+        total = int(lengths.sum())
+        flat = np.fromiter(chain.from_iterable(rankings), dtype=cls.dtype_for(candidates), count=total)
+        try:
+            w = np.fromiter(weights, dtype=np.int64, count=rows)
+        except OverflowError:
+            raise CountError("a paper's weight is too large to count (more than 2**63 - 1 papers)") from None
+        return cls.from_flat(flat, lengths, w, candidates)
+
+    def tuples(self) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
+        """The rankings as tuples and the weights as ints (the inverse of `from_tuples`)."""
+        return (
+            tuple(tuple(row[:k]) for row, k in zip(self.matrix.tolist(), self.lengths.tolist(), strict=True)),
+            tuple(self.weights.tolist()),
+        )
+
+
+_A = TypeVar("_A", bound="npt.NDArray[Any]")
+
+
+def _frozen(a: _A) -> _A:
+    a.flags.writeable = False
+    return a
+
+
+def _without(arrays: RankingArrays, gone: Sequence[int], candidates: int) -> RankingArrays:
+    """`arrays` with the candidates in `gone` struck out of every ranking (later preferences moving up) and
+    identical results merged again, in order of first appearance (as `Profile.continuing_rankings`)."""
+    m = arrays.matrix
+    if not arrays.rows:
+        return arrays
+    struck = np.zeros(candidates + 1, dtype=np.bool_)  # the last slot answers for the -1 padding
+    struck[list(gone)] = True
+    keep = (m >= 0) & ~struck[m]
+    order = np.argsort(~keep, axis=1, kind="stable")  # kept entries first, in their order
+    packed = np.take_along_axis(np.where(keep, m, -1), order, axis=1)
+    lengths = keep.sum(axis=1, dtype=np.int64)
+    width = int(lengths.max())
+    packed = np.ascontiguousarray(packed[:, :width])
+    _, first, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")  # the groups in order of their first ranking
+    group = np.empty_like(by_first)
+    group[by_first] = np.arange(by_first.size)
+    rows = first[by_first]
+    weights = np.zeros(rows.size, dtype=np.int64)
+    np.add.at(weights, group[inverse.reshape(-1)], arrays.weights)
+    return RankingArrays(_frozen(packed[rows]), _frozen(lengths[rows]), _frozen(weights))
 
 
 @dataclass(frozen=True)
@@ -32,10 +127,15 @@ class Profile:
     seats: int | None = None
     title: str = ""
     invalid: int = 0
+    # `rankings` and `weights` as arrays, when whoever built the profile had them at hand (a reader may build
+    # them more cheaply than from the tuples); otherwise built on first use. Never compared or shown.
+    given_arrays: RankingArrays | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.rankings) != len(self.weights):
             raise CountError("rankings and weights differ in length")
+        if self.given_arrays is not None and self.given_arrays.rows != len(self.rankings):
+            raise CountError("the rankings' arrays do not match the rankings")
         n = len(self.candidates)
         names = [c.name for c in self.candidates]
         if len(set(names)) != len(names):
@@ -100,7 +200,9 @@ class Profile:
         for name in names:
             i = self.index(name)
             out[i] = Candidate(out[i].name, withdrawn=True)
-        return Profile(tuple(out), self.rankings, self.weights, self.seats, self.title, self.invalid)
+        return Profile(
+            tuple(out), self.rankings, self.weights, self.seats, self.title, self.invalid, self.given_arrays
+        )
 
     def continuing_rankings(self) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
         """Rankings with withdrawn candidates removed and identical results merged again."""
@@ -112,3 +214,18 @@ class Profile:
             key = tuple(c for c in ranking if c not in gone)
             grouped[key] = grouped.get(key, 0) + weight
         return tuple(grouped), tuple(grouped.values())
+
+    @cached_property
+    def arrays(self) -> RankingArrays:
+        """All rankings and weights as arrays (withdrawn candidates included), row i for `rankings[i]`."""
+        if self.given_arrays is not None:
+            return self.given_arrays
+        return RankingArrays.from_tuples(self.rankings, self.weights, len(self.candidates))
+
+    @cached_property
+    def continuing_arrays(self) -> RankingArrays:
+        """`continuing_rankings()` as arrays: the same rows, in the same order, with the same weights."""
+        gone = [i for i, c in enumerate(self.candidates) if c.withdrawn]
+        if not gone:
+            return self.arrays
+        return _without(self.arrays, gone, len(self.candidates))

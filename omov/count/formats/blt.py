@@ -24,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 
 from omov.count.errors import CountError
-from omov.count.profile import Candidate, Profile
+from omov.count.profile import Candidate, Profile, RankingArrays
 
 _PLAIN = re.compile(r"^[0-9 \t]+$")
 ProgressFn = Callable[[int, int], None]
@@ -301,7 +301,10 @@ def parse_blt(
         candidates = tuple(fixed)
     if progress is not None:
         progress(total, total)
-    return Profile(candidates, tuple(rankings), tuple(weights), seats=seats, title=title, invalid=invalid)
+    # the array form the counts read, built here once (the rankings are at hand, one pass in NumPy)
+    arrays = RankingArrays.from_tuples(rankings, weights, ncand)
+    return Profile(candidates, tuple(rankings), tuple(weights), seats=seats, title=title, invalid=invalid,
+                   given_arrays=arrays)
 
 
 def read_blt(

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import chain
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +26,7 @@ import numpy.typing as npt
 
 from omov.count.constraints import Constraints
 from omov.count.errors import CountError
-from omov.count.profile import Profile
+from omov.count.profile import Profile, RankingArrays
 from omov.count.result import CandidateState, Count, Stage, StageKind
 from omov.count.rules import Rule
 from omov.count.ties import Lot, break_tie
@@ -70,33 +69,32 @@ class Pile:
 
     def __init__(
         self,
-        rankings: Sequence[tuple[int, ...]],
-        weights: Sequence[int],
+        rankings: Sequence[tuple[int, ...]] | RankingArrays,
+        weights: Sequence[int] | None,
         candidates: int,
         *,
         one: Number,
         boxed: bool,
     ) -> None:
-        m = len(rankings)
+        """The papers of `rankings` (tuples with their `weights`, or arrays that carry their weights)."""
+        if isinstance(rankings, RankingArrays):
+            arrays = rankings
+        else:
+            arrays = RankingArrays.from_tuples(rankings, weights or (), candidates)
+        m = arrays.rows
         self.n = candidates
         self.boxed = boxed  # values are Python objects (big integers or Fractions), not int64
-        lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=m)
-        width = int(lengths.max()) if m else 0
-        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.int32, count=int(lengths.sum()))
+        width = int(arrays.lengths.max()) if m else 0
         # one spare column of -1 so that a pointer one past the last preference reads "no preference"
         self.prefs = np.full((m, width + 1), -1, dtype=np.int32)
-        if flat.size:
-            rows = np.repeat(np.arange(m), lengths)
-            starts = np.cumsum(lengths) - lengths
-            cols = np.arange(flat.size) - np.repeat(starts, lengths)
-            self.prefs[rows, cols] = flat
+        self.prefs[:, :width] = arrays.matrix[:, :width]
         self.pos = np.zeros(m, dtype=np.int64)
         self.holder = self.prefs[:, 0].astype(np.int64)  # -1: non-transferable (no further preference)
         if boxed:
-            self.weight: npt.NDArray[Any] = np.array([int(w) for w in weights] + [0], dtype=object)[:m]
+            self.weight: npt.NDArray[Any] = np.array(arrays.weights.tolist() + [0], dtype=object)[:m]
             self.value: npt.NDArray[Any] = np.array([one] * m + [0], dtype=object)[:m]
         else:
-            self.weight = np.asarray(weights, dtype=np.int64).reshape(m)
+            self.weight = np.array(arrays.weights, dtype=np.int64).reshape(m)
             self.value = np.full(m, int(one), dtype=np.int64)
 
     def held_by(self, c: int) -> IntArray:
@@ -340,15 +338,12 @@ class GregoryCount:
 
     # ----------------------------------------------------------------- the count
     def setup(self) -> None:
-        rankings, weights = self.profile.continuing_rankings()
-        keep_r: Sequence[tuple[int, ...]] = rankings
-        keep_w: Sequence[int] = weights
-        empty = 0
-        if not all(rankings) or 0 in weights:  # the usual case (neither) skips a pass in Python
-            pairs = [(r, w) for r, w in zip(rankings, weights, strict=True) if w]
-            empty = sum(w for r, w in pairs if not r)
-            keep_r = [r for r, _ in pairs if r]
-            keep_w = [w for r, w in pairs if r]
+        arrays = self.profile.continuing_arrays
+        nonempty = arrays.lengths > 0
+        empty = int(arrays.weights[~nonempty].sum())
+        keep = nonempty & (arrays.weights != 0)
+        if not keep.all():  # the usual case (every row kept) copies nothing
+            arrays = RankingArrays(arrays.matrix[keep], arrays.lengths[keep], arrays.weights[keep])
         self.rejected = 0
         self.empty_nt = 0
         if empty:
@@ -364,10 +359,10 @@ class GregoryCount:
                     f"{empty} paper(s) with no preference for a continuing candidate counted as valid and "
                     "non-transferable from the first stage"
                 )
-        self.valid_papers = sum(keep_w) + self.empty_nt
+        self.valid_papers = int(arrays.weights.sum()) + self.empty_nt
         papers_max = max(self.valid_papers, 1)
         boxed = self.exact or 2 * papers_max * self.scale * self.scale >= 2**62
-        self.pile = Pile(keep_r, keep_w, self.n, one=self.one, boxed=boxed)
+        self.pile = Pile(arrays, None, self.n, one=self.one, boxed=boxed)
         self.quota = self.compute_quota()
         self.valid_value = Fraction(self.valid_papers)
         self.totals: list[Number] = [0] * self.n

@@ -138,21 +138,18 @@ class ERS97Count:
         self.ties = tuple(rule.ties) or ("forwards", "lot")
         self.constraints = Constraints(rule.constraints, self.names, seats)
 
-        rankings, weights = profile.continuing_rankings()
-        lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
-        all_weights = np.array(weights, dtype=np.int64)
+        arrays = profile.continuing_arrays
+        lengths = arrays.lengths
+        all_weights = arrays.weights
         kept = np.flatnonzero((lengths > 0) & (all_weights > 0))
         self.empty: int = int(all_weights[lengths == 0].sum())  # 5.1.2 / 6.9: no first preference: invalid
         self.weights: IntArray = all_weights[kept]
         self.valid: int = int(self.weights.sum())  # 5.1.2 total valid vote
-        # A padded matrix of the unique rankings (-1 pads) lets each transfer work on all rankings at once;
-        # it is filled one ranking length at a time so that NumPy, not Python, does the copying.
+        # A padded matrix of the unique rankings (-1 pads) lets each transfer work on all rankings at once.
         kept_lengths = lengths[kept]
         width = int(kept_lengths.max()) if len(kept) else 1
         self.matrix = np.full((len(kept), width), -1, dtype=np.int32)
-        for length in np.unique(kept_lengths).tolist():
-            rows = np.flatnonzero(kept_lengths == length)
-            self.matrix[rows, :length] = np.array([rankings[i] for i in kept[rows].tolist()], dtype=np.int32)
+        self.matrix[:, : min(width, arrays.matrix.shape[1])] = arrays.matrix[kept, :width]
 
         self.state: list[CandidateState] = [
             "withdrawn" if c.withdrawn else "continuing" for c in profile.candidates

@@ -36,14 +36,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from omov.count.constraints import Constraints
 from omov.count.errors import CountError
-from omov.count.profile import Profile
+from omov.count.profile import Profile, RankingArrays
 from omov.count.result import CandidateState, Count, Stage, StageKind
 from omov.count.rules import Rule
 from omov.count.ties import Lot, break_tie
@@ -56,18 +55,17 @@ class _Papers:
     """The distinct rankings as a padded matrix (flattened), a position per row at its current preference,
     integer weights, and the running totals per candidate (index n holds the exhausted papers)."""
 
-    def __init__(self, rankings: Sequence[tuple[int, ...]], weights: Sequence[int], n: int) -> None:
-        rows = len(rankings)
-        lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=rows)
-        self.width = int(lengths.max(initial=0)) + 1  # every row ends with at least one "no candidate" (n)
-        flat: IntArray = np.full(rows * self.width, n, dtype=np.int64)
-        prefs = np.fromiter(chain.from_iterable(rankings), dtype=np.int64, count=int(lengths.sum()))
+    def __init__(self, arrays: RankingArrays, n: int) -> None:
+        rows = arrays.rows
+        width = int(arrays.matrix.shape[1])
+        self.width = width + 1  # every row ends with at least one "no candidate" (n)
+        matrix: IntArray = np.full((rows, self.width), n, dtype=np.int64)
+        matrix[:, :width] = np.where(arrays.matrix < 0, n, arrays.matrix)
+        flat: IntArray = matrix.reshape(rows * self.width)
         starts = np.arange(rows, dtype=np.int64) * self.width
-        offsets = np.arange(len(prefs), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        flat[np.repeat(starts, lengths) + offsets] = prefs
         self.n = n
         self.flat = flat
-        self.weights: IntArray = np.asarray(weights, dtype=np.int64).reshape(rows)
+        self.weights: IntArray = np.array(arrays.weights, dtype=np.int64).reshape(rows)
         self.pos: IntArray = starts.copy()
         self.cur: IntArray = flat[self.pos]
         self.totals: IntArray = np.zeros(n + 1, dtype=np.int64)
@@ -104,9 +102,9 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
     names = profile.names
     n = len(names)
     gone = {i for i, c in enumerate(profile.candidates) if c.withdrawn}
-    rankings, weights = profile.continuing_rankings()  # rule 2: withdrawn candidates skipped
-    papers = _Papers(rankings, weights, n)
-    valid = Fraction(sum(weights))
+    arrays = profile.continuing_arrays  # rule 2: withdrawn candidates skipped
+    papers = _Papers(arrays, n)
+    valid = Fraction(int(arrays.weights.sum()))
     continuing = np.array([i not in gone for i in range(n)], dtype=np.bool_)
     states: list[CandidateState] = ["withdrawn" if i in gone else "continuing" for i in range(n)]
     cons = Constraints(rule.constraints, names, 1)
