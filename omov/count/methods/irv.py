@@ -59,15 +59,16 @@ class _Papers:
         rows = arrays.rows
         width = int(arrays.matrix.shape[1])
         self.width = width + 1  # every row ends with at least one "no candidate" (n)
-        matrix: IntArray = np.full((rows, self.width), n, dtype=np.int64)
+        # candidate numbers in the arrays' small dtype (which holds n too): a quarter of int64's memory to touch
+        matrix = np.full((rows, self.width), n, dtype=arrays.matrix.dtype)
         matrix[:, :width] = np.where(arrays.matrix < 0, n, arrays.matrix)
-        flat: IntArray = matrix.reshape(rows * self.width)
+        flat: npt.NDArray[np.signedinteger] = matrix.reshape(rows * self.width)
         starts = np.arange(rows, dtype=np.int64) * self.width
         self.n = n
         self.flat = flat
         self.weights: IntArray = np.array(arrays.weights, dtype=np.int64).reshape(rows)
         self.pos: IntArray = starts.copy()
-        self.cur: IntArray = flat[self.pos]
+        self.cur: npt.NDArray[np.signedinteger] = flat[self.pos]
         self.totals: IntArray = np.zeros(n + 1, dtype=np.int64)
         np.add.at(self.totals, self.cur, self.weights)
 
