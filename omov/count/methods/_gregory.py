@@ -85,8 +85,9 @@ class Pile:
         self.n = candidates
         self.boxed = boxed  # values are Python objects (big integers or Fractions), not int64
         width = int(arrays.lengths.max()) if m else 0
-        # one spare column of -1 so that a pointer one past the last preference reads "no preference"
-        self.prefs = np.full((m, width + 1), -1, dtype=np.int32)
+        # one spare column of -1 so that a pointer one past the last preference reads "no preference"; the
+        # arrays' small dtype (int16 for up to 32,767 candidates) halves the memory touched against int32
+        self.prefs = np.full((m, width + 1), -1, dtype=arrays.matrix.dtype)
         self.prefs[:, :width] = arrays.matrix[:, :width]
         self.pos = np.zeros(m, dtype=np.int64)
         self.holder = self.prefs[:, 0].astype(np.int64)  # -1: non-transferable (no further preference)
