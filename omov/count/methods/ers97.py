@@ -148,7 +148,7 @@ class ERS97Count:
         # A padded matrix of the unique rankings (-1 pads) lets each transfer work on all rankings at once.
         kept_lengths = lengths[kept]
         width = int(kept_lengths.max()) if len(kept) else 1
-        self.matrix = np.full((len(kept), width), -1, dtype=np.int32)
+        self.matrix = np.full((len(kept), width), -1, dtype=arrays.matrix.dtype)
         self.matrix[:, : min(width, arrays.matrix.shape[1])] = arrays.matrix[kept, :width]
 
         self.state: list[CandidateState] = [
