@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
 from typing import Any, TypeVar
@@ -127,15 +127,10 @@ class Profile:
     seats: int | None = None
     title: str = ""
     invalid: int = 0
-    # `rankings` and `weights` as arrays, when whoever built the profile had them at hand (a reader may build
-    # them more cheaply than from the tuples); otherwise built on first use. Never compared or shown.
-    given_arrays: RankingArrays | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.rankings) != len(self.weights):
             raise CountError("rankings and weights differ in length")
-        if self.given_arrays is not None and self.given_arrays.rows != len(self.rankings):
-            raise CountError("the rankings' arrays do not match the rankings")
         n = len(self.candidates)
         names = [c.name for c in self.candidates]
         if len(set(names)) != len(names):
@@ -200,9 +195,10 @@ class Profile:
         for name in names:
             i = self.index(name)
             out[i] = Candidate(out[i].name, withdrawn=True)
-        return Profile(
-            tuple(out), self.rankings, self.weights, self.seats, self.title, self.invalid, self.given_arrays
-        )
+        copy = Profile(tuple(out), self.rankings, self.weights, self.seats, self.title, self.invalid)
+        if "arrays" in self.__dict__:  # the same rankings: share their array form (a cached property)
+            copy.__dict__["arrays"] = self.__dict__["arrays"]
+        return copy
 
     def continuing_rankings(self) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
         """Rankings with withdrawn candidates removed and identical results merged again."""
@@ -218,8 +214,6 @@ class Profile:
     @cached_property
     def arrays(self) -> RankingArrays:
         """All rankings and weights as arrays (withdrawn candidates included), row i for `rankings[i]`."""
-        if self.given_arrays is not None:
-            return self.given_arrays
         return RankingArrays.from_tuples(self.rankings, self.weights, len(self.candidates))
 
     @cached_property

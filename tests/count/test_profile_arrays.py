@@ -2,8 +2,9 @@
 tuples: the same rows in the same order, the same weights, withdrawn candidates struck out as
 `continuing_rankings()` strikes them, and BLT files hand the counts the same arrays they would build."""
 
+import dataclasses
+
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,13 +64,12 @@ def test_repeated_rankings_without_withdrawals_stay_apart() -> None:
     assert p.continuing_arrays.weights.tolist() == [1, 2, 0]
 
 
-def test_given_arrays_must_match() -> None:
-    p = Profile.from_papers("AB", [(0,), (1, 0)])
-    with pytest.raises(Exception, match="arrays"):
-        Profile(p.candidates, p.rankings[:1], p.weights[:1], given_arrays=p.arrays)
+def test_the_reader_builds_the_arrays_and_withdrawing_shares_them() -> None:
     read = parse_blt("2 1\n1 1 0\n1 2 1 0\n0\nA\nB\n")
-    assert read.given_arrays is not None
-    assert read.withdraw("A").arrays is read.given_arrays  # withdrawing keeps the arrays given
+    assert "arrays" in read.__dict__  # built while reading, not at the first count
+    assert read.withdraw("A").arrays is read.arrays  # the same rankings: the same arrays
+    changed = dataclasses.replace(read, rankings=read.rankings[:1], weights=read.weights[:1])
+    assert changed.arrays.rows == 1  # a copy with other rankings never inherits stale arrays
 
 
 @settings(max_examples=150, deadline=None)
@@ -89,7 +89,7 @@ def test_arrays_equal_the_tuples(case: tuple[int, list[tuple[list[int], int, int
     _check_profile(p)
     text = write_blt(p)
     q = parse_blt(text)
-    assert q.given_arrays is not None
+    assert "arrays" in q.__dict__
     _check_profile(q)
 
 
@@ -98,7 +98,7 @@ def test_blt_round_trip_both_parsers() -> None:
     slow = "4 2\n-2\n3 1 2 0\n(x) 1 2 0\n2 4 - 2 3 1 0\n1 1 2 0\n0\nA\nB\nC\nD\n"  # a ballot id, a skipped rank
     for text in (fast, slow):
         p = parse_blt(text)
-        assert p.given_arrays is not None
+        assert "arrays" in p.__dict__
         _check_profile(p)
         assert p.continuing_rankings() == (((0,), (), (3, 2, 0)), (4, 1, 2))
         back = parse_blt(write_blt(p))

@@ -24,7 +24,7 @@ from itertools import islice
 from pathlib import Path
 
 from omov.count.errors import CountError
-from omov.count.profile import Candidate, Profile, RankingArrays
+from omov.count.profile import Candidate, Profile
 
 _PLAIN = re.compile(r"^[0-9 \t]+$")
 ProgressFn = Callable[[int, int], None]
@@ -301,10 +301,9 @@ def parse_blt(
         candidates = tuple(fixed)
     if progress is not None:
         progress(total, total)
-    # the array form the counts read, built here once (the rankings are at hand, one pass in NumPy)
-    arrays = RankingArrays.from_tuples(rankings, weights, ncand)
-    return Profile(candidates, tuple(rankings), tuple(weights), seats=seats, title=title, invalid=invalid,
-                   given_arrays=arrays)
+    profile = Profile(candidates, tuple(rankings), tuple(weights), seats=seats, title=title, invalid=invalid)
+    _ = profile.arrays  # the array form every count reads: built once, as part of reading the file
+    return profile
 
 
 def read_blt(
