@@ -8,6 +8,7 @@ state-machine services; reads go through `omov.ballots.selectors` or the small r
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,7 +270,22 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         context["sheet_html"] = _sheet_html(result)
         context["chart"] = chart_data(result)
         context["turnout_percent"] = f"{100 * result.turnout:.1f}"
+        context["recount_command"] = recount_command(ballot, result)
     return render(request, "ballots/ballot.html", context)
+
+
+def recount_command(ballot: Ballot, result: Result) -> str:
+    """The `omov count` command that recounts the published papers under the same rule, seed and constraints."""
+    rule = bs.rule_for(ballot)
+    args = ["omov", "count", f"ballot-{ballot.pk}.blt", "--rule", str(result.rule), "--seats", str(ballot.seats),
+            "--seed", str(result.seed)]
+    for con in rule.constraints:
+        args += ["--group", f"{con.group}={','.join(sorted(con.members))}"]
+        if con.minimum:
+            args += ["--at-least", f"{con.group}={con.minimum}"]
+        if con.maximum is not None:
+            args += ["--at-most", f"{con.group}={con.maximum}"]
+    return shlex.join(args)
 
 
 def _published(request: HttpRequest, ballot_id: int) -> tuple[Ballot, Result]:

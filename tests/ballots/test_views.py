@@ -4,8 +4,10 @@ say so, and the officer's buttons drive close → count → publish."""
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import re
+import shlex
 
 import pytest
 from django.core import mail
@@ -371,3 +373,33 @@ def test_officer_sees_a_running_jobs_progress(world, client):
     polled = client.get(f"/ballots/{ballot.pk}/jobs.json").json()
     running = [j for j in polled["jobs"] if j["id"] == str(job.pk)][0]
     assert (running["state"], running["percent"], running["finished"]) == ("running", 25, False)
+
+
+def test_the_printed_recount_command_reproduces_a_constrained_result(world, client, tmp_path, capsys):
+    """The command on the result page carries the rule, seats, seed and the balance rule's constraint, so that
+    running it on the downloaded papers gives the published result (here the constraint changes the result)."""
+    from omov.count.cli import main as omov_count
+
+    mail.outbox.clear()
+    ballot = world.ballot("scottish", seats=2, candidates=("Ann", "Bob", "Cat", "Dan"), ready=False)
+    ann, bob, cat, dan = ballot.candidates.order_by("number")
+    bs.add_balance_rule(ballot=ballot, actor=world.officer, group="group_x", minimum=1, candidates=[cat, dan])
+    bs.mark_ready(ballot=ballot, actor=world.officer)
+    bs.start_opening(ballot=ballot, actor=world.officer)
+    tokens = [re.search(r"credential=([A-Z2-7-]+)", m.body).group(1) for m in mail.outbox]
+    cast_some(ballot, tokens)  # unconstrained, Bob and Ann would be elected
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.start_count(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    ballot.refresh_from_db()
+    assert ({"Cat", "Dan"} & set(ballot.result.elected)) and len(ballot.result.elected) == 2
+
+    html = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    command = re.search(r'<code class="cmd">(omov count [^<]+)</code>', html).group(1)
+    args = shlex.split(htmllib.unescape(command))
+    assert "--at-least" in args and "group_x=1" in args and "--seats" in args
+    (tmp_path / args[2]).write_bytes(client.get(f"/ballots/{ballot.pk}/papers.blt").content)
+    args[2] = str(tmp_path / args[2])
+    assert omov_count([*args[2:], "--format", "json"]) == 0
+    recount = json.loads(capsys.readouterr().out)
+    assert recount["elected"] == ballot.result.elected
