@@ -4,17 +4,47 @@
 - Tests that use the database are marked `database`, so the PostgreSQL run can select exactly them.
 - Tests marked `postgres` are deselected (not skipped) unless the database is PostgreSQL.
 - Background jobs run eagerly (in the test's transaction) unless a test asks for a real worker.
+- `browser`: one headless Chromium per test module, Debian's build driven by Playwright (never a downloaded one).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("OMOV_SECRET_KEY", "omov-test-suite-only-" + "k" * 40)
 os.environ.setdefault("OMOV_SSL_REDIRECT", "0")
 os.environ.setdefault("OMOV_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# Browser tests: Playwright's sync API keeps an event loop running in the test thread, and the test itself uses
+# the ORM (fixtures, checks); Django refuses ORM calls beside a running loop unless told it is safe. It is here:
+# the test thread and the live server's thread each use their own connection, one call at a time.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",  # the machine's closed network refuses Chromium's background calls
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the module (Debian's build at /usr/bin/chromium; scripts/test.sh installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (scripts/test.sh does)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client", "django_user_model"}
 

@@ -3,13 +3,7 @@ motion threshold of three supporters in branch B1."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-# Browser tests drive Playwright's sync API (an event loop in the test thread) beside ORM calls in fixtures;
-# each thread uses its own connection, one call at a time (as tests/browser/conftest.py explains).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from omov.voice import services as vs
 
