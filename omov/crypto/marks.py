@@ -19,7 +19,9 @@ copied paper cannot be replayed under another credential; it may be empty.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -279,6 +281,7 @@ def verify_batch(
 
 
 def _verify_chunk(args: tuple[bytes, str, dict[str, Any], list[tuple[bytes, bytes]]]) -> list[bool]:
+    """A worker's share when papers travel to it as canonical JSON (start methods other than fork)."""
     pk_data, election_id, spec_json, items = args
     pk = Point.decode(pk_data)
     spec = QuestionSpec.from_json(spec_json)
@@ -307,6 +310,28 @@ def _json_loads(data: bytes) -> Any:
     return json.loads(data)
 
 
+# What forked workers read: set by verify_papers just before it forks its pool, so a worker receives only the
+# bounds of its share, never the papers themselves (it already holds them, copy-on-write).
+_FORKED: tuple[Point, str, QuestionSpec, Sequence[MarkPaper], list[bytes], int] | None = None
+
+
+def _verify_range(bounds: tuple[int, int]) -> list[bool]:
+    assert _FORKED is not None
+    pk, election_id, spec, papers, binds, chunk = _FORKED
+    start, end = bounds
+    return [
+        ok
+        for i in range(start, end, chunk)
+        for ok in verify_batch(pk, election_id, spec, papers[i : min(i + chunk, end)], binds[i : min(i + chunk, end)])
+    ]
+
+
+def _can_fork() -> bool:
+    """Fork only where it is the platform's own start method for worker pools and no other thread runs (a forked
+    child of a threaded process may inherit a lock held by another thread)."""
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
 def verify_papers(
     pk: Point,
     election_id: str,
@@ -318,8 +343,11 @@ def verify_papers(
     min_parallel: int = 100,
 ) -> list[bool]:
     """verify_paper for many papers, in batches of at most `chunk` papers. From `min_parallel` papers on, the
-    batches are shared among a pool of processes (`processes` defaults to the number of CPUs; 1 verifies in this
-    process), about four batches per process so that they finish together."""
+    papers are shared among a pool of processes (`processes` defaults to the number of CPUs; 1 verifies in this
+    process), about four shares per process so that they finish together. Where the pool can be forked, the
+    workers inherit the parsed papers and receive only the bounds of their shares; elsewhere each share travels
+    as canonical JSON."""
+    global _FORKED
     binds = list(bindings) if bindings is not None else [b""] * len(papers)
     if len(binds) != len(papers):
         raise CryptoError("one binding per paper")
@@ -330,9 +358,20 @@ def verify_papers(
             for i in range(0, len(papers), chunk)
             for ok in verify_batch(pk, election_id, spec, papers[i : i + chunk], binds[i : i + chunk])
         ]
-    size = max(1, min(chunk, -(-len(papers) // (workers * 4))))
-    items = [(canonical_json(p.to_json()), b) for p, b in zip(papers, binds, strict=True)]
-    jobs = [(pk.data, election_id, spec.to_json(), items[i : i + size]) for i in range(0, len(items), size)]
+    size = max(1, -(-len(papers) // (workers * 4)))
+    bounds = [(i, min(i + size, len(papers))) for i in range(0, len(papers), size)]
+    if _can_fork():
+        _FORKED = (pk, election_id, spec, papers, binds, chunk)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+                results = list(pool.map(_verify_range, bounds))
+        finally:
+            _FORKED = None
+        return [ok for part in results for ok in part]
+    jobs = [
+        (pk.data, election_id, spec.to_json(), [(canonical_json(papers[i].to_json()), binds[i]) for i in range(a, b)])
+        for a, b in bounds
+    ]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(_verify_chunk, jobs))
     return [ok for part in results for ok in part]

@@ -196,6 +196,21 @@ def test_verify_papers_in_processes_matches_serial() -> None:
     assert verify_papers(PK, E, spec, papers, processes=2, chunk=3, min_parallel=0) == expected
 
 
+def test_verify_papers_without_fork_sends_each_share_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a pool cannot be forked (another start method, or other threads running), the shares travel to the
+    workers as canonical JSON and the verdicts are the same, in the same order."""
+    import omov.crypto.marks as marks_module
+
+    rng = random.Random(6)
+    spec = QuestionSpec.bloc("q", 3, up_to=2)
+    papers = [encrypt_paper(PK, E, spec, random_marks(rng, spec), rng=rng)[0] for _ in range(9)]
+    papers[2] = replace(papers[2], mark_proofs=papers[3].mark_proofs)
+    expected = [i != 2 for i in range(9)]
+    monkeypatch.setattr(marks_module, "_can_fork", lambda: False)
+    assert verify_papers(PK, E, spec, papers, processes=2, chunk=2, min_parallel=0) == expected
+    assert marks_module._FORKED is None
+
+
 def test_spec_validation() -> None:
     with pytest.raises(CryptoError):
         QuestionSpec("q", 3, 2, 1)
