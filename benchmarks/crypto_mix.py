@@ -1,6 +1,6 @@
 """Speed of the mix-net: shuffle-and-prove and verify of ranked papers, and whole-record verification.
 
-    .venv/bin/python benchmarks/crypto_mix.py --papers 10000 --width 10 --workers 2 [--record]
+    .venv/bin/python benchmarks/crypto_mix.py --papers 10000 --width 10 --workers 2 [--record 10000]
 
 Prints a table: time, scalar multiplications done, their rate, and that rate as a share of libsodium's raw
 variable-base rate (~27,000 multiplications/s per core, the brief's reference; the script also measures this
@@ -60,19 +60,22 @@ class Step:
         self.wall, self.cpu = time.perf_counter() - self.wall, cpu_seconds() - self.cpu
 
 
-def row(name: str, step: Step, var: int, base: int, workers: int) -> str:
+def row(name: str, step: Step, var: int, base: int, workers: int, walls: dict[str, float] | None = None) -> str:
+    if walls is not None:
+        walls[name] = step.wall
     work = var + base / 2  # a fixed-base multiplication costs about half a variable-base one
     rate, cpu_rate = work / step.wall, work / step.cpu
     return (f"| {name} | {step.wall:8.1f} | {step.cpu:8.1f} | {var:>11,} | {base:>10,} | {rate:>9,.0f} | "
             f"{rate / (RAW_RATE * workers):6.0%} | {cpu_rate:>9,.0f} | {cpu_rate / RAW_RATE:6.0%} |")
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], walls: dict[str, float] | None = None) -> int:
+    """Print the table; if `walls` is given, fill it with each step's wall-clock seconds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, nargs="+", default=[10_000])
     parser.add_argument("--width", type=int, default=10)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--record", action="store_true", help="also write and verify a whole demo record")
+    parser.add_argument("--record", type=int, metavar="N", help="also write and verify a whole demo record of N papers")
     args = parser.parse_args(argv)
     k, w = args.width, args.workers
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
@@ -86,36 +89,37 @@ def main(argv: list[str]) -> int:
         with Step() as step, sh.Workers(w) as pool:
             jobs = [(pk, e - s, k, rng.getrandbits(64)) for s, e in pool.spans(n)]
             papers = [p for chunk in pool.map(_encrypt_job, jobs) for p in chunk]
-        print(row(f"encrypt {n:,} papers × {k}", step, n * k, n * k, w), flush=True)
+        print(row(f"encrypt {n:,} papers × {k}", step, n * k, n * k, w, walls), flush=True)
         with Step() as step, sh.Workers(w) as pool:
             outputs, psi, rands = sh.shuffle(pk, papers, k, pool=pool)
             proof = sh.prove_shuffle(pk, papers, outputs, psi, rands, k, b"bench", pool=pool)
         # re-encryption k var + k base per paper; proof (2k + 3) var and 3 base per paper
-        print(row(f"shuffle + prove {n:,} × {k}", step, (3 * k + 3) * n, (k + 3) * n, w), flush=True)
+        print(row(f"shuffle + prove {n:,} × {k}", step, (3 * k + 3) * n, (k + 3) * n, w, walls), flush=True)
         with Step() as step, sh.Workers(w) as pool:
             ok = sh.check_shuffle(pk, papers, outputs, proof, k, b"bench", pool=pool)
         assert ok is None, ok
-        print(row(f"verify {n:,} × {k}", step, (4 * k + 4) * n, n, w), flush=True)
-        if args.record:
-            from omov.crypto.record import DemoSettings, run_demo, write_record
-            from omov.crypto.verify import verify_record
+        print(row(f"verify {n:,} × {k}", step, (4 * k + 4) * n, n, w, walls), flush=True)
+    if args.record:
+        n = args.record
+        from omov.crypto.record import DemoSettings, run_demo, write_record
+        from omov.crypto.verify import verify_record
 
-            directory = tempfile.mkdtemp(prefix="omov-record-")
-            try:
-                with Step() as step:
-                    files, election = run_demo(DemoSettings(papers=n, candidates=k, seats=3, seed="bench",
-                                                            workers=w))
-                    write_record(directory, files, election)
-                print(f"| write demo record ({n:,} papers, {k} candidates, 2 mixes, 2 of 3 trustees) | "
-                      f"{step.wall:8.1f} | {step.cpu:8.1f} | | | | | | |", flush=True)
-                with Step() as step:
-                    checks = verify_record(directory, workers=w)
-                assert all(c.ok for c in checks), [c for c in checks if not c.ok]
-                shares = sum(len(p) for p in files["decryption.json"]["papers"]) * 2
-                var = 2 * (4 * k + 4) * n + 4 * shares  # two mixes; 3 var + 1 combine per share
-                print(row(f"verify whole record ({n:,} papers)", step, var, shares, w), flush=True)
-            finally:
-                shutil.rmtree(directory, ignore_errors=True)
+        directory = tempfile.mkdtemp(prefix="omov-record-")
+        try:
+            with Step() as step:
+                files, election = run_demo(DemoSettings(papers=n, candidates=k, seats=3, seed="bench",
+                                                        workers=w))
+                write_record(directory, files, election)
+            print(f"| write demo record ({n:,} papers, {k} candidates, 2 mixes, 2 of 3 trustees) | "
+                  f"{step.wall:8.1f} | {step.cpu:8.1f} | | | | | | |", flush=True)
+            with Step() as step:
+                checks = verify_record(directory, workers=w)
+            assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+            shares = sum(len(p) for p in files["decryption.json"]["papers"]) * 2
+            var = 2 * (4 * k + 4) * n + 4 * shares  # two mixes; 3 var + 1 combine per share
+            print(row(f"verify whole record ({n:,} papers)", step, var, shares, w, walls), flush=True)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
     return 0
 
 
