@@ -1,4 +1,4 @@
-"""The election record: a directory of JSON files (format "omov-election-record", version 1).
+"""The election record: a directory of JSON files (format "omov-election-record", version 2).
 
 docs/record.md specifies every file, field and byte encoding; omov.crypto.verify checks a record from the
 record alone. This module writes records, and runs a whole simulated election for `omov record demo`:
@@ -21,10 +21,13 @@ from omov.crypto import trustees as tr
 from omov.crypto.group import Point
 from omov.crypto.verify import (
     FORMAT,
+    GENESIS,
     VERSION,
     classify,
     lagrange_at_zero,
     paper_context,
+    paper_link,
+    papers_chain_name,
     published_positions,
     value_table,
 )
@@ -158,7 +161,7 @@ def run_demo(settings: DemoSettings) -> tuple[dict[str, Any], str]:
             "shuffle_proof": sh.DOMAIN.decode(),
         },
         "trustees.json": ceremony.to_json(),
-        "papers.json": {"papers": [{"tracker": mx.tracker(p), "ciphertexts": p.hex()} for p in papers]},
+        "papers.json": papers_file(election, papers),
         "decryption.json": {"present": present, "papers": decryption["shares"]},
         "results.json": {"papers": results, "count": json.loads(json.dumps(sheet))},
     }
@@ -170,6 +173,24 @@ def run_demo(settings: DemoSettings) -> tuple[dict[str, Any], str]:
             "proof": mix.proof.to_json(),
         }
     return files, election
+
+
+def papers_file(election: str, papers: Sequence[bytes]) -> dict[str, Any]:
+    """papers.json: the cast papers in the order cast, as a hash chain (docs/record.md §2.4).
+
+    Entry n (1-based) carries its position, the previous entry's hash (64 zeros for the first), and its own
+    entry hash over the chain name, that previous hash, n and the paper's tracker; the head is the last entry.
+    """
+    chain = papers_chain_name(election)
+    entries: list[dict[str, Any]] = []
+    previous = GENESIS
+    for position, paper in enumerate(papers, start=1):
+        tracker = mx.tracker(paper)
+        entry_hash = paper_link(chain, previous, position, tracker)
+        entries.append({"position": position, "tracker": tracker, "ciphertexts": paper.hex(),
+                        "previous_hash": previous, "entry_hash": entry_hash})
+        previous = entry_hash
+    return {"chain": chain, "papers": entries, "head": {"position": len(entries), "hash": previous}}
 
 
 def results_of(values: Sequence[Sequence[int | None]], candidates: int) -> list[dict[str, Any]]:

@@ -21,8 +21,39 @@ from omov.crypto.group import ORDER, Point, hash_to_scalar, length_prefixed
 from omov.crypto.proofs import DOMAIN_DLEQ
 
 FORMAT = "omov-election-record"
-VERSION = 1
+VERSION = 2  # 2: papers.json is a hash chain (docs/record.md §2.4, §8)
 MAX_PAPERS_SHOWN = 5
+
+
+# --------------------------------------------------------------------------------------------------------
+# The chain of cast papers (docs/record.md, "papers.json"): the same construction as the platform's audit log
+# and list of papers (omov.audit.chain), re-implemented here so that this library imports nothing but
+# omov.count.
+
+CHAIN_DOMAIN = b"omov-chain-v1\n"
+GENESIS = "0" * 64
+
+
+def papers_chain_name(election: str) -> str:
+    """The name of a record's chain of cast papers; the verifier requires exactly this name."""
+    return f"record:{election}:papers"
+
+
+def link_hash(chain: str, previous: str, position: int, payload: bytes) -> str:
+    """One chain entry's hash: SHA-256( "omov-chain-v1\\n" || UTF8(chain) || "\\n" || previous (64 hex digits)
+    || "\\n" || position (decimal ASCII) || "\\n" || payload ), as lower-case hex (omov.audit.chain.link_hash)."""
+    h = hashlib.sha256()
+    h.update(CHAIN_DOMAIN)
+    h.update(chain.encode("utf-8") + b"\n")
+    h.update(previous.encode("ascii") + b"\n")
+    h.update(str(position).encode("ascii") + b"\n")
+    h.update(payload)
+    return h.hexdigest()
+
+
+def paper_link(chain: str, previous: str, position: int, tracker: str) -> str:
+    """The entry hash of the cast paper at `position` (1-based): its payload is its tracker's 64 ASCII hex digits."""
+    return link_hash(chain, previous, position, tracker.encode("ascii"))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -215,6 +246,7 @@ class Verifier:
         self.threshold = 0
         self.papers: list[bytes] = []
         self.trackers: list[str] = []
+        self.entry_hashes: list[str] = []
         self.final: list[bytes] = []
         self.values: list[list[int | None]] = []
         self.pool: sh.Workers | None = None
@@ -324,7 +356,8 @@ class Verifier:
 
     def check_papers(self) -> str:
         width = self.params["width"]
-        entries = self.file("papers.json")["papers"]
+        listing = self.file("papers.json")
+        entries = listing["papers"]
         _need(len(entries) >= 2, "fewer than two papers")
         papers, trackers, bad = [], [], []
         for i, e in enumerate(entries):
@@ -334,12 +367,39 @@ class Verifier:
             papers.append(paper)
             trackers.append(e["tracker"])
         _need(not bad, f"tracker is not the SHA-256 of the paper for paper(s) {bad[:MAX_PAPERS_SHOWN]}")
+        hashes = self.check_chain(listing, trackers)
         _need(len(set(papers)) == len(papers), "the same paper is on the record twice")
         halves = [p[64 * j : 64 * j + 32] for p in papers for j in range(width)]
         _need(len(set(halves)) == len(halves), "a ciphertext is reused (a copied or replayed encryption)")
         # Every point is validated by the first mix's proof check, which multiplies each one.
-        self.papers, self.trackers = papers, trackers
-        return f"{len(papers)} papers, trackers match, no paper or ciphertext repeated"
+        self.papers, self.trackers, self.entry_hashes = papers, trackers, hashes
+        return f"{len(papers)} papers, trackers match, chained 1..{len(papers)} up to the head " \
+               f"{hashes[-1][:16]}…, no paper or ciphertext repeated"
+
+    def check_chain(self, listing: dict[str, Any], trackers: Sequence[str]) -> list[str]:
+        """The papers' hash chain (docs/record.md §2.4): positions 1..N in order, each entry's previous hash the
+        entry before's hash (64 zeros for the first), each entry hash recomputed, the head the last entry.
+        Fails naming the first broken paper; returns the entry hashes."""
+        name = papers_chain_name(self.election)
+        _need(listing.get("chain") == name, f"the chain is named {listing.get('chain')!r}, not {name!r}")
+        previous, hashes = GENESIS, []
+        for n, (e, tracker) in enumerate(zip(listing["papers"], trackers, strict=True), start=1):
+            broken = f"paper {n} is not chained to paper {n - 1}" if n > 1 else "paper 1 does not start the chain"
+            position = e["position"]
+            _need(type(position) is int and position == n,
+                  f"{broken}: its position is {position!r} (a paper was removed, inserted or moved)")
+            _need(e["previous_hash"] == previous,
+                  f"{broken}: its previous hash is not " + (f"paper {n - 1}'s entry hash" if n > 1 else "64 zeros"))
+            _need(e["entry_hash"] == paper_link(name, previous, n, tracker),
+                  f"paper {n}'s entry hash is not the hash of its chain entry (position, previous hash, tracker)")
+            previous = e["entry_hash"]
+            hashes.append(previous)
+        head = listing["head"]
+        _need(head.get("position") == len(hashes) and type(head.get("position")) is int,
+              f"the head says position {head.get('position')!r}, but the list ends at paper {len(hashes)}")
+        _need(head.get("hash") == previous, f"the head says hash {str(head.get('hash'))[:16]}…, but paper "
+              f"{len(hashes)}'s entry hash is {previous[:16]}…")
+        return hashes
 
     def check_mix(self, index: int) -> str:
         width = self.params["width"]
@@ -455,7 +515,9 @@ class Verifier:
     def check_tracker(self, code: str) -> str:
         wanted = code.strip().lower()
         _need(wanted in self.trackers, f"tracker {wanted} not found on the record")
-        return f"tracker {wanted} found: paper {self.trackers.index(wanted) + 1} of {len(self.trackers)}"
+        i = self.trackers.index(wanted)
+        return f"tracker {wanted} found: paper {i + 1} of {len(self.trackers)}; chain entry {i + 1}, entry hash " \
+               f"{self.entry_hashes[i]} (head {self.entry_hashes[-1]})"
 
 
 def verify_record(

@@ -1,6 +1,6 @@
 """End to end: a simulated election (3 trustees, threshold 2, 1,000 ranked papers of 8 candidates, 2 mix servers,
-one trustee absent, Scottish STV count) writes a record that `omov verify` accepts; 20 distinct tamperings each
-make a named check fail."""
+one trustee absent, Scottish STV count) writes a record that `omov verify` accepts; each of the tamperings below
+makes a named check fail (the chain's with the message naming the first broken paper)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 from omov.crypto import mixnet as mx
 from omov.crypto import shuffle as sh
 from omov.crypto.cli_verify import main as verify_main
-from omov.crypto.record import DemoSettings, dump, run_demo, write_record
-from omov.crypto.verify import verify_record
+from omov.crypto.record import DemoSettings, dump, papers_file, run_demo, write_record
+from omov.crypto.verify import paper_link, verify_record
 
 SETTINGS = DemoSettings(papers=1000, candidates=8, seats=3, trustees=3, threshold=2, mixers=2, seed="e2e-2026",
                         workers=2)
@@ -76,6 +76,65 @@ def copy_paper(papers: dict[str, Any]) -> None:
     papers["papers"][5] = dict(papers["papers"][4])
 
 
+def rechained(change: Callable[[dict[str, Any]], None]) -> Callable[[Path], None]:
+    """Change papers.json, then rebuild the whole chain and head from the changed list, as a forger would."""
+
+    def apply(root: Path) -> None:
+        papers = load(root, "papers.json")
+        change(papers)
+        election = load(root, "manifest.json")["election"]
+        save(root, "papers.json", papers_file(election, [bytes.fromhex(e["ciphertexts"]) for e in papers["papers"]]))
+
+    return apply
+
+
+def swap_entries(papers: dict[str, Any]) -> None:
+    entries = papers["papers"]
+    entries[3], entries[8] = entries[8], entries[3]
+
+
+def swap_papers_keep_links(papers: dict[str, Any]) -> None:
+    """Swap two papers with their trackers, leaving each place's position and hashes where they were."""
+    a, b = papers["papers"][3], papers["papers"][8]
+    for key in ("tracker", "ciphertexts"):
+        a[key], b[key] = b[key], a[key]
+
+
+def renumber(papers: dict[str, Any]) -> None:
+    for n, entry in enumerate(papers["papers"], start=1):
+        entry["position"] = n
+
+
+def drop_and_renumber(papers: dict[str, Any]) -> None:
+    papers["papers"].pop(17)
+    renumber(papers)
+
+
+def fresh_entry(root: Path, papers: dict[str, Any], after: int) -> dict[str, Any]:
+    """A new, correctly encrypted paper with a correct tracker, linked to the entry at (1-based) `after`."""
+    pk = bytes.fromhex(load(root, "trustees.json")["public_key"])
+    paper = mx.encrypt_ranking(pk, [0, 1, 2], 8, random.Random(after))
+    previous = papers["papers"][after - 1]["entry_hash"]
+    tracker = mx.tracker(paper)
+    return {"position": after + 1, "tracker": tracker, "ciphertexts": paper.hex(), "previous_hash": previous,
+            "entry_hash": paper_link(papers["chain"], previous, after + 1, tracker)}
+
+
+def insert_fresh(root: Path) -> None:
+    papers = load(root, "papers.json")
+    papers["papers"].insert(50, fresh_entry(root, papers, 50))
+    save(root, "papers.json", papers)
+
+
+def append_fresh(root: Path) -> None:
+    """A paper added after the last one, with the head moved to it: the chain itself is intact."""
+    papers = load(root, "papers.json")
+    entry = fresh_entry(root, papers, len(papers["papers"]))
+    papers["papers"].append(entry)
+    papers["head"] = {"position": entry["position"], "hash": entry["entry_hash"]}
+    save(root, "papers.json", papers)
+
+
 def swap_outputs(mix: dict[str, Any]) -> None:
     mix["outputs"][0], mix["outputs"][1] = mix["outputs"][1], mix["outputs"][0]
 
@@ -125,11 +184,31 @@ def drop_trustee(decryption: dict[str, Any]) -> None:
 TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
     "file changed, manifest not updated": (
         edit("results.json", change_elected, reseal=False), "manifest and file digests"),
-    "cast ciphertext replaced": (edit("papers.json", replace_ciphertext), "mix 1 (mix-1) proof of shuffle"),
+    "cast ciphertext replaced": (edit("papers.json", replace_ciphertext), "cast papers and trackers"),
+    "cast ciphertext replaced, chain rebuilt": (rechained(replace_ciphertext), "mix 1 (mix-1) proof of shuffle"),
     "tracker changed": (
         edit("papers.json", lambda p: p["papers"][3].update(tracker="00" * 32)), "cast papers and trackers"),
     "paper cast twice": (edit("papers.json", copy_paper), "cast papers and trackers"),
-    "cast paper dropped": (edit("papers.json", lambda p: p["papers"].pop(17)), "mix 1 (mix-1) proof of shuffle"),
+    "paper cast twice, chain rebuilt": (rechained(copy_paper), "cast papers and trackers"),
+    "cast paper dropped": (edit("papers.json", lambda p: p["papers"].pop(17)), "cast papers and trackers"),
+    "cast paper dropped, positions renumbered": (edit("papers.json", drop_and_renumber), "cast papers and trackers"),
+    "cast paper dropped, chain rebuilt": (
+        rechained(lambda p: p["papers"].pop(17)), "mix 1 (mix-1) proof of shuffle"),
+    "two cast papers swapped": (edit("papers.json", swap_entries), "cast papers and trackers"),
+    "two cast papers swapped, positions renumbered": (
+        edit("papers.json", lambda p: (swap_entries(p), renumber(p))), "cast papers and trackers"),
+    "two papers swapped with their trackers, links left in place": (
+        edit("papers.json", swap_papers_keep_links), "cast papers and trackers"),
+    "fresh paper inserted": (insert_fresh, "cast papers and trackers"),
+    "fresh paper appended, head moved": (append_fresh, "mix 1 (mix-1) proof of shuffle"),
+    "head position changed": (
+        edit("papers.json", lambda p: p["head"].update(position=999)), "cast papers and trackers"),
+    "head hash changed": (
+        edit("papers.json", lambda p: p["head"].update(hash=p["papers"][-2]["entry_hash"])),
+        "cast papers and trackers"),
+    "chain renamed": (edit("papers.json", lambda p: p.update(chain="papers:1")), "cast papers and trackers"),
+    "first paper not at the start of the chain": (
+        edit("papers.json", lambda p: p["papers"][0].update(previous_hash="11" * 32)), "cast papers and trackers"),
     "mix 1 outputs swapped": (edit("mixes/mix-01.json", swap_outputs), "mix 1 (mix-1) proof of shuffle"),
     "mix 1 challenge changed": (
         edit("mixes/mix-01.json", lambda m: m["proof"].update(challenge=bump_scalar(m["proof"]["challenge"]))),
@@ -167,6 +246,29 @@ TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
+# What the failed check must say, for the chain's tamperings (the first broken paper, by its 1-based place).
+MESSAGES = {
+    "cast ciphertext replaced": "paper 11's entry hash is not the hash of its chain entry",
+    "paper cast twice": "paper 6 is not chained to paper 5: its position is 5",
+    "paper cast twice, chain rebuilt": "the same paper is on the record twice",
+    "cast paper dropped": "paper 18 is not chained to paper 17: its position is 19",
+    "cast paper dropped, positions renumbered":
+        "paper 18 is not chained to paper 17: its previous hash is not paper 17's entry hash",
+    "two cast papers swapped": "paper 4 is not chained to paper 3: its position is 9",
+    "two cast papers swapped, positions renumbered":
+        "paper 4 is not chained to paper 3: its previous hash is not paper 3's entry hash",
+    "two papers swapped with their trackers, links left in place":
+        "paper 4's entry hash is not the hash of its chain entry",
+    "fresh paper inserted": "paper 52 is not chained to paper 51: its position is 51",
+    "fresh paper appended, head moved": "the shuffle has 1001 papers in and 1000 out",
+    "head position changed": "the head says position 999, but the list ends at paper 1000",
+    "head hash changed": "the head says hash",
+    "chain renamed": "the chain is named 'papers:1', not 'record:demo-e2e-2026:papers'",
+    "first paper not at the start of the chain": "paper 1 does not start the chain: its previous hash is not 64 zeros",
+    "cast paper dropped, chain rebuilt": "the shuffle has 999 papers in and 1000 out",
+}
+
+
 NAMES = [
     "manifest and file digests", "parameters", "trustee keys", "cast papers and trackers",
     "mix 1 (mix-1) proof of shuffle", "mix 2 (mix-2) proof of shuffle", "decryption shares", "decrypted papers",
@@ -196,6 +298,11 @@ def test_a_voter_finds_their_tracker(record: Path, capsys: pytest.CaptureFixture
     assert verify_main([str(record), "--tracker", tracker.upper()]) == 0
     out = capsys.readouterr().out
     assert "✓ tracker: tracker" in out and "found: paper 124 of 1000" in out
+    # The voter sees where their paper is in the chain, to compare with the entry hash on their receipt.
+    papers = load(record, "papers.json")
+    entry = papers["papers"][123]
+    assert entry["position"] == 124
+    assert f"chain entry 124, entry hash {entry['entry_hash']} (head {papers['head']['hash']})" in out
     assert verify_main([str(record), "--tracker", "ab" * 32]) == 1
     out = capsys.readouterr().out
     assert "✗ tracker" in out and "not found" in out
@@ -213,6 +320,18 @@ def test_each_tampering_fails_the_check_it_breaks(record: Path, tmp_path: Path, 
     assert failed, f"{name}: the verifier accepted a tampered record"
     assert failed[0].name == broken, f"{name}: expected {broken!r} to fail first, got {failed[0]}"
     assert failed[0].detail
+    assert MESSAGES.get(name, "") in failed[0].detail, f"{name}: {failed[0].detail}"
+
+
+def test_the_record_is_version_2_and_a_version_1_record_is_refused(record: Path, tmp_path: Path) -> None:
+    assert load(record, "manifest.json")["version"] == 2
+    copy = tmp_path / "record"
+    shutil.copytree(record, copy)
+    manifest = load(copy, "manifest.json")
+    manifest["version"] = 1
+    (copy / "manifest.json").write_bytes(dump(manifest))
+    checks = verify_record(copy, workers=2, fail_fast=True)
+    assert [(c.name, c.ok, c.detail) for c in checks] == [("manifest and file digests", False, "version 1 is not 2")]
 
 
 def test_every_check_still_runs_after_a_failure(record: Path, tmp_path: Path) -> None:
