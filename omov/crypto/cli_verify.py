@@ -18,6 +18,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("record", metavar="RECORD", help="the record's directory")
     parser.add_argument("--tracker", metavar="CODE",
                         help="say whether this tracker is on the record (checks only the cast papers, unless --all)")
+    parser.add_argument("--head", metavar="HASH",
+                        help="the list of papers' head as published at the close of voting (its entry hash, or "
+                        "POSITION:HASH): check that the record's list ends there")
     parser.add_argument("--all", action="store_true", help="with --tracker: run every check as well")
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first check that fails")
     parser.add_argument("--workers", type=int, default=None, help="processes to use (default: all cores)")
@@ -26,7 +29,7 @@ def main(argv: list[str]) -> int:
 
     started = time.perf_counter()
     checks = verify_record(args.record, tracker=args.tracker, workers=args.workers, fail_fast=args.fail_fast,
-                           lookup_only=args.tracker is not None and not args.all)
+                           lookup_only=args.tracker is not None and not args.all, head=args.head)
     for check in checks:
         mark = "✓" if check.ok else "✗"
         print(f"{mark} {check.name}: {check.detail}" if check.detail else f"{mark} {check.name}")

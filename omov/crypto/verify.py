@@ -477,13 +477,19 @@ class Verifier:
         _need(sheet == stored, "the recount's sheet differs from the record's count sheet")
         return f"recount under {p['rule']} elects {', '.join(str(e) for e in sheet['elected'])}"
 
-    def verify(self, tracker: str | None = None, *, fail_fast: bool = False, lookup_only: bool = False) -> list[Check]:
+    def verify(
+        self, tracker: str | None = None, *, fail_fast: bool = False, lookup_only: bool = False, head: str | None = None
+    ) -> list[Check]:
         """Run the checks in order. `fail_fast` stops at the first failure; `lookup_only` (for a voter's
-        tracker lookup) runs only the checks of the cast papers and the tracker itself."""
+        tracker lookup) runs only the checks of the cast papers and the tracker itself; `head`, the chain head
+        published when voting closed (its entry hash, or "N:hash" with its position), adds a check that the
+        record's list of papers ends there."""
         self.fail_fast = fail_fast
         with sh.Workers(1 if lookup_only else self.workers) as pool:
             self.pool = pool
             self._run_all(tracker, lookup_only)
+            if head is not None:
+                self.run("published head", lambda: self.check_head(head), after=["cast papers and trackers"])
         self.pool = None
         return self.checks
 
@@ -512,6 +518,24 @@ class Verifier:
         if tracker is not None:
             self.run("tracker", lambda: self.check_tracker(tracker), after=["cast papers and trackers"])
 
+    def check_head(self, published: str) -> str:
+        """The record's chain ends at the head published elsewhere (say, on the results page at the close): a
+        paper appended after the close, with the head moved to it, is caught here and only here."""
+        text = published.strip().lower()
+        position, _, digest = text.rpartition(":")
+        _need(len(digest) == 64 and all(ch in "0123456789abcdef" for ch in digest),
+              f"the published head {published!r} is not a 64-digit hex hash (optionally preceded by 'position:')")
+        n = len(self.entry_hashes)
+        if position:
+            _need(position.isdigit() and int(position) == n,
+                  f"the published head is at position {position}, the record's list ends at paper {n}")
+        _need(self.entry_hashes[-1] == digest,
+              f"the record's head {self.entry_hashes[-1]} is not the published head {digest}"
+              + (f" (which is paper {self.entry_hashes.index(digest) + 1}'s entry: "
+                 f"{n - self.entry_hashes.index(digest) - 1} paper(s) were added after it)"
+                 if digest in self.entry_hashes else ""))
+        return f"the list of papers ends at the published head: paper {n}, {digest}"
+
     def check_tracker(self, code: str) -> str:
         wanted = code.strip().lower()
         _need(wanted in self.trackers, f"tracker {wanted} not found on the record")
@@ -527,6 +551,8 @@ def verify_record(
     workers: int | None = None,
     fail_fast: bool = False,
     lookup_only: bool = False,
+    head: str | None = None,
 ) -> list[Check]:
-    """Run the checks on the record in `root` (all of them unless `fail_fast` or `lookup_only`)."""
-    return Verifier(root, workers=workers).verify(tracker, fail_fast=fail_fast, lookup_only=lookup_only)
+    """Run the checks on the record in `root` (all of them unless `fail_fast` or `lookup_only`; plus the
+    published-head check when `head` is given)."""
+    return Verifier(root, workers=workers).verify(tracker, fail_fast=fail_fast, lookup_only=lookup_only, head=head)

@@ -343,3 +343,29 @@ def test_every_check_still_runs_after_a_failure(record: Path, tmp_path: Path) ->
     assert {n for n, c in checks.items() if not c.ok} == {"manifest and file digests", "count"}
     assert "results.json does not match its SHA-256" in checks["manifest and file digests"].detail
     assert verify_main([str(copy), "--workers", "2"]) == 1
+
+
+def test_a_head_published_at_the_close_catches_a_paper_appended_after_it(
+    record: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = load(record, "papers.json")["head"]
+    # The head as the results page would publish it, with or without its position: the record ends there.
+    assert verify_main([str(record), "--tracker", load(record, "papers.json")["papers"][0]["tracker"],
+                        "--head", f"{head['position']}:{head['hash'].upper()}"]) == 0
+    assert "✓ published head: the list of papers ends at the published head: paper 1000" in capsys.readouterr().out
+    # A paper appended after the close with the head moved to it keeps the chain intact; only the head
+    # published independently tells (the mix catches it here too, but a record could be mixed afterwards).
+    copy = tmp_path / "record"
+    shutil.copytree(record, copy)
+    append_fresh(copy)
+    checks = {c.name: c for c in verify_record(copy, workers=2, lookup_only=True, head=head["hash"])}
+    assert checks["cast papers and trackers"].ok
+    assert not checks["published head"].ok
+    assert "is not the published head" in checks["published head"].detail
+    assert "paper 1000's entry: 1 paper(s) were added after it" in checks["published head"].detail
+    wrong_position = verify_record(record, lookup_only=True, head=f"999:{head['hash']}")
+    assert [c.detail for c in wrong_position if not c.ok] == [
+        "the published head is at position 999, the record's list ends at paper 1000"
+    ]
+    assert verify_main([str(record), "--tracker", "ab" * 32, "--head", "not-a-hash"]) == 1
+    assert "is not a 64-digit hex hash" in capsys.readouterr().out
