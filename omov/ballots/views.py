@@ -27,6 +27,7 @@ from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, r
 from omov.ballots.models import Ballot, Credential, Paper, Result
 from omov.ballots.papers import credential_hash
 from omov.members.selectors import member_for_user
+from omov.web.ratelimit import Hit, Limiter, client_ip, limiter
 
 S = Ballot.State
 PAPERS_PER_PAGE = 500
@@ -43,20 +44,79 @@ def _max_choices(ballot: Ballot, choices: list[Choice]) -> int:
     return bs.max_choices_for(ballot, len(choices))
 
 
-def credential_problem(*, ballot: Ballot, credential: str) -> str:
-    """Why this credential cannot vote in this ballot ('' if it can), read without spending it."""
+# What a refused credential was: only a well-formed code that is not this ballot's counts as a wrong guess (one
+# that was asked of the database). A typo in the shape answers nothing and a spent credential was a real one.
+WRONG_GUESSES = frozenset({"unknown", "other-ballot"})
+
+
+def credential_status(*, ballot_id: int, credential: Any) -> tuple[str, str]:
+    """(kind, message) for a credential in a ballot, read without spending it: kind is 'ok' (message ''),
+    'malformed', 'unknown', 'other-ballot' or 'spent'."""
     try:
         digest = credential_hash(credential)
     except BallotError as exc:
-        return str(exc)
+        return "malformed", str(exc)
     row = Credential.objects.filter(token_hash=digest).values_list("ballot_id", "spent").first()
     if row is None:
-        return "This credential is not valid: check that you typed it as written in your email or letter."
-    if row[0] != ballot.pk:
-        return "This credential is for a different ballot: use the link or letter for this one."
+        return "unknown", "This credential is not valid: check that you typed it as written in your email or letter."
+    if row[0] != ballot_id:
+        return "other-ballot", "This credential is for a different ballot: use the link or letter for this one."
     if row[1]:
-        return "This credential has already been used to vote. Each credential can be used once."
-    return ""
+        return "spent", "This credential has already been used to vote. Each credential can be used once."
+    return "ok", ""
+
+
+def credential_problem(*, ballot: Ballot, credential: str) -> str:
+    """Why this credential cannot vote in this ballot ('' if it can), read without spending it."""
+    return credential_status(ballot_id=ballot.pk, credential=credential)[1]
+
+
+@dataclass
+class Attempt:
+    """One try of a credential from one client IP, on the voting page or the JSON API.
+
+    The try is counted before the credential is looked up (so a burst of parallel guesses cannot slip past the
+    limit) and given back unless it was a wrong guess: the count is of wrong credentials per IP. Over the limit,
+    nothing is looked up, so a guess cannot be tested while locked out; a voter on another IP is never affected.
+    A cast the service accepted is never refused: the limit is only ever checked before it.
+    """
+
+    limiter: Limiter
+    hit: Hit
+
+    @classmethod
+    def start(cls, *, ip: str, ballot_id: int) -> Attempt:
+        """Count a try from `ip`; the first refused one in a window is written to the audit log."""
+        from django.conf import settings
+
+        from omov.audit.services import record
+
+        counter = limiter("credential-ip")
+        attempt = cls(counter, counter.hit(ip))
+        if attempt.hit.first_refusal:
+            record(
+                actor="anonymous",
+                action="credential.rate-limited",
+                subject=f"ballot:{ballot_id}",
+                details={"ip": ip, "limit": settings.RATELIMITS["credential-ip"]},
+            )
+        return attempt
+
+    @property
+    def allowed(self) -> bool:
+        return self.hit.allowed
+
+    @property
+    def message(self) -> str:
+        minutes = self.hit.retry_minutes
+        return f"too many wrong codes from your address: try again in {minutes} minute{'s' if minutes != 1 else ''}"
+
+    def finish(self, *, ballot_id: int, credential: Any, refused: BaseException | None) -> None:
+        """Keep the count if the credential was a wrong guess; give it back otherwise."""
+        if isinstance(refused, CredentialError):
+            if credential_status(ballot_id=ballot_id, credential=credential)[0] in WRONG_GUESSES:
+                return
+        self.limiter.undo(self.hit)
 
 
 def _observer(request: HttpRequest, ballot: Ballot) -> bool:
@@ -217,8 +277,20 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return render(request, "ballots/vote.html", _paper_context(ballot, choices, None, credential))
 
     action = request.POST.get("action", "review")
+    attempt = None
+    if action != "change" and str(request.POST.get("credential", "") or "").strip():  # "change" reveals nothing
+        attempt = Attempt.start(ip=client_ip(request), ballot_id=ballot.pk)
+        if not attempt.allowed:
+            response = render(request, "ballots/too_many.html", {
+                "ballot": ballot, "minutes": attempt.hit.retry_minutes,
+            }, status=429)  # fmt: skip
+            response["Retry-After"] = str(attempt.hit.retry_after)
+            return response
     form = _read(ballot, choices, request.POST)
     context = _paper_context(ballot, choices, form, form.credential)
+    if attempt is not None and (action != "cast" or not form.ok):
+        wrong = CredentialError(form.credential_error) if form.credential_error else None
+        attempt.finish(ballot_id=ballot.pk, credential=form.credential, refused=wrong)
     if action == "change" or not form.ok:
         status = 200 if action == "change" else 400
         if action == "change":
@@ -229,14 +301,18 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return render(request, "ballots/confirm.html", context)
     try:
         receipt = bs.cast(credential=form.credential, paper=form.paper, ballot_id=ballot.pk)
-    except NotOpen as exc:
-        return render(request, "ballots/not_open.html", {"ballot": ballot, "message": str(exc)}, status=409)
-    except CredentialError as exc:
-        form.credential_error = str(exc)[:1].upper() + str(exc)[1:] + "."
-        return render(request, "ballots/vote.html", context, status=403)
-    except BallotError as exc:  # InvalidPaper: the rule refused what the form accepted
-        form.errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")
+    except BallotError as exc:
+        if attempt is not None:
+            attempt.finish(ballot_id=ballot.pk, credential=form.credential, refused=exc)
+        if isinstance(exc, NotOpen):
+            return render(request, "ballots/not_open.html", {"ballot": ballot, "message": str(exc)}, status=409)
+        if isinstance(exc, CredentialError):
+            form.credential_error = str(exc)[:1].upper() + str(exc)[1:] + "."
+            return render(request, "ballots/vote.html", context, status=403)
+        form.errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")  # InvalidPaper: the rule refused the form
         return render(request, "ballots/vote.html", context, status=400)
+    if attempt is not None:
+        attempt.finish(ballot_id=ballot.pk, credential=form.credential, refused=None)
     return render(request, "ballots/receipt.html", {
         "ballot": ballot, "tracker": receipt.tracker, "summary": _summary(ballot, choices, form.paper),
     })  # fmt: skip

@@ -7,7 +7,13 @@ Environment (all optional except in production):
   OMOV_DATA_DIR         where the SQLite database and uploads live (default ./.omov)
   OMOV_ALLOWED_HOSTS    comma-separated host names (default: localhost,127.0.0.1 in debug)
   OMOV_CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://vote.example.org
-  OMOV_REDIS_URL        Celery broker (default redis://127.0.0.1:6379/0)
+  OMOV_REDIS_URL        Celery broker (default redis://127.0.0.1:6379/0); when set, also the cache of rate limits
+  OMOV_CACHE_URL        the rate limits' cache: redis://... , or "database" (default: Redis if OMOV_REDIS_URL is
+                        set, else a table in the database)
+  OMOV_RATELIMIT_SIGNIN_EMAIL, OMOV_RATELIMIT_SIGNIN_IP, OMOV_RATELIMIT_CREDENTIAL_IP, OMOV_RATELIMIT_API_IP
+                        rate limits as LIMIT/SECONDS (defaults 5/3600, 30/3600, 10/900, 1000/3600)
+  OMOV_TRUSTED_PROXY_HOPS  how many trusted proxies add X-Forwarded-For in front of the app (default 0: use
+                        the connection's address)
   OMOV_CELERY_EAGER     1 to run background jobs in-process (default: 1 on SQLite, 0 otherwise)
   OMOV_SSL_REDIRECT     0 to let a proxy in front handle https (default 1 in production)
   OMOV_EMAIL_BACKEND    a Django email backend path (default: console)
@@ -59,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "omov.web",  # its one migration creates the rate limits' cache table
     "omov.audit",
     "omov.members",
     "omov.ballots",
@@ -143,7 +150,7 @@ try:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # `omov manage collectstatic` fills it in production
 except OSError:
     pass
-STATICFILES_DIRS = [BASE_DIR / "static"]  # omov/web/static: the pages' CSS, JS and vendored Chart.js
+# omov/web/static (the pages' CSS, JS and vendored Chart.js) is found as the static folder of the omov.web app.
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 MEDIA_ROOT = DATA_DIR / "uploads"
 
@@ -168,6 +175,48 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "omov"
+
+# Rate limits (omov/web/ratelimit.py). The counters must be shared by every web process, so they live in Redis
+# when the deployment configures Redis (it runs there anyway as the Celery broker), otherwise in a table of the
+# main database, which the SQLite demo and a PostgreSQL without Redis share just as well.
+_cache_url = os.environ.get("OMOV_CACHE_URL", "").strip()
+if not _cache_url and os.environ.get("OMOV_REDIS_URL", "").strip():
+    _cache_url = REDIS_URL
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "omov",
+        }
+    }
+elif _cache_url in ("", "database"):
+    CACHES = {
+        "default": {
+            "BACKEND": "omov.web.ratelimit.AtomicDatabaseCache",
+            "LOCATION": "omov_ratelimit_cache",  # = omov.web.ratelimit.CACHE_TABLE (created by a migration)
+            # Django culls a third of the table when it is full: set the bar high, so that a flood of distinct
+            # addresses cannot wipe the counters of the others (entries of past windows expire anyway).
+            "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"OMOV_CACHE_URL must be redis://..., rediss://... or database (got {_cache_url!r})")
+RATELIMIT_CACHE = "default"
+RATELIMITS = {
+    # LIMIT/SECONDS. Sign-in links asked for one address (mail-bombing a member), and sign-in requests from one
+    # IP (probing many addresses); wrong ballot credentials from one IP (guessing), on the voting page and the
+    # JSON API together; and all casts through the JSON API from one IP.
+    "signin-email": os.environ.get("OMOV_RATELIMIT_SIGNIN_EMAIL", "5/3600"),
+    "signin-ip": os.environ.get("OMOV_RATELIMIT_SIGNIN_IP", "30/3600"),
+    "credential-ip": os.environ.get("OMOV_RATELIMIT_CREDENTIAL_IP", "10/900"),
+    "api-ip": os.environ.get("OMOV_RATELIMIT_API_IP", "1000/3600"),
+}
+for _scope, _rate in RATELIMITS.items():
+    _parts = _rate.split("/")
+    if len(_parts) != 2 or not all(x.strip().isdigit() and int(x) > 0 for x in _parts):
+        raise ImproperlyConfigured(f"the rate limit {_scope} must be LIMIT/SECONDS, e.g. 5/3600 (got {_rate!r})")
+RATELIMIT_TRUSTED_PROXY_HOPS = int(os.environ.get("OMOV_TRUSTED_PROXY_HOPS", "0"))
 
 # Production hardening (`manage.py check --deploy` passes with these).
 if not DEBUG:

@@ -3,11 +3,15 @@
 The link carries the user's id and a fingerprint of their last sign-in time, signed with SECRET_KEY and a
 timestamp. It expires after SIGNIN_LINK_MAX_AGE seconds, and signing in changes the last sign-in time, so a
 link works once (the same idea as Django's password-reset tokens). No table of tokens is kept.
+
+Requests are rate-limited per address typed (so nobody can mail-bomb a member) and per client IP (so nobody can
+probe many addresses); the limit is counted and answered the same way whether or not the address is known.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db.models import Q
+
+from omov.web.ratelimit import Hit, limiter
 
 SALT = "omov.signin.v1"
 
@@ -81,3 +87,36 @@ def send_signin_link(*, email: str, base: str = "") -> bool:
             [email],
         )
     return bool(users)
+
+
+def email_fingerprint(email: str) -> str:
+    """A keyed hash of an address, for the audit log: checkable by whoever holds SECRET_KEY, not readable."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, b"omov.signin.email:" + email.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def signin_refusal(*, email: str, ip: str) -> Hit | None:
+    """Count a request for a sign-in link; the limit it went over (None if within both).
+
+    Counted before the address is looked up, and the same for known and unknown addresses, so the answer says
+    nothing about who is a member. The first refusal of each window is written to the audit log (once per
+    window, not once per request: a flood must not flood the log).
+    """
+    from omov.audit.services import record
+
+    checks = [
+        ("signin-ip", ip, f"ip:{ip}"),
+        ("signin-email", email.strip().lower(), f"email:{email_fingerprint(email)}"),
+    ]
+    for scope, ident, subject in checks:
+        hit = limiter(scope).hit(ident)
+        if not hit.allowed:
+            if hit.first_refusal:
+                record(
+                    actor="anonymous",
+                    action="signin.rate-limited",
+                    subject=subject,
+                    details={"scope": scope, "ip": ip, "limit": settings.RATELIMITS[scope]},
+                )
+            return hit
+    return None

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omov.ballots.errors import BallotError
 from omov.ballots.papers import MAX_PAPER_BYTES
-from omov.web.signin import check_signin_token, send_signin_link
+from omov.web.ratelimit import Hit, client_ip, limiter
+from omov.web.signin import check_signin_token, send_signin_link, signin_refusal
 
 
 @never_cache
@@ -57,6 +58,13 @@ def signin(request: HttpRequest) -> HttpResponse:
         email = request.POST.get("email", "").strip()
         if not email or "@" not in email or len(email) > 254:
             return render(request, "registration/signin.html", {"error": "Enter your email address."}, status=400)
+        refused = signin_refusal(email=email, ip=client_ip(request))
+        if refused is not None:  # nothing is looked up and nothing is sent; known or not, the same page
+            response = render(
+                request, "registration/signin_limited.html", {"minutes": refused.retry_minutes}, status=429
+            )
+            response["Retry-After"] = str(refused.retry_after)
+            return response
         send_signin_link(email=email, base=settings.SITE_URL or request.build_absolute_uri("/"))
         return render(request, "registration/signin_sent.html", {"email": email})
     return render(request, "registration/signin.html", {})
@@ -93,12 +101,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "registration/csrf_failure.html", {"message": message, "reason": reason}, status=403)
 
 
+def _too_many(hit: Hit, message: str) -> JsonResponse:
+    response = JsonResponse(
+        {"ok": False, "error": "rate-limited", "message": message, "retry_after": hit.retry_after}, status=429
+    )
+    response["Retry-After"] = str(hit.retry_after)
+    return response
+
+
 @csrf_exempt  # authenticated by the credential in the body, never by a cookie; JSON only (no simple form post)
 @require_POST
 def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
-    """POST /api/ballots/<id>/cast  {"credential": "...", "paper": [2, 1, 3]}  →  {"ok": true, "tracker": "..."}"""
-    from omov.ballots.services import cast
+    """POST /api/ballots/<id>/cast  {"credential": "...", "paper": [2, 1, 3]}  →  {"ok": true, "tracker": "..."}
 
+    Rate limits, both per client IP and checked before the credential is read: all casts through the API, and
+    wrong credentials (shared with the voting page). A cast the service accepted is never refused afterwards."""
+    from omov.ballots.services import cast
+    from omov.ballots.views import Attempt
+
+    ip = client_ip(request)
+    busy = limiter("api-ip").hit(ip)
+    if not busy.allowed:
+        return _too_many(busy, f"too many casts from your address: try again in {busy.retry_minutes} minutes")
     if request.content_type != "application/json":
         return JsonResponse(
             {"ok": False, "error": "bad-request", "message": "send JSON (application/json)"}, status=415
@@ -114,9 +138,14 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
         return JsonResponse(
             {"ok": False, "error": "bad-request", "message": 'send {"credential": "...", "paper": [...]}'}, status=400
         )
+    attempt = Attempt.start(ip=ip, ballot_id=ballot_id)
+    if not attempt.allowed:
+        return _too_many(attempt.hit, attempt.message)
     try:
         receipt = cast(credential=body["credential"], paper=body["paper"], ballot_id=ballot_id)
     except BallotError as exc:
+        attempt.finish(ballot_id=ballot_id, credential=body["credential"], refused=exc)
         status = {"bad-credential": 403, "not-open": 409}.get(exc.code, 400)
         return JsonResponse({"ok": False, "error": exc.code, "message": str(exc)}, status=status)
+    attempt.finish(ballot_id=ballot_id, credential=body["credential"], refused=None)
     return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id})
