@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("omov.web.cli", "create a demo organisation on SQLite and serve it"),
     "serve": ("omov.web.cli", "serve the platform in production (settings from the environment)"),
     "worker": ("omov.web.cli", "run background job workers (Celery)"),
+    "schedule": ("omov.web.cli", "open and close ballots whose set times have come (--every SECONDS to loop)"),
     "manage": ("omov.web.cli", "run a Django management command"),
     "members": ("omov.web.cli", "members: import a CSV of members"),
     "audit": ("omov.web.cli", "audit: verify the hash chain of the audit log"),

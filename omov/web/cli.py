@@ -1,8 +1,11 @@
-"""The platform's commands: `omov demo | serve | worker | manage | members | audit`.
+"""The platform's commands: `omov demo | serve | worker | schedule | manage | members | audit`.
 
 omov demo [--data DIR] [--port 8000] [--no-serve]   a seeded SQLite demo, served on 127.0.0.1
 omov serve [--bind HOST:PORT] [--workers N]         production: gunicorn, configured from the environment
-omov worker [--concurrency N] [celery options]      background job workers (Celery over Redis)
+omov worker [--concurrency N] [--beat] [celery options]  background job workers (Celery over Redis); --beat
+                                                    also runs the ballot schedule every minute (one worker only)
+omov schedule [--every SECONDS]                     open and close the ballots whose times have come (one pass,
+                                                    or a pass every SECONDS, for deployments without beat)
 omov manage COMMAND [ARGS]                          any Django management command (migrate, createsuperuser...)
 omov members import FILE [--organisation SLUG] [--update] [--dry-run] [--skip-bad]
 omov audit verify                                   check the audit log's hash chain
@@ -13,6 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 WANTS_COMMAND = True
@@ -37,6 +42,7 @@ def main(argv: list[str]) -> int:
         "demo": _demo,
         "serve": _serve,
         "worker": _worker,
+        "schedule": _schedule,
         "manage": _manage,
         "members": _members,
         "audit": _audit,
@@ -93,7 +99,9 @@ def _demo(args: list[str]) -> int:
     print(links(site=site))
     if opts.no_serve:
         return 0
-    print(f"Serving on {site}/ (Ctrl-C to stop)")
+    # No Celery beat in the demo: the server process runs the ballot schedule itself, in a background thread.
+    threading.Thread(target=_schedule_loop, args=(DEMO_SCHEDULE_EVERY,), name="omov-schedule", daemon=True).start()
+    print(f"Serving on {site}/ (Ctrl-C to stop); ballots open and close at their set times")
     call_command("runserver", f"127.0.0.1:{opts.port}", use_reloader=False, skip_checks=True)
     return 0
 
@@ -148,15 +156,87 @@ def _serve(args: list[str]) -> int:
 
 
 def _worker(args: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="omov worker", description="Run Celery workers for background jobs.")
+    parser = argparse.ArgumentParser(
+        prog="omov worker",
+        description="Run Celery workers for background jobs. Other options are passed to `celery worker`.",
+    )
     parser.add_argument("--concurrency", type=int, default=None)
+    parser.add_argument(
+        "--beat",
+        action="store_true",
+        help="also run Celery beat in this worker, which opens and closes ballots at their set times (every "
+        "minute). Give --beat to one worker only (a second beat is harmless, but wasted); without beat, run "
+        "`omov schedule --every 60` instead.",
+    )
     opts, extra = parser.parse_known_args(args)
     _setup()
     argv = [sys.executable, "-m", "celery", "-A", "omov.web.celery", "worker", "-Q", "omov", "--loglevel", "INFO"]
     if opts.concurrency:
         argv += ["--concurrency", str(opts.concurrency)]
+    if opts.beat:
+        argv += ["--beat"]
     os.execv(sys.executable, argv + extra)
     return 0  # pragma: no cover
+
+
+# schedule -----------------------------------------------------------------------------------------------------
+
+DEMO_SCHEDULE_EVERY = 30.0  # seconds between passes of the schedule in the demo's server process
+
+
+def _schedule(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="omov schedule",
+        description="Open the ready ballots whose opening time has come and close the open ballots whose closing "
+        "time has come (as the audit log's actor 'scheduler'), print what was done, and stop. Celery beat "
+        "(`omov worker --beat`) does the same every minute; use --every where beat does not run.",
+    )
+    parser.add_argument(
+        "--every", type=float, default=None, metavar="SECONDS", help="keep running: one pass every SECONDS"
+    )
+    opts = parser.parse_args(args)
+    if opts.every is not None and opts.every <= 0:
+        parser.error("--every needs a positive number of seconds")
+    _setup()
+    if opts.every is None:
+        _schedule_pass(quiet=False)
+        return 0
+    print(f"omov schedule: a pass every {opts.every:g} s (Ctrl-C to stop)", flush=True)
+    _schedule_loop(opts.every)
+    return 0  # pragma: no cover - the loop ends by Ctrl-C
+
+
+def _schedule_pass(*, quiet: bool) -> None:
+    """One pass of the schedule, printing what it did (`quiet`: print nothing when nothing was due)."""
+    from django.utils import timezone
+
+    from omov.ballots.scheduling import run_schedule
+
+    done = run_schedule()
+    stamp = timezone.now().strftime("%Y-%m-%d %H:%M:%S %Z")
+    for item in done:
+        print(f"{stamp} {item}", flush=True)
+    if not done and not quiet:
+        print(f"{stamp} nothing due", flush=True)
+
+
+def _schedule_loop(every: float) -> None:
+    """A pass every `every` seconds, for ever; a failed pass is logged and the next one tries again."""
+    import logging
+
+    from django.db import close_old_connections, connection
+
+    log = logging.getLogger("omov.schedule")
+    while True:
+        close_old_connections()
+        try:
+            _schedule_pass(quiet=True)
+        except Exception:  # a database restart, say: report it and carry on at the next pass
+            log.exception("a pass of the ballot schedule failed")
+            print("omov schedule: a pass failed (see the log); trying again at the next", file=sys.stderr, flush=True)
+        finally:
+            connection.close()
+        time.sleep(every)
 
 
 def _manage(args: list[str]) -> int:
