@@ -19,6 +19,7 @@ import pytest
 os.environ.setdefault("OMOV_SECRET_KEY", "omov-test-suite-only-" + "k" * 40)
 os.environ.setdefault("OMOV_SSL_REDIRECT", "0")
 os.environ.setdefault("OMOV_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("OMOV_CACHE_URL", "database")  # rate-limit counters in the test database, never a shared Redis
 # Browser tests: Playwright's sync API keeps an event loop running in the test thread, and the test itself uses
 # the ORM (fixtures, checks); Django refuses ORM calls beside a running loop unless told it is safe. It is here:
 # the test thread and the live server's thread each use their own connection, one call at a time.
