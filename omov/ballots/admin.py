@@ -70,6 +70,16 @@ class BallotForm(forms.ModelForm):
         model = Ballot
         exclude = ["returning_officers", "scrutineers", "electorate_units"]
 
+    def clean(self) -> dict[str, Any]:
+        """The timetable rule of the services, checked here too so that the form is shown again with the error
+        beside the closing time (rather than a refusal message beside "changed successfully")."""
+        data: dict[str, Any] = super().clean()
+        try:
+            services.check_timetable(data.get("opens_at"), data.get("closes_at"))
+        except BallotError as exc:
+            self.add_error("closes_at", str(exc))
+        return data
+
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin):

@@ -143,7 +143,7 @@ def _check_method(method: str, options: dict[str, Any] | None) -> None:
         raise BallotError(f"the options do not fit the {method} rule: {exc}") from None
 
 
-def _check_timetable(opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> None:
+def check_timetable(opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> None:
     """A ballot must close after it opens (the scheduler opens and closes it at these times)."""
     if opens_at is not None and closes_at is not None and closes_at <= opens_at:
         raise BallotError(
@@ -172,7 +172,7 @@ def create_ballot(
     if not isinstance(actor, str) and not getattr(actor, "is_superuser", False):
         raise NotAllowed("only an administrator can create a ballot")
     _check_method(method, options)
-    _check_timetable(opens_at, closes_at)
+    check_timetable(opens_at, closes_at)
     if seats < 1:
         raise BallotError("a ballot needs at least one seat")
     ballot = Ballot.objects.create(
@@ -218,7 +218,7 @@ def update_ballot(*, ballot: Ballot, actor: Any, **changes: Any) -> Ballot:
     if "method" in changes or "options" in changes:
         _check_method(changes.get("method", locked.method), changes.get("options", locked.options))
     if "opens_at" in changes or "closes_at" in changes:
-        _check_timetable(changes.get("opens_at", locked.opens_at), changes.get("closes_at", locked.closes_at))
+        check_timetable(changes.get("opens_at", locked.opens_at), changes.get("closes_at", locked.closes_at))
     for key, value in changes.items():
         setattr(locked, key, value)
         setattr(ballot, key, value)

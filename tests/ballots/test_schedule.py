@@ -212,7 +212,10 @@ def test_the_admin_refuses_a_timetable_that_closes_before_it_opens(world):
     data["opens_at_0"], data["opens_at_1"] = "2030-01-02", "10:00:00"
     data["closes_at_0"], data["closes_at_1"] = "2030-01-01", "10:00:00"
     page = client.post(url, data, follow=True)
-    assert '<li class="error">A ballot must close after it opens: it opens at 2030-01-02 10:00' in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "was changed successfully" not in html
+    assert "a ballot must close after it opens: it opens at 2030-01-02 10:00" in html
+    assert page.context["adminform"].form.errors["closes_at"]
     ballot.refresh_from_db()
     assert (ballot.opens_at, ballot.closes_at) == (opens, closes)
 
