@@ -83,6 +83,22 @@ def _eager_jobs(request: pytest.FixtureRequest) -> object:
     app.conf.task_always_eager = before
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """Empty the rate-limit counters after every database test. A rolled-back test leaves none, but a test that
+    commits (transactional tests, a live server, gunicorn in a subprocess) would leave its counts for the tests
+    after it: the counter table is not a model, so Django's flush does not empty it, and every test client and
+    server shares 127.0.0.1. Set up before the test's database fixtures, so torn down after them."""
+    yield
+    if request.node.get_closest_marker("database") is None:
+        return
+    from django.conf import settings
+    from django.core.cache import caches
+
+    with django_db_blocker.unblock():
+        caches[settings.RATELIMIT_CACHE].clear()
+
+
 # Shared fixtures: a small organisation with a tree of units and members, and ballots on it. ------------------
 
 
