@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from omov.audit.chain import GENESIS, link_hash
-from omov.audit.models import ChainHead, Job
+from omov.audit.models import AuditEntry, ChainHead, Job
 from omov.ballots.errors import NotPublished
 from omov.ballots.models import Ballot, Credential, Paper, Result, Voter
 from omov.ballots.papers import read_paper, tracker_code
@@ -156,7 +156,34 @@ def verify_paper_chain(*, ballot: Ballot) -> ChainCheck:
     head = ChainHead.objects.filter(name=name).first()
     if head is not None and (head.position != n or head.head_hash != previous):
         return ChainCheck(False, n, f"the list ends at #{n} but its head says #{head.position}")
+    closed = closing_head(ballot=ballot)
+    if closed is not None and (closed.papers != n or closed.head_hash != previous):
+        return ChainCheck(
+            False, n, f"the list ends at #{n}, but when voting closed it ended at #{closed.papers} "
+            f"(audit entry #{closed.audit_position})"
+        )
     return ChainCheck(True, n)
+
+
+@dataclass(frozen=True)
+class ClosingHead:
+    """The list of papers as it stood when voting closed, from the audit log's entry for the close."""
+
+    papers: int
+    head_hash: str
+    closed_at: Any
+    audit_position: int
+
+
+def closing_head(*, ballot: Ballot) -> ClosingHead | None:
+    """How many papers the list held at the close and its last entry's hash (None before the close, or for a
+    ballot closed before the close recorded them)."""
+    entry = (
+        AuditEntry.objects.filter(subject=f"ballot:{ballot.pk}", action="ballot.close").order_by("-position").first()
+    )
+    if entry is None or "papers_head" not in entry.details:
+        return None
+    return ClosingHead(int(entry.details["papers"]), str(entry.details["papers_head"]), entry.at, entry.position)
 
 
 def published_result(*, ballot: Ballot) -> Result:

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from omov.audit.chain import link_hash
+from omov.audit.chain import GENESIS, link_hash
 from omov.audit.models import ChainHead, Job
 from omov.audit.services import actor_name, create_job, lock_chain, record
 from omov.ballots.errors import (
@@ -805,7 +805,19 @@ def reissue_credential(*, voter: Voter, actor: Any, reason: str = "") -> str:
 def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
     """open → closed: no more papers (a cast in flight finishes first: both take the ballot's row lock)."""
     _require_officer(actor, ballot)
-    locked = _move(ballot, to=S.CLOSED, allowed_from=[S.OPEN], actor=actor, action="ballot.close")
+    _lock(ballot)  # casts in flight finish first, new ones wait and then find the ballot closed
+    # The list of papers is final from here: its head (how many papers, the last entry's hash) goes into the
+    # audit log's own hash chain, so that the list published with the result can be checked against it.
+    head = ChainHead.objects.filter(name=paper_chain_name(ballot.pk)).first()
+    locked = _move(
+        ballot,
+        to=S.CLOSED,
+        allowed_from=[S.OPEN],
+        actor=actor,
+        action="ballot.close",
+        papers=head.position if head else 0,
+        papers_head=head.head_hash if head else GENESIS,
+    )
     # Rewrite every voted roll line and spent credential in this one transaction, so that the database's
     # own row metadata (PostgreSQL's xmin: the id of the transaction that last wrote a row) no longer
     # matches each voter to the transaction that stored their paper.

@@ -413,6 +413,7 @@ def papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     page = Paginator(rows, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "ballots/papers.html", {
         "ballot": ballot, "query": query, "found": found, "page": page, "looked_up": bool(query),
+        "closing": selectors.closing_head(ballot=ballot),
     })  # fmt: skip
 
 

@@ -306,6 +306,37 @@ def test_tracker_lookup_finds_a_cast_paper_and_not_a_made_up_one(world, client):
     assert "No paper with the tracker" in missing.content.decode()
 
 
+def test_the_list_of_papers_shows_its_head_at_the_close_and_the_chain_check_holds_it(world, client):
+    """The close writes the list's length and last hash into the audit log; the published list must end there."""
+    from omov.audit.models import AuditEntry
+    from omov.ballots.models import Paper
+    from omov.ballots.selectors import closing_head, verify_paper_chain
+
+    ballot, trackers = published(world, client)
+    last = Paper.objects.filter(ballot=ballot).order_by("position").last()
+    close = AuditEntry.objects.get(subject=f"ballot:{ballot.pk}", action="ballot.close")
+    assert close.details["papers"] == len(trackers) == last.position
+    assert close.details["papers_head"] == last.entry_hash
+    head = closing_head(ballot=ballot)
+    assert head is not None and (head.papers, head.head_hash, head.audit_position) == (
+        len(trackers), last.entry_hash, close.position
+    )
+    page = client.get(f"/ballots/{ballot.pk}/papers/").content.decode()
+    assert f"held\n{len(trackers)} papers" in page and last.entry_hash in page
+    assert f"entry #{close.position}" in page
+    assert verify_paper_chain(ballot=ballot).ok
+    # Had the list been cut short or added to after the close, it would no longer end at the recorded head.
+    # (Papers and audit entries are append-only, so the mismatch is made by a later close entry that says so.)
+    from omov.audit.services import record
+
+    record(actor="test", action="ballot.close", subject=f"ballot:{ballot.pk}",
+           details={"papers": len(trackers) - 1, "papers_head": last.previous_hash})  # fmt: skip
+    check = verify_paper_chain(ballot=ballot)
+    assert not check.ok
+    assert check.problem.startswith(f"the list ends at #{len(trackers)}, but when voting closed it ended at "
+                                    f"#{len(trackers) - 1}")  # fmt: skip
+
+
 def test_results_and_papers_are_hidden_before_publication(world, client):
     ballot, tokens = open_with_tokens(world)
     cast_some(ballot, tokens)
