@@ -1,4 +1,5 @@
-"""The Celery application: background jobs (opening a roll, sending credentials, counting, imports).
+"""The Celery application: background jobs (opening a roll, sending credentials and sign-in links, counting,
+imports).
 
 Configured from Django settings (the CELERY_* names); `omov worker` runs it. Each job records its progress
 and outcome on an `omov.audit.models.Job` row, so no result backend is needed.
@@ -20,7 +21,7 @@ SCHEDULE_EVERY = 60.0  # seconds between passes of the ballot schedule
 
 app = Celery("omov")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["omov.members", "omov.ballots"])
+app.autodiscover_tasks(["omov.members", "omov.ballots", "omov.web"])
 app.autodiscover_tasks(["omov.ballots"], related_name="scheduling")
 app.conf.beat_schedule = {
     "ballot-schedule": {

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omov.ballots.errors import BallotError
 from omov.ballots.papers import MAX_PAPER_BYTES
+from omov.web.jobs import enqueue
 from omov.web.ratelimit import Hit, client_ip, limiter
-from omov.web.signin import check_signin_token, send_signin_link, signin_refusal
+from omov.web.signin import check_signin_token, signin_refusal
+from omov.web.tasks import send_signin_link_task
 
 
 @never_cache
@@ -65,7 +67,9 @@ def signin(request: HttpRequest) -> HttpResponse:
             )
             response["Retry-After"] = str(refused.retry_after)
             return response
-        send_signin_link(email=email, base=settings.SITE_URL or request.build_absolute_uri("/"))
+        # Looked up and sent by a background job, so that a known address and an unknown one are answered
+        # alike and as fast (omov/web/tasks.py); retried there if the mail server fails.
+        enqueue(send_signin_link_task, email, settings.SITE_URL or request.build_absolute_uri("/"))
         return render(request, "registration/signin_sent.html", {"email": email})
     return render(request, "registration/signin.html", {})
 
