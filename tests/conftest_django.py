@@ -83,6 +83,29 @@ def _eager_jobs(request: pytest.FixtureRequest) -> object:
     app.conf.task_always_eager = before
 
 
+def _fresh_broker_connections(app: Any) -> None:
+    """Drop the app's connection pools: a producer pool keeps publishing to the broker it first connected to,
+    whatever broker_url says afterwards."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_broker(settings: Any) -> Iterator[Any]:
+    """The Celery app on a Redis database of its own (15 on the test Redis), for tests marked `celery_worker`
+    that start a real worker (celery.contrib.testing.worker.start_worker(app, ...))."""
+    from omov.web.celery import app
+
+    before = app.conf.broker_url
+    app.conf.broker_url = settings.REDIS_URL.rsplit("/", 1)[0] + "/15"
+    _fresh_broker_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.broker_url = before
+        _fresh_broker_connections(app)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
     """Empty the rate-limit counters after every database test. A rolled-back test leaves none, but a test that

@@ -192,27 +192,21 @@ def test_killing_the_server_mid_burst_loses_no_receipt_and_spends_no_credential_
 
 
 @pytest.mark.celery_worker
-def test_opening_runs_on_a_real_worker_through_redis():
+def test_opening_runs_on_a_real_worker_through_redis(redis_broker):
     from celery.contrib.testing.worker import start_worker
 
     from omov.audit.models import Job
-    from omov.web.celery import app
 
     world = World()
     ballot = world.ballot("irv")
-    broker = app.conf.broker_url
-    app.conf.broker_url = settings.REDIS_URL.rsplit("/", 1)[0] + "/15"  # a database of its own on the test Redis
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            job = bs.start_opening(ballot=ballot, actor=world.officer)
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                sending = Job.objects.filter(kind="send-credentials", subject=f"ballot:{ballot.pk}").first()
-                if sending is not None and sending.finished:
-                    break
-                time.sleep(0.2)
-    finally:
-        app.conf.broker_url = broker
+    with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        job = bs.start_opening(ballot=ballot, actor=world.officer)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            sending = Job.objects.filter(kind="send-credentials", subject=f"ballot:{ballot.pk}").first()
+            if sending is not None and sending.finished:
+                break
+            time.sleep(0.2)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and job.result["roll"] == 12 and job.attempts == 1
     assert sending is not None and sending.state == Job.State.SUCCEEDED and sending.result["sent"] == 12

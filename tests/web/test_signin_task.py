@@ -52,26 +52,19 @@ def test_a_mail_server_that_never_answers_costs_the_page_nothing(client, world, 
 @pytest.mark.postgres
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_the_page_only_queues_the_job_and_a_real_worker_sends_the_link(world, settings):
+def test_the_page_only_queues_the_job_and_a_real_worker_sends_the_link(world, redis_broker):
     """With a real broker, the request looks nothing up and sends nothing: a worker does, afterwards."""
     from celery.contrib.testing.worker import start_worker
 
-    from omov.web.celery import app
-
-    broker = app.conf.broker_url
-    app.conf.broker_url = settings.REDIS_URL.rsplit("/", 1)[0] + "/14"  # a database of its own on the test Redis
-    try:
-        known = Client().post("/signin/", {"email": "m3@example.org"})
-        unknown = Client().post("/signin/", {"email": "nobody@example.org"})
-        assert known.status_code == unknown.status_code == 200
-        assert known.content.replace(b"m3@example.org", b"X") == unknown.content.replace(b"nobody@example.org", b"X")
-        assert mail.outbox == []  # queued, not sent by the request
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            deadline = time.monotonic() + 30
-            while not mail.outbox and time.monotonic() < deadline:
-                time.sleep(0.1)
-            time.sleep(0.5)  # the unknown address's job too
-    finally:
-        app.conf.broker_url = broker
+    known = Client().post("/signin/", {"email": "m3@example.org"})
+    unknown = Client().post("/signin/", {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.content.replace(b"m3@example.org", b"X") == unknown.content.replace(b"nobody@example.org", b"X")
+    assert mail.outbox == []  # queued, not sent by the request
+    with start_worker(redis_broker, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        deadline = time.monotonic() + 30
+        while not mail.outbox and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the unknown address's job too
     assert [m.to for m in mail.outbox] == [["m3@example.org"]]
     assert send_signin_link_task.name == "omov.web.send_signin_link"
