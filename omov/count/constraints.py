@@ -4,8 +4,10 @@ The rule every method follows: a candidate is elected only if, after electing th
 still be filled from the continuing candidates so that every group's minimum and maximum is met; otherwise
 they are excluded (passed over) instead. A candidate may be excluded only if the constraints remain
 satisfiable without them; when the continuing members of a group are exactly what its minimum still needs,
-they are elected ("deemed elected to meet the constraint"). This is the "constrained STV" approach of the
-Labour Party's gender-balance rules as applied in counts, written down in docs/constraints.md.
+they are elected ("deemed elected to meet the constraint"). This is the "constrained count" approach, written
+down in docs/constraints.md; how the Labour Party itself applies its NEC gender minimum is not confirmed from a
+rule book (docs/rules/labour-nec.md). For the bloc vote the two readings elect the same people
+(tests/count/test_labour_nec.py); under STV they can differ.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ PRESETS: dict[str, Rule] = {
         "bloc",
         "bloc",
         reference="Bloc vote: up to one mark per seat; the `seats` candidates with most votes win "
-        "(as in the Labour Party NEC CLP-section elections up to 2018).",
+        "(as in the Labour Party NEC CLP-section elections until the 2020 move to STV).",
         quota="none",
         ties=("lot",),
     ),

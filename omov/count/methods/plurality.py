@@ -1,8 +1,9 @@
 """The plurality family: first past the post (`fptp`), the bloc vote (`bloc`) and approval voting (`approval`).
 
 The rule, clause by clause (a paraphrase of the common form of these rules; the bloc vote as the Labour Party
-used it for the constituency (CLP) section of its National Executive Committee until 2020, with the
-gender-balance rule of the Labour Party Rule Book applied inside the count, see docs/constraints.md;
+used it for the constituency (CLP) section of its National Executive Committee until 2020, with a minimum
+number of women; omov applies such a minimum inside the count, which for the bloc vote elects the same people as
+replacing the lowest-placed men, see docs/constraints.md and docs/rules/labour-nec.md;
 sources: Rule.reference of the `fptp`, `bloc` and `approval` presets, and docs/rules/plurality.md):
 
 1. Marks. For the bloc vote and approval the order of a ranking is ignored: every candidate on a paper has one
