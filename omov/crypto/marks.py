@@ -315,15 +315,28 @@ def _json_loads(data: bytes) -> Any:
 _FORKED: tuple[Point, str, QuestionSpec, Sequence[MarkPaper], list[bytes], int] | None = None
 
 
-def _verify_range(bounds: tuple[int, int]) -> list[bool]:
-    assert _FORKED is not None
-    pk, election_id, spec, papers, binds, chunk = _FORKED
-    start, end = bounds
+def _verify_span(
+    pk: Point,
+    election_id: str,
+    spec: QuestionSpec,
+    papers: Sequence[MarkPaper],
+    binds: Sequence[bytes],
+    chunk: int,
+    start: int,
+    end: int,
+) -> list[bool]:
+    """verify_batch over papers[start:end], in batches of at most `chunk` papers."""
     return [
         ok
         for i in range(start, end, chunk)
         for ok in verify_batch(pk, election_id, spec, papers[i : min(i + chunk, end)], binds[i : min(i + chunk, end)])
     ]
+
+
+def _verify_range(bounds: tuple[int, int]) -> list[bool]:
+    """A forked worker's share: the papers it inherited, between these bounds."""
+    assert _FORKED is not None
+    return _verify_span(*_FORKED, *bounds)
 
 
 def _can_fork() -> bool:
@@ -353,11 +366,7 @@ def verify_papers(
         raise CryptoError("one binding per paper")
     workers = processes if processes is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(papers) < max(min_parallel, 2):
-        return [
-            ok
-            for i in range(0, len(papers), chunk)
-            for ok in verify_batch(pk, election_id, spec, papers[i : i + chunk], binds[i : i + chunk])
-        ]
+        return _verify_span(pk, election_id, spec, papers, binds, chunk, 0, len(papers))
     size = max(1, -(-len(papers) // (workers * 4)))
     bounds = [(i, min(i + size, len(papers))) for i in range(0, len(papers), size)]
     if _can_fork():

@@ -529,11 +529,11 @@ class Verifier:
         if position:
             _need(position.isdigit() and int(position) == n,
                   f"the published head is at position {position}, the record's list ends at paper {n}")
-        _need(self.entry_hashes[-1] == digest,
-              f"the record's head {self.entry_hashes[-1]} is not the published head {digest}"
-              + (f" (which is paper {self.entry_hashes.index(digest) + 1}'s entry: "
-                 f"{n - self.entry_hashes.index(digest) - 1} paper(s) were added after it)"
-                 if digest in self.entry_hashes else ""))
+        if self.entry_hashes[-1] != digest:
+            earlier = self.entry_hashes.index(digest) + 1 if digest in self.entry_hashes else 0
+            _need(False, f"the record's head {self.entry_hashes[-1]} is not the published head {digest}"
+                  + (f" (which is paper {earlier}'s entry: {n - earlier} paper(s) were added after it)"
+                     if earlier else ""))
         return f"the list of papers ends at the published head: paper {n}, {digest}"
 
     def check_tracker(self, code: str) -> str:
