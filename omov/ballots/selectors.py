@@ -9,9 +9,9 @@ from django.db.models import Count, Q, QuerySet
 
 from omov.audit.chain import GENESIS, link_hash
 from omov.audit.models import AuditEntry, ChainHead, Job
-from omov.ballots.errors import NotPublished
+from omov.ballots.errors import BallotError, NotPublished
 from omov.ballots.models import Ballot, Credential, Paper, Result, Voter
-from omov.ballots.papers import read_paper, tracker_code
+from omov.ballots.papers import credential_hash, read_paper, tracker_code
 from omov.ballots.services import paper_chain_name
 from omov.members.models import Member
 
@@ -131,6 +131,23 @@ def find_receipt(*, ballot: Ballot, tracker: str) -> PaperEntry | None:
     if p is None:
         return None
     return PaperEntry(p.position, p.tracker, read_paper(p.content), bytes(p.content), p.previous_hash, p.entry_hash)
+
+
+def credential_status(*, ballot_id: int, credential: Any) -> tuple[str, str]:
+    """(kind, message) for a credential in a ballot, read without spending it: kind is 'ok' (message ''),
+    'malformed', 'unknown', 'other-ballot' or 'spent'."""
+    try:
+        digest = credential_hash(credential)
+    except BallotError as exc:
+        return "malformed", str(exc)
+    row = Credential.objects.filter(token_hash=digest).values_list("ballot_id", "spent").first()
+    if row is None:
+        return "unknown", "This credential is not valid: check that you typed it as written in your email or letter."
+    if row[0] != ballot_id:
+        return "other-ballot", "This credential is for a different ballot: use the link or letter for this one."
+    if row[1]:
+        return "spent", "This credential has already been used to vote. Each credential can be used once."
+    return "ok", ""
 
 
 @dataclass(frozen=True)

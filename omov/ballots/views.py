@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omov.ballots import selectors
 from omov.ballots import services as bs
+from omov.ballots.attempts import Attempt
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
 from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, read_ranked
-from omov.ballots.models import Ballot, Credential, Paper, Result
-from omov.ballots.papers import credential_hash
+from omov.ballots.models import Ballot, Paper, Result
 from omov.members.selectors import member_for_user
-from omov.web.ratelimit import Hit, Limiter, client_ip, limiter
+from omov.web.ratelimit import client_ip
 
 S = Ballot.State
 PAPERS_PER_PAGE = 500
@@ -44,79 +44,9 @@ def _max_choices(ballot: Ballot, choices: list[Choice]) -> int:
     return bs.max_choices_for(ballot, len(choices))
 
 
-# What a refused credential was: only a well-formed code that is not this ballot's counts as a wrong guess (one
-# that was asked of the database). A typo in the shape answers nothing and a spent credential was a real one.
-WRONG_GUESSES = frozenset({"unknown", "other-ballot"})
-
-
-def credential_status(*, ballot_id: int, credential: Any) -> tuple[str, str]:
-    """(kind, message) for a credential in a ballot, read without spending it: kind is 'ok' (message ''),
-    'malformed', 'unknown', 'other-ballot' or 'spent'."""
-    try:
-        digest = credential_hash(credential)
-    except BallotError as exc:
-        return "malformed", str(exc)
-    row = Credential.objects.filter(token_hash=digest).values_list("ballot_id", "spent").first()
-    if row is None:
-        return "unknown", "This credential is not valid: check that you typed it as written in your email or letter."
-    if row[0] != ballot_id:
-        return "other-ballot", "This credential is for a different ballot: use the link or letter for this one."
-    if row[1]:
-        return "spent", "This credential has already been used to vote. Each credential can be used once."
-    return "ok", ""
-
-
 def credential_problem(*, ballot: Ballot, credential: str) -> str:
     """Why this credential cannot vote in this ballot ('' if it can), read without spending it."""
-    return credential_status(ballot_id=ballot.pk, credential=credential)[1]
-
-
-@dataclass
-class Attempt:
-    """One try of a credential from one client IP, on the voting page or the JSON API.
-
-    The try is counted before the credential is looked up (so a burst of parallel guesses cannot slip past the
-    limit) and given back unless it was a wrong guess: the count is of wrong credentials per IP. Over the limit,
-    nothing is looked up, so a guess cannot be tested while locked out; a voter on another IP is never affected.
-    A cast the service accepted is never refused: the limit is only ever checked before it.
-    """
-
-    limiter: Limiter
-    hit: Hit
-
-    @classmethod
-    def start(cls, *, ip: str, ballot_id: int) -> Attempt:
-        """Count a try from `ip`; the first refused one in a window is written to the audit log."""
-        from django.conf import settings
-
-        from omov.audit.services import record
-
-        counter = limiter("credential-ip")
-        attempt = cls(counter, counter.hit(ip))
-        if attempt.hit.first_refusal:
-            record(
-                actor="anonymous",
-                action="credential.rate-limited",
-                subject=f"ballot:{ballot_id}",
-                details={"ip": ip, "limit": settings.RATELIMITS["credential-ip"]},
-            )
-        return attempt
-
-    @property
-    def allowed(self) -> bool:
-        return self.hit.allowed
-
-    @property
-    def message(self) -> str:
-        minutes = self.hit.retry_minutes
-        return f"too many wrong codes from your address: try again in {minutes} minute{'s' if minutes != 1 else ''}"
-
-    def finish(self, *, ballot_id: int, credential: Any, refused: BaseException | None) -> None:
-        """Keep the count if the credential was a wrong guess; give it back otherwise."""
-        if isinstance(refused, CredentialError):
-            if credential_status(ballot_id=ballot_id, credential=credential)[0] in WRONG_GUESSES:
-                return
-        self.limiter.undo(self.hit)
+    return selectors.credential_status(ballot_id=ballot.pk, credential=credential)[1]
 
 
 def _observer(request: HttpRequest, ballot: Ballot) -> bool:

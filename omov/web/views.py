@@ -120,8 +120,8 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
 
     Rate limits, both per client IP and checked before the credential is read: all casts through the API, and
     wrong credentials (shared with the voting page). A cast the service accepted is never refused afterwards."""
+    from omov.ballots.attempts import Attempt
     from omov.ballots.services import cast
-    from omov.ballots.views import Attempt
 
     ip = client_ip(request)
     busy = limiter("api-ip").hit(ip)
