@@ -21,25 +21,31 @@ WRONG_GUESSES = frozenset({"unknown", "other-ballot"})
 class Attempt:
     """One try of a credential from one client IP, on the voting page or the JSON API.
 
-    The try is counted before the credential is looked up (so a burst of parallel guesses cannot slip past the
-    limit) and given back unless it was a wrong guess: the count is of wrong credentials per IP. Over the limit,
-    nothing is looked up, so a guess cannot be tested while locked out; a voter on another IP is never affected.
-    A cast the service accepted is never refused: the limit is only ever checked before it.
+    Before the credential is looked up, the IP's count of wrong guesses in this window is checked: at the limit,
+    nothing is looked up, so a guess cannot be tested while locked out. The try is counted only once it turned
+    out to be a wrong guess. (Counting every try up front and giving the right ones back would make voters who
+    share an address refuse each other: eleven members casting at once behind one office's or one conference's
+    NAT would be told their codes were wrong, and each refusal would hold its place until the window ended.)
+    The price: guesses sent in parallel all pass the check before any is counted, so one window admits at most
+    the limit plus the server's concurrent requests (workers x threads) less one; with 160-bit credentials that
+    changes nothing an attacker can do. A voter on another IP is never affected; a cast the service accepted is
+    never refused: the limit is only ever checked before it.
     """
 
     limiter: Limiter
+    ip: str
     hit: Hit
 
     @classmethod
     def start(cls, *, ip: str, ballot_id: int) -> Attempt:
-        """Count a try from `ip`; the first refused one in a window is written to the audit log."""
+        """Check `ip` against the limit (counting nothing); the first refused try in a window is audited."""
         from django.conf import settings
 
         from omov.audit.services import record
 
         counter = limiter("credential-ip")
-        attempt = cls(counter, counter.hit(ip))
-        if attempt.hit.first_refusal:
+        attempt = cls(counter, ip, counter.check(ip))
+        if not attempt.allowed and counter.first_refusal(attempt.hit):
             record(
                 actor="anonymous",
                 action="credential.rate-limited",
@@ -58,10 +64,7 @@ class Attempt:
         return f"too many wrong codes from your address: try again in {minutes} minute{'s' if minutes != 1 else ''}"
 
     def finish(self, *, ballot_id: int, credential: Any, refused: BaseException | None) -> None:
-        """Keep the count if the credential was a wrong guess; give it back otherwise."""
+        """Count the try against its IP if the credential was a wrong guess; anything else counts nothing."""
         if isinstance(refused, CredentialError):
             if credential_status(ballot_id=ballot_id, credential=credential)[0] in WRONG_GUESSES:
-                return
-        self.limiter.undo(self.hit)
-
-
+                self.limiter.hit(self.ip)

@@ -136,12 +136,17 @@ class Limiter:
         key, retry_after = self._key(ident, self._now())
         return Hit(key, int(self.cache.get(key) or 0), self.rate.limit, retry_after)
 
-    def undo(self, hit: Hit) -> None:
-        """Give back one event counted by `hit` (e.g. an attempt that turned out not to be a wrong guess)."""
-        try:
-            self.cache.decr(hit.key)
-        except ValueError:  # its window is over and the entry gone: nothing to give back
-            pass
+    def check(self, ident: str) -> Hit:
+        """Whether one more event for `ident` would be within the limit, counting nothing: the answer's `count`
+        is the one that event would make. For limits on outcomes (wrong guesses) that are counted with `hit` only
+        once the outcome is known, so that requests still in flight never hold a place against the limit."""
+        seen = self.peek(ident)
+        return Hit(seen.key, seen.count + 1, seen.limit, seen.retry_after)
+
+    def first_refusal(self, hit: Hit) -> bool:
+        """True for exactly one refused `check` per identifier and window, however many processes ask at once
+        (an atomic add of a marker beside the counter): what gets audited."""
+        return bool(self.cache.add(f"{hit.key}:refused", 1, timeout=self.rate.period + 60))
 
 
 def limiter(scope: str, *, clock: Callable[[], float] | None = None) -> Limiter:

@@ -115,8 +115,24 @@ def test_a_window_counts_to_its_limit_then_refuses_until_the_next_window():
     assert not limiter.hit("a").allowed and limiter.peek("a").retry_after == 1
     clock.now += 1  # the next window
     assert limiter.hit("a").count == 1 and limiter.peek("a").retry_after == 60
-    limiter.undo(limiter.hit("a"))
-    assert limiter.peek("a").count == 1
+
+
+@pytest.mark.django_db
+def test_a_check_counts_nothing_and_one_refusal_per_window_is_first():
+    clock = Clock()
+    limiter = Limiter("test", Rate(2, 60), clock=clock)
+    assert [limiter.check("a").allowed for _ in range(5)] == [True] * 5 and limiter.peek("a").count == 0
+    limiter.hit("a")
+    assert limiter.check("a").count == 2 and limiter.check("a").allowed
+    limiter.hit("a")
+    refused = limiter.check("a")
+    assert not refused.allowed and refused.retry_after == 20
+    assert [limiter.first_refusal(limiter.check("a")) for _ in range(3)] == [True, False, False]
+    assert limiter.first_refusal(limiter.check("b"))  # another identifier, its own marker
+    clock.now += 20  # the next window: the count and the marker start again
+    assert limiter.check("a").count == 1
+    limiter.hit("a"), limiter.hit("a")
+    assert limiter.first_refusal(limiter.check("a"))
 
 
 def test_the_client_ip_is_the_connection_unless_a_proxy_is_trusted(settings):
@@ -390,6 +406,27 @@ def test_right_codes_spent_codes_and_typos_do_not_count_as_wrong_guesses(client,
     assert vote(client, ballot.pk, tokens[1], ip, action="review").status_code == 200
     assert vote(client, ballot.pk, tokens[1], ip).status_code == 200
     assert Paper.objects.count() == 2
+
+
+def test_voters_sharing_one_address_never_hold_each_other_out_while_their_casts_are_in_flight(open_ballot, clock):
+    """Thirty members casting at once from one NAT (a branch meeting on one Wi-Fi): every try is checked before any
+    has finished, and none is refused; only wrong guesses are counted, and refused tries add nothing."""
+    from omov.ballots.attempts import Attempt
+    from omov.ballots.errors import CredentialError
+
+    ballot, tokens = open_ballot
+    ip = "198.51.100.25"
+    in_flight = [Attempt.start(ip=ip, ballot_id=ballot.pk) for _ in range(30)]
+    assert all(a.allowed for a in in_flight)
+    for a in in_flight[:10]:
+        a.finish(ballot_id=ballot.pk, credential=WRONG, refused=CredentialError("unknown"))
+    for a in in_flight[10:]:
+        a.finish(ballot_id=ballot.pk, credential=tokens[0], refused=None)
+    assert ratelimit.limiter("credential-ip").peek(ip).count == 10
+    for _ in range(20):
+        assert not Attempt.start(ip=ip, ballot_id=ballot.pk).allowed
+    assert ratelimit.limiter("credential-ip").peek(ip).count == 10  # a refusal is not a guess
+    assert AuditEntry.objects.filter(action="credential.rate-limited").count() == 1
 
 
 def test_a_code_of_another_ballot_counts_as_a_wrong_guess(client, world, open_ballot, clock):
