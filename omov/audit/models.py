@@ -38,6 +38,9 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["position"]
         verbose_name_plural = "audit entries"
+        # A ballot's trail (its page, the scheduler's every-minute pass, the head recorded at the close) is read by
+        # subject, newest first: without this, each read scans the whole log.
+        indexes = [models.Index(fields=["subject", "position"], name="audit_subject_position")]
 
     def __str__(self) -> str:
         return f"#{self.position} {self.action} {self.subject} by {self.actor}"
@@ -88,6 +91,7 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject", "kind"], name="job_subject_kind")]  # a ballot's jobs, by kind
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject} ({self.state})"
