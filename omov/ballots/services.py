@@ -11,12 +11,10 @@ States: draft → ready → open → closed → counted → published; draft/rea
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -1027,46 +1025,11 @@ def profile_for(ballot: Ballot) -> Any:
     return Profile(tuple(candidates), tuple(grouped), tuple(grouped.values()), seats=ballot.seats, title=ballot.title)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _renderings(result: Any) -> tuple[str, str, str]:
-    """The count sheet as JSON, HTML and CSV, by omov.count.sheet when present (else a plain JSON dump)."""
-    try:
-        from omov.count import sheet
-    except ImportError:
-        sheet = None
-    if sheet is not None:
-
-        def pick(*names: str) -> Any:
-            return next((getattr(sheet, n) for n in names if hasattr(sheet, n)), None)
-
-        to_json, to_html, to_csv = (
-            pick("to_json", "render_json"),
-            pick("to_html", "render_html"),
-            pick("to_csv", "render_csv"),
-        )
-        if to_json is not None:
-            return to_json(result), to_html(result) if to_html else "", to_csv(result) if to_csv else ""
-    import dataclasses
-
-    data = {f.name: _jsonable(getattr(result, f.name)) for f in dataclasses.fields(result) if f.name != "stages"}
-    data["stages"] = [{f.name: _jsonable(getattr(s, f.name)) for f in dataclasses.fields(s)} for s in result.stages]
-    data["elected_names"] = list(result.elected_names)
-    return json.dumps(data, indent=1), "", ""
-
-
 @transaction.atomic
 def count_ballot(*, ballot: Ballot, actor: Any, job: Job | None = None) -> Result:
     """closed → counted: count the papers with omov.count under the ballot's rule and store the result."""
     from omov.count import CountError, count, write_blt
+    from omov.count.sheet import render_csv, render_html, render_json
 
     _require_officer(actor, ballot)
     locked = _lock(ballot)
@@ -1078,7 +1041,7 @@ def count_ballot(*, ballot: Ballot, actor: Any, job: Job | None = None) -> Resul
         outcome = count(profile, rule_for(locked), seats=locked.seats, seed=seed)
     except CountError as exc:
         raise BallotError(f"the count of {locked.title!r} failed: {exc}") from exc
-    sheet_json, sheet_html, sheet_csv = _renderings(outcome)
+    sheet_json, sheet_html, sheet_csv = render_json(outcome), render_html(outcome), render_csv(outcome)
     roll = Voter.objects.filter(ballot=locked).count()
     result = Result.objects.create(
         ballot=locked,
