@@ -44,6 +44,11 @@ class Ballot(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, editable=False)
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
+    count_when_closed = models.BooleanField(
+        default=False,
+        help_text="start the count as soon as the ballot closes (at its closing time or by hand); "
+        "the result is still published only by a returning officer",
+    )
     # Electorate rule, resolved into the roll (Voter rows) when the ballot opens.
     electorate_units = models.ManyToManyField(Unit, blank=True, related_name="+", help_text="none: the whole org")
     electorate_statuses = models.JSONField(default=list, blank=True)

@@ -97,7 +97,8 @@ def _close_if_due(ballot_id: int, now: dt.datetime) -> Done | None:
         if ballot is None or ballot.state != S.OPEN or ballot.closes_at is None or ballot.closes_at > now:
             return None  # closed (or changed) by someone else meanwhile
         services.close_ballot(ballot=ballot, actor=SCHEDULER)
-        return Done(ballot.pk, ballot.title, "closed", f"closing time {_when(ballot.closes_at)}")
+        detail = f"closing time {_when(ballot.closes_at)}"
+        return Done(ballot.pk, ballot.title, "closed", detail + ("; count queued" if ballot.count_when_closed else ""))
 
 
 def _open_if_due(ballot_id: int, now: dt.datetime) -> Done | None:

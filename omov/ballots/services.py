@@ -122,6 +122,7 @@ _EDITABLE = {
     "allow_empty",
     "opens_at",
     "closes_at",
+    "count_when_closed",
     "electorate_statuses",
     "freeze_date",
     "allow_arrears",
@@ -162,6 +163,7 @@ def create_ballot(
     description: str = "",
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
+    count_when_closed: bool = False,
     max_choices: int | None = None,
     allow_empty: bool = False,
     returning_officers: Iterable[Any] = (),
@@ -182,6 +184,7 @@ def create_ballot(
         seats=seats,
         opens_at=opens_at,
         closes_at=closes_at,
+        count_when_closed=count_when_closed,
         max_choices=max_choices,
         allow_empty=allow_empty,
         electorate_statuses=["active"],
@@ -801,7 +804,8 @@ def reissue_credential(*, voter: Voter, actor: Any, reason: str = "") -> str:
 
 @transaction.atomic
 def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
-    """open → closed: no more papers (a cast in flight finishes first: both take the ballot's row lock)."""
+    """open → closed: no more papers (a cast in flight finishes first: both take the ballot's row lock).
+    A ballot set to count when closed has its count queued in the same transaction (run once it commits)."""
     _require_officer(actor, ballot)
     _lock(ballot)  # casts in flight finish first, new ones wait and then find the ballot closed
     # The list of papers is final from here: its head (how many papers, the last entry's hash) goes into the
@@ -821,6 +825,8 @@ def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
     # matches each voter to the transaction that stored their paper.
     Voter.objects.filter(ballot=locked, voted=True).update(voted=True)
     Credential.objects.filter(ballot=locked, spent=True).update(spent=True)
+    if locked.count_when_closed:
+        start_count(ballot=locked, actor=actor)
     return locked
 
 

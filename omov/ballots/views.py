@@ -261,6 +261,9 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
     officer = _officer(request, ballot)
     observer = _observer(request, ballot)
     jobs = list(selectors.jobs_for_ballot(ballot=ballot)[:10]) if observer else []
+    # The step this state's button would start is already under way (the officer's press, or the scheduler's):
+    # no second button until its job has finished.
+    waiting = next((j for j in jobs if not j.finished and j.kind == _BUSY.get(ballot.state)), None)
     context: dict[str, Any] = {
         "ballot": ballot,
         "candidates": ballot.candidates.order_by("number"),
@@ -269,7 +272,8 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "observer": observer,
         "jobs": jobs,
         "jobs_running": any(not j.finished for j in jobs),
-        "next_action": _NEXT.get(ballot.state) if officer else None,
+        "next_action": _NEXT.get(ballot.state) if officer and waiting is None else None,
+        "waiting": waiting,
         "stats": selectors.roll_stats(ballot=ballot) if observer and ballot.state != S.DRAFT else None,
     }
     if result is not None:
@@ -372,6 +376,8 @@ _NEXT: dict[str, tuple[str, str, str]] = {
     S.CLOSED: ("count", "Count the papers", "Count under the ballot's rule (a background job)."),
     S.COUNTED: ("publish", "Publish the result", "The result, count sheet, papers (BLT) and trackers become public."),
 }
+
+_BUSY = {S.READY: "open-ballot", S.CLOSED: "count"}  # state -> the kind of job that moves it on
 
 
 @require_POST

@@ -21,7 +21,7 @@ from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Voter
 from omov.ballots.scheduling import SCHEDULER, run_schedule, run_schedule_task
 from omov.web.celery import app
-from tests.conftest_django import World
+from tests.conftest_django import World, open_and_issue
 
 S = Ballot.State
 
@@ -305,3 +305,56 @@ def test_two_schedulers_at_once_open_and_close_each_ballot_once():
     assert AuditEntry.objects.filter(action="ballot.close", actor=SCHEDULER).count() == 2
     assert set(Ballot.objects.values_list("state", flat=True)) == {S.CLOSED}
     assert verify_audit_chain().ok
+
+
+def _counting_when_closed(world: World) -> Ballot:
+    ballot = world.ballot("irv", ready=False)
+    bs.update_ballot(ballot=ballot, actor=world.officer, count_when_closed=True)
+    bs.mark_ready(ballot=ballot, actor=world.officer)
+    return ballot
+
+
+def test_a_ballot_set_to_count_when_closed_is_counted_by_the_scheduler_and_left_for_the_officer_to_publish(world):
+    ballot = _counting_when_closed(world)
+    for i, token in enumerate(open_and_issue(ballot, world.officer)):
+        bs.cast(credential=token, paper=[1, 2] if i % 3 else [2])  # Ann 8, Bob 4
+    done = run_schedule(now=ballot.closes_at)
+    assert [(d.outcome, d.detail.endswith("; count queued")) for d in done] == [("closed", True)]
+    ballot.refresh_from_db()
+    assert ballot.state == S.COUNTED and ballot.result.elected == ["Ann"] and ballot.result.papers == 12
+    assert [e.actor for e in _trail(ballot, "ballot.count.queued")] == [SCHEDULER]
+    assert [e.actor for e in _trail(ballot, "ballot.count")] == [f"{SCHEDULER} (job)"]
+    job = Job.objects.get(kind="count", subject=f"ballot:{ballot.pk}")
+    assert job.state == Job.State.SUCCEEDED and job.result == {"elected": ["Ann"]}
+    assert not _trail(ballot, "ballot.publish")  # publishing stays the officer's decision
+    assert verify_audit_chain().ok
+
+
+def test_closing_by_hand_counts_too_and_a_ballot_not_so_set_waits_for_the_count_button(world):
+    counted = _counting_when_closed(world)
+    plain = world.ballot("irv", candidates=("Dee", "Eve"))
+    client = Client()
+    client.force_login(world.officer)
+    for ballot in (counted, plain):
+        bs.open_ballot(ballot=ballot, actor=world.officer)
+        client.post(f"/ballots/{ballot.pk}/officer/close/")
+        ballot.refresh_from_db()
+    assert (counted.state, plain.state) == (S.COUNTED, S.CLOSED)
+    assert 'id="officer-publish"' in client.get(f"/ballots/{counted.pk}/").content.decode()
+    assert 'id="officer-count"' in client.get(f"/ballots/{plain.pk}/").content.decode()
+
+
+def test_no_second_count_button_while_a_count_job_is_under_way(world):
+    from omov.audit.services import create_job
+
+    ballot = world.ballot("irv")
+    bs.open_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    job = create_job(kind="count", subject=f"ballot:{ballot.pk}", created_by=world.officer)  # queued for a worker
+    client = Client()
+    client.force_login(world.officer)
+    page = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'id="officer-count"' not in page and 'id="officer-waiting"' in page and "Counting:" in page
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, error="the worker died")
+    page = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    assert 'id="officer-count"' in page and 'id="officer-waiting"' not in page  # a failed count can be re-run

@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only'),
+        ("audit", "0002_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['subject', 'position'], name='audit_subject_position'),
+            model_name="auditentry",
+            index=models.Index(fields=["subject", "position"], name="audit_subject_position"),
         ),
         migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['subject', 'kind'], name='job_subject_kind'),
+            model_name="job",
+            index=models.Index(fields=["subject", "kind"], name="job_subject_kind"),
         ),
     ]
