@@ -1,11 +1,13 @@
 """URLs of the members' and officers' pages (included by omov.web.urls)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from omov.ballots import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ballots/", RedirectView.as_view(pattern_name="home")),  # the list of ballots is the home page
     path("ballots/<int:ballot_id>/", views.ballot_detail, name="ballot"),
     path("ballots/<int:ballot_id>/vote/", views.vote, name="vote"),
     path("ballots/<int:ballot_id>/papers/", views.papers, name="papers"),

@@ -434,3 +434,15 @@ def test_the_printed_recount_command_reproduces_a_constrained_result(world, clie
     assert omov_count([*args[2:], "--format", "json"]) == 0
     recount = json.loads(capsys.readouterr().out)
     assert recount["elected"] == ballot.result.elected
+
+
+def test_every_page_links_the_parts_of_the_site_and_staff_also_get_the_administration(world, client):
+    nav = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
+    anonymous = nav.search(client.get("/").content.decode()).group(1)
+    assert 'href="/nominations/">Nominations<' in anonymous and 'href="/voice/">Member voice<' in anonymous
+    assert "/admin/" not in anonymous
+    client.force_login(world.officer)  # a returning officer: staff
+    officer = nav.search(client.get("/").content.decode()).group(1)
+    assert 'href="/admin/">Administration<' in officer and ">My ballots<" in officer
+    response = client.get("/ballots/")
+    assert response.status_code == 302 and response["Location"] == "/"
