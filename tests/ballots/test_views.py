@@ -446,3 +446,13 @@ def test_every_page_links_the_parts_of_the_site_and_staff_also_get_the_administr
     assert 'href="/admin/">Administration<' in officer and ">My ballots<" in officer
     response = client.get("/ballots/")
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_a_signed_in_member_sees_their_own_name_not_an_account_code(world, client):
+    from omov.members.services import user_for_member
+
+    member = world.members[0]
+    client.force_login(user_for_member(member=member))
+    assert f'<span id="signed-in-as">{member.name}</span>' in client.get("/").content.decode()
+    client.force_login(world.officer)  # not a member: the account's name
+    assert f'<span id="signed-in-as">{world.officer.username}</span>' in client.get("/").content.decode()
