@@ -456,3 +456,17 @@ def test_a_signed_in_member_sees_their_own_name_not_an_account_code(world, clien
     assert f'<span id="signed-in-as">{member.name}</span>' in client.get("/").content.decode()
     client.force_login(world.officer)  # not a member: the account's name
     assert f'<span id="signed-in-as">{world.officer.username}</span>' in client.get("/").content.decode()
+
+
+def test_each_candidate_links_to_their_statement_and_discussion(world, client):
+    ballot = world.ballot("irv")
+    page = client.get(f"/ballots/{ballot.pk}/").content.decode()
+    for c in ballot.candidates.order_by("number"):
+        assert f'<a href="/voice/candidates/{c.pk}/" id="candidate-{c.number}-discussion">' in page
+    from omov.members.services import user_for_member
+
+    first = f"/voice/candidates/{ballot.candidates.get(number=1).pk}/"
+    assert client.get(first).status_code == 302  # members' discussion: sign in first
+    client.force_login(user_for_member(member=world.members[0]))
+    thread = client.get(first)
+    assert thread.status_code == 200 and "Ann" in thread.content.decode()
