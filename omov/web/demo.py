@@ -8,6 +8,10 @@ Ballots:
   (applied inside the count); closed, counted and published.
 - "Leader": the alternative vote (irv) over the whole membership; open.
 - "Accept the policy report?": Yes/No (fptp), members of the first region only; open.
+
+Then nominations (omov/web/demo_nominations.py: a deputy leadership round, trigger ballots, open selections;
+its "Deputy Leader" ballot is a draft) and member voice (omov/web/demo_voice.py: motions, consultations,
+discussion through the moderation pipeline), from a `DemoContext`.
 """
 
 from __future__ import annotations
@@ -136,13 +140,14 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
                         audit=False,
                     )
                 )
+    affiliates = []
     for code, name, kind, size in [
         ("U1", "Transport Workers", "union", 120000),
         ("U2", "Shop Workers", "union", 90000),
         ("U3", "Teachers", "union", 60000),
         ("S1", "Fabian-style Society", "society", 7000),
     ]:
-        ms.create_unit(
+        affiliate = ms.create_unit(
             organisation=org,
             code=code,
             name=name,
@@ -151,6 +156,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
             affiliated_members=size,
             audit=False,
         )
+        affiliates.append(affiliate)
 
     path = data / "demo-members.csv"
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -266,16 +272,38 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         + " (demo only: real credentials are never stored):\n"
         + "".join(f"  {title}: {token}\n" for title, token in credentials.items())
     )
-    seconds = (timezone.now() - started).total_seconds()
     result = Ballot.objects.get(pk=nec.pk).result
-    return (
-        f"Demo organisation created in {seconds:.1f}s: {report.created} members, {len(constituencies)} constituencies, "
-        f"{len(branches)} branches, 4 affiliates; 3 ballots; {cast} papers cast through `cast`.\n"
+    ballots = (
+        f"3 ballots voted on; {cast} papers cast through `cast`.\n"
         f"Published: {nec.title}: elected {', '.join(result.elected)} "
         f"(turnout {result.papers}/{result.roll}).\n"
         f"Open: {leader.title} (irv), {policy.title} (yes/no).\n"
         f"The demo member's credentials for the open ballots are in {data / 'demo-credentials.txt'}."
     )
+
+    from omov.web.demo_nominations import seed_nominations
+    from omov.web.demo_voice import seed_voice
+
+    ctx = DemoContext(
+        org=org,
+        admin=admin,
+        officer=officer,
+        scrutineer=scrutineer,
+        regions=regions,
+        constituencies=constituencies,
+        branches=branches,
+        affiliates=affiliates,
+        rng=rng,
+        now=now,
+        data=data,
+    )
+    more = [*seed_nominations(ctx), *seed_voice(ctx)]
+    seconds = (timezone.now() - started).total_seconds()
+    return "\n".join([
+        f"Demo organisation created in {seconds:.1f}s: {report.created} members, {len(constituencies)} constituencies, "
+        f"{len(branches)} branches, 4 affiliates; {ballots}",
+        *more,
+    ])  # fmt: skip
 
 
 def _token(text: str) -> str:
