@@ -67,19 +67,22 @@ def round_whatif(request: HttpRequest, round_id: int) -> HttpResponse:
     custom = request.GET.get("custom", "").strip()
     if custom:
         asked.append(custom)
-    if not asked:
-        asked = [rnd.rule, *[p for p in PRESETS if p != rnd.rule]]
-    rules = list(dict.fromkeys([rnd.rule, *asked]))
-    boards, errors = [], []
+    compare_presets = not asked  # by default, every preset the round's nominators can be counted under
+    rules = list(dict.fromkeys([rnd.rule, *(asked or PRESETS)]))
+    boards, errors, left_out = [], [], []
     for rule in rules:
         try:
             boards.append(selectors.tracker(round=rnd, rule=rule))
         except RuleError as exc:
-            errors.append(f"{rule}: {exc}")
+            if compare_presets and rule != rnd.rule:
+                left_out.append(rule)  # counts a group this round has none of (MPs, in a selection): not an error
+            else:
+                errors.append(f"{rule}: {exc}")
     names = [r.candidate for r in boards[0].rows] if boards else []
     table = [(name, [next(r for r in b.rows if r.candidate == name) for b in boards]) for name in names]
     return render(request, "nominations/whatif.html", {
         "round": rnd, "boards": boards, "table": table, "errors": errors, "presets": PRESETS, "custom": custom,
+        "left_out": left_out,
     }, status=400 if errors else 200)
 
 

@@ -14,12 +14,6 @@ def data(db: object) -> Dataset:
     return make_dataset()
 
 
-@pytest.fixture(autouse=True)
-def _site_urls(settings: object) -> None:
-    """Use this app's URL list, independent of other apps' pages being written at the same time."""
-    settings.ROOT_URLCONF = "tests.nominations.urls"  # type: ignore[attr-defined]
-
-
 def past_close(obj: object) -> None:
     """Move a round's or trigger ballot's close into the past (as if the time had come), in the database."""
     from django.utils import timezone

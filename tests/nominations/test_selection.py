@@ -276,3 +276,20 @@ def test_the_guided_officers_page_runs_a_selection_for_a_seat_without_a_sitting_
     assert "Carl Smith is selected." in step(step="publish")
     public = client.get(f"/nominations/selections/{sel.pk}/").content.decode()
     assert "Carl Smith</strong> was selected" in public and "Northtown Library" in public
+
+
+def test_a_selections_what_if_page_compares_only_the_rules_its_nominators_can_meet(place, client):
+    """A selection's nominators are branches and affiliates: the leadership presets count MPs, so they are left
+    out of the default comparison (and named), not reported as errors; asked for by name, they are errors."""
+    now = timezone.now()
+    sel = ns.start_selection(constituency=place.clp, actor=place.gensec, title="Selection: Northtown",
+                             opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=1))  # fmt: skip
+    ns.add_candidate(round=sel.round, name="Jo Bloggs", actor=place.gensec)
+    ns.open_round(round=sel.round, actor=place.gensec)
+    url = f"/nominations/rounds/{sel.round.pk}/whatif/"
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "could not be read" not in html
+    assert 'id="left-out"' in html and "2021" in html.split('id="left-out"')[1].split("</p>")[0]
+    asked = client.get(url, {"rule": "2021"})
+    assert asked.status_code == 400 and "could not be read" in asked.content.decode()
