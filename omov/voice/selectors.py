@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from omov.members.models import Member, Unit
 from omov.voice.models import Answer, Comment, Consultation, Motion, Question, Thread
@@ -28,6 +28,46 @@ def motions_for_member(*, member: Member) -> QuerySet[Motion]:
             i_support=Count("supports", filter=Q(supports__member=member), distinct=True),
         )
     )
+
+
+def _officer_scope(user: Any) -> Q | None:
+    """Units (and everything below them) a member-voice officer looks after, as a filter on `unit__path`;
+    None for a superuser (everything)."""
+    from omov.voice.models import VoiceOfficer
+
+    if user.is_superuser:
+        return None
+    q = Q(pk__in=[])
+    for path in VoiceOfficer.objects.filter(user=user).values_list("unit__path", flat=True):
+        q |= Q(unit__path__startswith=path)
+    return q
+
+
+def motions_for_officer(*, user: Any) -> QuerySet[Motion]:
+    """Motions past their draft in the units a member-voice officer looks after, with `supporters`; the ones
+    waiting for the officer (qualified: to be put to a vote) first, then newest."""
+    scope = _officer_scope(user)
+    motions = Motion.objects.exclude(state=Motion.State.DRAFT)
+    if scope is not None:
+        motions = motions.filter(scope)
+    return (
+        motions.select_related("unit")
+        .annotate(
+            supporters=Count("supports", distinct=True),
+            waiting=Case(When(state=Motion.State.QUALIFIED, then=Value(0)), default=Value(1)),
+        )
+        .order_by("waiting", "-pk")
+    )
+
+
+def consultations_for_officer(*, user: Any) -> QuerySet[Consultation]:
+    """Consultations a member-voice officer runs (their units; a superuser: also the national ones), not yet
+    published, newest first."""
+    scope = _officer_scope(user)
+    consultations = Consultation.objects.exclude(state=Consultation.State.PUBLISHED)
+    if scope is not None:
+        consultations = consultations.filter(scope)
+    return consultations.select_related("unit").order_by("-pk")
 
 
 def visible_comments(*, thread: Thread, member: Member | None = None) -> list[Comment]:

@@ -76,6 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
     published = Consultation.objects.filter(state=Consultation.State.PUBLISHED)
     if member:
         published = published.filter(organisation=member.organisation)
+    officer = request.user.is_authenticated and _is_officer_somewhere(request.user)
     return render(
         request,
         "voice/index.html",
@@ -85,7 +86,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "drafts": drafts,
             "consultations": open_consultations,
             "published": published[:20],
-            "officer": _is_officer_somewhere(request.user),
+            "officer": officer,
+            "looked_after": list(selectors.motions_for_officer(user=request.user)[:50]) if officer else [],
+            "running": list(selectors.consultations_for_officer(user=request.user)[:20]) if officer else [],
         },
     )
 

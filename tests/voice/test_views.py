@@ -266,3 +266,29 @@ def test_pages_render_for_an_administrator_who_is_not_a_member(voice, make_motio
     r = client.post(f"/voice/motions/{motion.pk}/support/", follow=True)
     assert any("not as a member" in m for m in messages_of(r))
     assert client.get("/voice/moderation/abuse/").status_code == 200
+
+
+def test_an_officer_sees_the_motions_of_the_units_they_look_after_those_waiting_for_them_first(
+    voice, make_motion, client
+):
+    from django.contrib.auth import get_user_model
+
+    in_b2 = next(m for m in voice.members if m.unit_id == voice.b2.pk)
+    vs.set_motion_threshold(unit=voice.b2, supporters=3, actor=voice.officer)
+    gathering = make_motion(proposer=in_b2, unit=voice.b2, title="Night buses")
+    qualified = make_motion(title="Better buses")
+    for m in [m for m in voice.members if m.unit_id == voice.b1.pk and m != voice.members[0]][:3]:
+        vs.support_motion(motion=qualified, member=m)
+    vs.draft_motion(member=voice.members[0], unit=voice.b1, title="Unpublished idea", text="Not yet.")
+    branch_officer = get_user_model().objects.create_user("b2.officer", is_staff=True)
+    vs.appoint_voice_officer(user=branch_officer, unit=voice.b2, actor=voice.admin)
+
+    client.force_login(voice.officer)  # looks after the whole region
+    page = client.get("/voice/").content.decode()
+    listed = page.split('id="officer-motions"')[1].split("</ul>")[0]
+    assert listed.index("Better buses") < listed.index("Night buses") and "Unpublished idea" not in listed
+    assert "waiting for you to put it to a vote" in listed.split("Night buses")[0]
+    client.force_login(branch_officer)  # only branch B2
+    listed = client.get("/voice/").content.decode().split('id="officer-motions"')[1].split("</ul>")[0]
+    assert "Night buses" in listed and "Better buses" not in listed
+    assert gathering.pk and qualified.pk
