@@ -1,7 +1,7 @@
 """The `omov` command: a thin dispatcher to each part's own command module.
 
 Each sub-command lives with the part it belongs to and is imported only when asked for, so
-`omov count` and `omov verify` never import Django.
+`omov count`, `omov verify` and `omov check` never import Django.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "count": ("omov.count.cli", "count ballot files (BLT, CSV, JSON) under a rule and print the count sheet"),
     "verify": ("omov.crypto.cli_verify", "check an election record from the record alone"),
+    "check": ("omov.check", "check a counted ballot from what the site publishes (papers, chain, recount)"),
     "record": ("omov.crypto.cli_record", "write a simulated election record (omov record demo DIR)"),
     "trustee": ("omov.crypto.cli", "trustee key ceremony and partial decryption, by files"),
     "demo": ("omov.web.cli", "create a demo organisation on SQLite and serve it"),

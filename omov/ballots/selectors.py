@@ -208,3 +208,69 @@ def published_result(*, ballot: Ballot) -> Result:
     if ballot.state != S.PUBLISHED:
         raise NotPublished(f"the result of {ballot.title!r} has not been published")
     return Result.objects.get(ballot=ballot)
+
+
+MANIFEST_FORMAT = "omov-ballot-result"
+MANIFEST_VERSION = 1
+
+
+def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
+    """What a scrutineer needs to check a counted ballot from its downloads alone (docs/checking.md): how it
+    was counted (rule, options, seats, seed, balance constraints with their candidates), the candidates, the
+    list of papers as recorded at the close (length and head hash, and the audit entry that recorded them),
+    the declared result, and where the papers, the count sheet and the BLT file are."""
+    from omov.ballots.services import rule_for
+
+    closing = closing_head(ballot=ballot)
+    close_entry = None
+    if closing is not None:
+        close_entry = AuditEntry.objects.filter(position=closing.audit_position).values_list("entry_hash", flat=True)
+    return {
+        "format": MANIFEST_FORMAT,
+        "version": MANIFEST_VERSION,
+        "ballot": {
+            "id": ballot.pk,
+            "public_id": str(ballot.public_id),
+            "title": ballot.title,
+            "organisation": ballot.organisation.name,
+            "state": ballot.state,
+        },
+        "count": {
+            "rule": ballot.method,
+            "options": ballot.options or {},
+            "seats": ballot.seats,
+            "seed": result.seed,
+            "constraints": [
+                {"group": c.group, "candidates": sorted(c.members), "minimum": c.minimum, "maximum": c.maximum}
+                for c in rule_for(ballot).constraints
+            ],
+            "ranked": ballot.ranked,
+        },
+        "candidates": [
+            {"number": c.number, "name": c.name, "withdrawn": c.withdrawn}
+            for c in ballot.candidates.order_by("number")
+        ],
+        "papers": {
+            "chain": paper_chain_name(ballot.pk),
+            "at_close": None
+            if closing is None
+            else {
+                "papers": closing.papers,
+                "head_hash": closing.head_hash,
+                "closed_at": closing.closed_at.isoformat(),
+                "audit_position": closing.audit_position,
+                "audit_entry_hash": close_entry.first() if close_entry is not None else None,
+            },
+        },
+        "result": {
+            "elected": list(result.elected),
+            "papers": result.papers,
+            "roll": result.roll,
+            "counted_at": result.counted_at.isoformat() if result.counted_at else None,
+        },
+        "files": {
+            "papers": f"/ballots/{ballot.pk}/papers.jsonl",
+            "sheet": f"/ballots/{ballot.pk}/sheet.json",
+            "blt": f"/ballots/{ballot.pk}/papers.blt",
+        },
+    }

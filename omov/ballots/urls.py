@@ -14,6 +14,7 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/papers.jsonl", views.download_papers, name="papers-jsonl"),
     path("ballots/<int:ballot_id>/papers.blt", views.download_blt, name="papers-blt"),
     path("ballots/<int:ballot_id>/sheet.json", views.download_sheet_json, name="sheet-json"),
+    path("ballots/<int:ballot_id>/result.json", views.download_result_manifest, name="result-json"),
     path("ballots/<int:ballot_id>/sheet.csv", views.download_sheet_csv, name="sheet-csv"),
     path("ballots/<int:ballot_id>/jobs.json", views.jobs_json, name="ballot-jobs"),
     path("ballots/<int:ballot_id>/officer/<slug:action>/", views.officer_action, name="officer-action"),

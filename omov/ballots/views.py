@@ -326,6 +326,14 @@ def download_sheet_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 @require_GET
+def download_result_manifest(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """How the ballot was counted and what was declared, for `omov check` (docs/checking.md)."""
+    ballot, result = _published(request, ballot_id)
+    body = json.dumps(selectors.result_manifest(ballot=ballot, result=result), indent=1, ensure_ascii=False)
+    return _download(body + "\n", "application/json", f"ballot-{ballot.pk}-result.json")
+
+
+@require_GET
 def download_sheet_csv(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot, result = _published(request, ballot_id)
     if not result.sheet_csv:

@@ -1,0 +1,285 @@
+"""`omov check`: a published ballot passes every check from its downloads alone; each kind of tampering with the
+downloads fails the check that guards against it, and the command says so with a non-zero exit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from omov import check
+from omov.ballots import services as bs
+from tests.conftest import ROOT
+from tests.conftest_django import open_and_issue
+
+# Ann and Cat are women; the count must elect at least one of them (a balance rule carried into the recount).
+# Without the rule Bob and Dan are elected (Ann is excluded on the tie with Dan, broken by first preferences).
+PAPERS = [[2, 4], [2, 4], [2], [2, 4], [4, 2], [4], [4, 2], [1, 3], [1], [3, 1]]
+IRV_PAPERS = [[1, 2], [1], [2, 3], [2], [3, 1], [1, 3], [2, 1]]
+
+
+@pytest.fixture
+def published(world, tmp_path) -> tuple[object, Path, list[str]]:
+    """A published two-seat Scottish STV ballot with a balance rule, its four downloads saved in a folder, and
+    the voters' tracker codes."""
+    ballot = world.ballot("scottish", seats=2, candidates=("Ann", "Bob", "Cat", "Dan"),
+                          genders=("woman", "man", "woman", "man"), ready=False)  # fmt: skip
+    bs.add_balance_rule(ballot=ballot, actor=world.officer, group="women", minimum=1, genders=["woman"])
+    bs.mark_ready(ballot=ballot, actor=world.officer)
+    tokens = open_and_issue(ballot, world.officer)
+    trackers = [bs.cast(credential=t, paper=p).tracker for t, p in zip(tokens, PAPERS, strict=False)]
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.count_ballot(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    client = Client()
+    for name in check.FILES.values():
+        response = client.get(f"/ballots/{ballot.pk}/{name}")
+        assert response.status_code == 200, name
+        (folder / name).write_bytes(response.content)
+    return ballot, folder, trackers
+
+
+def run(source: Path | str, *args: str) -> tuple[int, list[str]]:
+    lines: list[str] = []
+    return check.main([str(source), *args], out=lines.append), lines
+
+
+def test_a_published_ballot_passes_every_check_and_finds_the_voters_trackers(published):
+    ballot, folder, trackers = published
+    status, lines = run(folder, "--tracker", trackers[3], "--tracker", trackers[0].upper())
+    assert status == 0, lines
+    assert lines[0].startswith("✓ manifest: scottish ballot (Test Party), rule scottish, 2 to elect, seed ")
+    assert "✓ papers and trackers: 10 papers" in lines[1] and "✓ hash chain: 10 links" in lines[2]
+    assert lines[3].startswith("✓ list as recorded at the close: 10 papers ending at ")
+    assert f"✓ tracker {trackers[3][:16]}…: on the list at position 4" in lines
+    assert "✓ BLT file: the same 10 papers as the list" in lines
+    recount = next(line for line in lines if "recount" in line)
+    assert recount.startswith("✓ recount against the count sheet") and "every figure as published" in recount
+    assert lines[-1].startswith("OK: all 9 checks passed")
+
+
+def test_the_balance_rule_is_part_of_the_recount(published):
+    """The manifest carries the constraint the count applied: without it the recount would elect others."""
+    _, folder, _ = published
+    pub = check.load(str(folder))
+    assert pub.manifest["count"]["constraints"] == [
+        {"group": "women", "candidates": ["Ann", "Cat"], "minimum": 1, "maximum": None}
+    ]
+    with_rule = check.recount(pub, [tuple(p) for p in PAPERS])
+    pub.manifest["count"]["constraints"] = []
+    without = check.recount(pub, [tuple(p) for p in PAPERS])
+    assert sorted(with_rule.elected_names) == ["Ann", "Bob"] and sorted(without.elected_names) == ["Bob", "Dan"]
+
+
+def _lines(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "papers.jsonl").read_text().splitlines()]
+
+
+def _write_lines(folder: Path, rows: list[dict], *, rechain: bool = False, chain: str = "") -> None:
+    """Write the list back; with rechain, recompute every tracker and link as a forger who knows the format
+    would (so only the head recorded at the close can catch it)."""
+    if rechain:
+        previous = check.GENESIS
+        for k, row in enumerate(rows, start=1):
+            row["position"] = k
+            row["tracker"] = hashlib.sha256(row["paper"].encode()).hexdigest()
+            row["previous_hash"] = previous
+            row["entry_hash"] = previous = check.link_hash(chain, previous, k, row["tracker"].encode())
+    (folder / "papers.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def _edit_json(folder: Path, name: str, change: Callable[[dict], None]) -> None:
+    doc = json.loads((folder / name).read_text())
+    change(doc)
+    (folder / name).write_text(json.dumps(doc))
+
+
+def _set_paper(row: dict, **fields: object) -> None:
+    paper = json.loads(row["paper"])
+    paper.update(fields)
+    row["paper"] = json.dumps(paper, sort_keys=True, separators=(",", ":"))
+
+
+def _chain(folder: Path) -> str:
+    return json.loads((folder / "result.json").read_text())["papers"]["chain"]
+
+
+def t_changed_paper(folder: Path) -> None:
+    rows = _lines(folder)
+    _set_paper(rows[0], ranking=[3, 1])
+    _write_lines(folder, rows)
+
+
+def t_changed_paper_with_its_tracker(folder: Path) -> None:
+    rows = _lines(folder)
+    _set_paper(rows[2], ranking=[4])
+    rows[2]["tracker"] = hashlib.sha256(rows[2]["paper"].encode()).hexdigest()
+    _write_lines(folder, rows)
+
+
+def t_swapped_papers(folder: Path) -> None:
+    rows = _lines(folder)
+    rows[1], rows[2] = rows[2], rows[1]
+    _write_lines(folder, rows)
+
+
+def t_dropped_last_paper(folder: Path) -> None:
+    _write_lines(folder, _lines(folder)[:-1])
+
+
+def t_rebuilt_chain_without_a_paper(folder: Path) -> None:
+    rows = _lines(folder)
+    del rows[4]
+    _write_lines(folder, rows, rechain=True, chain=_chain(folder))
+
+
+def t_rebuilt_chain_with_a_changed_paper(folder: Path) -> None:
+    rows = _lines(folder)
+    _set_paper(rows[7], ranking=[2, 1])
+    _write_lines(folder, rows, rechain=True, chain=_chain(folder))
+
+
+def t_paper_of_another_ballot(folder: Path) -> None:
+    rows = _lines(folder)
+    _set_paper(rows[5], ballot="00000000-0000-4000-8000-000000000000")
+    _write_lines(folder, rows, rechain=True, chain=_chain(folder))
+
+
+def t_copied_paper(folder: Path) -> None:
+    rows = _lines(folder)
+    rows[9]["paper"] = rows[8]["paper"]
+    _write_lines(folder, rows, rechain=True, chain=_chain(folder))
+
+
+def t_figure_in_the_sheet(folder: Path) -> None:
+    def change(doc: dict) -> None:
+        doc["stages"][-1]["totals"]["Bob"] = "9.00000"
+
+    _edit_json(folder, "sheet.json", change)
+
+
+def t_winner_in_the_sheet_and_the_declaration(folder: Path) -> None:
+    def change(doc: dict) -> None:
+        doc["elected"] = ["Dan", "Bob"]
+
+    _edit_json(folder, "sheet.json", change)
+    _edit_json(folder, "result.json", lambda doc: doc["result"].update(elected=["Dan", "Bob"]))
+
+
+def t_declared_winners(folder: Path) -> None:
+    _edit_json(folder, "result.json", lambda doc: doc["result"].update(elected=["Dan", "Bob"]))
+
+
+def t_seed(folder: Path) -> None:
+    _edit_json(folder, "result.json", lambda doc: doc["count"].update(seed="not-the-seed"))
+
+
+def t_blt_paper(folder: Path) -> None:
+    text = (folder / "papers.blt").read_text().splitlines()
+    text[1] = "1 4 0" if text[1] != "1 4 0" else "1 3 0"
+    (folder / "papers.blt").write_text("\n".join(text) + "\n")
+
+
+def t_manifest_version(folder: Path) -> None:
+    _edit_json(folder, "result.json", lambda doc: doc.update(version=99))
+
+
+TAMPERINGS = [
+    (t_changed_paper, "papers and trackers", "its tracker is not the SHA-256 of its paper"),
+    (t_changed_paper_with_its_tracker, "hash chain", "entry 3: its entry hash does not commit"),
+    (t_swapped_papers, "hash chain", "position 3, expected 2"),
+    (t_dropped_last_paper, "list as recorded at the close", "the close recorded 10 papers"),
+    (t_rebuilt_chain_without_a_paper, "list as recorded at the close", "the list has 9"),
+    (t_rebuilt_chain_with_a_changed_paper, "list as recorded at the close", "the list has 10 ending at"),
+    (t_paper_of_another_ballot, "papers and trackers", "its paper is for another ballot"),
+    (t_copied_paper, "papers and trackers", "nonce was used by an earlier paper"),
+    (t_figure_in_the_sheet, "recount against the count sheet", "totals.Bob"),
+    (t_winner_in_the_sheet_and_the_declaration, "recount against the count sheet", "elected"),
+    (t_declared_winners, "declared result", "declared elected ['Dan', 'Bob']"),
+    (t_seed, "recount against the count sheet", "seed"),
+    (t_blt_paper, "BLT file", "listed papers are not in it"),
+    (t_manifest_version, "manifest", "version 99"),
+]
+
+
+@pytest.mark.parametrize(("tamper", "name", "detail"), TAMPERINGS, ids=[t[0].__name__[2:] for t in TAMPERINGS])
+def test_each_tampering_fails_the_check_that_guards_against_it(published, tamper, name, detail):
+    _, folder, _ = published
+    tamper(folder)
+    status, lines = run(folder)
+    failed = [line for line in lines if line.startswith("✗")]
+    assert status == 1 and lines[-1].startswith("FAILED"), lines
+    assert failed[0].startswith(f"✗ {name}: ") and detail in failed[0], failed
+
+
+def test_a_voters_missing_tracker_and_a_head_with_papers_after_it_fail(published):
+    _, folder, trackers = published
+    rows = _lines(folder)
+    status, lines = run(folder, "--tracker", "ab" * 32, "--head", f"9:{rows[8]['entry_hash']}")
+    assert status == 1
+    assert f"✗ tracker {'ab' * 8}…: NOT on the list" in lines
+    assert "✗ published head: 1 papers follow the published head (entry 9)" in lines
+    status, lines = run(folder, "--head", f"10:{rows[9]['entry_hash']}")
+    assert status == 0 and "✓ published head: the list ends at" in lines[4]
+
+
+def test_nothing_to_read_is_exit_status_two_with_a_reason(tmp_path, published):
+    _, folder, _ = published
+    assert run(tmp_path / "nowhere") == (2, [f"omov check: {tmp_path / 'nowhere'}: neither a ballot's address "
+                                             "(http(s)://...) nor a folder"])  # fmt: skip
+    (folder / "sheet.json").write_text("{not json")
+    status, lines = run(folder)
+    assert status == 2 and lines[0].startswith("omov check: sheet.json: not valid JSON")
+    (folder / "sheet.json").unlink()
+    status, lines = run(folder)
+    assert status == 2 and "sheet.json: missing" in lines[0]
+
+
+def test_the_result_page_gives_the_check_command(published):
+    ballot, _, _ = published
+    page = Client().get(f"/ballots/{ballot.pk}/").content.decode()
+    assert f'<code class="cmd" id="check-command">omov check http://testserver/ballots/{ballot.pk}/</code>' in page
+    assert f'href="/ballots/{ballot.pk}/result.json"' in page
+
+
+def test_an_unpublished_ballot_has_no_manifest_for_the_public(world):
+    ballot = world.ballot("irv")
+    open_and_issue(ballot, world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.count_ballot(ballot=ballot, actor=world.officer)
+    assert Client().get(f"/ballots/{ballot.pk}/result.json").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_omov_check_fetches_a_ballot_from_a_running_site_and_saves_what_it_checked(live_server, tmp_path):
+    """The real command, in its own process, against the site over HTTP (no Django in the checker)."""
+    from tests.conftest_django import World
+
+    world = World()
+    ballot = world.ballot("irv")
+    for token, paper in zip(open_and_issue(ballot, world.officer), IRV_PAPERS, strict=False):
+        bs.cast(credential=token, paper=paper)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.count_ballot(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    script = "import sys; from omov.cli import main; sys.exit(main(sys.argv[1:]))"
+    url = f"{live_server.url}/ballots/{ballot.pk}/papers/"  # any of the ballot's addresses will do
+    done = subprocess.run([sys.executable, "-c", script, "check", url, "--save", str(tmp_path / "saved")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "OK: all 7 checks passed" in done.stdout
+    assert sorted(p.name for p in (tmp_path / "saved").iterdir()) == sorted(check.FILES.values())
+    assert run(tmp_path / "saved")[0] == 0
+    no_django = ("import sys; from omov.check import main; status = main([sys.argv[1]]); "
+                 "sys.exit(status or ('django' in sys.modules and 3))")
+    alone = subprocess.run([sys.executable, "-c", no_django, str(tmp_path / "saved")], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert alone.returncode == 0, alone.stdout + alone.stderr  # 3 would mean it loaded Django
