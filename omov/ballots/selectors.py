@@ -274,3 +274,34 @@ def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
             "blt": f"/ballots/{ballot.pk}/papers.blt",
         },
     }
+
+
+# Entries whose details name a member or an address: shown to the ballot's officers and scrutineers, withheld from
+# the public trail (the entry, its time, actor and hash stay visible, so the chain of events is still complete).
+PRIVATE_TRAIL_ACTIONS = frozenset({"ballot.credential.reissued", "credential.rate-limited"})
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    position: int
+    at: Any
+    actor: str
+    action: str
+    details: dict[str, Any] | None  # None: withheld from this reader
+    entry_hash: str
+
+
+def ballot_trail(*, ballot: Ballot, public: bool) -> list[TrailEntry]:
+    """Every audit-log entry about the ballot, oldest first; for the public, personal details withheld."""
+    entries = AuditEntry.objects.filter(subject=f"ballot:{ballot.pk}").order_by("position")
+    return [
+        TrailEntry(
+            e.position,
+            e.at,
+            e.actor,
+            e.action,
+            None if public and e.action in PRIVATE_TRAIL_ACTIONS else dict(e.details),
+            e.entry_hash,
+        )
+        for e in entries.iterator(chunk_size=2000)
+    ]

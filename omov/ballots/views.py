@@ -360,6 +360,18 @@ def papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 @require_GET
+def trail(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The ballot's audit trail: to its officers and scrutineers at any time; to everyone once the result is
+    published, with personal details (a reissued credential's member, a rate-limited address) withheld."""
+    ballot = _visible_ballot(request, ballot_id)
+    observer = _observer(request, ballot)
+    if not observer and ballot.state != S.PUBLISHED:
+        return render(request, "ballots/trail.html", {"ballot": ballot, "unpublished": True}, status=404)
+    entries = selectors.ballot_trail(ballot=ballot, public=not observer)
+    return render(request, "ballots/trail.html", {"ballot": ballot, "entries": entries, "observer": observer})
+
+
+@require_GET
 def download_papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The whole published list as JSON lines: position, tracker, the paper's bytes, and the chain hashes."""
     ballot = _visible_ballot(request, ballot_id)

@@ -470,3 +470,29 @@ def test_each_candidate_links_to_their_statement_and_discussion(world, client):
     client.force_login(user_for_member(member=world.members[0]))
     thread = client.get(first)
     assert thread.status_code == 200 and "Ann" in thread.content.decode()
+
+
+def test_the_audit_trail_is_for_observers_until_published_then_public_without_personal_details(world, client):
+    from tests.conftest_django import open_and_issue
+
+    ballot = world.ballot("irv")
+    tokens = open_and_issue(ballot, world.officer)
+    voter = ballot.voters.first()
+    bs.reissue_credential(voter=voter, actor=world.officer, reason="letter lost in the post")
+    bs.cast(credential=tokens[1], paper=[1])
+    assert client.get(f"/ballots/{ballot.pk}/trail/").status_code == 404  # not published: not for the public
+    client.force_login(world.officer)
+    page = client.get(f"/ballots/{ballot.pk}/trail/").content.decode()
+    assert "ballot.credential.reissued" in page and voter.member.membership_number in page
+    assert "letter lost in the post" in page
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.count_ballot(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    client.logout()
+    page = client.get(f"/ballots/{ballot.pk}/trail/").content.decode()
+    actions = re.findall(r"<code>(ballot\.[a-z.-]+)</code>", page)
+    assert actions[0] == "ballot.create" and actions[-1] == "ballot.publish" and "ballot.close" in actions
+    assert "ballot.credential.reissued" in actions and "withheld (personal data)" in page
+    assert voter.member.membership_number not in page and "letter lost" not in page
+    assert "papers_head:" in page  # the close's entry, as the papers page and omov check cite it
+    assert 'id="trail-link"' in client.get(f"/ballots/{ballot.pk}/").content.decode()
