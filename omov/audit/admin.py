@@ -26,6 +26,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        """Administrators read the whole log. Other staff (returning officers, scrutineers, member-voice
+        officers) read only the entries and jobs of the ballots they run or observe: the log also holds what is
+        not theirs to see, such as who was elected in a ballot counted but not yet published."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        from django.db.models import Q
+
+        from omov.ballots.models import Ballot
+
+        user = request.user
+        ballots = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user)).values_list("pk", flat=True)
+        return queryset.filter(subject__in=[f"ballot:{pk}" for pk in set(ballots)])
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):

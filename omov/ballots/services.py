@@ -82,6 +82,12 @@ def is_observer(*, actor: Any, ballot: Ballot) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and ballot.scrutineers.filter(pk=actor.pk).exists())
 
 
+def is_visible(*, actor: Any, ballot: Ballot) -> bool:
+    """May `actor` know this ballot exists? Everyone once it is ready; a draft or a cancelled ballot only its
+    officers and scrutineers (its title and candidates may not be public yet, or any more)."""
+    return ballot.state not in (Ballot.State.DRAFT, Ballot.State.CANCELLED) or is_observer(actor=actor, ballot=ballot)
+
+
 def _require_officer(actor: Any, ballot: Ballot) -> None:
     if not is_officer(actor=actor, ballot=ballot):
         if getattr(actor, "is_authenticated", False) and ballot.scrutineers.filter(pk=actor.pk).exists():

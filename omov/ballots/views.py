@@ -60,7 +60,7 @@ def _officer(request: HttpRequest, ballot: Ballot) -> bool:
 def _visible_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
     """A ballot anyone may look at once it is ready; drafts and cancelled ones only to those who run it."""
     ballot = get_object_or_404(Ballot.objects.select_related("organisation"), pk=ballot_id)
-    if ballot.state in (S.DRAFT, S.CANCELLED) and not _observer(request, ballot):
+    if not bs.is_visible(actor=request.user, ballot=ballot):
         raise Http404("no such ballot")
     return ballot
 
@@ -403,7 +403,7 @@ _BUSY = {S.READY: "open-ballot", S.CLOSED: "count"}  # state -> the kind of job 
 @require_POST
 def officer_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
     """Run one step of the state machine for a returning officer (CSRF-protected POST; the service guards it)."""
-    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    ballot = _visible_ballot(request, ballot_id)  # a refusal must not name a draft to someone who cannot see it
     steps = {
         "open": lambda: bs.start_opening(ballot=ballot, actor=request.user),
         "close": lambda: bs.close_ballot(ballot=ballot, actor=request.user),

@@ -74,6 +74,9 @@ class NominationRound(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # Who runs nominations, trigger ballots and selections: given to a user or a group in the administration
+        # (superusers have it). Staff status alone is not enough: scrutineers and member-voice officers are staff.
+        permissions = [("run_nominations", "Can run nomination rounds, trigger ballots and open selections")]
 
     def __str__(self) -> str:
         return self.title

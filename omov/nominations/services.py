@@ -45,12 +45,23 @@ from omov.nominations.thresholds import RuleError, resolve
 R = NominationRound.State
 
 
-def _require_staff(actor: Any) -> None:
-    """Officers' actions: a trusted caller (a string such as 'cli'), or a staff user."""
+RUN_PERMISSION = "nominations.run_nominations"
+
+
+def is_nominations_officer(actor: Any) -> bool:
+    """A trusted caller (a string such as 'cli'), or an active user with the permission to run nominations
+    (superusers have every permission). Not every staff user: scrutineers and member-voice officers are staff."""
     if isinstance(actor, str):
-        return
-    if not getattr(actor, "is_authenticated", False) or not (actor.is_staff or actor.is_superuser):
-        raise NominationError("only an officer of the organisation (a staff user) can do that")
+        return True
+    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.has_perm(RUN_PERMISSION))
+
+
+def _require_officer(actor: Any) -> None:
+    if not is_nominations_officer(actor):
+        raise NominationError(
+            "only a nominations officer can do that (an administrator gives the permission 'Can run nomination "
+            "rounds, trigger ballots and open selections')"
+        )
 
 
 def check_rule(rule: str) -> str:
@@ -81,7 +92,7 @@ def parse_share(text: str) -> Fraction:
 @transaction.atomic
 def create_group(*, organisation: Organisation, code: str, name: str, actor: Any) -> NominatingGroup:
     """A nominating group of members, such as the PLP."""
-    _require_staff(actor)
+    _require_officer(actor)
     if NominatingGroup.objects.filter(organisation=organisation, code=code).exists():
         raise NominationError(f"a nominating group with code {code!r} already exists")
     group = NominatingGroup.objects.create(organisation=organisation, code=code, name=name)
@@ -93,7 +104,7 @@ def create_group(*, organisation: Organisation, code: str, name: str, actor: Any
 def join_group(*, group: NominatingGroup, member: Member, actor: Any, on: dt.date | None = None,
                audit: bool = True) -> GroupMembership:
     """Add a member to a nominating group (or bring a former member back)."""
-    _require_staff(actor)
+    _require_officer(actor)
     if member.organisation_id != group.organisation_id:
         raise NominationError("the member belongs to another organisation")
     on = on or timezone.localdate()
@@ -112,7 +123,7 @@ def join_group(*, group: NominatingGroup, member: Member, actor: Any, on: dt.dat
 @transaction.atomic
 def leave_group(*, group: NominatingGroup, member: Member, actor: Any, on: dt.date | None = None) -> None:
     """A member leaves the group (e.g. an MP who loses the whip); their standing nominations stop counting."""
-    _require_staff(actor)
+    _require_officer(actor)
     row = GroupMembership.objects.filter(group=group, member=member, left_on__isnull=True).first()
     if row is None:
         raise NominationError(f"{member.name} is not in {group.name}")
@@ -176,7 +187,7 @@ def create_round(
     ballot: Ballot | None = None,
 ) -> NominationRound:
     """A nomination round (draft): its rule, who nominates (default: the groups the rule names) and its period."""
-    _require_staff(actor)
+    _require_officer(actor)
     rule, group_list = check_round_setup(rule=rule, groups=groups, parliamentary_group=parliamentary_group,
                                          opens_at=opens_at, closes_at=closes_at)
     if scope is not None and scope.organisation_id != organisation.pk:
@@ -198,7 +209,7 @@ def _lock(rnd: NominationRound) -> NominationRound:
 @transaction.atomic
 def set_rule(*, round: NominationRound, rule: str, actor: Any) -> NominationRound:
     """Change a draft round's rule (a preset's name or an expression, checked by the parser)."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(round)
     if locked.state != R.DRAFT:
         raise WrongStage(f"the rule of {locked.title!r} is fixed once nominations open (it is {locked.state})")
@@ -215,7 +226,7 @@ def set_rule(*, round: NominationRound, rule: str, actor: Any) -> NominationRoun
 def add_candidate(*, round: NominationRound, name: str, actor: Any, gender: str = "",
                   member: Member | None = None, sitting: bool = False) -> RoundCandidate:
     """Someone who seeks nominations in the round (before it closes)."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(round)
     if locked.state not in (R.DRAFT, R.OPEN):
         raise WrongStage(f"candidates can be added only before {locked.title!r} closes (it is {locked.state})")
@@ -234,7 +245,7 @@ def add_candidate(*, round: NominationRound, name: str, actor: Any, gender: str 
 @transaction.atomic
 def open_round(*, round: NominationRound, actor: Any) -> NominationRound:
     """draft → open: nominations are taken from `opens_at` until `closes_at`."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(round)
     if locked.state != R.DRAFT:
         raise WrongStage(f"cannot open {locked.title!r}: it is {locked.state}, only a draft round can be opened")
@@ -280,7 +291,7 @@ def nominate(
     One standing nomination per nominator per round; a unit's nomination needs the meeting's date and vote, and
     the vote must have carried it (more for than against).
     """
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(round)
     now = timezone.now()
     _require_open(locked, now, "nominate")
@@ -341,7 +352,7 @@ def nominate(
 @transaction.atomic
 def withdraw_nomination(*, nomination: Nomination, actor: Any, reason: str = "") -> Nomination:
     """Withdraw a nomination before the round closes; the row stays, marked withdrawn, and is audited."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(nomination.round)
     now = timezone.now()
     _require_open(locked, now, "withdraw a nomination")
@@ -359,7 +370,7 @@ def withdraw_nomination(*, nomination: Nomination, actor: Any, reason: str = "")
 @transaction.atomic
 def withdraw_candidate(*, candidate: RoundCandidate, actor: Any) -> RoundCandidate:
     """A candidate withdraws before the close; their nominations stop counting, and nominators are freed."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(candidate.round)
     _require_open(locked, timezone.now(), "withdraw a candidate")
     now = timezone.now()
@@ -381,7 +392,7 @@ def close_round(*, round: NominationRound, actor: Any) -> NominationRound:
     """
     from omov.nominations.selectors import tracker
 
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(round)
     now = timezone.now()
     if locked.state != R.OPEN:
@@ -404,7 +415,7 @@ def confirm_qualified(*, round: NominationRound, actor: Any) -> list[str]:
 
     Uses the ballot services (the ballot must be a draft); returns the names added.
     """
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _lock(round)
     if locked.state != R.CLOSED:
         raise WrongStage(f"cannot confirm {locked.title!r}: it is {locked.state}; close the round first")
@@ -452,7 +463,7 @@ def create_trigger_ballot(
     conference ("either one third or more of Party branches, or one third or more of affiliated branches"), and
     an NEC FAQ to MPs as reported (the third "is calculated based only on the branches that do cast a vote").
     """
-    _require_staff(actor)
+    _require_officer(actor)
     if constituency.kind != Unit.Kind.CONSTITUENCY:
         raise NominationError(f"{constituency.name} is not a constituency")
     parse_share(share)
@@ -490,7 +501,7 @@ def record_trigger_vote(
     """A branch's or affiliate's vote (reselect / open), with its meeting's numbers where it held one."""
     from omov.members.selectors import units_under
 
-    _require_staff(actor)
+    _require_officer(actor)
     trig = TriggerBallot.objects.select_for_update().get(pk=trigger.pk)
     if trig.outcome or timezone.now() >= trig.closes_at:
         raise RoundClosed(f"the trigger ballot for {trig.representative} has closed")
@@ -525,7 +536,7 @@ def decide_trigger(
     """After the close: the outcome, with its working, audited; an open selection starts if it fired."""
     from omov.nominations.selectors import trigger_state
 
-    _require_staff(actor)
+    _require_officer(actor)
     trig = TriggerBallot.objects.select_for_update().get(pk=trigger.pk)
     if trig.outcome:
         raise WrongStage(f"the trigger ballot for {trig.representative} was decided already ({trig.outcome})")
@@ -572,7 +583,7 @@ def start_selection(
     The sitting representative of a trigger ballot is a candidate from the start and goes onto the shortlist
     (Labour Rule Book ch. 5, clause IV.5.B, 2018: "The MP shall be included in the shortlist").
     """
-    _require_staff(actor)
+    _require_officer(actor)
     if constituency.kind != Unit.Kind.CONSTITUENCY:
         raise NominationError(f"{constituency.name} is not a constituency")
     parse_share(women_share)
@@ -611,7 +622,7 @@ def _move(sel: OpenSelection, locked: OpenSelection, to: str, actor: Any, **deta
 @transaction.atomic
 def draw_longlist(*, selection: OpenSelection, actor: Any) -> list[str]:
     """nominations → longlist: the candidates who met the nomination rule at the close (and the sitting MP)."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _stage(selection, OpenSelection.Stage.NOMINATIONS, what="draw the longlist")
     rnd = locked.round
     if rnd.state == R.OPEN:
@@ -654,7 +665,7 @@ def shortlist_balance(*, selection: OpenSelection, names: Iterable[str]) -> tupl
 @transaction.atomic
 def set_shortlist(*, selection: OpenSelection, names: Iterable[str], actor: Any) -> str:
     """longlist → shortlist: choose from the longlist; the sitting MP stays on; the gender-balance rule holds."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _stage(selection, OpenSelection.Stage.LONGLIST, what="set the shortlist")
     chosen = list(dict.fromkeys(" ".join(n.split()) for n in names))
     longlist = {c.name: c for c in locked.round.candidates.filter(longlisted=True)}
@@ -678,7 +689,7 @@ def set_shortlist(*, selection: OpenSelection, names: Iterable[str], actor: Any)
 @transaction.atomic
 def add_hustings(*, selection: OpenSelection, starts_at: dt.datetime, place: str, actor: Any) -> Hustings:
     """shortlist/hustings: a hustings meeting (date, place); the first moves the selection to hustings."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _stage(selection, OpenSelection.Stage.SHORTLIST, OpenSelection.Stage.HUSTINGS, what="add hustings")
     if not place.strip():
         raise NominationError("say where the hustings is held")
@@ -706,7 +717,7 @@ def start_selection_ballot(
     Made by the ballot services (create_ballot, set_electorate, add_candidate, mark_ready); the returning
     officers then open, close, count and publish it like any other ballot.
     """
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _stage(selection, OpenSelection.Stage.HUSTINGS, what="start the members' ballot")
     shortlist = list(locked.round.candidates.filter(shortlisted=True).order_by("name"))
     officers = list(returning_officers) or ([] if isinstance(actor, str) else [actor])
@@ -735,7 +746,7 @@ def start_selection_ballot(
 @transaction.atomic
 def publish_selection(*, selection: OpenSelection, actor: Any) -> str:
     """ballot → published: the winner of the published members' ballot is recorded as the selected candidate."""
-    _require_staff(actor)
+    _require_officer(actor)
     locked = _stage(selection, OpenSelection.Stage.BALLOT, what="publish the selection")
     ballot = locked.ballot
     assert ballot is not None

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -118,10 +118,21 @@ def selection_page(request: HttpRequest, selection_id: int) -> HttpResponse:
     })
 
 
-# Officers' pages: record nominations and trigger votes (staff only; every write is a service call) ------------
+# Officers' pages: record nominations and trigger votes (nominations officers; every write is a service call)
 
 def _officer(request: HttpRequest) -> bool:
-    return bool(getattr(request.user, "is_authenticated", False) and request.user.is_staff)
+    return services.is_nominations_officer(request.user)
+
+
+def _not_an_officer(request: HttpRequest) -> HttpResponse:
+    """Sign in first; signed in without the permission, a refusal that says who can (not a sign-in loop)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return HttpResponseForbidden(
+        "Only nominations officers can do this: an administrator gives the permission 'Can run nomination rounds, "
+        "trigger ballots and open selections' to a user or a group.",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _int(value: str | None, what: str) -> int | None:
@@ -162,7 +173,7 @@ def _member(organisation_id: int, number: str) -> Member:
 def record_nomination(request: HttpRequest, round_id: int) -> HttpResponse:
     """An officer records a nomination (an MP's, or a unit's with its meeting's vote), or withdraws one."""
     if not _officer(request):
-        return redirect_to_login(request.get_full_path())
+        return _not_an_officer(request)
     rnd = get_object_or_404(NominationRound, pk=round_id)
     error = ""
     if request.method == "POST":
@@ -205,7 +216,7 @@ def record_nomination(request: HttpRequest, round_id: int) -> HttpResponse:
 def record_trigger_vote(request: HttpRequest, trigger_id: int) -> HttpResponse:
     """An officer records a branch's or affiliate's trigger-ballot vote."""
     if not _officer(request):
-        return redirect_to_login(request.get_full_path())
+        return _not_an_officer(request)
     trigger = get_object_or_404(TriggerBallot, pk=trigger_id)
     error = ""
     if request.method == "POST":
@@ -238,7 +249,7 @@ def _datetime(value: str | None, what: str) -> dt.datetime:
 def run_selection(request: HttpRequest, selection_id: int) -> HttpResponse:
     """The guided open selection for officers: the current stage and the form for its next step."""
     if not _officer(request):
-        return redirect_to_login(request.get_full_path())
+        return _not_an_officer(request)
     sel = get_object_or_404(OpenSelection.objects.select_related("round", "constituency", "ballot"), pk=selection_id)
     error = ""
     if request.method == "POST":

@@ -39,6 +39,28 @@ def _is_officer_somewhere(user: Any) -> bool:
     return bool(user.is_superuser or VoiceOfficer.objects.filter(user=user).exists())
 
 
+def _thread_visible(request: HttpRequest, thread: Thread, member: Member | None) -> bool:
+    """May this reader see the thread? Not a draft motion's (only its proposer sees the motion, and it has no
+    thread yet), nor a draft consultation's (only its officers), nor that of a candidate on a ballot the reader
+    may not know of (a draft or cancelled ballot)."""
+    from omov.ballots.services import is_visible
+
+    if thread.motion_id:
+        motion = thread.motion
+        return motion.state != Motion.State.DRAFT or (member is not None and motion.proposer_id == member.pk)
+    if thread.consultation_id:
+        c = thread.consultation
+        return c.state != Consultation.State.DRAFT or services.is_voice_officer(actor=request.user, unit=c.unit)
+    return is_visible(actor=request.user, ballot=thread.candidate.ballot)
+
+
+def _comment_visible(request: HttpRequest, comment: Comment, member: Member | None) -> bool:
+    """A comment is seen by others once accepted; a held one by its author (and moderators, in the admin)."""
+    if not _thread_visible(request, comment.thread, member):
+        return False
+    return comment.status == Comment.Status.ACCEPTED or (member is not None and comment.author_id == member.pk)
+
+
 def thread_url(thread: Thread) -> str:
     if thread.motion_id:
         return reverse("voice:motion", args=[thread.motion_id]) + "#discussion"
@@ -114,6 +136,8 @@ def motion_new(request: HttpRequest) -> HttpResponse:
     amends_id = request.POST.get("amends") or request.GET.get("amends")
     if amends_id:
         amends = get_object_or_404(Motion, pk=amends_id)
+        if amends.state == Motion.State.DRAFT and amends.proposer_id != member.pk:
+            raise Http404("no such motion")  # a draft is its proposer's alone, as on its own page
         units = [amends.unit]
     form = {"title": "", "text": "", "unit": str(units[0].pk) if units else ""}
     if request.method == "POST":
@@ -415,6 +439,10 @@ def question_vote(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_GET
 def candidate_thread(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("ballot"), pk=candidate_id)
+    from omov.ballots.services import is_visible
+
+    if not is_visible(actor=request.user, ballot=candidate.ballot):
+        raise Http404("no such candidate")  # before the thread is made: a GET must not create one for a draft
     member = _member(request)
     thread = services.thread_for_candidate(candidate=candidate)
     ctx = {"candidate": candidate, "member": member, **_thread_context(request, thread, member)}
@@ -434,6 +462,8 @@ POSTED_TEXT = {
 @require_POST
 def comment_post(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = get_object_or_404(Thread, pk=thread_id)
+    if not _thread_visible(request, thread, _member(request)):
+        raise Http404("no such discussion")
     parent = None
     try:
         member = _need_member(request)
@@ -479,6 +509,8 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+    if not _comment_visible(request, comment, _member(request)):
+        raise Http404("no such comment")  # one cannot report what one cannot see
     try:
         member = _need_member(request)
         services.report_comment(

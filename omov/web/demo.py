@@ -113,6 +113,11 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
     for user in (admin, officer, scrutineer):
         user.set_unusable_password()
         user.save()
+    from django.contrib.auth.models import Permission
+
+    # The demo's returning officer also runs nominations (omov.nominations.services.RUN_PERMISSION).
+    run = Permission.objects.get(codename="run_nominations", content_type__app_label="nominations")
+    officer.user_permissions.add(run)
 
     org = ms.create_organisation(name="Demo Party", slug=DEMO_SLUG, actor="demo")
     regions, constituencies, branches = [], [], []

@@ -132,7 +132,8 @@ def test_the_officers_page_records_and_withdraws_nominations_and_explains_refusa
     assert client.get(url).status_code == 302  # signed out: to the sign-in page
     member = get_user_model().objects.create_user("plain", "p@example.org")
     client.force_login(member)
-    assert client.get(url).status_code == 302  # not an officer
+    refused = client.get(url)  # signed in, but not a nominations officer: told so, not sent to sign in again
+    assert refused.status_code == 403 and "Only nominations officers can do this" in refused.content.decode()
     client.force_login(gensec)
     bob = rnd.candidates.get(name="Bob")
     before = (Nomination.objects.count(), AuditEntry.objects.count())

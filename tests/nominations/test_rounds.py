@@ -249,8 +249,10 @@ class TestBadInputChangesNothing:
 
 def test_affiliated_membership_is_compared_exactly_on_the_platform(db):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
 
     gensec = get_user_model().objects.create_user("gs", "gs@example.org", is_staff=True)
+    gensec.user_permissions.add(Permission.objects.get(codename="run_nominations"))
     org = ms.create_organisation(name="P", slug="p", actor="setup")
     sizes = {"U1": ("union", 30_000), "U2": ("union", 15_000), "S1": ("society", 5_000), "S2": ("society", 4_999),
              "BIG": ("union", 945_001)}
@@ -276,3 +278,24 @@ def test_affiliated_membership_is_compared_exactly_on_the_platform(db):
     ns.nominate(round=rnd, candidate=bob, unit=affs["S1"], actor=gensec, meeting_date=TODAY, votes_for=2,
                 votes_against=0)
     assert "1 affiliates (need 3)" in row(tracker(round=rnd), "Bob").terms[0].working
+
+
+def test_running_nominations_takes_the_permission_not_just_a_staff_account(db):
+    """Scrutineers and member-voice officers are staff (for the admin); that must not let them run nominations."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    from omov.nominations.errors import NominationError
+
+    org = ms.create_organisation(name="P", slug="p", actor="setup")
+    now = timezone.now()
+    staff = get_user_model().objects.create_user("staff", "s@example.org", is_staff=True)
+    with pytest.raises(NominationError, match="only a nominations officer can do that"):
+        ns.create_round(organisation=org, title="R", rule="clp >= 1", actor=staff, opens_at=now,
+                        closes_at=now + dt.timedelta(days=1))  # fmt: skip
+    staff.user_permissions.add(Permission.objects.get(codename="run_nominations"))
+    staff = get_user_model().objects.get(pk=staff.pk)  # permissions are cached on the user object
+    assert ns.create_round(organisation=org, title="R", rule="clp >= 1", actor=staff, opens_at=now,
+                           closes_at=now + dt.timedelta(days=1)).title == "R"  # fmt: skip
+    staff.is_active = False
+    assert not ns.is_nominations_officer(staff)

@@ -5,7 +5,7 @@ data or an officer's controls to the wrong person, and must never let the wrong 
 site is built once per test with the services (tests/conftest_django.py's `world`, plus ballots in every state,
 motions, consultations, comments, a nomination round, a trigger ballot and a selection); each role then fetches
 every page of the table, and every refused POST is checked to have changed nothing (states, counts, the audit
-log's length). Known holes are pinned by tests marked xfail(strict=True) with the reason "BUG: ...".
+log's length). The holes the audit found (now fixed) each have a test of their own at the end.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ RUNNERS = frozenset({"officer", "admin"})  # may press the returning officer's b
 STAFF = SIGNED_IN - MEMBERS  # every role that has a staff account (ballot and voice roles bring one)
 VOICE_C1 = frozenset({"voice_c1", "admin"})
 VOICE_ANY = frozenset({"voice_c1", "voice_c2", "admin"})
+NOMINATORS = frozenset({"admin"})  # the permission nominations.run_nominations (superusers have every permission)
 
 DRAFT_TITLE = "Secret draft Zephyr"  # a draft ballot's title: nobody but its officers may read it
 WINNER = "Quilla"  # wins every counted ballot; the counted-but-unpublished one must not tell anyone else
@@ -320,7 +321,7 @@ def get_table(s: Site) -> list[Get]:
             Get(f"/voice/questions/{c.questions.get().pk}/vote/", by_role(VOICE_C1, refused=403, anon=LOGIN)),
         ]
     # Nominations -----------------------------------------------------------------------------------------------
-    officers_only = by_role(STAFF, refused=LOGIN)
+    officers_only = by_role(NOMINATORS, refused=403, anon=LOGIN)
     rows.append(Get("/nominations/", by_role(ALL), shows={DRAFT_ROUND: frozenset()}))
     for rnd, seen in ((s.round, ALL), (s.draft_round, frozenset())):
         for page in ("", "board/", "tracker.json", "whatif/"):
@@ -420,8 +421,11 @@ def post_table(s: Site) -> list[Post]:
     for action, state in (("open", "ready"), ("close", "open"), ("count", "closed"), ("publish", "counted")):
         rows.append(Post(f"/ballots/{b[state].pk}/officer/{action}/", {}, refused(ALL - RUNNERS, 403)))
     for state in ("draft", "ready", "open", "closed", "counted", "published", "cancelled"):
-        rows.append(Post(f"/ballots/{b[state].pk}/officer/publish/", {}, refused({"anon"}, LOGIN)))
-    rows.append(Post(f"/ballots/{s.other_ballot.pk}/officer/open/", {}, refused({"officer", "scrutineer"}, 403)))
+        hidden = state in ("draft", "cancelled")  # to anyone who cannot see the ballot, it does not exist
+        outcome = 404 if hidden else LOGIN
+        rows.append(Post(f"/ballots/{b[state].pk}/officer/publish/", {}, refused({"anon"}, outcome, anon=outcome)))
+    # another officer's draft: not even its title is theirs to learn from a refusal
+    rows.append(Post(f"/ballots/{s.other_ballot.pk}/officer/open/", {}, refused({"officer", "scrutineer"}, 404)))
     rows.append(
         Post(
             f"/api/ballots/{b['open'].pk}/cast",
@@ -474,8 +478,9 @@ def post_table(s: Site) -> list[Post]:
         rows.append(Post(url, {"q1": "0"}, outcome))
         q = c.questions.get().pk
         rows.append(Post(f"/voice/questions/{q}/vote/", {"days": "7"}, refused(ALL - VOICE_C1, 403)))
-    # Nominations: the officers' pages send everyone without a staff account to sign in
-    outsiders = frozenset({"anon", *MEMBERS})
+    # Nominations: the officers' pages send anonymous visitors to sign in and refuse everyone else without the
+    # permission to run nominations (a staff account is not enough: scrutineers and voice officers have one)
+    outsiders = ALL - NOMINATORS
     nominate = {
         "candidate": s.round.candidates.get().pk,
         "unit": "C1",
@@ -484,17 +489,17 @@ def post_table(s: Site) -> list[Post]:
         "votes_against": "1",
     }
     rows += [
-        Post(f"/nominations/rounds/{s.round.pk}/record/", nominate, refused(outsiders, LOGIN, anon=LOGIN)),
-        Post(f"/nominations/rounds/{s.draft_round.pk}/record/", nominate, refused(outsiders, LOGIN, anon=LOGIN)),
+        Post(f"/nominations/rounds/{s.round.pk}/record/", nominate, refused(outsiders, 403, anon=LOGIN)),
+        Post(f"/nominations/rounds/{s.draft_round.pk}/record/", nominate, refused(outsiders, 403, anon=LOGIN)),
         Post(
             f"/nominations/triggers/{s.trigger.pk}/record/",
             {"unit": "B1", "choice": "open"},
-            refused(outsiders, LOGIN, anon=LOGIN),
+            refused(outsiders, 403, anon=LOGIN),
         ),
         Post(
             f"/nominations/selections/{s.selection.pk}/run/",
             {"step": "candidate", "name": "Zed", "gender": "woman"},
-            refused(outsiders, LOGIN, anon=LOGIN),
+            refused(outsiders, 403, anon=LOGIN),
         ),
     ]
     # The administration: the returning officer's actions in the ballot list
@@ -586,7 +591,10 @@ def test_a_voice_officer_of_the_unit_puts_a_question_to_a_member_vote(site: Site
     assert r.status_code == 302 and Ballot.objects.count() == before + 1
 
 
-def test_a_staff_officer_records_nominations_trigger_votes_and_selection_steps(site: Site) -> None:
+def test_a_staff_user_given_the_permission_records_nominations_trigger_votes_and_selection_steps(site: Site) -> None:
+    from django.contrib.auth.models import Permission
+
+    site.users["staff"].user_permissions.add(Permission.objects.get(codename="run_nominations"))
     client = site.client("staff")
     r = client.post(f"/nominations/rounds/{site.round.pk}/record/", {
         "candidate": site.round.candidates.get().pk, "unit": "C1", "meeting_date": str(dt.date.today()),
@@ -599,14 +607,9 @@ def test_a_staff_officer_records_nominations_trigger_votes_and_selection_steps(s
     assert r.status_code == 302 and site.selection.round.candidates.filter(name="Zed").exists()
 
 
-# Holes found by the audit (xfail until fixed) ------------------------------------------------------------------
+# Holes the audit found, fixed: each pinned so it stays closed ------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.voice.views.candidate_thread does not check that the candidate's ballot is visible: any signed-in "
-    "user reads a draft (or cancelled) ballot's title and candidates at /voice/candidates/<id>/ (200), and the GET "
-    "creates its discussion thread; it should 404 like /ballots/<id>/ (omov.ballots.views._visible_ballot)"
-))  # fmt: skip
 @pytest.mark.parametrize("state", ["draft", "cancelled"])
 def test_a_draft_or_cancelled_ballots_candidate_page_is_hidden_from_members(site: Site, state: str) -> None:
     candidate = Candidate.objects.filter(ballot=site.ballots[state]).order_by("number").first()
@@ -614,24 +617,11 @@ def test_a_draft_or_cancelled_ballots_candidate_page_is_hidden_from_members(site
     assert r.status_code == 404
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.ballots.views.officer_action looks the ballot up with get_object_or_404 (not _visible_ballot): a "
-    "POST to /ballots/<draft id>/officer/<action>/ by any signed-in non-officer answers 403 with the refusal page "
-    "naming the draft ballot's title ('only a returning officer of <title> ...', 'Back to <title>'); it should "
-    "404 without the title, as the draft's page does"
-))  # fmt: skip
 def test_pressing_a_button_of_a_draft_ballot_does_not_reveal_it(site: Site) -> None:
     r = site.client("member").post(f"/ballots/{site.ballots['draft'].pk}/officer/open/")
     assert r.status_code == 404 and DRAFT_TITLE not in r.content.decode()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.audit.admin.ReadOnlyAdmin.has_view_permission lets every staff user (the returning officer of "
-    "another ballot, a scrutineer of another ballot, a member-voice officer, staff with no role) read every audit "
-    "entry, and the entry 'ballot.count' of a counted but unpublished ballot carries details.elected: "
-    "/admin/audit/auditentry/<id>/change/ shows who was elected before publication; only the ballot's officers "
-    "and scrutineers should see it before publication"
-))  # fmt: skip
 @pytest.mark.parametrize("role", ["other_officer", "staff", "voice_c2"])
 def test_the_audit_log_does_not_tell_others_an_unpublished_result(site: Site, role: str) -> None:
     entry = AuditEntry.objects.get(action="ballot.count", subject=f"ballot:{site.ballots['counted'].pk}")
@@ -640,11 +630,6 @@ def test_the_audit_log_does_not_tell_others_an_unpublished_result(site: Site, ro
     assert r.status_code in (302, 403, 404) or WINNER not in r.content.decode()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.audit.admin.JobAdmin (ReadOnlyAdmin: any staff user) lists every ballot's jobs, and the count job "
-    "of a counted but unpublished ballot says 'elected: <names>' in its message and result: /admin/audit/job/ "
-    "shows the result to the returning officer of another ballot; jobs.json refuses them (403) for this reason"
-))  # fmt: skip
 def test_the_jobs_list_does_not_tell_others_an_unpublished_result(site: Site) -> None:
     from omov.audit.models import Job
 
@@ -654,12 +639,6 @@ def test_the_jobs_list_does_not_tell_others_an_unpublished_result(site: Site) ->
     assert r.status_code in (302, 403, 404) or WINNER not in r.content.decode()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.nominations.views._officer (and services._require_staff) take any staff account for a nominations "
-    "officer, and appoint_scrutineer / appoint_voice_officer hand out staff status: a ballot's scrutineer (who "
-    "observes and changes nothing) or a member-voice officer of one unit records nominations, trigger votes and "
-    "selection steps anywhere (302, row written); these roles should be refused (403) and nothing written"
-))  # fmt: skip
 @pytest.mark.parametrize("role", ["scrutineer", "voice_c2"])
 @pytest.mark.parametrize("what", ["nomination", "trigger", "selection"])
 def test_a_scrutineer_or_voice_officer_cannot_record_nominations(site: Site, role: str, what: str) -> None:
@@ -675,32 +654,17 @@ def test_a_scrutineer_or_voice_officer_cannot_record_nominations(site: Site, rol
     assert snapshot(site) == before and r.status_code == 403
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.voice.views.comment_post accepts a comment into any thread by id, including the discussion of a "
-    "DRAFT consultation (which only its officers can see, omov.voice.views.consultation_detail 404s for members): "
-    "a member posts there (302, comment stored); it should be refused (404) and nothing stored"
-))  # fmt: skip
 def test_a_member_cannot_comment_on_a_draft_consultation(site: Site) -> None:
     before = Comment.objects.count()
     r = site.client("member").post(f"/voice/threads/{site.draft_thread_id}/comments/", {"body": "Hello there"})
     assert Comment.objects.count() == before and r.status_code == 404
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.voice.views.comment_report reports any comment by id, including another member's HELD comment that "
-    "the reporter cannot see (selectors.visible_comments hides it): a Report row is written and reports_count "
-    "raised; it should be refused (404) like a comment that does not exist"
-))  # fmt: skip
 def test_a_member_cannot_report_a_comment_they_cannot_see(site: Site) -> None:
     r = site.client("other_member").post(f"/voice/comments/{site.held.pk}/report/", {"reason": "abuse"})
     assert Report.objects.count() == 0 and r.status_code == 404
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG: omov.voice.views.motion_new loads ?amends=<id> with get_object_or_404(Motion, pk=...) whatever its state: "
-    "any member opening /voice/motions/new/?amends=<id of another member's DRAFT motion> gets 200 with the heading "
-    "'Amend \u201c<draft title>\u201d'; a draft should be 404 to everyone but its proposer, as motion_detail does"
-))  # fmt: skip
 def test_amending_reveals_no_draft_motion(site: Site) -> None:
     r = site.client("other_member").get(f"/voice/motions/new/?amends={site.draft_motion.pk}")
     assert DRAFT_MOTION not in r.content.decode()
