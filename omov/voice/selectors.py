@@ -217,9 +217,11 @@ def abuse_statistics(
     until: dt.datetime | None = None,
     period: str = "week",
     unit: Unit | None = None,
+    within: list[Unit] | None = None,
 ) -> list[AbuseRow]:
     """Counts of comments held for abuse and confirmed abusive by an officer, by target (the person the thread
-    is about or the comment replies to), the target's role and unit, per period (day, week or month)."""
+    is about or the comment replies to), the target's role and unit, per period (day, week or month); only
+    targets in `unit`, and only in the units `within` (a unit officer's own), when given."""
     if period not in ("day", "week", "month"):
         raise ValueError("period is day, week or month")
     qs = Comment.objects.filter(thread__organisation=organisation).filter(
@@ -231,6 +233,11 @@ def abuse_statistics(
         qs = qs.filter(created_at__lt=until)
     if unit is not None:
         qs = qs.filter(target_unit__path__startswith=unit.path)
+    if within is not None:
+        scope = Q(pk__in=[])
+        for u in within:
+            scope |= Q(target_unit__path__startswith=u.path)
+        qs = qs.filter(scope)
     tally: dict[tuple[dt.date, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     rows = qs.values_list(
         "created_at", "target_member__name", "target_role", "target_unit__name", "held_for_abuse", "confirmed_abusive"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -526,6 +527,14 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
 # Abuse statistics (officers) ----------------------------------------------------------------------------------
 
 
+def _abuse_scope(user: Any) -> list[Unit] | None:
+    """The units whose abuse statistics a member-voice officer may see: their own and those below (None: all,
+    for an administrator). Statistics name the people abuse was aimed at, so a branch's officer sees only theirs."""
+    if user.is_superuser:
+        return None
+    return [v.unit for v in VoiceOfficer.objects.filter(user=user).select_related("unit")]
+
+
 def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[str, Any]]:
     period = request.GET.get("period", "week")
     if period not in ("day", "week", "month"):
@@ -534,10 +543,15 @@ def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[st
         days = max(1, min(3660, int(request.GET.get("days", "365"))))
     except ValueError:
         days = 365
+    within = _abuse_scope(request.user)
     unit = None
     if request.GET.get("unit"):
         unit = Unit.objects.filter(pk=request.GET["unit"]).first()
+        if unit is None or (within is not None and not any(unit.path.startswith(u.path) for u in within)):
+            raise Http404("no such unit among those you look after")
     org = unit.organisation if unit else None
+    if org is None and within:
+        org = within[0].organisation
     member = _member(request)
     if org is None:
         org = member.organisation if member else None
@@ -546,7 +560,11 @@ def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[st
 
         org = Organisation.objects.order_by("pk").first()
     since = timezone.now() - dt.timedelta(days=days)
-    rows = selectors.abuse_statistics(organisation=org, since=since, period=period, unit=unit) if org else []
+    rows = (
+        selectors.abuse_statistics(organisation=org, since=since, period=period, unit=unit, within=within)
+        if org
+        else []
+    )
     return rows, {"period": period, "days": days, "unit": unit, "organisation": org}
 
 
@@ -557,6 +575,12 @@ def abuse_stats(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("Only member-voice officers can see the abuse statistics.")
     rows, params = _abuse_rows(request)
     units = Unit.objects.filter(organisation=params["organisation"]) if params["organisation"] else Unit.objects.none()
+    within = _abuse_scope(request.user)
+    if within is not None:
+        scope = Q(pk__in=[])
+        for u in within:
+            scope |= Q(path__startswith=u.path)
+        units = units.filter(scope)
     return render(
         request,
         "voice/abuse.html",

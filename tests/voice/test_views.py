@@ -292,3 +292,23 @@ def test_an_officer_sees_the_motions_of_the_units_they_look_after_those_waiting_
     listed = client.get("/voice/").content.decode().split('id="officer-motions"')[1].split("</ul>")[0]
     assert "Night buses" in listed and "Better buses" not in listed
     assert gathering.pk and qualified.pk
+
+
+def test_a_unit_officer_sees_abuse_statistics_for_their_own_units_only(voice, make_motion, client):
+    """The statistics name the people abuse was aimed at: an officer of C2 sees none of what was aimed at B1's
+    members (under C1), cannot ask for C1 by its id, and is offered only their own units; the region's sees all."""
+    from django.contrib.auth import get_user_model
+
+    thread = vs.thread_for_motion(motion=make_motion())  # proposed by Member 0 of B1, under C1
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="The proposer is a lying idiot.")
+    vs.moderate_comment(comment=c, actor=voice.officer, decision="reject", reason="abuse", abusive=True)
+    c2_officer = get_user_model().objects.create_user("c2.officer", is_staff=True)
+    vs.appoint_voice_officer(user=c2_officer, unit=voice.c2, actor=voice.admin)
+    client.force_login(c2_officer)
+    html = client.get("/voice/moderation/abuse/").content.decode()
+    assert "Member 0" not in html and "B one" not in html
+    assert f'<option value="{voice.c1.pk}"' not in html and f'<option value="{voice.c2.pk}"' in html
+    assert client.get(f"/voice/moderation/abuse/?unit={voice.c1.pk}").status_code == 404
+    assert "Member 0" not in client.get("/voice/moderation/abuse.csv").content.decode()
+    client.force_login(voice.officer)  # officer of the region
+    assert "Member 0" in client.get(f"/voice/moderation/abuse/?unit={voice.c1.pk}").content.decode()
