@@ -283,3 +283,30 @@ def test_omov_check_fetches_a_ballot_from_a_running_site_and_saves_what_it_check
     alone = subprocess.run([sys.executable, "-c", no_django, str(tmp_path / "saved")], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)  # fmt: skip
     assert alone.returncode == 0, alone.stdout + alone.stderr  # 3 would mean it loaded Django
+
+
+@pytest.mark.parametrize(
+    ("method", "seats", "papers"),
+    [
+        ("bloc", 2, [[1, 2], [2, 3], [1], [3, 4], [1, 4], [2]]),  # marks, up to the seats
+        ("fptp", 1, [[1], [2], [2], [4], [3]]),  # one mark
+        ("meek", 2, [[4, 1, 2], [1, 2], [2, 4], [3], [4, 3], [1, 4, 3]]),  # ranked, another rule
+    ],
+)
+def test_mark_ballots_other_rules_and_a_withdrawn_candidate_pass_every_check(world, tmp_path, method, seats, papers):
+    ballot = world.ballot(method, seats=seats, candidates=("Ann", "Bob", "Cat", "Dan"))
+    tokens = open_and_issue(ballot, world.officer)
+    for token, paper in zip(tokens, papers, strict=False):
+        bs.cast(credential=token, paper=paper)
+    bs.withdraw_candidate(candidate=ballot.candidates.get(name="Dan"), actor=world.officer)  # after voting began
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.count_ballot(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    client = Client()
+    for name in check.FILES.values():
+        (tmp_path / name).write_bytes(client.get(f"/ballots/{ballot.pk}/{name}").content)
+    status, lines = run(tmp_path)
+    assert status == 0, lines
+    assert json.loads((tmp_path / "result.json").read_text())["candidates"][3] == {
+        "number": 4, "name": "Dan", "withdrawn": True
+    }
