@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import random
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
 from omov.audit.selectors import verify_audit_chain
-from omov.members.models import Organisation, Unit
+from omov.members.models import Unit
 from omov.nominations import selectors
 from omov.nominations.models import NominationRound, OpenSelection, TriggerBallot
-from omov.web.demo import DEMO_SLUG, DemoContext, seed
-from omov.web.demo_nominations import seed_nominations
+from omov.web.demo import DemoContext, seed
+from tests.web.demo_support import demo_context
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test seeds the demo at a tenth of its size
 
@@ -27,34 +23,13 @@ class Demo:
     """The seeded demo, as the nominations tests see it."""
 
     ctx: DemoContext
-    summary: str  # the lines seed_nominations returned (or the demo's whole summary, once demo.py calls it)
-    seconds: float  # how long seed_nominations took (0 when demo.py ran it)
-
-
-def demo_context(data: Path) -> DemoContext:
-    """The context the ballots part of the demo hands on, rebuilt from the database."""
-    org = Organisation.objects.get(slug=DEMO_SLUG)
-    users = get_user_model().objects
-
-    def units(kind: str) -> list[Unit]:
-        return list(Unit.objects.filter(organisation=org, kind=kind).order_by("pk"))
-
-    return DemoContext(
-        org=org, admin=users.get(username="admin"), officer=users.get(username="returning.officer"),
-        scrutineer=users.get(username="scrutineer"), regions=units("region"), constituencies=units("constituency"),
-        branches=units("branch"), affiliates=units("affiliate"), rng=random.Random(2026), now=timezone.now(), data=data,
-    )
+    summary: str  # what the demo printed (its nominations lines among them)
 
 
 def seed_demo(data: Path) -> Demo:
-    """The demo at a tenth of its size, with its nominations (seeded here unless demo.py already did)."""
+    """The demo at a tenth of its size (demo.py seeds the nominations with the rest)."""
     summary = seed(data=data, members=300)
-    ctx = demo_context(data)
-    if NominationRound.objects.filter(organisation=ctx.org).exists():
-        return Demo(ctx, summary, 0.0)
-    started = time.perf_counter()
-    lines = seed_nominations(ctx)
-    return Demo(ctx, "\n".join(lines), time.perf_counter() - started)
+    return Demo(demo_context(data), summary)
 
 
 @pytest.fixture
@@ -200,7 +175,6 @@ def test_the_summary_names_the_spread_and_the_audit_log_holds(demo: Demo) -> Non
     assert "2 of 4 candidates over the threshold (Harriet Quayle, Owen Tregarthen)" in demo.summary
     assert "Idris Penhallow is 1 MP nomination short (8 of 9)" in demo.summary
     assert "North 3" in demo.summary and "East 5" in demo.summary and "South 2 at the hustings stage" in demo.summary
-    assert demo.seconds < 5  # a fraction of a second: the only wait is for the short window to close
     assert verify_audit_chain().ok
     from omov.audit.models import AuditEntry
 

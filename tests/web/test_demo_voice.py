@@ -3,50 +3,23 @@ officer see on the pages, and what the selectors say about thresholds and the mo
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
-from django.utils import timezone
 
 from omov.audit.models import AuditEntry
-from omov.members.models import Member, Organisation, Unit
+from omov.members.models import Member
 from omov.members.services import user_for_member
 from omov.voice import selectors as sel
 from omov.voice.models import Comment, Consultation, Motion
 from omov.web import demo_voice as dv
-from omov.web.demo import DEMO_MEMBER, DEMO_SLUG, DemoContext, seed
-from omov.web.demo_voice import seed_voice
+from omov.web.demo import DEMO_MEMBER, DemoContext, seed
+from tests.web.demo_support import demo_context
 
 pytestmark = pytest.mark.slow
 
 HELD_TEXTS = ["clueless idiot", "bit.ly", "useless idiot", "People like you should never"]
-
-
-def demo_context(data: Path) -> DemoContext:
-    """The DemoContext of a seeded demo, rebuilt from the database (as demo.py hands it to seed_voice)."""
-    org = Organisation.objects.get(slug=DEMO_SLUG)
-    users = get_user_model().objects
-
-    def units(kind: str) -> list[Unit]:
-        return list(Unit.objects.filter(organisation=org, kind=kind).order_by("pk"))
-
-    return DemoContext(
-        org=org,
-        admin=users.get(username="admin"),
-        officer=users.get(username="returning.officer"),
-        scrutineer=users.get(username="scrutineer"),
-        regions=units("region"),
-        constituencies=units("constituency"),
-        branches=units("branch"),
-        affiliates=units("affiliate"),
-        rng=random.Random(2026),
-        now=timezone.now(),
-        data=data,
-    )
 
 
 @dataclass
@@ -74,12 +47,8 @@ class Seeded:
 
 @pytest.fixture
 def seeded(tmp_path, db) -> Seeded:
-    summary = seed(data=tmp_path, members=300)
+    lines = seed(data=tmp_path, members=300).splitlines()  # demo.py seeds member voice with the rest
     ctx = demo_context(tmp_path)
-    if Motion.objects.filter(organisation=ctx.org).exists():  # demo.py already calls seed_voice
-        lines = summary.splitlines()
-    else:
-        lines = seed_voice(ctx)
     member = Member.objects.get(organisation=ctx.org, membership_number=DEMO_MEMBER)
     return Seeded(lines=lines, ctx=ctx, member=member)
 
