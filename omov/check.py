@@ -110,8 +110,8 @@ def load(source: str, *, timeout: float = 60.0) -> Published:
     for key in ("manifest", "sheet"):
         try:
             decoded[key] = json.loads(raw[key].decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise CheckError(f"{FILES[key]}: not valid JSON ({exc})") from None
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise CheckError(f"{FILES[key]}: not valid JSON ({type(exc).__name__}: {str(exc)[:200]})") from None
         if not isinstance(decoded[key], dict):
             raise CheckError(f"{FILES[key]}: expected a JSON object")
     try:
@@ -169,8 +169,9 @@ def _entries(text: str) -> tuple[list[Entry], str]:
             row = json.loads(line)
             entry = Entry(number, row["position"], str(row["tracker"]), str(row["paper"]),
                           str(row["previous_hash"]), str(row["entry_hash"]))  # fmt: skip
-        except (ValueError, KeyError, TypeError) as exc:
-            return entries, f"papers.jsonl line {number}: not an entry of the list ({type(exc).__name__}: {exc})"
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            problem = f"{type(exc).__name__}: {str(exc)[:200]}"
+            return entries, f"papers.jsonl line {number}: not an entry of the list ({problem})"
         entries.append(entry)
     return entries, ""
 
@@ -179,7 +180,7 @@ def _read_paper(entry: Entry, public_id: str, n: int, ranked: bool, nonces: set[
     """The paper's choices (candidate numbers from 1), or what is wrong with it."""
     try:
         doc = json.loads(entry.paper)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "its paper is not JSON"
     if not isinstance(doc, dict):
         return "its paper is not a JSON object"

@@ -63,6 +63,12 @@ def read_credential(data: Mapping[str, Any], form: PaperForm) -> None:
         form.credential_error = str(exc)[:1].upper() + str(exc)[1:] + "."
 
 
+def _number(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most six of them), or None. `str.isdigit` also accepts "²" and
+    "①", which int() refuses, and int() refuses more than 4,300 digits: neither may become a server error."""
+    return int(text) if len(text) <= 6 and text.isascii() and text.isdigit() else None
+
+
 def read_ranked(
     data: Mapping[str, Any], choices: Sequence[Choice], *, max_choices: int, allow_empty: bool
 ) -> PaperForm:
@@ -76,28 +82,35 @@ def read_ranked(
             continue
         suffix = key[len("rank_") :]
         value = str(data.get(key, "") or "").strip()
-        if not suffix.isdigit() or int(suffix) not in by_number:
+        number_or_none = _number(suffix)
+        if number_or_none is None or number_or_none not in by_number:
             if value:
-                form.errors.append(f"There is no candidate number {suffix} on this ballot; rank only those listed.")
+                form.errors.append(
+                    f"There is no candidate number {suffix[:10]} on this ballot; rank only those listed."
+                )
             continue
-        number = int(suffix)
+        number = number_or_none
         form.values[number] = value
         if not value:
             continue
         if by_number[number].withdrawn:
             form.field_errors[number] = f"{by_number[number].name} has withdrawn; leave their box empty."
             continue
-        if not value.isdigit() or int(value) < 1:
+        rank = _number(value)
+        if rank is None and value.isascii() and value.isdigit():
+            rank = n + 1  # a long run of digits: too large, and said so below
+        if rank is None or rank < 1:
             form.field_errors[number] = (
                 f"Write a whole number from 1 to {n} beside {by_number[number].name}, or leave it empty."
             )
             continue
-        if int(value) > n:
+        if rank > n:
             form.field_errors[number] = (
-                f"{value} is more than the number of candidates ({n}); number your choices 1, 2, 3 ..."
+                f"{value[:10]}{'…' if len(value) > 10 else ''} is more than the number of candidates ({n}); "
+                "number your choices 1, 2, 3 ..."
             )
             continue
-        ranks[number] = int(value)
+        ranks[number] = rank
     holders: dict[int, list[int]] = {}
     for number, rank in ranks.items():
         holders.setdefault(rank, []).append(number)
@@ -134,10 +147,11 @@ def read_marks(data: Any, choices: Sequence[Choice], *, max_choices: int, allow_
     marks: list[int] = []
     for value in _getlist(data, "mark"):
         value = value.strip()
-        if not value.isdigit() or int(value) not in by_number:
-            form.errors.append(f"There is no candidate number {value} on this ballot; mark only those listed.")
+        number_or_none = _number(value)
+        if number_or_none is None or number_or_none not in by_number:
+            form.errors.append(f"There is no candidate number {value[:10]} on this ballot; mark only those listed.")
             continue
-        number = int(value)
+        number = number_or_none
         if by_number[number].withdrawn:
             form.errors.append(f"{by_number[number].name} has withdrawn; you cannot vote for them.")
             continue

@@ -294,9 +294,18 @@ class _Parser:
         return AffiliatesTerm(number, tuple(kinds), members)
 
 
+MAX_RULE_LENGTH = 2000  # a real rule is a line or two; this bounds the parser's work and depth
+
+
 def parse_rule(text: str) -> Expr:
-    """Parse a rule expression; a RuleError says where it is malformed."""
-    return _Parser(text).parse()
+    """Parse a rule expression; a RuleError says where it is malformed (or that it is nested or long beyond
+    any real rule: the parser recurses on brackets, and must not exhaust Python's stack)."""
+    if len(text) > MAX_RULE_LENGTH:
+        raise RuleError(f"the rule is {len(text)} characters long; a rule has at most {MAX_RULE_LENGTH}")
+    try:
+        return _Parser(text).parse()
+    except RecursionError:
+        raise RuleError("the rule is nested too deeply (too many brackets inside brackets)") from None
 
 
 # ---------------------------------------------------------------------------------------------- presets

@@ -138,10 +138,13 @@ def _not_an_officer(request: HttpRequest) -> HttpResponse:
 def _int(value: str | None, what: str) -> int | None:
     if value is None or value.strip() == "":
         return None
+    text = value.strip()
+    if len(text) > 12:  # int() would refuse 4,301 digits; the database, more than 2**63
+        raise NominationError(f"{what} must be a whole number of at most 12 digits")
     try:
-        n = int(value)
+        n = int(text)
     except ValueError:
-        raise NominationError(f"{what} must be a whole number, not {value!r}") from None
+        raise NominationError(f"{what} must be a whole number, not {value[:20]!r}") from None
     if n < 0:
         raise NominationError(f"{what} cannot be negative")
     return n

@@ -40,6 +40,14 @@ def _is_officer_somewhere(user: Any) -> bool:
     return bool(user.is_superuser or VoiceOfficer.objects.filter(user=user).exists())
 
 
+def _id(text: str | None) -> int:
+    """An object's id from a form or query string, or 404: "abc", "²" or a 50-digit number name no object."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise Http404("no such object")
+    return int(text)
+
+
 def _thread_visible(request: HttpRequest, thread: Thread, member: Member | None) -> bool:
     """May this reader see the thread? Not a draft motion's (only its proposer sees the motion, and it has no
     thread yet), nor a draft consultation's (only its officers), nor that of a candidate on a ballot the reader
@@ -136,7 +144,7 @@ def motion_new(request: HttpRequest) -> HttpResponse:
     amends = None
     amends_id = request.POST.get("amends") or request.GET.get("amends")
     if amends_id:
-        amends = get_object_or_404(Motion, pk=amends_id)
+        amends = get_object_or_404(Motion, pk=_id(amends_id))
         if amends.state == Motion.State.DRAFT and amends.proposer_id != member.pk:
             raise Http404("no such motion")  # a draft is its proposer's alone, as on its own page
         units = [amends.unit]
@@ -469,7 +477,7 @@ def comment_post(request: HttpRequest, thread_id: int) -> HttpResponse:
     try:
         member = _need_member(request)
         if request.POST.get("parent"):
-            parent = get_object_or_404(Comment, pk=request.POST["parent"], thread=thread)
+            parent = get_object_or_404(Comment, pk=_id(request.POST["parent"]), thread=thread)
         comment = services.post_comment(
             thread=thread,
             author=member,
@@ -546,7 +554,7 @@ def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[st
     within = _abuse_scope(request.user)
     unit = None
     if request.GET.get("unit"):
-        unit = Unit.objects.filter(pk=request.GET["unit"]).first()
+        unit = Unit.objects.filter(pk=_id(request.GET["unit"])).first()
         if unit is None or (within is not None and not any(unit.path.startswith(u.path) for u in within)):
             raise Http404("no such unit among those you look after")
     org = unit.organisation if unit else None

@@ -131,12 +131,15 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
         return JsonResponse(
             {"ok": False, "error": "bad-request", "message": "send JSON (application/json)"}, status=415
         )
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # a nonsense length: Django reads no body either, and the empty body is refused below
     if length > MAX_PAPER_BYTES:
         return JsonResponse({"ok": False, "error": "invalid-paper", "message": "this paper is too large"}, status=413)
     try:
         body = json.loads(request.body[: MAX_PAPER_BYTES + 1] or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
         return JsonResponse({"ok": False, "error": "bad-request", "message": "the body is not valid JSON"}, status=400)
     if not isinstance(body, dict) or "credential" not in body or "paper" not in body:
         return JsonResponse(

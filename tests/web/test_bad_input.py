@@ -130,7 +130,6 @@ def published(world: Any) -> Ballot:
         ({"rank_1": "1.5"}, "Write a whole number from 1 to 3 beside Ann"),
         ({"rank_1": "0"}, "Write a whole number from 1 to 3 beside Ann"),
         ({"rank_1": "99"}, "99 is more than the number of candidates (3)"),
-        ({"rank_1": "1\x00"}, "Write a whole number from 1 to 3 beside Ann"),
         ({"rank_1": "<script>alert(1)</script>"}, "Write a whole number from 1 to 3 beside Ann"),
         ({"rank_1": "1", "rank_2": "1"}, "You gave preference 1 to both Ann and Bob"),
         ({"rank_1": "1", "rank_2": "3"}, "Your preferences skip 2"),
@@ -155,11 +154,6 @@ def test_a_ranked_paper_that_cannot_be_read_is_refused_with_a_message_and_change
     assert ballot_state(ballot) == before
 
 
-@xbug(
-    "POST /ballots/<id>/vote/ with rank_1 = '9' * 5000 (a pasted run of digits): int() in "
-    "omov.ballots.forms.read_ranked raises ValueError ('Exceeds the limit (4300 digits) for integer string "
-    "conversion'): a 500 instead of 'is more than the number of candidates (3)'. Check the length first."
-)
 def test_a_rank_of_thousands_of_digits_is_refused_with_a_message_not_a_server_error(ranked: Any) -> None:
     ballot, tokens = ranked
     before = ballot_state(ballot)
@@ -170,11 +164,6 @@ def test_a_rank_of_thousands_of_digits_is_refused_with_a_message_not_a_server_er
 
 
 @pytest.mark.parametrize("digit", ["²", "³", "①"])
-@xbug(
-    "POST /ballots/<id>/vote/ with rank_1='²' (a superscript or circled digit): str.isdigit() is True but int() "
-    "raises ValueError, so omov.ballots.forms.read_ranked raises and the page is a 500 instead of 'Write a whole "
-    "number from 1 to 3 beside Ann'. Test with value.isascii() and value.isdigit() (or catch ValueError)."
-)
 def test_a_rank_written_in_a_unicode_digit_that_is_not_a_number_is_refused_not_a_server_error(
     ranked: Any, digit: str
 ) -> None:
@@ -186,11 +175,6 @@ def test_a_rank_written_in_a_unicode_digit_that_is_not_a_number_is_refused_not_a
     assert ballot_state(ballot) == before
 
 
-@xbug(
-    "POST /ballots/<id>/vote/ with a field named rank_² (a superscript digit as the candidate number): "
-    "suffix.isdigit() is True but int(suffix) raises ValueError in omov.ballots.forms.read_ranked: a 500 instead "
-    "of 'There is no candidate number ² on this ballot'."
-)
 def test_a_rank_field_named_with_a_unicode_digit_is_refused_not_a_server_error(ranked: Any) -> None:
     ballot, tokens = ranked
     before = ballot_state(ballot)
@@ -207,7 +191,6 @@ def test_a_rank_field_named_with_a_unicode_digit_is_refused_not_a_server_error(r
         ("   ", 400, "Enter the voting credential"),
         ("not a credential", 400, "That is not a ballot credential"),
         ("A" * 10_000, 400, "That is not a ballot credential"),
-        ("AAAA-\x00AAA", 400, "That is not a ballot credential"),
         ("ÀÉÎÕÜ" * 7, 400, "That is not a ballot credential"),
         ("<b>" + "A" * 29, 400, "That is not a ballot credential"),
         ("A" * 32, 400, "This credential is not valid"),
@@ -221,6 +204,30 @@ def test_a_bad_credential_on_the_voting_page_is_refused_with_a_message_and_spend
     page = web().post(f"/ballots/{ballot.pk}/vote/", {"rank_1": "1", "credential": credential, "action": "cast"})
     assert page.status_code == status
     assert message in text_of(page)
+    assert ballot_state(ballot) == before
+
+
+@pytest.mark.parametrize(
+    ("method", "where", "fields"),
+    [
+        ("post", "vote", {"rank_1": "1\x00", "action": "review"}),
+        ("post", "vote", {"rank_1": "1", "credential": "AAAA-\x00AAA", "action": "cast"}),
+        ("post", "vote", {"rank_1": "1", "action": "cast\x00"}),
+        ("post", "vote", {"rank_\x00": "1", "action": "cast"}),
+        ("get", "vote", {"c": "\x00"}),
+        ("get", "papers", {"tracker": "\x00"}),
+    ],
+)
+def test_any_field_or_query_with_a_nul_character_is_refused_before_any_view_and_changes_nothing(
+    ranked: Any, method: str, where: str, fields: dict[str, str]
+) -> None:
+    """omov.web.middleware: PostgreSQL cannot store NUL in text, so no view may ever see one."""
+    ballot, tokens = ranked
+    if "credential" not in fields and method == "post":
+        fields = {**fields, "credential": tokens[0]}
+    before = ballot_state(ballot)
+    page = getattr(web(), method)(f"/ballots/{ballot.pk}/{where}/", fields)
+    assert page.status_code == 400 and "NUL character (code 0)" in text_of(page)
     assert ballot_state(ballot) == before
 
 
@@ -265,7 +272,7 @@ def test_a_mark_paper_that_cannot_be_read_is_refused_with_a_message_and_changes_
     assert ballot_state(ballot) == before
 
 
-@pytest.mark.parametrize("action", ["", "delete", "CAST", "x" * 5000, "cast\x00"])
+@pytest.mark.parametrize("action", ["", "delete", "CAST", "x" * 5000])
 def test_an_unknown_action_on_the_voting_page_only_reviews_and_casts_nothing(ranked: Any, action: str) -> None:
     ballot, tokens = ranked
     before = ballot_state(ballot)
@@ -300,7 +307,7 @@ def test_a_paper_posted_to_a_closed_ballot_is_refused_with_a_message(world: Any,
     assert ballot_state(ballot) == before
 
 
-@pytest.mark.parametrize("c", ["A" * 10_000, "<script>x</script>", "\x00", "é" * 50])
+@pytest.mark.parametrize("c", ["A" * 10_000, "<script>x</script>", "é" * 50])
 def test_the_voting_page_shows_any_prefilled_credential_escaped_and_cut(ranked: Any, c: str) -> None:
     ballot, _ = ranked
     page = web().get(f"/ballots/{ballot.pk}/vote/", {"c": c})
@@ -407,12 +414,6 @@ def test_the_api_refuses_a_huge_body_before_reading_it(ranked: Any) -> None:
     assert ballot_state(ballot) == before
 
 
-@xbug(
-    "POST /api/ballots/<id>/cast with a small (10 kB) body of deeply nested lists, e.g. "
-    '{"credential": "...", "paper": [[[[...]]]]} 5,000 deep: json.loads raises RecursionError, which '
-    "omov.web.views.api_cast does not catch (it catches ValueError and UnicodeDecodeError): a 500, not a JSON "
-    "'bad-request'."
-)
 def test_a_deeply_nested_cast_body_is_refused_with_a_json_error_not_a_server_error(ranked: Any) -> None:
     ballot, tokens = ranked
     before = ballot_state(ballot)
@@ -423,11 +424,6 @@ def test_a_deeply_nested_cast_body_is_refused_with_a_json_error_not_a_server_err
     assert ballot_state(ballot) == before
 
 
-@xbug(
-    "POST /api/ballots/<id>/cast with a Content-Length header that is not a number (e.g. 'abc', as a broken "
-    "client or proxy may send): omov.web.views.api_cast does int(request.META['CONTENT_LENGTH']) unguarded and "
-    "answers 500; Django itself treats such a header as 0."
-)
 def test_a_cast_with_a_content_length_that_is_not_a_number_is_refused_not_a_server_error(ranked: Any) -> None:
     ballot, tokens = ranked
     before = ballot_state(ballot)
@@ -520,18 +516,12 @@ def test_a_hostile_address_gets_the_same_answer_as_an_unknown_one_and_no_mail(wo
     assert mail.outbox == []
 
 
-@xbug(
-    "POST /signin/ with email='m0@example.org\\x00': omov.web.views.signin accepts the NUL; on SQLite "
-    "omov.web.signin.users_for_email's email__iexact (LIKE) stops at the NUL and matches member m0, and the link "
-    "is mailed to the typed string 'm0@example.org\\x00', not the member's stored address; on PostgreSQL the "
-    "lookup raises ValueError in the job. Refuse control characters in the address ('Enter your email address.')."
-)
 def test_an_address_with_a_nul_byte_is_refused_and_no_link_is_mailed(world: Any) -> None:
+    """On SQLite `email__iexact` stopped at the NUL and matched member m0; on PostgreSQL the lookup failed."""
     mail.outbox.clear()
     page = web().post("/signin/", {"email": "m0@example.org\x00"})
-    no_server_error(page)
+    assert page.status_code == 400 and "NUL character" in text_of(page)
     assert mail.outbox == [], [m.to for m in mail.outbox]
-    assert page.status_code == 400 and "Enter your email address." in text_of(page)
 
 
 def test_a_known_address_in_odd_case_with_spaces_gets_its_sign_in_link(world: Any) -> None:
@@ -641,11 +631,6 @@ def test_amending_a_motion_that_does_not_exist_is_not_found(voice: Any, amends: 
 
 
 @pytest.mark.parametrize("amends", ["garbage", "1.5", "-", "1 OR 1=1"])
-@xbug(
-    "GET /voice/motions/new/?amends=garbage (or a POST with amends=garbage): omov.voice.views.motion_new passes the "
-    "raw string to get_object_or_404(Motion, pk=...), whose ValueError ('Field id expected a number') is a 500, "
-    "not a 404 or a message."
-)
 def test_amending_a_motion_named_by_something_that_is_not_a_number_is_not_a_server_error(
     voice: Any, amends: str
 ) -> None:
@@ -700,17 +685,11 @@ def test_a_comment_with_html_and_control_characters_is_posted_and_shown_escaped(
     assert "<script>alert(" not in text_of(member_client(voice, 2).get(f"/voice/motions/{thread.motion_id}/"))
 
 
-@xbug(
-    "POST /voice/threads/<id>/comments/ with body='hello\\x00world' (and the same for a motion's title or text, a "
-    "comment edit, a report's note): omov.voice.services._check_body accepts the NUL byte and stores it; SQLite "
-    "keeps it, but on PostgreSQL (production) the INSERT raises ValueError ('A string literal cannot contain NUL') "
-    "and the page is a 500. Refuse NUL (and other C0 controls but tab and newline) with a message, or strip them."
-)
 def test_a_comment_with_a_nul_byte_is_refused_or_stored_without_it(voice: Any, thread: Any) -> None:
     from omov.voice.models import Comment
 
     page = member_client(voice, 1).post(f"/voice/threads/{thread.pk}/comments/", {"body": "hello\x00world"})
-    no_server_error(page)
+    assert page.status_code == 400 and "NUL character" in text_of(page)  # PostgreSQL cannot store one
     assert not Comment.objects.filter(body__contains="\x00").exists()
 
 
@@ -722,10 +701,6 @@ def test_a_reply_to_a_comment_that_does_not_exist_is_not_found(voice: Any, threa
     assert voice_rows() == before
 
 
-@xbug(
-    "POST /voice/threads/<id>/comments/ with parent=abc: omov.voice.views.comment_post passes the raw string to "
-    "get_object_or_404(Comment, pk=...), whose ValueError is a 500 instead of a 404 or a message."
-)
 def test_a_reply_to_a_parent_that_is_not_a_number_is_not_a_server_error(voice: Any, thread: Any) -> None:
     before = voice_rows()
     page = member_client(voice, 1).post(f"/voice/threads/{thread.pk}/comments/", {"body": "hi", "parent": "abc"})
@@ -868,10 +843,6 @@ def test_the_abuse_statistics_take_any_query_string_without_a_server_error(voice
 
 
 @pytest.mark.parametrize("unit", ["abc", "1.5", "' OR 1=1 --"])
-@xbug(
-    "GET /voice/moderation/abuse/?unit=abc (and abuse.csv): omov.voice.views._abuse_rows passes the raw string to "
-    "Unit.objects.filter(pk=...), whose ValueError is a 500, not a 404 ('no such unit') or the whole organisation."
-)
 def test_the_abuse_statistics_for_a_unit_that_is_not_a_number_are_not_a_server_error(voice: Any, unit: str) -> None:
     client = web(voice.officer)
     for path in ("/voice/moderation/abuse/", "/voice/moderation/abuse.csv"):
@@ -891,7 +862,6 @@ def test_the_abuse_statistics_for_a_unit_that_is_not_a_number_are_not_a_server_e
         {"page": "last"},
         {"tracker": "f" * 10_000},
         {"tracker": "<script>alert(1)</script>"},
-        {"tracker": "\x00"},
         {"tracker": "é✓"},
     ],
 )
@@ -965,7 +935,6 @@ def nomination_rows() -> tuple[int, ...]:
     ("form", "message"),
     [
         ({"unit": "NOPE"}, "there is no unit with code &#x27;NOPE&#x27;"),
-        ({"unit": "C1\x00"}, "there is no unit with code"),
         ({"unit": "<b>C1</b>"}, "there is no unit with code &#x27;&lt;b&gt;"),
         ({"meeting_date": "2026-02-30"}, "YYYY-MM-DD"),
         ({"meeting_date": "yesterday"}, "YYYY-MM-DD"),
@@ -995,11 +964,6 @@ def test_a_nomination_that_cannot_be_recorded_is_refused_with_a_message_and_reco
     assert nomination_rows() == before
 
 
-@xbug(
-    "POST /nominations/rounds/<id>/record/ with votes_for=10**30 (a typo with many digits): "
-    "omov.nominations.views._int accepts any size, omov.nominations.services.nominate stores it, and the database "
-    "refuses the integer (SQLite: OverflowError; PostgreSQL: NumericValueOutOfRange): a 500 instead of a message."
-)
 def test_a_nomination_with_an_absurdly_large_vote_is_refused_with_a_message(nominations: dict[str, Any]) -> None:
     rnd = nominations["round"]
     form = {"candidate": str(nominations["ann"].pk), "unit": "C1", "meeting_date": str(nominations["today"]),
@@ -1090,12 +1054,6 @@ def test_a_what_if_rule_that_cannot_be_read_is_answered_with_a_message(
     assert page.status_code in (200, 400)
 
 
-@xbug(
-    "GET /nominations/rounds/<id>/whatif/?custom=((((... (900 opening brackets, 900 bytes): the rule parser in "
-    "omov.nominations.thresholds recurses once per bracket and raises RecursionError, which "
-    "omov.nominations.views.round_whatif does not catch (it catches RuleError): a 500 instead of 'nested too "
-    "deeply'. The same parser reads the admin's rule field."
-)
 def test_a_what_if_rule_nested_too_deeply_is_answered_with_a_message_not_a_server_error(
     nominations: dict[str, Any],
 ) -> None:
@@ -1409,11 +1367,6 @@ def test_omov_check_on_a_folder_with_a_file_missing_names_it(saved: Path) -> Non
 
 
 @pytest.mark.parametrize("name", ["result.json", "papers.jsonl"])
-@xbug(
-    "omov check on a folder whose result.json (or a line of papers.jsonl) is a small file of deeply nested lists "
-    "('[' * 100000): json.loads raises RecursionError, which omov.check.load (and omov.check._entries) do not "
-    "catch (they catch ValueError): a traceback instead of 'omov check: result.json: not valid JSON'."
-)
 def test_omov_check_on_a_deeply_nested_json_file_says_what_is_wrong_without_a_traceback(saved: Path, name: str) -> None:
     (saved / name).write_bytes(b"[" * 100_000 + b"]" * 100_000)
     try:
