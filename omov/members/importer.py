@@ -108,6 +108,24 @@ def _count_lines(path: Path) -> int:
         return max(0, sum(1 for _ in f) - 1)
 
 
+def _not_utf8(path: Path) -> str:
+    """Where a file first stops being UTF-8, as a line and column, and what to do about it. (A quoted field may
+    span lines; the line counted here is the file's own line, which is what an editor shows.)"""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = raw[exc.start]
+                guess = raw.decode("cp1252", errors="replace").rstrip("\r\n")
+                return (
+                    f"line {number}: the file is not UTF-8 text (byte 0x{byte:02X} at column {exc.start + 1}, "
+                    f"in {guess[:60]!r}); it looks like Latin-1 or Windows-1252, as older spreadsheets save CSV: "
+                    "save it again as 'CSV UTF-8' (or convert it, e.g. iconv -f cp1252 -t utf-8)"
+                )
+    return "the file is not UTF-8 text: save it as 'CSV UTF-8'"
+
+
 def import_members_csv(
     *,
     organisation: Organisation,
@@ -149,8 +167,8 @@ def import_members_csv(
         except StopIteration:
             report.file_error = "the file is empty (it needs a header row)"
             return report
-        except UnicodeDecodeError as exc:
-            report.file_error = f"the file is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as CSV UTF-8"
+        except UnicodeDecodeError:
+            report.file_error = _not_utf8(path)
             return report
         except csv.Error as exc:
             report.file_error = f"cannot read the header row: {exc}"
@@ -266,8 +284,11 @@ def import_members_csv(
                     )
                 else:
                     updates.append((*values, old[0]))
-        except (csv.Error, UnicodeDecodeError) as exc:
-            report.file_error = f"line {line + 1}: cannot read the file as UTF-8 CSV ({exc})"
+        except UnicodeDecodeError:
+            report.file_error = _not_utf8(path)  # the reader decodes ahead in blocks: find the line itself
+            return report
+        except csv.Error as exc:
+            report.file_error = f"line {line + 1}: cannot read the file as CSV ({exc})"
             return report
 
     report.created, report.updated = len(creates), len(updates)

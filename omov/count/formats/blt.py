@@ -12,6 +12,11 @@
 Text is read as UTF-8, else Latin-1; undecodable bytes are replaced, never fatal. `#` starts a comment in
 the numeric part; the
 names section is read line by line as it stands.
+
+Every malformed file is a CountError naming the line, including the hostile ones: a number of thousands of digits
+(Python's int() refuses over 4,300), a weight over 2**63 - 1 (what the count's arrays hold), a paper ranking a
+candidate the header does not have, and a header claiming more candidates than the file could name (refused before
+anything is sized by it).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from omov.count.profile import Candidate, Profile
 
 _PLAIN = re.compile(r"^[0-9 \t]+$")
 ProgressFn = Callable[[int, int], None]
+MAX_WEIGHT = 2**63 - 1  # the count's arrays hold weights as 64-bit integers
+_MAX_DIGITS = 19  # len(str(MAX_WEIGHT)): a longer number is refused before int() (which refuses over 4,300 digits)
+_FAST_CANDIDATES = 10_000  # the fast path's number table stops here; a file with more is read line by line
 
 
 def decode(data: bytes) -> str:
@@ -74,14 +82,61 @@ def parse_names(line: str) -> list[str]:
     return names
 
 
+def shown(tok: str) -> str:
+    """A token as an error message quotes it: a long one cut short, with its length (a line must stay readable)."""
+    if tok.isascii() and tok.lstrip("+-").isdigit():
+        return tok if len(tok) <= 24 else f"{tok[:12]}…({len(tok)} digits)"
+    return repr(tok) if len(tok) <= 24 else f"{tok[:12]!r}…({len(tok)} characters)"
+
+
+def _int(tok: str, what: str, source: str, line: int) -> int:
+    """A whole number, else a CountError naming the line (int() also refuses over 4,300 digits: too large)."""
+    try:
+        return int(tok)
+    except ValueError:
+        body = tok.lstrip("+-")
+        if body.isdigit() and len(body) > _MAX_DIGITS:
+            raise CountError(f"the {what} {shown(tok)} is too large", source=source, line=line) from None
+        raise CountError(f"expected a whole number, found {shown(tok)}", source=source, line=line) from None
+
+
 def _ints(tokens: Iterable[str], source: str, line: int) -> list[int]:
-    out = []
+    return [_int(tok, "number", source, line) for tok in tokens]
+
+
+def _weight(tok: str, source: str, line: int) -> int:
+    """A paper's weight: a whole number up to MAX_WEIGHT (a negative one is refused by the caller)."""
+    body = tok.lstrip("+-")
+    if body.isascii() and body.isdigit() and len(body.lstrip("0")) > _MAX_DIGITS:
+        raise CountError(f"the weight {shown(tok)} is too large", source=source, line=line)
+    try:
+        value = int(tok)
+    except ValueError:
+        raise CountError(
+            f"a paper's weight must be a whole number, found {shown(tok)}", source=source, line=line
+        ) from None
+    if value > MAX_WEIGHT:
+        raise CountError(
+            f"the weight {shown(tok)} is too large (at most {MAX_WEIGHT} papers)", source=source, line=line
+        )
+    return value
+
+
+def _check_candidates(tokens: Iterable[str], ncand: int, source: str, line: int) -> None:
+    """Every preference a candidate's number (1 to ncand); checked where the line is still known."""
     for tok in tokens:
+        digits = tok.lstrip("0")
         try:
-            out.append(int(tok))
+            ok = len(digits) <= len(str(ncand)) and 1 <= int(tok) <= ncand
         except ValueError:
-            raise CountError(f"expected a whole number, found {tok!r}", source=source, line=line) from None
-    return out
+            raise CountError(f"expected a candidate's number, found {shown(tok)}", source=source, line=line) from None
+        if not ok:
+            raise CountError(
+                f"the paper ranks candidate {shown(tok)}, "
+                f"but there are only {ncand} candidates",
+                source=source,
+                line=line,
+            )
 
 
 def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[int, ...], int], int] | None:
@@ -96,7 +151,8 @@ def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[i
         end = lines.index("0", start)
     except ValueError:
         return None
-    number = {str(i): i - 1 for i in range(1, ncand + 1)}.__getitem__
+    # sized by the candidates the header claims, so capped: a header claiming millions must not cost gigabytes
+    number = {str(i): i - 1 for i in range(1, min(ncand, _FAST_CANDIDATES) + 1)}.__getitem__
     merged: dict[tuple[int, ...], int] = {}
     get = merged.get
     for raw, n in Counter(islice(lines, start, end)).items():
@@ -106,8 +162,8 @@ def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[i
                 continue  # a blank line
             return None
         weight = parts[0]
-        if not (weight.isascii() and weight.isdigit()):
-            return None
+        if len(weight) >= _MAX_DIGITS or not (weight.isascii() and weight.isdigit()):
+            return None  # a weight that may be too large: the line-by-line loop checks it and names the line
         try:
             # every preference must be a candidate's number as written by the slow loop's int(); anything
             # else (a comment, "-", "2=3", "01", a number too high) sends the file to the line-by-line loop
@@ -155,6 +211,16 @@ def parse_blt(
         raise CountError(f"the number of candidates must be at least 1 (got {ncand})", source=source, line=lineno)
     if seats < 1:
         raise CountError(f"the number of seats must be at least 1 (got {seats})", source=source, line=lineno)
+    # The names must follow the papers, each on a line or quoted ("A" "B" on one line): a header claiming more
+    # candidates than the rest of the file has room to name is refused here, before anything is sized by it.
+    room = (total - pos) + text.count('"') // 2
+    if ncand > room:
+        raise CountError(
+            f"the header says {ncand} candidates, but the file is far too short to name them "
+            f"({total - pos} more lines)",
+            source=source,
+            line=lineno,
+        )
     withdrawn: set[int] = set()
     extra = numbers[2:]  # some writers put the withdrawn on the header line
     for n in extra:
@@ -191,8 +257,10 @@ def parse_blt(
                 break
             if parts[-1] != "0":
                 raise CountError("a paper's line must end with 0", source=source, line=lineno)
-            weight = int(parts[0])
+            weight = _weight(parts[0], source, lineno)
             key = " ".join(parts[1:-1])
+            if key not in grouped:
+                _check_candidates(parts[1:-1], ncand, source, lineno)
             grouped[key] = grouped.get(key, 0) + weight
             continue
         if body.startswith("-") and not grouped:
@@ -212,11 +280,7 @@ def parse_blt(
                     "found a name before the line '0' that ends the papers", source=source, line=lineno
                 )
             raise CountError("a paper's line must end with 0", source=source, line=lineno)
-        try:
-            weight = int(parts[0])
-        except ValueError:
-            raise CountError(f"a paper's weight must be a whole number, found {parts[0]!r}",
-                             source=source, line=lineno) from None
+        weight = _weight(parts[0], source, lineno)
         prefs = []
         for tok in parts[1:-1]:
             if tok == "-":
@@ -234,9 +298,12 @@ def parse_blt(
                 prefs.extend(tok.split("="))
                 continue
             if not tok.isdigit():
-                raise CountError(f"expected a whole number, found {tok!r}", source=source, line=lineno)
+                raise CountError(f"expected a whole number, found {shown(tok)}", source=source, line=lineno)
             prefs.append(tok)
-        grouped[" ".join(prefs)] = grouped.get(" ".join(prefs), 0) + weight
+        key = " ".join(prefs)
+        if key not in grouped:
+            _check_candidates(prefs, ncand, source, lineno)
+        grouped[key] = grouped.get(key, 0) + weight
         if weight < 0:
             raise CountError(f"a paper's weight cannot be negative ({weight})", source=source, line=lineno)
 
@@ -267,7 +334,7 @@ def parse_blt(
         seen: set[int] = set()
         bad = False
         for c in ranking:
-            if not 1 <= c <= ncand:
+            if not 1 <= c <= ncand:  # checked as each paper was read; kept as a guard
                 raise CountError(
                     f"a paper ranks candidate {c}, but there are only {ncand} candidates"
                     f" (papers: {key!r})",

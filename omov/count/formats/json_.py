@@ -61,6 +61,13 @@ def parse_json(
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CountError(f"not valid JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno) from None
+    except RecursionError:
+        raise CountError(
+            "the JSON is nested too deeply (thousands of brackets inside brackets): a ballot file has a list of "
+            "ballots, each a list of candidates",
+            source=source,
+            line=1,
+        ) from None
     if not isinstance(doc, dict):
         raise CountError("expected a JSON object with candidates and ballots", source=source, line=1)
     fmt = doc.get("format", FORMAT)
