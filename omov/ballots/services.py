@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -511,15 +512,28 @@ def return_to_draft(*, ballot: Ballot, actor: Any) -> Ballot:
     return _move(ballot, to=S.DRAFT, allowed_from=[S.READY], actor=actor, action="ballot.draft")
 
 
+def _require_no_job_under_way(ballot: Ballot, kind: str, what: str) -> None:
+    """Refuse a second press of a button whose job is queued or running (call with the ballot's row locked, so
+    that two presses at once are serialised and the second sees the first's job)."""
+    from omov.audit.models import Job
+
+    unfinished = (Job.State.QUEUED, Job.State.RUNNING, Job.State.RETRYING)
+    if Job.objects.filter(kind=kind, subject=f"ballot:{ballot.pk}", state__in=unfinished).exists():
+        raise IllegalTransition(f"{what} {ballot.title!r} is already under way: see its job on the ballot's page")
+
+
+@transaction.atomic
 def start_opening(*, ballot: Ballot, actor: Any) -> Job:
-    """Queue the opening of a ready ballot (roll + credentials, then sending them) as a background job."""
+    """Queue the opening of a ready ballot (roll + credentials, then sending them) as a background job; under
+    the ballot's row lock, so that two officers (or an officer and the scheduler) pressing at once queue one."""
     from omov.ballots.tasks import open_ballot_task
     from omov.web.jobs import enqueue
 
     _require_officer(actor, ballot)
-    ballot.refresh_from_db(fields=["state"])
+    ballot = _lock(ballot)
     if ballot.state != S.READY:
         raise IllegalTransition(f"cannot open {ballot.title!r}: it is {ballot.state}, and only a ready ballot can be")
+    _require_no_job_under_way(ballot, "open-ballot", "the opening of")
     job = create_job(kind="open-ballot", subject=f"ballot:{ballot.pk}", created_by=actor)
     record(actor=actor, action="ballot.open.queued", subject=f"ballot:{ballot.pk}", details={"job": str(job.pk)})
     enqueue(open_ballot_task, str(job.pk), ballot.pk, actor_name(actor))
@@ -684,46 +698,30 @@ def send_credentials(*, ballot: Ballot, actor: Any, job: Job | None = None) -> D
     if job is not None:
         report_progress(job=job, done=0, total=total, message="sending credentials")
     sent, failed, done = 0, {}, 0
-    ids = list(todo.values_list("pk", flat=True))
-    for i in range(0, len(ids), 500):
-        creds = list(Credential.objects.filter(pk__in=ids[i : i + 500]).select_related("voter__member"))
-        with transaction.atomic():
-            tokens = _mint(creds)
-        ok_ids, bad = [], []
-        connection = mail.get_connection()
-        try:
-            connection.open()
-        except Exception as exc:  # the mail server is down: every message of the batch fails
-            for cred in creds:
-                bad.append((cred, f"cannot connect to the mail server: {exc}"))
-        else:
-            for cred in creds:
-                member = cred.voter.member
-                message = mail.EmailMessage(
-                    subject=f"Your ballot: {ballot.title}",
-                    body=_credential_text(ballot, member, tokens[cred.pk]),
-                    to=[member.email],
-                    connection=connection,
+    ids = list(todo.order_by("pk").values_list("pk", flat=True))
+    # On PostgreSQL a batch's rows stay locked from their minting to their outcome, and are re-read under the
+    # lock: a second sending at the same moment (the job and an officer's admin action, say) waits for the
+    # batch and then finds its credentials sent, instead of minting and mailing each voter a second code that
+    # would void the first. (SQLite serialises whole transactions; there each batch is minted, then sent.)
+    hold = db_connection.features.has_select_for_update
+    step = 200 if hold else 500
+    for i in range(0, len(ids), step):
+        batch = transaction.atomic() if hold else nullcontext()
+        with batch:
+            creds = list(
+                Credential.objects.filter(
+                    pk__in=ids[i : i + step],
+                    spent=False,
+                    delivery__in=[Credential.Delivery.PENDING, Credential.Delivery.FAILED],
                 )
-                try:
-                    message.send(fail_silently=False)
-                except Exception as exc:  # SMTP and socket errors alike; recorded, retried, reported
-                    bad.append((cred, f"{type(exc).__name__}: {exc}"))
-                else:
-                    ok_ids.append(cred.pk)
-            connection.close()
-        with transaction.atomic():
-            if ok_ids:
-                Credential.objects.filter(pk__in=ok_ids).update(delivery=Credential.Delivery.SENT, last_error="")
-            for cred, error in bad:
-                Credential.objects.filter(pk=cred.pk).update(
-                    delivery=Credential.Delivery.FAILED, attempts=cred.attempts + 1, last_error=error[:1000]
-                )
-                failed[cred.voter.member.membership_number] = error
-            # successes count as attempts too, so the officer can see how many tries a voter's message took
-            Credential.objects.filter(pk__in=ok_ids).update(attempts=F("attempts") + 1)
-        sent += len(ok_ids)
-        done += len(creds)
+                .select_related("voter__member")
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
+            sent_now, failed_now = _send_batch(ballot, creds, hold=hold)
+        sent += sent_now
+        failed.update(failed_now)
+        done += min(step, len(ids) - i)
         if job is not None:
             report_progress(job=job, done=done)
     record(
@@ -733,6 +731,52 @@ def send_credentials(*, ballot: Ballot, actor: Any, job: Job | None = None) -> D
         details={"sent": sent, "failed": len(failed)},
     )
     return Delivery(sent=sent, failed=failed)
+
+
+def _send_batch(ballot: Ballot, creds: list[Credential], *, hold: bool) -> tuple[int, dict[str, str]]:
+    """Mint, mail and record one batch of credentials; (how many were sent, membership number -> error)."""
+    failed: dict[str, str] = {}
+    if not creds:
+        return 0, failed
+    if hold:
+        tokens = _mint(creds)
+    else:
+        with transaction.atomic():
+            tokens = _mint(creds)
+    ok_ids, bad = [], []
+    connection = mail.get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # the mail server is down: every message of the batch fails
+        for cred in creds:
+            bad.append((cred, f"cannot connect to the mail server: {exc}"))
+    else:
+        for cred in creds:
+            member = cred.voter.member
+            message = mail.EmailMessage(
+                subject=f"Your ballot: {ballot.title}",
+                body=_credential_text(ballot, member, tokens[cred.pk]),
+                to=[member.email],
+                connection=connection,
+            )
+            try:
+                message.send(fail_silently=False)
+            except Exception as exc:  # SMTP and socket errors alike; recorded, retried, reported
+                bad.append((cred, f"{type(exc).__name__}: {exc}"))
+            else:
+                ok_ids.append(cred.pk)
+        connection.close()
+    with transaction.atomic():
+        if ok_ids:
+            Credential.objects.filter(pk__in=ok_ids).update(delivery=Credential.Delivery.SENT, last_error="")
+        for cred, error in bad:
+            Credential.objects.filter(pk=cred.pk).update(
+                delivery=Credential.Delivery.FAILED, attempts=cred.attempts + 1, last_error=error[:1000]
+            )
+            failed[cred.voter.member.membership_number] = error
+        # successes count as attempts too, so the officer can see how many tries a voter's message took
+        Credential.objects.filter(pk__in=ok_ids).update(attempts=F("attempts") + 1)
+    return len(ok_ids), failed
 
 
 def _credential_text(ballot: Ballot, member: Member, token: str) -> str:
@@ -1009,15 +1053,18 @@ def _make_durable() -> None:
 # Counting and publishing --------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def start_count(*, ballot: Ballot, actor: Any) -> Job:
-    """Queue the count of a closed ballot as a background job."""
+    """Queue the count of a closed ballot as a background job (under the ballot's row lock: one count queued
+    however many officers press at once)."""
     from omov.ballots.tasks import count_ballot_task
     from omov.web.jobs import enqueue
 
     _require_officer(actor, ballot)
-    ballot.refresh_from_db(fields=["state"])
+    ballot = _lock(ballot)
     if ballot.state != S.CLOSED:
         raise IllegalTransition(f"cannot count {ballot.title!r}: it is {ballot.state}; close it first")
+    _require_no_job_under_way(ballot, "count", "the count of")
     job = create_job(kind="count", subject=f"ballot:{ballot.pk}", created_by=actor)
     record(actor=actor, action="ballot.count.queued", subject=f"ballot:{ballot.pk}", details={"job": str(job.pk)})
     enqueue(count_ballot_task, str(job.pk), ballot.pk, actor_name(actor))

@@ -1147,6 +1147,9 @@ def report_comment(*, comment: Comment, reporter: Member, reason: str, note: str
         raise InvalidInput("a report's note has at most 2000 characters")
     if comment.author_id == reporter.pk:
         raise InvalidInput("you cannot report your own comment")
+    # The comment's row lock serialises reports of it, so that a double click finds the first report (rather
+    # than both inserting and the second failing on the unique index) and the count to hold it is exact.
+    Comment.objects.select_for_update().filter(pk=comment.pk).first()
     if Report.objects.filter(comment=comment, reporter=reporter).exists():
         raise AlreadyDone("you have already reported this comment; an officer will look at it")
     report = Report.objects.create(comment=comment, reporter=reporter, reason=reason, note=note.strip())
@@ -1194,6 +1197,13 @@ def moderate_comment(
     now = now or timezone.now()
     locked = Comment.objects.select_for_update().select_related("thread", "author").get(pk=comment.pk)
     _require_officer(actor, locked.thread.unit, "moderate comments")
+    if locked.status != comment.status:
+        # Decided by someone else since the caller read it (two moderators on one queue): deciding again is
+        # allowed, but on purpose, having seen the first decision, not by a press that raced it.
+        raise WrongState(
+            f"another moderator decided this comment a moment ago (it is now {locked.status}, not {comment.status}); "
+            "look at it again before deciding"
+        )
     D = ModerationDecision.Decision
     if decision not in D.values:
         raise InvalidInput(f"a decision is one of: {', '.join(D.values)}")

@@ -7,7 +7,9 @@ transaction of the test's own while the racers start together, waits until every
 lock or finished, and only then lets go. So each racer has done all its reads before any of them commits: the
 worst interleaving a read-then-write without a lock can meet. A service that locks correctly simply queues.
 
-Tests marked xfail(strict) pin bugs found by this audit; each reason gives the interleaving.
+The audit found five races (two presses of Open or Count queueing two jobs, two sendings of credentials
+mailing each voter two codes, a double-clicked report failing on the unique index, two moderators deciding one
+comment at once); each is fixed, and its test here keeps it so.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def _wait_until_stuck(futures: Sequence[Future[Any]], pids: list[int | None], ti
         ):
             return
         time.sleep(0.01)
-    # Not an AssertionError: an xfail test must not pass off a stuck harness as the bug it pins.
+    # Not an AssertionError: a stuck harness must never pass for the race it is meant to force.
     raise RuntimeError("the racers never all reached a lock: the harness, not the code under test, is stuck")
 
 
@@ -194,16 +196,6 @@ def test_two_officers_counting_at_once_give_one_result_and_the_other_is_refused(
     assert Ballot.objects.get(pk=ballot.pk).state == S.COUNTED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: start_count (the officer's 'Count the papers' button) checks the state with a plain "
-    "refresh_from_db and takes no lock. Two officers whose pages both show the button press it at once: both "
-    "read 'closed', both create a count Job and both write ballot.count.queued, before either count commits. "
-    "One count wins; the other job runs, fails ('cannot count ...: it is counted') and shows on the ballot's "
-    "page as a failed count, while its officer was told 'Count started'. Fix: lock the ballot (select_for_update) "
-    "and refuse when an unfinished count job exists, as the scheduler does for openings.",
-)
 def test_two_officers_pressing_count_at_once_queue_one_count_and_the_other_is_refused():
     world = World()
     ballot = world.ballot("irv")
@@ -232,17 +224,6 @@ def test_two_officers_pressing_count_at_once_queue_one_count_and_the_other_is_re
     assert len(_errors(outcomes)) == 1 and isinstance(_errors(outcomes)[0], BallotError)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: start_opening (the 'Open voting' button) checks the state with a plain refresh_from_db and "
-    "takes no lock, and unlike the scheduler does not look for an opening already queued. Two officers pressing "
-    "it at once both read 'ready' and both queue an open-ballot Job and a ballot.open.queued entry; one opens the "
-    "ballot, the other job fails ('cannot open ...: it is open') and shows as a failed opening. The same "
-    "happens when an officer presses it while the scheduler's _open_if_due holds the ballot: the scheduler "
-    "cannot see the officer's uncommitted Job. Fix: lock the ballot in start_opening and refuse when an "
-    "unfinished open-ballot job exists.",
-)
 def test_two_officers_pressing_open_at_once_queue_one_opening():
     world = World()
     ballot = world.ballot("irv")
@@ -329,15 +310,6 @@ def test_casting_while_a_ballot_set_to_count_closes_every_receipt_is_counted_and
     assert {e.tracker for e in paper_list(ballot=ballot)} == set(receipts)  # every receipt on the public list
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: send_credentials takes no lock. Two sendings at once (the send-credentials job, or its retry, "
-    "and an officer's 'send credentials' admin action) both list the same pending credentials, both mint a "
-    "token for each (the second mint overwrites the first's hash) and both email it: every voter gets two "
-    "messages, and the credential in one of them is already dead. Fix: claim the batch under "
-    "select_for_update(skip_locked=True) and re-check delivery before minting.",
-)
 def test_two_sendings_of_credentials_at_once_send_each_voter_one_working_credential():
     world = World()
     ballot = world.ballot("irv")
@@ -449,15 +421,6 @@ def test_three_members_reporting_a_comment_at_once_hold_it_once():
     assert sorted(e.details["held"] for e in reports) == [False, False, True]  # the threshold crossed, recorded once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: report_comment checks for an earlier report with a plain exists() and creates the Report without "
-    "a lock or a savepoint. A member double-clicking 'Report': both requests find no report, the first inserts, "
-    "the second's INSERT waits on the unique index (one_report_per_member) and fails with IntegrityError once "
-    "the first commits: a 500 instead of AlreadyDone. Fix: lock the comment row first (select_for_update), or "
-    "catch IntegrityError around the create in a savepoint, as support_motion does.",
-)
 def test_a_member_double_clicking_report_reports_once_and_is_told_so():
     world = World()
     motion = _voice(world, supporters=5)
@@ -474,16 +437,6 @@ def test_a_member_double_clicking_report_reports_once_and_is_told_so():
     assert [type(e) for e in _errors(outcomes)] == [AlreadyDone], _errors(outcomes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: moderate_comment locks the comment but never checks what it was when the moderator looked: "
-    "two moderators deciding the same held comment from the queue at once both succeed one after the other. "
-    "The second silently overrides the first (reject, then approve: the comment is shown), two "
-    "ModerationDecisions are recorded and the author gets two contradicting emails. Re-deciding on purpose is "
-    "a feature (spam, then not-spam), so the fix is for the queue to send the status it showed "
-    "(e.g. `expected_status='held'`) and the service to refuse with WrongState when it has changed.",
-)
 def test_two_moderators_deciding_one_held_comment_at_once_record_one_decision_and_send_one_email():
     world = World()
     motion = _voice(world, supporters=5)
