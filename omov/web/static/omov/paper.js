@@ -71,15 +71,23 @@
       });
     }
 
-    // Moving a node drops its focus: put it back (on the row's other button if this one became disabled), so a
-    // keyboard user pressing "Move up" again and again stays on the button.
+    // Moving a node drops its focus: put it back, so a keyboard user pressing "Move up" again and again stays on
+    // the button. When that button became disabled (the row reached the top or the bottom), go to the row's
+    // opposite move button, never to "Remove": a second Enter there would take the candidate off the ranking.
     function layout(order, renumber) {
       var focused = document.activeElement;
       arrange(order, renumber);
-      if (focused && focused !== document.activeElement && list.contains(focused)) {
-        if (focused.disabled) focused = focused.closest(".paper-row").querySelector(".toggle");
+      if (focused && list.contains(focused) && (focused !== document.activeElement || focused.disabled)) {
+        if (focused.disabled) focused = fallback(focused);
         focused.focus();
       }
+    }
+
+    // The control to focus instead of a move button that has just been disabled.
+    function fallback(disabled) {
+      var row = disabled.closest(".paper-row");
+      var other = row.querySelector(disabled.classList.contains("up") ? ".down" : ".up");
+      return other && !other.disabled ? other : row.querySelector(".toggle");
     }
 
     function arrange(order, renumber) {
