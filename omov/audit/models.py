@@ -103,3 +103,10 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+    @classmethod
+    def under_way(cls, *, kind: str, subject: str) -> bool:
+        """Is a job of this kind about this subject queued, running or waiting to retry?"""
+        return cls.objects.filter(kind=kind, subject=subject).exclude(
+            state__in=(cls.State.SUCCEEDED, cls.State.FAILED)
+        ).exists()

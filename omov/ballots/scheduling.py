@@ -37,7 +37,6 @@ from omov.ballots.models import Ballot
 
 SCHEDULER = "scheduler"  # the actor written in the audit log
 S = Ballot.State
-_UNFINISHED = (Job.State.QUEUED, Job.State.RUNNING, Job.State.RETRYING)
 log = logging.getLogger(__name__)
 
 # The scheduler's own marks in a ballot's audit trail: any of these after the latest `ballot.ready` entry
@@ -109,8 +108,7 @@ def _open_if_due(ballot_id: int, now: dt.datetime) -> Done | None:
         attempts = _attempts_since_ready(ballot)
         if attempts:
             return _report_failure_once(ballot, attempts)
-        opening = Job.objects.filter(kind="open-ballot", subject=f"ballot:{ballot.pk}", state__in=_UNFINISHED)
-        if opening.exists():
+        if Job.under_way(kind="open-ballot", subject=f"ballot:{ballot.pk}"):
             return None  # the officer's own opening is queued or running
         if ballot.closes_at is not None and ballot.closes_at <= now:
             detail = (

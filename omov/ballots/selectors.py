@@ -190,6 +190,7 @@ class ClosingHead:
     head_hash: str
     closed_at: Any
     audit_position: int
+    audit_entry_hash: str
 
 
 def closing_head(*, ballot: Ballot) -> ClosingHead | None:
@@ -200,7 +201,9 @@ def closing_head(*, ballot: Ballot) -> ClosingHead | None:
     )
     if entry is None or "papers_head" not in entry.details:
         return None
-    return ClosingHead(int(entry.details["papers"]), str(entry.details["papers_head"]), entry.at, entry.position)
+    return ClosingHead(
+        int(entry.details["papers"]), str(entry.details["papers_head"]), entry.at, entry.position, entry.entry_hash
+    )
 
 
 def published_result(*, ballot: Ballot) -> Result:
@@ -222,9 +225,6 @@ def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
     from omov.ballots.services import rule_for
 
     closing = closing_head(ballot=ballot)
-    close_entry = None
-    if closing is not None:
-        close_entry = AuditEntry.objects.filter(position=closing.audit_position).values_list("entry_hash", flat=True)
     return {
         "format": MANIFEST_FORMAT,
         "version": MANIFEST_VERSION,
@@ -259,7 +259,7 @@ def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
                 "head_hash": closing.head_hash,
                 "closed_at": closing.closed_at.isoformat(),
                 "audit_position": closing.audit_position,
-                "audit_entry_hash": close_entry.first() if close_entry is not None else None,
+                "audit_entry_hash": closing.audit_entry_hash,
             },
         },
         "result": {

@@ -515,10 +515,7 @@ def return_to_draft(*, ballot: Ballot, actor: Any) -> Ballot:
 def _require_no_job_under_way(ballot: Ballot, kind: str, what: str) -> None:
     """Refuse a second press of a button whose job is queued or running (call with the ballot's row locked, so
     that two presses at once are serialised and the second sees the first's job)."""
-    from omov.audit.models import Job
-
-    unfinished = (Job.State.QUEUED, Job.State.RUNNING, Job.State.RETRYING)
-    if Job.objects.filter(kind=kind, subject=f"ballot:{ballot.pk}", state__in=unfinished).exists():
+    if Job.under_way(kind=kind, subject=f"ballot:{ballot.pk}"):
         raise IllegalTransition(f"{what} {ballot.title!r} is already under way: see its job on the ballot's page")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from omov.voice import services
@@ -26,25 +26,14 @@ from omov.voice.models import (
     Question,
     VoiceOfficer,
 )
-
-
-def _officer_units(user: Any) -> list[Any]:
-    return [r.unit for r in VoiceOfficer.objects.filter(user=user).select_related("unit")]
-
-
-def _unit_q(user: Any, field: str) -> Q:
-    """Rows whose `field` (a unit) lies under one of the user's officer units."""
-    q = Q(pk__in=[])
-    for unit in _officer_units(user):
-        q |= Q(**{f"{field}__path__startswith": unit.path})
-    return q
+from omov.voice.selectors import under, units_looked_after
 
 
 class OfficerAdmin(admin.ModelAdmin):
     """Visible to superusers and member-voice officers; writes only through services (no raw add/delete)."""
 
     def _officer(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and (request.user.is_superuser or _officer_units(request.user)))
+        return bool(request.user.is_active and (request.user.is_superuser or units_looked_after(request.user)))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._officer(request)
@@ -192,7 +181,7 @@ class CommentAdmin(OfficerAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
         qs = super().get_queryset(request)
         if not request.user.is_superuser:
-            qs = qs.filter(_unit_q(request.user, "thread__unit"))
+            qs = qs.filter(under(units_looked_after(request.user), "thread__unit"))
         return qs
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
@@ -480,7 +469,7 @@ class MotionAdmin(OfficerAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Motion]:
         qs = super().get_queryset(request).exclude(state=Motion.State.DRAFT)
-        return qs if request.user.is_superuser else qs.filter(_unit_q(request.user, "unit"))
+        return qs if request.user.is_superuser else qs.filter(under(units_looked_after(request.user), "unit"))
 
     @admin.display(description="supporters")
     def supporter_count(self, obj: Motion) -> int:

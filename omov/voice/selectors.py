@@ -30,17 +30,25 @@ def motions_for_member(*, member: Member) -> QuerySet[Motion]:
     )
 
 
-def _officer_scope(user: Any) -> Q | None:
-    """Units (and everything below them) a member-voice officer looks after, as a filter on `unit__path`;
-    None for a superuser (everything)."""
+def units_looked_after(user: Any) -> list[Unit]:
+    """The units a user is a member-voice officer of (everything below each is theirs too)."""
     from omov.voice.models import VoiceOfficer
 
-    if user.is_superuser:
-        return None
+    return [v.unit for v in VoiceOfficer.objects.filter(user=user).select_related("unit")]
+
+
+def under(units: list[Unit], field: str = "") -> Q:
+    """Rows whose unit `field` (a Unit itself when empty) lies in one of `units` or below it; none for no units."""
+    prefix = f"{field}__" if field else ""
     q = Q(pk__in=[])
-    for path in VoiceOfficer.objects.filter(user=user).values_list("unit__path", flat=True):
-        q |= Q(unit__path__startswith=path)
+    for unit in units:
+        q |= Q(**{f"{prefix}path__startswith": unit.path})
     return q
+
+
+def _officer_scope(user: Any) -> Q | None:
+    """What a member-voice officer looks after, as a filter on `unit`; None for a superuser (everything)."""
+    return None if user.is_superuser else under(units_looked_after(user), "unit")
 
 
 def motions_for_officer(*, user: Any) -> QuerySet[Motion]:
@@ -234,10 +242,7 @@ def abuse_statistics(
     if unit is not None:
         qs = qs.filter(target_unit__path__startswith=unit.path)
     if within is not None:
-        scope = Q(pk__in=[])
-        for u in within:
-            scope |= Q(target_unit__path__startswith=u.path)
-        qs = qs.filter(scope)
+        qs = qs.filter(under(within, "target_unit"))
     tally: dict[tuple[dt.date, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     rows = qs.values_list(
         "created_at", "target_member__name", "target_role", "target_unit__name", "held_for_abuse", "confirmed_abusive"

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -538,9 +537,7 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
 def _abuse_scope(user: Any) -> list[Unit] | None:
     """The units whose abuse statistics a member-voice officer may see: their own and those below (None: all,
     for an administrator). Statistics name the people abuse was aimed at, so a branch's officer sees only theirs."""
-    if user.is_superuser:
-        return None
-    return [v.unit for v in VoiceOfficer.objects.filter(user=user).select_related("unit")]
+    return None if user.is_superuser else selectors.units_looked_after(user)
 
 
 def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[str, Any]]:
@@ -573,7 +570,7 @@ def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[st
         if org
         else []
     )
-    return rows, {"period": period, "days": days, "unit": unit, "organisation": org}
+    return rows, {"period": period, "days": days, "unit": unit, "organisation": org, "within": within}
 
 
 @login_required
@@ -583,12 +580,8 @@ def abuse_stats(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden("Only member-voice officers can see the abuse statistics.")
     rows, params = _abuse_rows(request)
     units = Unit.objects.filter(organisation=params["organisation"]) if params["organisation"] else Unit.objects.none()
-    within = _abuse_scope(request.user)
-    if within is not None:
-        scope = Q(pk__in=[])
-        for u in within:
-            scope |= Q(path__startswith=u.path)
-        units = units.filter(scope)
+    if params["within"] is not None:
+        units = units.filter(selectors.under(params["within"]))
     return render(
         request,
         "voice/abuse.html",
