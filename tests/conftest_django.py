@@ -73,7 +73,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _eager_jobs(request: pytest.FixtureRequest) -> object:
     """Run Celery tasks in-process unless the test is marked `celery_worker` (then Redis and a real worker)."""
     try:
-        from omov.web.celery import app
+        from omov.core.celery import app
     except Exception:  # Django not configured (e.g. pure engine tests): nothing to do
         yield None
         return
@@ -94,7 +94,7 @@ def _fresh_broker_connections(app: Any) -> None:
 def redis_broker(settings: Any) -> Iterator[Any]:
     """The Celery app on a Redis database of its own (15 on the test Redis), for tests marked `celery_worker`
     that start a real worker (celery.contrib.testing.worker.start_worker(app, ...))."""
-    from omov.web.celery import app
+    from omov.core.celery import app
 
     before = app.conf.broker_url
     app.conf.broker_url = settings.REDIS_URL.rsplit("/", 1)[0] + "/15"

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from omov.audit.models import AuditEntry, Job
+from omov.audit.scopes import subjects_for
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,13 +34,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        from django.db.models import Q
-
-        from omov.ballots.models import Ballot
-
-        user = request.user
-        ballots = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user)).values_list("pk", flat=True)
-        return queryset.filter(subject__in=[f"ballot:{pk}" for pk in set(ballots)])
+        return queryset.filter(subject__in=sorted(subjects_for(request.user)))
 
 
 @admin.register(AuditEntry)

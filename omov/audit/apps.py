@@ -9,4 +9,4 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # Make the project's Celery app the current one, so that @shared_task binds to its configuration.
-        from omov.web.celery import app  # noqa: F401
+        from omov.core.celery import app  # noqa: F401

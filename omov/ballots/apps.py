@@ -6,3 +6,12 @@ class BallotsConfig(AppConfig):
     label = "ballots"
     verbose_name = "Ballots"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the background tasks by name (omov.core.jobs.enqueue) and let the audit log's admin show
+        # officers and scrutineers the entries of the ballots they run or observe.
+        from omov.audit.scopes import register_subject_scope
+        from omov.ballots import scheduling, tasks  # noqa: F401
+        from omov.ballots.selectors import ballot_subjects_for
+
+        register_subject_scope(ballot_subjects_for)

@@ -1,6 +1,6 @@
 """Wrong ballot credentials, counted per client IP: the voting page and the JSON cast API share one count.
 
-See docs/deploy.md ("Rate limits") for the limits; omov/web/ratelimit.py for the counters.
+See docs/deploy.md ("Rate limits") for the limits; omov/core/ratelimit.py for the counters.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from omov.ballots.errors import CredentialError
 from omov.ballots.selectors import credential_status
-from omov.web.ratelimit import Hit, Limiter, limiter
+from omov.core.ratelimit import Hit, Limiter, limiter
 
 # What a refused credential was: only a well-formed code that is not this ballot's counts as a wrong guess (one
 # that was asked of the database). A typo in the shape answers nothing and a spent credential was a real one.

@@ -3,7 +3,7 @@
 `run_schedule` is one pass: every `ready` ballot whose `opens_at` has come is opened and every `open` ballot
 whose `closes_at` has come is closed, through the services the officer's buttons call (`start_opening`, which
 queues the opening job, and `close_ballot`), acting as the system actor "scheduler" in the audit log. Celery
-beat runs it every minute (`omov.web.celery`); `omov schedule [--every SECONDS]` runs it without beat.
+beat runs it every minute (`omov.core.celery`); `omov schedule [--every SECONDS]` runs it without beat.
 
 Safe to run twice at once: each ballot is handled in its own transaction under its row lock (SELECT ... FOR
 UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions queue the writers), and its state and the audit log are

@@ -25,6 +25,12 @@ def ballots_for_officer(*, user: Any) -> QuerySet[Ballot]:
     return Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user)).distinct()
 
 
+def ballot_subjects_for(user: Any) -> list[str]:
+    """The audit subjects of the ballots a user runs or observes (registered with omov.audit.scopes)."""
+    ballots = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user)).values_list("pk", flat=True)
+    return [f"ballot:{pk}" for pk in set(ballots)]
+
+
 def ballots_for_member(*, member: Member) -> QuerySet[Ballot]:
     """Open ballots on whose roll the member is, with whether they have voted (`has_voted`)."""
     return (

@@ -29,6 +29,7 @@ from django.utils import timezone
 from omov.audit.chain import GENESIS, link_hash
 from omov.audit.models import ChainHead, Job
 from omov.audit.services import actor_name, create_job, lock_chain, record
+from omov.core.jobs import enqueue
 from omov.ballots.errors import (
     BallotError,
     CredentialError,
@@ -523,9 +524,6 @@ def _require_no_job_under_way(ballot: Ballot, kind: str, what: str) -> None:
 def start_opening(*, ballot: Ballot, actor: Any) -> Job:
     """Queue the opening of a ready ballot (roll + credentials, then sending them) as a background job; under
     the ballot's row lock, so that two officers (or an officer and the scheduler) pressing at once queue one."""
-    from omov.ballots.tasks import open_ballot_task
-    from omov.web.jobs import enqueue
-
     _require_officer(actor, ballot)
     ballot = _lock(ballot)
     if ballot.state != S.READY:
@@ -533,7 +531,7 @@ def start_opening(*, ballot: Ballot, actor: Any) -> Job:
     _require_no_job_under_way(ballot, "open-ballot", "the opening of")
     job = create_job(kind="open-ballot", subject=f"ballot:{ballot.pk}", created_by=actor)
     record(actor=actor, action="ballot.open.queued", subject=f"ballot:{ballot.pk}", details={"job": str(job.pk)})
-    enqueue(open_ballot_task, str(job.pk), ballot.pk, actor_name(actor))
+    enqueue("omov.ballots.open_ballot", str(job.pk), ballot.pk, actor_name(actor))
     return job
 
 
@@ -1054,9 +1052,6 @@ def _make_durable() -> None:
 def start_count(*, ballot: Ballot, actor: Any) -> Job:
     """Queue the count of a closed ballot as a background job (under the ballot's row lock: one count queued
     however many officers press at once)."""
-    from omov.ballots.tasks import count_ballot_task
-    from omov.web.jobs import enqueue
-
     _require_officer(actor, ballot)
     ballot = _lock(ballot)
     if ballot.state != S.CLOSED:
@@ -1064,7 +1059,7 @@ def start_count(*, ballot: Ballot, actor: Any) -> Job:
     _require_no_job_under_way(ballot, "count", "the count of")
     job = create_job(kind="count", subject=f"ballot:{ballot.pk}", created_by=actor)
     record(actor=actor, action="ballot.count.queued", subject=f"ballot:{ballot.pk}", details={"job": str(job.pk)})
-    enqueue(count_ballot_task, str(job.pk), ballot.pk, actor_name(actor))
+    enqueue("omov.ballots.count_ballot", str(job.pk), ballot.pk, actor_name(actor))
     return job
 
 

@@ -10,6 +10,7 @@ from celery import shared_task
 
 from omov.audit.models import Job
 from omov.audit.services import create_job, fail_job, finish_job, start_job
+from omov.core.jobs import enqueue
 
 SEND_RETRIES = 3
 
@@ -20,7 +21,6 @@ def open_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
     from omov.ballots.errors import BallotError
     from omov.ballots.models import Ballot
     from omov.ballots.services import open_ballot
-    from omov.web.jobs import enqueue
 
     job = Job.objects.get(pk=job_id)
     start_job(job=job, message="opening")
@@ -35,7 +35,7 @@ def open_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
         raise
     finish_job(job=job, message=f"open: {roll} voters on the roll", result={"roll": roll})
     send = create_job(kind="send-credentials", subject=f"ballot:{ballot_id}", created_by=job.created_by)
-    enqueue(send_credentials_task, str(send.pk), ballot_id, actor)
+    enqueue("omov.ballots.send_credentials", str(send.pk), ballot_id, actor)
 
 
 @shared_task(name="omov.ballots.send_credentials", bind=True, max_retries=SEND_RETRIES, default_retry_delay=60)

@@ -27,7 +27,7 @@ from omov.ballots.errors import BallotError, CredentialError, NotOpen
 from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, read_ranked
 from omov.ballots.models import Ballot, Paper, Result
 from omov.members.selectors import member_for_user
-from omov.web.ratelimit import client_ip
+from omov.core.ratelimit import client_ip
 
 S = Ballot.State
 PAPERS_PER_PAGE = 500

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from omov.audit.models import Job
 from omov.audit.services import create_job, record
+from omov.core.jobs import enqueue
 from omov.members.errors import MemberError
 from omov.members.importer import ImportReport, ProgressFn, import_members_csv
 from omov.members.models import Member, Organisation, Unit
@@ -178,9 +179,6 @@ def start_member_import(
     actor: Any = None,
 ) -> Job:
     """Queue a CSV import as a background job (as the admin does); its Job row reports progress and outcome."""
-    from omov.members.tasks import import_members_task
-    from omov.web.jobs import enqueue
-
     job = create_job(kind="import-members", subject=f"organisation:{organisation.pk}", created_by=actor)
     record(
         actor=actor,
@@ -188,5 +186,5 @@ def start_member_import(
         subject=f"organisation:{organisation.pk}",
         details={"file": Path(path).name, "job": str(job.pk), "update": update, "dry_run": dry_run},
     )
-    enqueue(import_members_task, str(job.pk), organisation.pk, str(path), update, dry_run, skip_bad)
+    enqueue("omov.members.import_members", str(job.pk), organisation.pk, str(path), update, dry_run, skip_bad)
     return job

@@ -170,7 +170,7 @@ def _worker(args: list[str]) -> int:
     )
     opts, extra = parser.parse_known_args(args)
     _setup()
-    argv = [sys.executable, "-m", "celery", "-A", "omov.web.celery", "worker", "-Q", "omov", "--loglevel", "INFO"]
+    argv = [sys.executable, "-m", "celery", "-A", "omov.core.celery", "worker", "-Q", "omov", "--loglevel", "INFO"]
     if opts.concurrency:
         argv += ["--concurrency", str(opts.concurrency)]
     if opts.beat:

@@ -176,8 +176,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "omov"
+# Beat (`omov worker --beat`) runs the ballot schedule every minute: ballots open and close themselves at their
+# set times (omov.ballots.scheduling). Deployments without beat run `omov schedule --every 60` instead.
+SCHEDULE_EVERY = 60.0  # seconds between passes of the ballot schedule
+CELERY_BEAT_SCHEDULE = {
+    "ballot-schedule": {
+        "task": "omov.ballots.run_schedule",
+        "schedule": SCHEDULE_EVERY,
+        # A pass that waited longer than its interval in the queue is dropped: the next one does its work.
+        "options": {"expires": SCHEDULE_EVERY - 5},
+    },
+}
 
-# Rate limits (omov/web/ratelimit.py). The counters must be shared by every web process, so they live in Redis
+# Rate limits (omov/core/ratelimit.py). The counters must be shared by every web process, so they live in Redis
 # when the deployment configures Redis (it runs there anyway as the Celery broker), otherwise in a table of the
 # main database, which the SQLite demo and a PostgreSQL without Redis share just as well.
 _cache_url = os.environ.get("OMOV_CACHE_URL", "").strip()
@@ -194,8 +205,8 @@ if _cache_url.startswith(("redis://", "rediss://", "unix://")):
 elif _cache_url in ("", "database"):
     CACHES = {
         "default": {
-            "BACKEND": "omov.web.ratelimit.AtomicDatabaseCache",
-            "LOCATION": "omov_ratelimit_cache",  # = omov.web.ratelimit.CACHE_TABLE (created by a migration)
+            "BACKEND": "omov.core.ratelimit.AtomicDatabaseCache",
+            "LOCATION": "omov_ratelimit_cache",  # = omov.core.ratelimit.CACHE_TABLE (created by a migration)
             # Django culls a third of the table when it is full: set the bar high, so that a flood of distinct
             # addresses cannot wipe the counters of the others (entries of past windows expire anyway).
             "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},

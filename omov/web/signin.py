@@ -20,7 +20,7 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db.models import Q
 
-from omov.web.ratelimit import Hit, limiter
+from omov.core.ratelimit import Hit, limiter
 
 SALT = "omov.signin.v1"
 

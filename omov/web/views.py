@@ -17,10 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omov.ballots.errors import BallotError
 from omov.ballots.papers import MAX_PAPER_BYTES
-from omov.web.jobs import enqueue
-from omov.web.ratelimit import Hit, client_ip, limiter
+from omov.core.jobs import enqueue
+from omov.core.ratelimit import Hit, client_ip, limiter
 from omov.web.signin import check_signin_token, signin_refusal
-from omov.web.tasks import send_signin_link_task
 
 
 @never_cache
@@ -37,7 +36,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:
         ok = False
         checks["database"] = {"ok": False, "error": str(exc)[:200]}
-    from omov.web.celery import app
+    from omov.core.celery import app
 
     if app.conf.task_always_eager:
         checks["queue"] = {"ok": True, "mode": "in-process (eager)"}
@@ -69,7 +68,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             return response
         # Looked up and sent by a background job, so that a known address and an unknown one are answered
         # alike and as fast (omov/web/tasks.py); retried there if the mail server fails.
-        enqueue(send_signin_link_task, email, settings.SITE_URL or request.build_absolute_uri("/"))
+        enqueue("omov.web.send_signin_link", email, settings.SITE_URL or request.build_absolute_uri("/"))
         return render(request, "registration/signin_sent.html", {"email": email})
     return render(request, "registration/signin.html", {})
 

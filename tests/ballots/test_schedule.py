@@ -20,7 +20,7 @@ from omov.ballots import services as bs
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Voter
 from omov.ballots.scheduling import SCHEDULER, run_schedule, run_schedule_task
-from omov.web.celery import app
+from omov.core.celery import app
 from tests.conftest_django import World, open_and_issue
 
 S = Ballot.State

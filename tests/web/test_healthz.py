@@ -18,7 +18,7 @@ def test_healthz_reports_database_and_queue(client, db):
 
 
 def test_healthz_reports_a_broken_queue_with_503(client, db):
-    from omov.web.celery import app
+    from omov.core.celery import app
 
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
     app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing listens on port 1

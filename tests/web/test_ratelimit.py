@@ -20,8 +20,8 @@ from django.test import Client, RequestFactory
 
 from omov.audit.models import AuditEntry
 from omov.ballots.models import Credential, Paper
-from omov.web import ratelimit
-from omov.web.ratelimit import CACHE_TABLE, AtomicDatabaseCache, Limiter, Rate, client_ip
+from omov.core import ratelimit
+from omov.core.ratelimit import CACHE_TABLE, AtomicDatabaseCache, Limiter, Rate, client_ip
 from tests.conftest_django import open_and_issue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,11 +68,11 @@ def test_the_migration_creates_the_cache_table_and_settings_use_it(settings):
     assert CACHE_TABLE in connection.introspection.table_names()
     # The suite counts in the test database (rolled back after each test); OMOV_REDIS_URL would share counts
     # between tests, so it must not be set for the suite.
-    assert settings.CACHES["default"]["BACKEND"] == "omov.web.ratelimit.AtomicDatabaseCache"
+    assert settings.CACHES["default"]["BACKEND"] == "omov.core.ratelimit.AtomicDatabaseCache"
     assert settings.CACHES["default"]["LOCATION"] == CACHE_TABLE
 
 
-DB_CACHE = "omov.web.ratelimit.AtomicDatabaseCache|None"
+DB_CACHE = "omov.core.ratelimit.AtomicDatabaseCache|None"
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache|"
 
 
@@ -206,7 +206,7 @@ COUNTER_PROCESS = """
 import sys
 import django
 django.setup()
-from omov.web.ratelimit import limiter
+from omov.core.ratelimit import limiter
 counter = limiter("signin-email", clock=lambda: 1e9)
 if sys.argv[1] == "peek":
     print(counter.peek("shared").count)

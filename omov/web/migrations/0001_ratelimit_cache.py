@@ -1,4 +1,4 @@
-"""The rate limits' cache table (omov.web.ratelimit.AtomicDatabaseCache), created wherever migrations run.
+"""The rate limits' cache table (omov.core.ratelimit.AtomicDatabaseCache), created wherever migrations run.
 
 Created even when a deployment keeps its counters in Redis, so that switching OMOV_CACHE_URL back to the
 database needs no extra step.
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import migrations
 
-TABLE = "omov_ratelimit_cache"  # = omov.web.ratelimit.CACHE_TABLE, frozen here as migrations must be
+TABLE = "omov_ratelimit_cache"  # = omov.core.ratelimit.CACHE_TABLE, frozen here as migrations must be
 
 
 def create_table(apps: Any, schema_editor: Any) -> None:
