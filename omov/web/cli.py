@@ -91,12 +91,12 @@ def _demo(args: list[str]) -> int:
     )
     from django.core.management import call_command
 
-    from omov.web.demo import links, seed
+    from omov.demo import seed
 
     call_command("migrate", verbosity=0, interactive=False)
     summary = seed(data=data, out=sys.stdout)
     print(summary)
-    print(links(site=site))
+    print(demo_links(site=site))
     if opts.no_serve:
         return 0
     # No Celery beat in the demo: the server process runs the ballot schedule itself, in a background thread.
@@ -104,6 +104,17 @@ def _demo(args: list[str]) -> int:
     print(f"Serving on {site}/ (Ctrl-C to stop); ballots open and close at their set times")
     call_command("runserver", f"127.0.0.1:{opts.port}", use_reloader=False, skip_checks=True)
     return 0
+
+
+def demo_links(*, site: str) -> str:
+    """Sign-in links for the demo's people (one-time, 15 minutes)."""
+    from omov.demo import demo_accounts
+    from omov.web.signin import signin_url
+
+    lines = [f"\nSign in (each link works once, for 15 minutes; ask for more at {site}/signin/ with the address):"]
+    for who, user in demo_accounts():
+        lines.append(f"  {who}:\n    {signin_url(user=user, base=site)}")
+    return "\n".join(lines) + "\n"
 
 
 # serve / worker / manage ----------------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ def test_a_deleted_audit_entry_is_detected(world):
 def test_demo_seeds_and_prints_sign_in_links(tmp_path, db):
     """The demo seed at a tenth of its size (same code path as `omov demo`)."""
     from omov.ballots.models import Ballot
-    from omov.web.demo import links, seed
+    from omov.demo import seed
+    from omov.web.cli import demo_links as links
 
     summary = seed(data=tmp_path, members=300)
     assert "300 members" in summary and "Published: National Executive Committee" in summary

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 
 from omov.audit.selectors import verify_audit_chain
+from omov.demo import DemoContext, seed
 from omov.members.models import Unit
 from omov.nominations import selectors
 from omov.nominations.models import NominationRound, OpenSelection, TriggerBallot
-from omov.web.demo import DemoContext, seed
-from tests.web.demo_support import demo_context
+from tests.demo.demo_support import demo_context
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test seeds the demo at a tenth of its size
 

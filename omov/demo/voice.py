@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from django.test.utils import override_settings
 
 if TYPE_CHECKING:
+    from omov.demo.context import DemoContext
     from omov.members.models import Member, Unit
     from omov.voice.models import Comment, Consultation, Motion, Thread
-    from omov.web.demo import DemoContext
 
 THRESHOLD_SHARE = Decimal("0.05")  # 5% of the region's members: 23 in the full demo, 2 or 3 at a tenth of it
 SUPPORT_DAYS = 28
@@ -231,10 +231,10 @@ def seed_voice(ctx: DemoContext) -> list[str]:
 
 
 def _seed_voice(ctx: DemoContext, mail: Any) -> list[str]:
+    from omov.demo.context import DEMO_MEMBER
     from omov.members.models import Member
     from omov.members.selectors import eligible_members
     from omov.voice import services as vs
-    from omov.web.demo import DEMO_MEMBER
 
     rng, now, org, officer = ctx.rng, ctx.now, ctx.org, ctx.officer
     demo = Member.objects.select_related("unit").get(organisation=org, membership_number=DEMO_MEMBER)

@@ -1,4 +1,4 @@
-"""The demo's member voice (omov.web.demo_voice) at a tenth of the demo's size: what a member, the public and an
+"""The demo's member voice (omov.demo.voice) at a tenth of the demo's size: what a member, the public and an
 officer see on the pages, and what the selectors say about thresholds and the moderation queue."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 
 from omov.audit.models import AuditEntry
+from omov.demo import DEMO_MEMBER, DemoContext, seed
+from omov.demo import voice as dv
 from omov.members.models import Member
 from omov.members.services import user_for_member
 from omov.voice import selectors as sel
 from omov.voice.models import Comment, Consultation, Motion
-from omov.web import demo_voice as dv
-from omov.web.demo import DEMO_MEMBER, DemoContext, seed
-from tests.web.demo_support import demo_context
+from tests.demo.demo_support import demo_context
 
 pytestmark = pytest.mark.slow
 

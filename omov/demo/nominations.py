@@ -31,7 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from omov.web.demo import DEMO_MEMBER, DemoContext
+from omov.demo.context import DEMO_MEMBER, DemoContext
 
 SEATS_HELD = 42
 # The deputy leadership candidates (invented names): MP nominations, CLP nominations, affiliates' codes.

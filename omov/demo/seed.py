@@ -9,8 +9,8 @@ Ballots:
 - "Leader": the alternative vote (irv) over the whole membership; open.
 - "Accept the policy report?": Yes/No (fptp), members of the first region only; open.
 
-Then nominations (omov/web/demo_nominations.py: a deputy leadership round, trigger ballots, open selections;
-its "Deputy Leader" ballot is a draft) and member voice (omov/web/demo_voice.py: motions, consultations,
+Then nominations (omov/demo/nominations.py: a deputy leadership round, trigger ballots, open selections;
+its "Deputy Leader" ballot is a draft) and member voice (omov/demo/voice.py: motions, consultations,
 discussion through the moderation pipeline), from a `DemoContext`.
 """
 
@@ -19,14 +19,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-DEMO_SLUG = "demo"
+from omov.demo.context import DEMO_MEMBER, DEMO_SLUG, DemoContext
+
 REGIONS = ["North", "South", "East", "West", "Midlands", "Scotland"]
 FIRST = [
     "Alex",
@@ -68,24 +68,6 @@ LAST = [
     "Clarke",
     "Lewis",
 ]
-DEMO_MEMBER = "100001"
-
-
-@dataclass
-class DemoContext:
-    """What the ballots part of the demo made, handed to the parts that seed nominations and member voice."""
-
-    org: Any  # omov.members.models.Organisation
-    admin: Any  # the superuser
-    officer: Any  # returning.officer: runs the ballots, and the nominations and moderation in the demo
-    scrutineer: Any
-    regions: list[Any]  # units of kind region (6)
-    constituencies: list[Any]  # 60, 10 a region
-    branches: list[Any]  # 120, 2 a constituency
-    affiliates: list[Any]  # 3 unions and a society
-    rng: random.Random
-    now: dt.datetime
-    data: Path  # the demo's data folder (.omov)
 
 
 def seed(*, data: Path, out: TextIO | None = None, members: int = 3000, turnout: float = 0.75) -> str:
@@ -286,8 +268,8 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         f"The demo member's credentials for the open ballots are in {data / 'demo-credentials.txt'}."
     )
 
-    from omov.web.demo_nominations import seed_nominations
-    from omov.web.demo_voice import seed_voice
+    from omov.demo.nominations import seed_nominations
+    from omov.demo.voice import seed_voice
 
     ctx = DemoContext(
         org=org,
@@ -342,20 +324,15 @@ def _yes_no_voter(rng: random.Random, n: int) -> list[int]:
     return [1 if rng.random() < 0.62 else 2]
 
 
-def links(*, site: str) -> str:
-    """Sign-in links for the demo member and the returning officer (one-time, 15 minutes)."""
+def demo_accounts() -> list[tuple[str, Any]]:
+    """The demo's people to sign in as, each with the Django user to sign in: (who, user)."""
     from omov.members.models import Member
     from omov.members.services import user_for_member
-    from omov.web.signin import signin_url
 
     User = get_user_model()
     member = Member.objects.get(organisation__slug=DEMO_SLUG, membership_number=DEMO_MEMBER)
-    officer = User.objects.get(username="returning.officer")
-    scrutineer = User.objects.get(username="scrutineer")
-    member_user: Any = user_for_member(member=member)
-    return (
-        f"\nSign in (each link works once, for 15 minutes; ask for more at {site}/signin/ with the address):\n"
-        f"  member {member.name} ({member.email}):\n    {signin_url(user=member_user, base=site)}\n"
-        f"  returning officer (ro@demo.omov.invalid):\n    {signin_url(user=officer, base=site)}\n"
-        f"  scrutineer (scrutineer@demo.omov.invalid):\n    {signin_url(user=scrutineer, base=site)}\n"
-    )
+    return [
+        (f"member {member.name} ({member.email})", user_for_member(member=member)),
+        ("returning officer (ro@demo.omov.invalid)", User.objects.get(username="returning.officer")),
+        ("scrutineer (scrutineer@demo.omov.invalid)", User.objects.get(username="scrutineer")),
+    ]

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from omov.demo import DEMO_SLUG, DemoContext
 from omov.members.models import Organisation, Unit
-from omov.web.demo import DEMO_SLUG, DemoContext
 
 
 def demo_context(data: Path) -> DemoContext:
