@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from omov.ballots import services
+from omov.ballots import permissions, services
 from omov.ballots.errors import BallotError
 from omov.ballots.models import BalanceRule, Ballot, Candidate, Credential, Paper, Result
 from omov.ballots.selectors import ballots_for_officer, roll_stats
@@ -24,7 +24,7 @@ def _is_officer(request: HttpRequest, obj: Ballot | None) -> bool:
     user = request.user
     if user.is_superuser:
         return True
-    return obj is not None and services.is_officer(actor=user, ballot=obj)
+    return obj is not None and permissions.is_officer(actor=user, ballot=obj)
 
 
 def _is_observer(request: HttpRequest, obj: Ballot | None) -> bool:
@@ -32,7 +32,7 @@ def _is_observer(request: HttpRequest, obj: Ballot | None) -> bool:
         return True
     if obj is None:
         return bool(request.user.is_staff and ballots_for_officer(user=request.user).exists())
-    return services.is_observer(actor=request.user, ballot=obj)
+    return permissions.is_observer(actor=request.user, ballot=obj)
 
 
 class CandidateInline(admin.TabularInline):
@@ -162,7 +162,7 @@ class BallotAdmin(admin.ModelAdmin):
     # Writes go through the services --------------------------------------------------------------------------
 
     def save_model(self, request: HttpRequest, obj: Ballot, form: Any, change: bool) -> None:
-        data = {k: form.cleaned_data[k] for k in form.changed_data if k in services._EDITABLE}
+        data = {k: form.cleaned_data[k] for k in form.changed_data if k in services.EDITABLE_FIELDS}
         try:
             if change:
                 services.update_ballot(ballot=Ballot.objects.get(pk=obj.pk), actor=request.user, **data)

@@ -98,3 +98,8 @@ def read_paper(content: bytes) -> tuple[int, ...]:
 def tracker_code(content: bytes) -> str:
     """A receipt's tracker code: SHA-256 of the stored paper's bytes."""
     return hashlib.sha256(bytes(content)).hexdigest()
+
+
+def paper_chain_name(ballot_id: int) -> str:
+    """The name of a ballot's hash chain of papers (omov.audit.models.ChainHead)."""
+    return f"papers:{ballot_id}"

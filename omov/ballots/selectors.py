@@ -10,9 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from omov.audit.chain import GENESIS, link_hash
 from omov.audit.models import AuditEntry, ChainHead, Job
 from omov.ballots.errors import BallotError, NotPublished
-from omov.ballots.models import Ballot, Credential, Paper, Result, Voter
-from omov.ballots.papers import credential_hash, read_paper, tracker_code
-from omov.ballots.services import paper_chain_name
+from omov.ballots.models import MARK_METHODS, Ballot, Credential, Paper, Result, Voter
+from omov.ballots.papers import credential_hash, paper_chain_name, read_paper, tracker_code
 from omov.members.models import Member
 
 S = Ballot.State
@@ -228,7 +227,6 @@ def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
     was counted (rule, options, seats, seed, balance constraints with their candidates), the candidates, the
     list of papers as recorded at the close (length and head hash, and the audit entry that recorded them),
     the declared result, and where the papers, the count sheet and the BLT file are."""
-    from omov.ballots.services import rule_for
 
     closing = closing_head(ballot=ballot)
     return {
@@ -311,3 +309,84 @@ def ballot_trail(*, ballot: Ballot, public: bool) -> list[TrailEntry]:
         )
         for e in entries.iterator(chunk_size=2000)
     ]
+
+
+# Reads the services and pages share: a ballot's count rule, paper size, readiness, count profile ------------
+
+
+def rule_for(ballot: Ballot) -> Any:
+    """The omov.count Rule of a ballot: its preset with its options and balance rules as constraints."""
+    from omov.count import Constraint, preset
+
+    candidates = list(ballot.candidates.order_by("number"))
+    constraints = []
+    for br in ballot.balance_rules.prefetch_related("candidates"):
+        if br.genders:
+            wanted = {g.casefold() for g in br.genders}
+            names = frozenset(c.name for c in candidates if c.gender.casefold() in wanted)
+        else:
+            names = frozenset(c.name for c in br.candidates.all())
+        constraints.append(Constraint(br.group, names, br.minimum, br.maximum))
+    rule = preset(ballot.method).with_(**(ballot.options or {}))
+    if constraints:
+        rule = rule.with_(constraints=tuple(constraints))
+    return rule
+
+
+def max_choices_for(ballot: Ballot, n_candidates: int) -> int:
+    """How many candidates a paper may rank or mark."""
+    if ballot.max_choices:
+        return min(ballot.max_choices, n_candidates)
+    if ballot.method == "fptp":
+        return 1
+    if ballot.method == "bloc":
+        return min(int((ballot.options or {}).get("max_marks") or ballot.seats), n_candidates)
+    return n_candidates
+
+
+def readiness_problems(ballot: Ballot) -> list[str]:
+    """Everything that stops a ballot being ready (empty when it is)."""
+    problems = []
+    candidates = list(ballot.candidates.filter(withdrawn=False))
+    if not candidates:
+        problems.append("it has no candidates")
+    elif len(candidates) < ballot.seats:
+        problems.append(f"it has {len(candidates)} candidates for {ballot.seats} seats")
+    if ballot.method in MARK_METHODS and ballot.method != "approval" and ballot.method == "fptp" and ballot.seats != 1:
+        problems.append("first past the post fills one seat; use bloc for more")
+    if ballot.method == "irv" and ballot.seats != 1:
+        problems.append("the alternative vote (irv) fills one seat; use an STV method for more")
+    if not ballot.opens_at or not ballot.closes_at:
+        problems.append("it has no timetable (opens_at and closes_at)")
+    elif ballot.closes_at <= ballot.opens_at:
+        problems.append("it closes before it opens")
+    if not ballot.returning_officers.exists():
+        problems.append("it has no returning officer")
+    try:
+        rule = rule_for(ballot)
+    except Exception as exc:  # CountError from the engine's constraint checks
+        problems.append(f"its counting rule is not valid: {exc}")
+    else:
+        total_min = sum(c.minimum for c in rule.constraints)
+        for con in rule.constraints:
+            if len(con.members) < con.minimum:
+                problems.append(
+                    f"the rule 'at least {con.minimum} {con.group}' needs {con.minimum} such candidates; "
+                    f"there are {len(con.members)}"
+                )
+        if total_min > ballot.seats and len(rule.constraints) > 1:
+            problems.append("the balance rules' minimums add up to more than the seats")
+    return problems
+
+
+def profile_for(ballot: Ballot) -> Any:
+    """The ballot's papers as an omov.count Profile (candidates in paper order, identical papers grouped)."""
+    from omov.count import Candidate as CountCandidate
+    from omov.count import Profile
+
+    candidates = [CountCandidate(c.name, withdrawn=c.withdrawn) for c in ballot.candidates.order_by("number")]
+    grouped: dict[tuple[int, ...], int] = {}
+    for content in Paper.objects.filter(ballot=ballot).values_list("content", flat=True).iterator(chunk_size=5000):
+        ranking = tuple(n - 1 for n in read_paper(content))
+        grouped[ranking] = grouped.get(ranking, 0) + 1
+    return Profile(tuple(candidates), tuple(grouped), tuple(grouped.values()), seats=ballot.seats, title=ballot.title)

@@ -20,14 +20,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from omov.ballots import selectors
+from omov.ballots import permissions, selectors
 from omov.ballots import services as bs
 from omov.ballots.attempts import Attempt
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
 from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, read_ranked
 from omov.ballots.models import Ballot, Paper, Result
-from omov.members.selectors import member_for_user
 from omov.core.ratelimit import client_ip
+from omov.members.selectors import member_for_user
 
 S = Ballot.State
 PAPERS_PER_PAGE = 500
@@ -41,7 +41,7 @@ def _choices(ballot: Ballot) -> list[Choice]:
 
 
 def _max_choices(ballot: Ballot, choices: list[Choice]) -> int:
-    return bs.max_choices_for(ballot, len(choices))
+    return selectors.max_choices_for(ballot, len(choices))
 
 
 def credential_problem(*, ballot: Ballot, credential: str) -> str:
@@ -50,17 +50,17 @@ def credential_problem(*, ballot: Ballot, credential: str) -> str:
 
 
 def _observer(request: HttpRequest, ballot: Ballot) -> bool:
-    return request.user.is_authenticated and bs.is_observer(actor=request.user, ballot=ballot)
+    return request.user.is_authenticated and permissions.is_observer(actor=request.user, ballot=ballot)
 
 
 def _officer(request: HttpRequest, ballot: Ballot) -> bool:
-    return request.user.is_authenticated and bs.is_officer(actor=request.user, ballot=ballot)
+    return request.user.is_authenticated and permissions.is_officer(actor=request.user, ballot=ballot)
 
 
 def _visible_ballot(request: HttpRequest, ballot_id: int) -> Ballot:
     """A ballot anyone may look at once it is ready; drafts and cancelled ones only to those who run it."""
     ballot = get_object_or_404(Ballot.objects.select_related("organisation"), pk=ballot_id)
-    if not bs.is_visible(actor=request.user, ballot=ballot):
+    if not permissions.is_visible(actor=request.user, ballot=ballot):
         raise Http404("no such ballot")
     return ballot
 
@@ -286,7 +286,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 def recount_command(ballot: Ballot, result: Result) -> str:
     """The `omov count` command that recounts the published papers under the same rule, seed and constraints."""
-    rule = bs.rule_for(ballot)
+    rule = selectors.rule_for(ballot)
     args = ["omov", "count", f"ballot-{ballot.pk}.blt", "--rule", str(result.rule), "--seats", str(ballot.seats),
             "--seed", str(result.seed)]
     for con in rule.constraints:

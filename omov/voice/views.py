@@ -51,7 +51,7 @@ def _thread_visible(request: HttpRequest, thread: Thread, member: Member | None)
     """May this reader see the thread? Not a draft motion's (only its proposer sees the motion, and it has no
     thread yet), nor a draft consultation's (only its officers), nor that of a candidate on a ballot the reader
     may not know of (a draft or cancelled ballot)."""
-    from omov.ballots.services import is_visible
+    from omov.ballots.permissions import is_visible
 
     if thread.motion_id:
         motion = thread.motion
@@ -447,7 +447,7 @@ def question_vote(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_GET
 def candidate_thread(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("ballot"), pk=candidate_id)
-    from omov.ballots.services import is_visible
+    from omov.ballots.permissions import is_visible
 
     if not is_visible(actor=request.user, ballot=candidate.ballot):
         raise Http404("no such candidate")  # before the thread is made: a GET must not create one for a draft
