@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from omov.members.models import Member, Unit
-from omov.voice.models import Answer, Comment, Consultation, Motion, Question, Thread
+from omov.members.selectors import eligible_members
+from omov.voice.models import Answer, Comment, Consultation, Motion, MotionThreshold, Question, Thread
+
+C = Consultation.State
 
 
 def motions_for_member(*, member: Member) -> QuerySet[Motion]:
@@ -285,3 +292,60 @@ def abuse_csv(rows: list[AbuseRow]) -> str:
     for r in rows:
         w.writerow([r.period.isoformat(), r.target, r.role, r.unit, r.held, r.confirmed])
     return buf.getvalue()
+
+
+# Reads the services and pages share: settings, motion thresholds, consultation electorates --------------------
+
+
+def voice_settings() -> dict[str, Any]:
+    """settings.OMOV_VOICE with defaults: the motion threshold used where no unit sets one, and how many
+    reports hold a comment for review."""
+    defaults: dict[str, Any] = {"supporters": 5, "share": "0", "support_days": 28, "reports_to_hold": 3}
+    return {**defaults, **getattr(settings, "OMOV_VOICE", {})}
+
+
+def threshold_rule(unit: Unit) -> tuple[int, Decimal, int]:
+    """(supporters, share, support_days) for a unit: its own, the nearest unit above it, else the default."""
+    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    found = {t.unit_id: t for t in MotionThreshold.objects.filter(unit_id__in=ids)}
+    for uid in reversed(ids):
+        if uid in found:
+            t = found[uid]
+            return t.supporters, Decimal(t.share), t.support_days
+    d = voice_settings()
+    return int(d["supporters"]), Decimal(str(d["share"])), int(d["support_days"])
+
+
+def supporters_needed(unit: Unit) -> int:
+    """The threshold now: the larger of the number and the share of the unit's active members (rounded up)."""
+    number, share, _ = threshold_rule(unit)
+    members = eligible_members(organisation=unit.organisation, units=[unit]).count() if share else 0
+    return max(number, math.ceil(share * members), 1)
+
+
+def in_electorate(*, consultation: Consultation, member: Member) -> bool:
+    """Is the member within the consultation's electorate rule?"""
+    return (
+        eligible_members(
+            organisation=consultation.organisation,
+            units=list(consultation.electorate_units.all()),
+            statuses=consultation.statuses,
+            joined_on_or_before=consultation.freeze_date,
+            allow_arrears=consultation.allow_arrears,
+            supporters_allowed=consultation.supporters_allowed,
+        )
+        .filter(pk=member.pk)
+        .exists()
+    )
+
+
+def consultation_is_open(consultation: Consultation, now: dt.datetime) -> bool:
+    return (
+        consultation.state == C.OPEN
+        and not (consultation.opens_at and now < consultation.opens_at)
+        and not (consultation.closes_at and now >= consultation.closes_at)
+    )
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(("omov-response-key-v1\n" + key.strip()).encode("utf-8")).hexdigest()

@@ -195,7 +195,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "supporters": supporters,
         "supports": supports,
         "open_for_support": open_for_support,
-        "can_support": open_for_support and member is not None and services._member_in_unit(member, motion.unit),
+        "can_support": open_for_support and member is not None and services.member_in_unit(member, motion.unit),
         "is_proposer": member is not None and motion.proposer_id == member.pk,
         "is_officer": services.is_voice_officer(actor=request.user, unit=motion.unit),
         "amendments": motion.amendments.exclude(state=Motion.State.DRAFT),

@@ -1,0 +1,30 @@
+"""Who may do what in member voice: the predicates the services, views and admin ask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from omov.members.models import Member, Unit
+from omov.voice.models import (
+    VoiceOfficer,
+)
+
+
+def is_voice_officer(*, actor: Any, unit: Unit | None) -> bool:
+    """May `actor` run member voice for `unit`? (a trusted caller, a superuser, or an officer of the unit or a
+    unit above it; for organisation-wide things, `unit` None, only superusers and trusted callers)."""
+    if isinstance(actor, str):
+        return True
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if actor.is_superuser:
+        return True
+    if unit is None:
+        return False
+    return any(
+        unit.path.startswith(r.unit.path) for r in VoiceOfficer.objects.filter(user=actor).select_related("unit")
+    )
+
+
+def member_in_unit(member: Member, unit: Unit) -> bool:
+    return member.organisation_id == unit.organisation_id and member.unit.path.startswith(unit.path)
