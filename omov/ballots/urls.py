@@ -1,4 +1,4 @@
-"""URLs of the members' and officers' pages (included by omov.web.urls)."""
+"""URLs of the members' and officers' pages (included by the project's URL configuration)."""
 
 from django.urls import path
 from django.views.generic import RedirectView

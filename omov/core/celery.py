@@ -13,7 +13,9 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omov.web.settings")
+from omov.core.django import SETTINGS_MODULE
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
 
 app = Celery("omov")
 app.config_from_object("django.conf:settings", namespace="CELERY")

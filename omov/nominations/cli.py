@@ -31,14 +31,9 @@ def _is_round_id(text: str) -> bool:
 
 def _round_inputs(round_id: int) -> tuple[list[Nomination], dict[str, int]]:
     """A platform round's counting nominations and group sizes (Django is set up here, only when needed)."""
-    import os
+    from omov.core.django import ensure_django
 
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omov.web.settings")
-        django.setup()
+    ensure_django()
     from omov.nominations.models import NominationRound
     from omov.nominations.selectors import round_inputs
 

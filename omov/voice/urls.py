@@ -1,4 +1,4 @@
-"""Member-voice pages, mounted at /voice/ by omov/web/urls.py."""
+"""Member-voice pages, mounted at /voice/ by the project's URL configuration."""
 
 from django.urls import path
 
