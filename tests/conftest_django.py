@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from omov.core.actors import SystemActor
+
 os.environ.setdefault("OMOV_SECRET_KEY", "omov-test-suite-only-" + "k" * 40)
 os.environ.setdefault("OMOV_SSL_REDIRECT", "0")
 os.environ.setdefault("OMOV_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
@@ -141,9 +143,9 @@ class World:
         self.officer = User.objects.create_user("ro", "ro@example.org", is_staff=True)
         self.other_officer = User.objects.create_user("ro2", "ro2@example.org", is_staff=True)
         self.scrutineer = User.objects.create_user("scrutineer", "scr@example.org", is_staff=True)
-        self.org = ms.create_organisation(name="Test Party", slug="test", actor="setup")
+        self.org = ms.create_organisation(name="Test Party", slug="test", actor=SystemActor("setup"))
         org = self.org
-        self.region = ms.create_unit(organisation=org, code="R1", name="Region", kind="region", actor="setup")
+        self.region = ms.create_unit(organisation=org, code="R1", name="Region", kind="region", actor=SystemActor("setup"))
         self.c1 = ms.create_unit(organisation=org, code="C1", name="C one", kind="constituency", parent=self.region)
         self.c2 = ms.create_unit(organisation=org, code="C2", name="C two", kind="constituency", parent=self.region)
         self.b1 = ms.create_unit(organisation=org, code="B1", name="B one", kind="branch", parent=self.c1)

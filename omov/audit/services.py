@@ -9,17 +9,14 @@ from django.utils import timezone
 
 from omov.audit.chain import GENESIS, canonical_json, link_hash
 from omov.audit.models import AuditEntry, ChainHead, Job
+from omov.core.actors import actor_label
 
 AUDIT_CHAIN = "audit"
 
 
 def actor_name(actor: Any) -> str:
-    """How an actor is written in the log: a user's username, or a given string ('system', 'cli')."""
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return actor
-    return str(getattr(actor, "get_username", lambda: actor)())
+    """How an actor is written in the log: a user's username, a system actor's name, or "anonymous"."""
+    return actor_label(actor)
 
 
 def lock_chain(*, name: str) -> ChainHead:

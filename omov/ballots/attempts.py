@@ -10,6 +10,7 @@ from typing import Any
 
 from omov.ballots.errors import CredentialError
 from omov.ballots.selectors import credential_status
+from omov.core.actors import ANONYMOUS
 from omov.core.ratelimit import Hit, Limiter, limiter
 
 # What a refused credential was: only a well-formed code that is not this ballot's counts as a wrong guess (one
@@ -47,7 +48,7 @@ class Attempt:
         attempt = cls(counter, ip, counter.check(ip))
         if not attempt.allowed and counter.first_refusal(attempt.hit):
             record(
-                actor="anonymous",
+                actor=ANONYMOUS,
                 action="credential.rate-limited",
                 subject=f"ballot:{ballot_id}",
                 details={"ip": ip, "limit": settings.RATELIMITS["credential-ip"]},

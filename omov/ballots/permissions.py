@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from omov.ballots.models import Ballot
+from omov.core.actors import is_system, is_user
 
 
 def is_officer(*, actor: Any, ballot: Ballot) -> bool:
     """May `actor` run this ballot? (a trusted system caller, a superuser, or one of its returning officers)"""
-    if isinstance(actor, str):
+    if is_system(actor):
         return True
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not is_user(actor):
         return False
     return bool(actor.is_superuser or ballot.returning_officers.filter(pk=actor.pk).exists())
 

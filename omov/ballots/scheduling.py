@@ -34,8 +34,8 @@ from omov.audit.services import record
 from omov.ballots import services
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot
+from omov.core.actors import SCHEDULER
 
-SCHEDULER = "scheduler"  # the actor written in the audit log
 S = Ballot.State
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def _attempts_since_ready(ballot: Ballot) -> list[AuditEntry]:
     """The scheduler's marks on this ballot since it was last marked ready, newest first."""
     trail = AuditEntry.objects.filter(subject=f"ballot:{ballot.pk}")
     ready = trail.filter(action="ballot.ready").order_by("-position").values_list("position", flat=True).first()
-    return list(trail.filter(position__gt=ready or 0, actor=SCHEDULER, action__in=_ATTEMPTS).order_by("-position"))
+    return list(trail.filter(position__gt=ready or 0, actor=SCHEDULER.name, action__in=_ATTEMPTS).order_by("-position"))
 
 
 def _report_failure_once(ballot: Ballot, attempts: list[AuditEntry]) -> Done | None:

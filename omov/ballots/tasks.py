@@ -10,6 +10,7 @@ from celery import shared_task
 
 from omov.audit.models import Job
 from omov.audit.services import create_job, fail_job, finish_job, start_job
+from omov.core.actors import job_actor
 from omov.core.jobs import enqueue
 
 SEND_RETRIES = 3
@@ -26,7 +27,7 @@ def open_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
     start_job(job=job, message="opening")
     ballot = Ballot.objects.get(pk=ballot_id)
     try:
-        roll = open_ballot(ballot=ballot, actor=f"{actor} (job)", job=job)
+        roll = open_ballot(ballot=ballot, actor=job_actor(actor), job=job)
     except BallotError as exc:
         fail_job(job=job, error=str(exc))
         return
@@ -48,7 +49,7 @@ def send_credentials_task(self, job_id: str, ballot_id: int, actor: str) -> None
     job = Job.objects.get(pk=job_id)
     start_job(job=job, message="sending credentials")
     try:
-        delivery = send_credentials(ballot=Ballot.objects.get(pk=ballot_id), actor=f"{actor} (job)", job=job)
+        delivery = send_credentials(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
     except BallotError as exc:
         fail_job(job=job, error=str(exc))
         return
@@ -75,7 +76,7 @@ def count_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
     job = Job.objects.get(pk=job_id)
     start_job(job=job, message="counting", total=1)
     try:
-        result = count_ballot(ballot=Ballot.objects.get(pk=ballot_id), actor=f"{actor} (job)", job=job)
+        result = count_ballot(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
     except BallotError as exc:
         fail_job(job=job, error=str(exc))
         return

@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from omov.core.actors import DEMO
 from omov.demo.context import DEMO_MEMBER, DEMO_SLUG, DemoContext
 
 REGIONS = ["North", "South", "East", "West", "Midlands", "Scotland"]
@@ -101,7 +102,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
     run = Permission.objects.get(codename="run_nominations", content_type__app_label="nominations")
     officer.user_permissions.add(run)
 
-    org = ms.create_organisation(name="Demo Party", slug=DEMO_SLUG, actor="demo")
+    org = ms.create_organisation(name="Demo Party", slug=DEMO_SLUG, actor=DEMO)
     regions, constituencies, branches = [], [], []
     for r, name in enumerate(REGIONS):
         region = ms.create_unit(organisation=org, code=f"R{r + 1}", name=name, kind="region", audit=False)
@@ -179,7 +180,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
                     "yes" if rng.random() < 0.05 else "no",
                 ]
             )
-    report = ms.import_members(organisation=org, path=path, actor="demo")
+    report = ms.import_members(organisation=org, path=path, actor=DEMO)
     assert report.written, report.describe()
 
     now = timezone.now()

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from omov.audit.models import Job
 from omov.audit.services import create_job, record
+from omov.core.actors import SYSTEM
 from omov.core.jobs import enqueue
 from omov.members.errors import MemberError
 from omov.members.importer import ImportReport, ProgressFn, import_members_csv
@@ -19,7 +20,7 @@ from omov.members.models import Member, Organisation, Unit
 
 
 @transaction.atomic
-def create_organisation(*, name: str, slug: str, actor: Any = None) -> Organisation:
+def create_organisation(*, name: str, slug: str, actor: Any = SYSTEM) -> Organisation:
     """A new organisation."""
     if Organisation.objects.filter(slug=slug).exists():
         raise MemberError(f"an organisation with the short name {slug!r} already exists")
@@ -38,7 +39,7 @@ def create_unit(
     parent: Unit | None = None,
     affiliate_kind: str = "",
     affiliated_members: int = 0,
-    actor: Any = None,
+    actor: Any = SYSTEM,
     audit: bool = True,
 ) -> Unit:
     """A new unit under `parent` (or at the top of the tree); affiliates carry a kind and a membership size."""
@@ -80,7 +81,7 @@ def create_member(
     arrears: Decimal | int = 0,
     gender: str = "",
     postal: bool = False,
-    actor: Any = None,
+    actor: Any = SYSTEM,
     audit: bool = True,
 ) -> Member:
     """One new member (the CSV import does the same in bulk)."""
@@ -148,7 +149,7 @@ def import_members(
     update: bool = False,
     dry_run: bool = False,
     skip_bad: bool = False,
-    actor: Any = None,
+    actor: Any = SYSTEM,
     progress: ProgressFn | None = None,
 ) -> ImportReport:
     """Import members from a CSV file: all-or-nothing unless `skip_bad`; idempotent (keyed by membership number).
@@ -176,7 +177,7 @@ def start_member_import(
     update: bool = False,
     dry_run: bool = False,
     skip_bad: bool = False,
-    actor: Any = None,
+    actor: Any = SYSTEM,
 ) -> Job:
     """Queue a CSV import as a background job (as the admin does); its Job row reports progress and outcome."""
     job = create_job(kind="import-members", subject=f"organisation:{organisation.pk}", created_by=actor)

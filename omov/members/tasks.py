@@ -6,6 +6,7 @@ from celery import shared_task
 
 from omov.audit.models import Job
 from omov.audit.services import fail_job, finish_job, report_progress, start_job
+from omov.core.actors import SYSTEM
 
 
 @shared_task(name="omov.members.import_members")
@@ -32,7 +33,7 @@ def import_members_task(
             update=update,
             dry_run=dry_run,
             skip_bad=skip_bad,
-            actor="system",
+            actor=SYSTEM,
             progress=progress,
         )
     except Exception as exc:  # recorded for the officer, then re-raised for the worker's log

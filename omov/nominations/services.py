@@ -18,6 +18,7 @@ from omov.audit.services import actor_name, record
 from omov.ballots import services as ballot_services
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot
+from omov.core.actors import is_system
 from omov.members.models import Member, Organisation, Unit
 from omov.nominations.errors import (
     DuplicateNomination,
@@ -51,7 +52,7 @@ RUN_PERMISSION = "nominations.run_nominations"
 def is_nominations_officer(actor: Any) -> bool:
     """A trusted caller (a string such as 'cli'), or an active user with the permission to run nominations
     (superusers have every permission). Not every staff user: scrutineers and member-voice officers are staff."""
-    if isinstance(actor, str):
+    if is_system(actor):
         return True
     return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.has_perm(RUN_PERMISSION))
 
@@ -720,7 +721,7 @@ def start_selection_ballot(
     _require_officer(actor)
     locked = _stage(selection, OpenSelection.Stage.HUSTINGS, what="start the members' ballot")
     shortlist = list(locked.round.candidates.filter(shortlisted=True).order_by("name"))
-    officers = list(returning_officers) or ([] if isinstance(actor, str) else [actor])
+    officers = list(returning_officers) or ([] if is_system(actor) else [actor])
     try:
         ballot = ballot_services.create_ballot(
             organisation=locked.organisation, title=locked.title, method="irv", actor=actor, opens_at=opens_at,

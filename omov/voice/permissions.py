@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from omov.core.actors import is_system, is_user
 from omov.members.models import Member, Unit
 from omov.voice.models import (
     VoiceOfficer,
@@ -13,9 +14,9 @@ from omov.voice.models import (
 def is_voice_officer(*, actor: Any, unit: Unit | None) -> bool:
     """May `actor` run member voice for `unit`? (a trusted caller, a superuser, or an officer of the unit or a
     unit above it; for organisation-wide things, `unit` None, only superusers and trusted callers)."""
-    if isinstance(actor, str):
+    if is_system(actor):
         return True
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if not is_user(actor):
         return False
     if actor.is_superuser:
         return True

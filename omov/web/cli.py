@@ -20,6 +20,8 @@ import threading
 import time
 from pathlib import Path
 
+from omov.core.actors import CLI
+
 WANTS_COMMAND = True
 
 
@@ -302,7 +304,7 @@ def _members(args: list[str]) -> int:
             update=opts.update,
             dry_run=opts.dry_run,
             skip_bad=opts.skip_bad,
-            actor="cli",
+            actor=CLI,
         )
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -327,7 +329,7 @@ def _members(args: list[str]) -> int:
                 update=opts.update,
                 dry_run=opts.dry_run,
                 skip_bad=opts.skip_bad,
-                actor="cli",
+                actor=CLI,
                 progress=progress,
             )
     print(report.describe())

@@ -20,6 +20,7 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db.models import Q
 
+from omov.core.actors import ANONYMOUS
 from omov.core.ratelimit import Hit, limiter
 
 SALT = "omov.signin.v1"
@@ -113,7 +114,7 @@ def signin_refusal(*, email: str, ip: str) -> Hit | None:
         if not hit.allowed:
             if hit.first_refusal:
                 record(
-                    actor="anonymous",
+                    actor=ANONYMOUS,
                     action="signin.rate-limited",
                     subject=subject,
                     details={"scope": scope, "ip": ip, "limit": settings.RATELIMITS[scope]},

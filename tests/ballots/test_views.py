@@ -15,6 +15,7 @@ from django.test import Client
 
 from omov.ballots import services as bs
 from omov.ballots.models import Ballot, Credential, Paper
+from omov.core.actors import SystemActor
 
 pytestmark = pytest.mark.django_db
 
@@ -329,7 +330,7 @@ def test_the_list_of_papers_shows_its_head_at_the_close_and_the_chain_check_hold
     # (Papers and audit entries are append-only, so the mismatch is made by a later close entry that says so.)
     from omov.audit.services import record
 
-    record(actor="test", action="ballot.close", subject=f"ballot:{ballot.pk}",
+    record(actor=SystemActor("test"), action="ballot.close", subject=f"ballot:{ballot.pk}",
            details={"papers": len(trackers) - 1, "papers_head": last.previous_hash})  # fmt: skip
     check = verify_paper_chain(ballot=ballot)
     assert not check.ok

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from omov.audit.models import AuditEntry, Job
+from omov.core.actors import SystemActor
 from omov.members.models import Member
 from omov.members.services import import_members, start_member_import
 from omov.web.cli import main as cli
@@ -29,7 +30,7 @@ GOOD = (
 
 
 def test_a_good_file_is_imported(world, tmp_path):
-    report = import_members(organisation=world.org, path=write(tmp_path, GOOD), actor="test")
+    report = import_members(organisation=world.org, path=write(tmp_path, GOOD), actor=SystemActor("test"))
     assert report.ok and report.written and (report.rows, report.created) == (3, 3)
     ann = Member.objects.get(membership_number="A1")
     assert (ann.name, ann.unit, ann.joined_on, ann.gender) == ("Ann Able", world.b1, dt.date(2019, 3, 1), "woman")

@@ -12,6 +12,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from omov.core.actors import SystemActor
+
 SEED = 20200108
 N_MPS, N_CLPS, N_REGIONS = 200, 600, 12
 AFFILIATED_TOTAL = 3_000_000
@@ -50,12 +52,12 @@ def make_dataset(seed: int = SEED) -> Dataset:
 
     rng = random.Random(seed)
     officer = get_user_model().objects.create_user("gensec", "gs@example.org", is_staff=True, is_superuser=True)
-    org = ms.create_organisation(name="Generated Party", slug="generated", actor="setup")
+    org = ms.create_organisation(name="Generated Party", slug="generated", actor=SystemActor("setup"))
     plp_unit_parent = ms.create_unit(organisation=org, code="NAT", name="Nation", kind="nation", audit=False)
     regions = [ms.create_unit(organisation=org, code=f"R{r:02d}", name=f"Region {r}", kind="region",
                               parent=plp_unit_parent, audit=False) for r in range(N_REGIONS)]
     data = Dataset(org=org, officer=officer, plp=ns.create_group(organisation=org, code="plp",
-                                                                 name="Parliamentary Labour Party", actor="setup"))
+                                                                 name="Parliamentary Labour Party", actor=SystemActor("setup")))
     for c in range(N_CLPS):
         data.clps.append(ms.create_unit(organisation=org, code=f"CLP{c:03d}", name=f"Constituency {c}",
                                         kind="constituency", parent=regions[c % N_REGIONS], audit=False))
@@ -69,6 +71,6 @@ def make_dataset(seed: int = SEED) -> Dataset:
         mp = ms.create_member(organisation=org, membership_number=f"MP{m:03d}", name=f"MP {m}", unit=clp,
                               joined_on=dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(0, 7000)),
                               gender=rng.choice(["woman", "man"]), audit=False)
-        ns.join_group(group=data.plp, member=mp, actor="setup", on=dt.date(2019, 12, 12), audit=False)
+        ns.join_group(group=data.plp, member=mp, actor=SystemActor("setup"), on=dt.date(2019, 12, 12), audit=False)
         data.mps.append(mp)
     return data

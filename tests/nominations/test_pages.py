@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from omov.core.actors import SystemActor
 from omov.members import services as ms
 from omov.nominations import services as ns
 from omov.nominations.cli import main
@@ -21,7 +22,7 @@ TODAY = dt.date.today()
 def small(db):
     """A party of 10 MPs and 20 CLPs; a round under the 2018 rule; Ann has 1 MP and 1 CLP, Bob 2 MPs."""
     gensec = get_user_model().objects.create_user("gs", "gs@example.org", is_staff=True, is_superuser=True)
-    org = ms.create_organisation(name="Party", slug="p", actor="setup")
+    org = ms.create_organisation(name="Party", slug="p", actor=SystemActor("setup"))
     clps = [ms.create_unit(organisation=org, code=f"C{i}", name=f"CLP {i}", kind="constituency", audit=False)
             for i in range(20)]
     plp = ns.create_group(organisation=org, code="plp", name="PLP", actor=gensec)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from omov.audit.models import AuditEntry
 from omov.ballots import services as bs
+from omov.core.actors import SystemActor
 from omov.members import services as ms
 from omov.nominations import services as ns
 from omov.nominations.errors import DuplicateNomination, NominationError, NotEligible, RoundClosed
@@ -198,7 +199,7 @@ class TestBadInputChangesNothing:
 
     def test_unknown_and_ineligible_units(self, data):
         rnd, c = make_round(data, rule="mp >= 10%", groups=["mp"])
-        other = ms.create_organisation(name="Other", slug="other", actor="setup")
+        other = ms.create_organisation(name="Other", slug="other", actor=SystemActor("setup"))
         stranger = ms.create_unit(organisation=other, code="X", name="Elsewhere", kind="constituency")
         before = self.snapshot()
         with pytest.raises(NotEligible, match="not a unit of Generated Party"):
@@ -253,7 +254,7 @@ def test_affiliated_membership_is_compared_exactly_on_the_platform(db):
 
     gensec = get_user_model().objects.create_user("gs", "gs@example.org", is_staff=True)
     gensec.user_permissions.add(Permission.objects.get(codename="run_nominations"))
-    org = ms.create_organisation(name="P", slug="p", actor="setup")
+    org = ms.create_organisation(name="P", slug="p", actor=SystemActor("setup"))
     sizes = {"U1": ("union", 30_000), "U2": ("union", 15_000), "S1": ("society", 5_000), "S2": ("society", 4_999),
              "BIG": ("union", 945_001)}
     affs = {code: ms.create_unit(organisation=org, code=code, name=code, kind="affiliate", affiliate_kind=k,
@@ -287,7 +288,7 @@ def test_running_nominations_takes_the_permission_not_just_a_staff_account(db):
 
     from omov.nominations.errors import NominationError
 
-    org = ms.create_organisation(name="P", slug="p", actor="setup")
+    org = ms.create_organisation(name="P", slug="p", actor=SystemActor("setup"))
     now = timezone.now()
     staff = get_user_model().objects.create_user("staff", "s@example.org", is_staff=True)
     with pytest.raises(NominationError, match="only a nominations officer can do that"):

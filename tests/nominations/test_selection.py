@@ -12,6 +12,7 @@ from omov.audit.models import AuditEntry
 from omov.audit.selectors import verify_audit_chain
 from omov.ballots import services as bs
 from omov.ballots.models import Ballot
+from omov.core.actors import SystemActor
 from omov.members import services as ms
 from omov.nominations import services as ns
 from omov.nominations.errors import DuplicateNomination, NominationError, NotEligible, RoundClosed, WrongStage
@@ -29,7 +30,7 @@ class Constituency:
     def __init__(self, n_branches: int = 6, n_affiliates: int = 3, members_per_branch: int = 3) -> None:
         User = get_user_model()
         self.gensec = User.objects.create_user("gensec", "gs@example.org", is_staff=True, is_superuser=True)
-        self.org = ms.create_organisation(name="Party", slug="party", actor="setup")
+        self.org = ms.create_organisation(name="Party", slug="party", actor=SystemActor("setup"))
         self.clp = ms.create_unit(organisation=self.org, code="CLP", name="Northtown CLP", kind="constituency")
         self.other_clp = ms.create_unit(organisation=self.org, code="CLP2", name="Southtown CLP", kind="constituency")
         self.foreign_branch = ms.create_unit(organisation=self.org, code="SB", name="South ward", kind="branch",

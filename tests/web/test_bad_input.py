@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from omov.audit.models import AuditEntry
 from omov.ballots import services as bs
 from omov.ballots.models import Ballot, Credential, Paper
+from omov.core.actors import SystemActor
 from omov.members.models import Member
 from omov.members.services import import_members, user_for_member
 from tests.conftest_django import open_and_issue
@@ -895,7 +896,7 @@ def nominations(db: Any) -> dict[str, Any]:
 
     today = dt.date.today()
     gensec = get_user_model().objects.create_user("gs", "gs@example.org", is_staff=True, is_superuser=True)
-    org = ms.create_organisation(name="Party", slug="p", actor="setup")
+    org = ms.create_organisation(name="Party", slug="p", actor=SystemActor("setup"))
     clps = [ms.create_unit(organisation=org, code=f"C{i}", name=f"CLP {i}", kind="constituency", audit=False)
             for i in range(20)]  # fmt: skip
     wards = [ms.create_unit(organisation=org, code=f"W{i}", name=f"Ward {i}", kind="branch", parent=clps[0])
@@ -1064,7 +1065,7 @@ HEADER = "membership_number,name,email,unit,joined_on,status,category,arrears,ge
 def import_file(world: Any, tmp_path: Path, content: bytes | str, name: str = "members.csv") -> Any:
     path = tmp_path / name
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return import_members(organisation=world.org, path=path, actor="test")
+    return import_members(organisation=world.org, path=path, actor=SystemActor("test"))
 
 
 def member_rows() -> tuple[Any, ...]:

@@ -25,6 +25,7 @@ from omov.ballots.models import (
 )
 from omov.ballots.selectors import readiness_problems
 from omov.ballots.services._common import S, _lock, _move, _require_officer
+from omov.core.actors import is_system
 from omov.members.models import Member, Organisation, Unit
 
 EDITABLE_FIELDS = {
@@ -84,7 +85,7 @@ def create_ballot(
     returning_officers: Iterable[Any] = (),
 ) -> Ballot:
     """A new draft ballot. Needs a superuser (or a trusted caller); the returning officers run it from here."""
-    if not isinstance(actor, str) and not getattr(actor, "is_superuser", False):
+    if not is_system(actor) and not getattr(actor, "is_superuser", False):
         raise NotAllowed("only an administrator can create a ballot")
     _check_method(method, options)
     check_timetable(opens_at, closes_at)
@@ -313,7 +314,7 @@ def add_balance_rule(
 @transaction.atomic
 def appoint_returning_officer(*, ballot: Ballot, user: Any, actor: Any) -> None:
     """Make `user` a returning officer of the ballot (staff status so they can use the admin)."""
-    if not isinstance(actor, str) and not getattr(actor, "is_superuser", False):
+    if not is_system(actor) and not getattr(actor, "is_superuser", False):
         raise NotAllowed("only an administrator can appoint returning officers")
     ballot.returning_officers.add(user)
     if not user.is_staff:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from omov.core.actors import Untrusted
 from omov.members.models import Member, Unit
 from omov.voice.errors import InvalidInput, NotAllowed
 from omov.voice.models import (
@@ -51,4 +52,4 @@ def _check_text(title: str, text: str) -> tuple[str, str]:
 
 
 def _member_actor(member: Member) -> Any:
-    return member.user or f"member:{member.membership_number}"
+    return member.user or Untrusted(f"member:{member.membership_number}")

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from omov.audit.services import record
+from omov.core.actors import is_system
 from omov.voice.errors import InvalidInput, WrongState
 from omov.voice.models import (
     Comment,
@@ -113,7 +114,7 @@ def moderate_comment(
         locked.confirmed_abusive = True
     locked.save(update_fields=["status", "confirmed_abusive"])
     locked.reports.update(resolved=True)
-    officer = None if isinstance(actor, str) else actor
+    officer = None if is_system(actor) else actor
     md = ModerationDecision.objects.create(
         comment=locked,
         decision=decision,

@@ -13,6 +13,7 @@ from omov.audit.services import actor_name, record
 from omov.ballots import services as ballot_services
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot
+from omov.core.actors import SYSTEM, SystemActor, is_system
 from omov.members.models import Organisation, Unit
 from omov.voice.errors import InvalidInput, VoiceError, WrongState
 from omov.voice.models import (
@@ -25,9 +26,9 @@ from omov.voice.services.motions import _lock_motion
 
 def _ballot_actor(actor: Any) -> Any:
     """create_ballot needs an administrator: a voice officer creates it as a trusted caller in their name."""
-    if isinstance(actor, str) or getattr(actor, "is_superuser", False):
+    if is_system(actor) or getattr(actor, "is_superuser", False):
         return actor
-    return f"voice:{actor_name(actor)}"
+    return SystemActor(f"voice:{actor_name(actor)}")
 
 
 def _new_ballot(
@@ -44,7 +45,7 @@ def _new_ballot(
     closes_at: dt.datetime,
     electorate: Mapping[str, Any] | None = None,
 ) -> Ballot:
-    officers = [] if isinstance(actor, str) else [actor]
+    officers = [] if is_system(actor) else [actor]
     try:
         ballot = ballot_services.create_ballot(
             organisation=organisation,
@@ -164,7 +165,7 @@ def priorities_ballot(
 
 
 @transaction.atomic
-def record_motion_outcome(*, motion: Motion, actor: Any = "system") -> Motion:
+def record_motion_outcome(*, motion: Motion, actor: Any = SYSTEM) -> Motion:
     """After its ballot's result is published: carried / lost, or on the agenda / not prioritised."""
     locked = _lock_motion(motion)
     if locked.state != M.BALLOT or locked.ballot is None:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from omov.audit.services import record
+from omov.core.actors import SYSTEM
 from omov.members.models import Member, Unit
 from omov.voice.errors import AlreadyDone, InvalidInput, NotAllowed, WrongState
 from omov.voice.models import (
@@ -47,7 +48,7 @@ def draft_motion(*, member: Member, unit: Unit, title: str, text: str, amends: M
         kind=Motion.Kind.AMENDMENT if amends is not None else Motion.Kind.MOTION,
     )
     record(
-        actor=member.user or f"member:{member.membership_number}",
+        actor=_member_actor(member),
         action="motion.draft",
         subject=f"motion:{motion.pk}",
         details={"title": title, "unit": unit.code, "amends": amends.pk if amends else None},
@@ -110,7 +111,7 @@ def _recount(motion: Motion, now: dt.datetime) -> None:
         motion.state, motion.qualified_at = M.QUALIFIED, now
         motion.save(update_fields=["state", "qualified_at"])
         record(
-            actor="system",
+            actor=SYSTEM,
             action="motion.qualified",
             subject=f"motion:{motion.pk}",
             details={"supporters": n, "threshold": motion.threshold},
@@ -119,7 +120,7 @@ def _recount(motion: Motion, now: dt.datetime) -> None:
         motion.state, motion.qualified_at = M.SUPPORT, None
         motion.save(update_fields=["state", "qualified_at"])
         record(
-            actor="system",
+            actor=SYSTEM,
             action="motion.below-threshold",
             subject=f"motion:{motion.pk}",
             details={"supporters": n, "threshold": motion.threshold},
@@ -186,7 +187,7 @@ def withdraw_motion(*, motion: Motion, member: Member) -> Motion:
 
 
 @transaction.atomic
-def close_expired_motions(*, now: dt.datetime | None = None, actor: Any = "system") -> int:
+def close_expired_motions(*, now: dt.datetime | None = None, actor: Any = SYSTEM) -> int:
     """Motions whose support deadline passed without reaching the threshold fall. Returns how many fell."""
     now = now or timezone.now()
     fell = 0
