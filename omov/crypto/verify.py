@@ -404,7 +404,7 @@ class Verifier:
         _need(type(manifest) is dict, "manifest.json: the document must be an object")
         _need(manifest.get("format") == FORMAT, f"format is {manifest.get('format')!r}, expected {FORMAT!r}")
         _need(manifest.get("version") == VERSION and type(manifest.get("version")) is int,
-              f"version {manifest.get('version')!r} is not {VERSION}")
+              f"version {json.dumps(manifest.get('version'))} is not {VERSION}")
         try:
             check_schema(manifest, SCHEMAS["manifest.json"], "manifest.json")
             check_schema(manifest["files"], {name: HEX32 for name in manifest["files"]}

@@ -53,6 +53,8 @@ class _Reader:
         self.text, self.file, self.pos = text, file, 0
 
     def fail(self, path: str, problem: str) -> RecordJsonError:
+        if self.text[self.pos : self.pos + 1] in (" ", "\t", "\r", "\n") and self.pos < len(self.text):
+            problem = "whitespace outside a string is not canonical"  # the likeliest cause, said plainly
         return RecordJsonError(self.file, path or "the document", f"{problem} (at character {self.pos})")
 
     def value(self, path: str, depth: int) -> Any:
@@ -78,8 +80,6 @@ class _Reader:
                 raise self.fail(path, "-0 is not canonical (write 0)")
             self.pos = end
             return int(match.group())
-        if ch in (" ", "\t", "\r", "\n"):
-            raise self.fail(path, "whitespace outside a string is not canonical")
         raise self.fail(path, f"unexpected {ch!r}" if ch else "the file ends early")
 
     def string(self, path: str) -> str:
@@ -150,7 +150,8 @@ def read_canonical(data: bytes, file: str) -> Any:
     reader = _Reader(text[:-1], file)
     value = reader.value("", 0)
     if reader.pos != len(reader.text):
-        raise reader.fail("", "more after the end of the document (a second value, or a second newline)")
+        raise RecordJsonError(file, "the document", "more after the end of the document (a second value, or a "
+                              f"second newline) (at character {reader.pos})")
     return value
 
 
