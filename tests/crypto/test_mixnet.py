@@ -3,8 +3,8 @@ to their place in the sequence and to the election."""
 
 from __future__ import annotations
 
-import hashlib
 import dataclasses
+import hashlib
 import random
 
 from omov.crypto import mixnet as mx
