@@ -21,15 +21,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--head", metavar="HASH",
                         help="the list of papers' head as published at the close of voting (its entry hash, or "
                         "POSITION:HASH): check that the record's list ends there")
+    parser.add_argument("--fingerprint", metavar="HASH",
+                        help="the election's fingerprint as published before voting opened (64 hex digits): check "
+                        "that parameters.json is the one it fingerprints")
     parser.add_argument("--all", action="store_true", help="with --tracker: run every check as well")
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first check that fails")
-    parser.add_argument("--workers", type=int, default=None, help="processes to use (default: all cores)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes to use (default: all cores; never more than the cores)")
     args = parser.parse_args(argv)
     from omov.crypto.verify import verify_record
 
     started = time.perf_counter()
     checks = verify_record(args.record, tracker=args.tracker, workers=args.workers, fail_fast=args.fail_fast,
-                           lookup_only=args.tracker is not None and not args.all, head=args.head)
+                           lookup_only=args.tracker is not None and not args.all, head=args.head,
+                           fingerprint=args.fingerprint)
     for check in checks:
         mark = "✓" if check.ok else "✗"
         print(f"{mark} {check.name}: {check.detail}" if check.detail else f"{mark} {check.name}")

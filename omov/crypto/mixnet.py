@@ -35,9 +35,15 @@ def decode_paper(data: bytes, width: int) -> tuple[Ciphertext, ...]:
     return tuple(Ciphertext.decode(data[64 * j : 64 * j + 64]) for j in range(width))
 
 
-def tracker(paper: bytes) -> str:
-    """The tracker code a voter keeps: SHA-256 of the paper's canonical bytes, as 64 hex digits."""
-    return hashlib.sha256(paper).hexdigest()
+TRACKER_DOMAIN = b"omov/record/v3/tracker"
+
+
+def tracker(paper: bytes, fingerprint: bytes) -> str:
+    """The tracker code a voter keeps, as 64 hex digits: SHA-256 of length_prefixed("omov/record/v3/tracker",
+    F, the paper's canonical bytes), F the election's fingerprint, so a receipt names the election it is for."""
+    if len(fingerprint) != 32:
+        raise sh.ShuffleError("an election's fingerprint is 32 bytes (the SHA-256 of its parameters)")
+    return hashlib.sha256(length_prefixed(TRACKER_DOMAIN, fingerprint, paper)).hexdigest()
 
 
 def plaintexts(ranking: Sequence[int], width: int) -> list[int]:
@@ -65,9 +71,10 @@ def encrypt_ranking(
     return encrypt_values(pk, plaintexts(ranking, width), rng)
 
 
-def mix_context(election: str, index: int) -> bytes:
-    """The context bound into mix server `index`'s proof (1-based): length_prefixed("omov/mix/v1", id, u64)."""
-    return length_prefixed(b"omov/mix/v1", election.encode("utf-8"), sh.u64(index))
+def mix_context(election: str, fingerprint: bytes, index: int) -> bytes:
+    """The context bound into mix server `index`'s proof (1-based): length_prefixed("omov/mix/v2", id, F, u64),
+    F the election's fingerprint, so a proof made for other parameters does not verify."""
+    return length_prefixed(b"omov/mix/v2", election.encode("utf-8"), fingerprint, sh.u64(index))
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ def run_mixnet(
     papers: Sequence[bytes],
     width: int,
     election: str,
+    fingerprint: bytes,
     mixers: Sequence[str],
     *,
     rng: sh.RandomLike | None = None,
@@ -97,9 +105,8 @@ def run_mixnet(
     current = list(papers)
     for index, name in enumerate(mixers, start=1):
         outputs, psi, rands = sh.shuffle(pk_bytes, current, width, rng=rng, pool=pool)
-        proof = sh.prove_shuffle(
-            pk_bytes, current, outputs, psi, rands, width, mix_context(election, index), rng=rng, pool=pool
-        )
+        context = mix_context(election, fingerprint, index)
+        proof = sh.prove_shuffle(pk_bytes, current, outputs, psi, rands, width, context, rng=rng, pool=pool)
         mixes.append(Mix(index, name, tuple(outputs), proof))
         current = outputs
     return mixes
@@ -111,6 +118,7 @@ def check_mixnet(
     mixes: Sequence[Mix],
     width: int,
     election: str,
+    fingerprint: bytes,
     *,
     pool: sh.Workers | None = None,
 ) -> list[tuple[str, str | None]]:
@@ -122,9 +130,8 @@ def check_mixnet(
         if mix.index != expected:
             results.append((mix.mixer, f"mix number {mix.index} is out of sequence (expected {expected})"))
         else:
-            reason = sh.check_shuffle(
-                pk_bytes, current, mix.outputs, mix.proof, width, mix_context(election, mix.index), pool=pool
-            )
+            context = mix_context(election, fingerprint, mix.index)
+            reason = sh.check_shuffle(pk_bytes, current, mix.outputs, mix.proof, width, context, pool=pool)
             results.append((mix.mixer, reason))
         current = mix.outputs
     return results

@@ -18,19 +18,14 @@ from typing import Any
 from omov.crypto import mixnet as mx
 from omov.crypto import shuffle as sh
 from omov.crypto import trustees as tr
-from omov.crypto.group import Point
-from omov.crypto.verify import (
-    FORMAT,
-    GENESIS,
-    VERSION,
-    classify,
-    lagrange_at_zero,
-    paper_context,
-    paper_link,
-    papers_chain_name,
-    published_positions,
-    value_table,
-)
+from omov.crypto.group import Point, length_prefixed
+
+# The writer's own constants and derivations (docs/record.md): the verifier (omov.crypto.verify) re-derives
+# each of them from that page and imports nothing from here, nor this module from it.
+FORMAT = "omov-election-record"
+VERSION = 3  # 3: the parameters' fingerprint is bound into trackers and every proof (docs/record.md §8)
+GENESIS = "0" * 64
+DECRYPTION_DOMAIN = b"omov/record/v3/decryption"
 
 RULE = "scottish"
 
@@ -40,8 +35,14 @@ def dump(obj: Any) -> bytes:
     return (json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def fingerprint_of(parameters: dict[str, Any]) -> bytes:
+    """The election's fingerprint F: SHA-256 of parameters.json's canonical bytes (docs/record.md §2.2)."""
+    return hashlib.sha256(dump(parameters)).digest()
+
+
 def write_record(directory: Path | str, files: dict[str, Any], election: str) -> Path:
-    """Write `files` (path -> JSON value) under `directory` and the manifest that lists their SHA-256."""
+    """Write `files` (path -> JSON value) under `directory` and the manifest that lists their SHA-256 and the
+    fingerprint of parameters.json."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     digests: dict[str, str] = {}
@@ -51,7 +52,8 @@ def write_record(directory: Path | str, files: dict[str, Any], election: str) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         digests[name] = hashlib.sha256(data).hexdigest()
-    manifest = {"format": FORMAT, "version": VERSION, "election": election, "files": digests}
+    manifest = {"format": FORMAT, "version": VERSION, "election": election, "files": digests,
+                "fingerprint": digests["parameters.json"]}
     (root / "manifest.json").write_bytes(dump(manifest))
     return root
 
@@ -121,36 +123,15 @@ def run_demo(settings: DemoSettings) -> tuple[dict[str, Any], str]:
     with sh.Workers(settings.workers) as pool:
         ceremony = Ceremony.run(election, settings.trustees, settings.threshold, rng)
         pk = ceremony.public_key
-        rankings = demo_rankings(rng, settings.papers, c)
-        values = [
-            spoilt_values(rng, c, k) if settings.invalid_every and (i + 1) % settings.invalid_every == 0
-            else mx.plaintexts(r, k)
-            for i, r in enumerate(rankings)
-        ]
-        papers = encrypt_all(pk.data, values, rng, pool)
         mixers = [f"mix-{i}" for i in range(1, settings.mixers + 1)]
-        mixes = mx.run_mixnet(pk, papers, k, election, mixers, rng=rng, pool=pool)
-        final = list(mixes[-1].outputs)
-        # One trustee is absent whenever the threshold allows it.
-        present = list(range(1, settings.threshold + 1)) if settings.threshold < settings.trustees else \
-            list(range(1, settings.trustees + 1))
-        decryption = decrypt_papers(election, ceremony, present, final, k, c, rng, pool)
-
-    results = results_of(decryption["values"], c)
-    from omov.count import Profile, count
-    from omov.count.sheet import to_dict
-
-    valid = [r for r in results if r["status"] == "valid"]
-    profile = Profile.from_papers(names, [tuple(r["ranking"]) for r in valid], seats=settings.seats,
-                                  title=f"Demo election {seed}", invalid=len(results) - len(valid))
-    sheet = to_dict(count(profile, RULE, seats=settings.seats, seed=seed))
-
-    files: dict[str, Any] = {
-        "parameters.json": {
+        # The parameters are fixed, and their fingerprint published, before voting opens: every tracker and
+        # every proof from here on is bound to it (docs/record.md §2.2).
+        parameters = {
             "election": election,
             "title": f"Demo election {seed}",
             "group": "ristretto255",
             "generator": sh.G.hex(),
+            "public_key": pk.data.hex(),
             "candidates": names,
             "seats": settings.seats,
             "rule": RULE,
@@ -159,11 +140,29 @@ def run_demo(settings: DemoSettings) -> tuple[dict[str, Any], str]:
             "encoding": "position j holds m = (index of the candidate ranked j-th) + 1; m = 0: no preference",
             "mixers": mixers,
             "shuffle_proof": sh.DOMAIN.decode(),
-        },
+        }
+        fingerprint = fingerprint_of(parameters)
+        rankings = demo_rankings(rng, settings.papers, c)
+        values = [
+            spoilt_values(rng, c, k) if settings.invalid_every and (i + 1) % settings.invalid_every == 0
+            else mx.plaintexts(r, k)
+            for i, r in enumerate(rankings)
+        ]
+        papers = encrypt_all(pk.data, values, rng, pool)
+        mixes = mx.run_mixnet(pk, papers, k, election, fingerprint, mixers, rng=rng, pool=pool)
+        final = list(mixes[-1].outputs)
+        # One trustee is absent whenever the threshold allows it.
+        present = list(range(1, settings.threshold + 1)) if settings.threshold < settings.trustees else \
+            list(range(1, settings.trustees + 1))
+        decryption = decrypt_papers(fingerprint, ceremony, present, final, k, c, rng, pool)
+
+    results = results_of(decryption["values"], c)
+    files: dict[str, Any] = {
+        "parameters.json": parameters,
         "trustees.json": ceremony.to_json(),
-        "papers.json": papers_file(election, papers),
+        "papers.json": papers_file(election, fingerprint, papers),
         "decryption.json": {"present": present, "papers": decryption["shares"]},
-        "results.json": {"papers": results, "count": json.loads(json.dumps(sheet))},
+        "results.json": {"papers": results, "count": count_sheet(parameters, results)},
     }
     for mix in mixes:
         files[f"mixes/mix-{mix.index:02d}.json"] = {
@@ -175,18 +174,36 @@ def run_demo(settings: DemoSettings) -> tuple[dict[str, Any], str]:
     return files, election
 
 
-def papers_file(election: str, papers: Sequence[bytes]) -> dict[str, Any]:
+def count_sheet(parameters: dict[str, Any], results: Sequence[dict[str, Any]]) -> Any:
+    """The count of the valid rankings under the parameters' rule, seats and seed, as record JSON."""
+    from omov.count import Profile, count
+    from omov.count.sheet import to_dict
+
+    valid = [tuple(r["ranking"]) for r in results if r["status"] == "valid"]
+    profile = Profile.from_papers(parameters["candidates"], valid, seats=parameters["seats"],
+                                  title=parameters["title"], invalid=len(results) - len(valid))
+    sheet = count(profile, parameters["rule"], seats=parameters["seats"], seed=parameters["count_seed"])
+    return json.loads(json.dumps(to_dict(sheet)))
+
+
+def chain_entry_hash(chain: str, previous: str, position: int, tracker: str) -> str:
+    """A chain entry's hash (docs/record.md §2.4; the construction of omov.audit.chain)."""
+    lines = ["omov-chain-v1", chain, previous, str(position), tracker]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def papers_file(election: str, fingerprint: bytes, papers: Sequence[bytes]) -> dict[str, Any]:
     """papers.json: the cast papers in the order cast, as a hash chain (docs/record.md §2.4).
 
     Entry n (1-based) carries its position, the previous entry's hash (64 zeros for the first), and its own
     entry hash over the chain name, that previous hash, n and the paper's tracker; the head is the last entry.
     """
-    chain = papers_chain_name(election)
+    chain = f"record:{election}:papers"
     entries: list[dict[str, Any]] = []
     previous = GENESIS
     for position, paper in enumerate(papers, start=1):
-        tracker = mx.tracker(paper)
-        entry_hash = paper_link(chain, previous, position, tracker)
+        tracker = mx.tracker(paper, fingerprint)
+        entry_hash = chain_entry_hash(chain, previous, position, tracker)
         entries.append({"position": position, "tracker": tracker, "ciphertexts": paper.hex(),
                         "previous_hash": previous, "entry_hash": entry_hash})
         previous = entry_hash
@@ -195,11 +212,21 @@ def papers_file(election: str, papers: Sequence[bytes]) -> dict[str, Any]:
 
 def results_of(values: Sequence[Sequence[int | None]], candidates: int) -> list[dict[str, Any]]:
     """The decrypted papers as published: a valid ranking (0-based candidate indices) or just "invalid"."""
-    out: list[dict[str, Any]] = []
-    for vs in values:
-        status, ranking = classify(vs, candidates)
-        out.append({"status": "valid", "ranking": ranking} if status == "valid" else {"status": "invalid"})
-    return out
+    # An invalid paper's values stop at (and include) its fault, so the fault is found in what was decrypted.
+    return [{"status": "invalid"} if ranking_fault(vs, candidates) is not None
+            else {"status": "valid", "ranking": [v - 1 for v in vs if v]} for vs in values]  # type: ignore[operator]
+
+
+def ranking_fault(values: Sequence[int | None], candidates: int) -> int | None:
+    """The 0-based position where a paper's values stop being a ranking (docs/record.md §6.3), or None.
+
+    A value is a candidate (1..C) or a blank (0); position 1 holds a candidate, a candidate follows only
+    candidates, and none comes twice. None (not a small value) is a fault wherever it is."""
+    for j, v in enumerate(values):
+        before = values[:j]
+        if v is None or not 0 <= v <= candidates or (v == 0 and j == 0) or (v and (0 in before or v in before)):
+            return j
+    return None
 
 
 def fixed_spans(n: int, size: int = 50) -> list[tuple[int, int]]:
@@ -263,15 +290,20 @@ class Ceremony:
         }
 
 
-_DecryptJob = tuple[str, int, list[bytes], dict[int, tr.TrusteeSecret], int, int, int]
+def decryption_context(fingerprint: bytes, index: int) -> bytes:
+    """What trustees decrypt the (0-based) index-th paper of the last mix's output under (docs/record.md §4)."""
+    return length_prefixed(DECRYPTION_DOMAIN, fingerprint, sh.u64(index))
+
+
+_DecryptJob = tuple[bytes, int, list[bytes], dict[int, tr.TrusteeSecret], int, int, int]
 
 
 def _decrypt_job(job: _DecryptJob) -> tuple[list[list[int | None]], list[list[list[list[str]]]]]:
-    election, start, papers, secrets_, width, candidates, seed = job
+    fingerprint, start, papers, secrets_, width, candidates, seed = job
     rng = random.Random(seed)
-    table = value_table(candidates)
+    table = {sh.base_mul(m): m for m in range(candidates + 1)}
     present = sorted(secrets_)
-    weights = lagrange_at_zero(present)
+    weights = tr.lagrange_at_zero(present)
     all_values, all_shares = [], []
     for offset, paper in enumerate(papers):
         index = start + offset
@@ -283,8 +315,10 @@ def _decrypt_job(job: _DecryptJob) -> tuple[list[list[int | None]], list[list[li
             combined = sh.point_sum([sh.mul(weights[t] * secrets_[t].share, ct.a.data)  # type: ignore[operator]
                                      for t in present])
             values.append(table.get(sh.sub(ct.b.data, combined)))
-        shown = published_positions(values, candidates)
-        partials = {t: tr.partial_decrypt(secrets_[t], cts[:shown], paper_context(index), rng=rng) for t in present}
+        fault = ranking_fault(values, candidates)
+        shown = len(values) if fault is None else fault + 1  # an invalid paper: up to its first fault only
+        context = decryption_context(fingerprint, index)
+        partials = {t: tr.partial_decrypt(secrets_[t], cts[:shown], context, rng=rng) for t in present}
         shares = [
             [[partials[t][position][0].data.hex(), sh.sb(partials[t][position][1].c).hex(),
               sh.sb(partials[t][position][1].z).hex()] for t in present]
@@ -296,7 +330,7 @@ def _decrypt_job(job: _DecryptJob) -> tuple[list[list[int | None]], list[list[li
 
 
 def decrypt_papers(
-    election: str, ceremony: Ceremony, present: Sequence[int], papers: Sequence[bytes], width: int,
+    fingerprint: bytes, ceremony: Ceremony, present: Sequence[int], papers: Sequence[bytes], width: int,
     candidates: int, rng: random.Random, pool: sh.Workers,
 ) -> dict[str, Any]:
     """The present trustees' decryption shares (with proofs) of each paper's published positions.
@@ -306,7 +340,7 @@ def decrypt_papers(
     """
     secrets_ = {t: ceremony.secrets[t] for t in present}
     jobs: list[_DecryptJob] = [
-        (election, s, list(papers[s:e]), secrets_, width, candidates, rng.getrandbits(128))
+        (fingerprint, s, list(papers[s:e]), secrets_, width, candidates, rng.getrandbits(128))
         for s, e in fixed_spans(len(papers))
     ]
     values: list[list[int | None]] = []

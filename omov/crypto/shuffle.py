@@ -165,7 +165,9 @@ class Workers:
     """A pool of processes used for the heavy loops (`workers=1` runs everything in this process)."""
 
     def __init__(self, workers: int | None = None) -> None:
-        self.n = max(1, workers if workers is not None else (os.cpu_count() or 1))
+        # Capped at the cores: a huge `--workers` must not fork thousands of processes.
+        cores = os.cpu_count() or 1
+        self.n = max(1, min(workers if workers is not None else cores, cores))
         self._pool: Any = None
 
     def __enter__(self) -> Workers:

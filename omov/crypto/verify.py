@@ -13,22 +13,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omov.crypto import mixnet as mx
-from omov.crypto import shuffle as sh
-from omov.crypto.encoding import GROUP_NAME, u32, u64
+from omov.crypto import verify_shuffle as vs
 from omov.crypto.errors import CryptoError
-from omov.crypto.group import ORDER, Point, hash_to_scalar, length_prefixed
-from omov.crypto.proofs import DOMAIN_DLEQ
+from omov.crypto.verify_json import (
+    ANY,
+    HEX,
+    HEX32,
+    INTEGER,
+    STRING,
+    RecordJsonError,
+    check_schema,
+    constant,
+    read_canonical,
+)
+from omov.crypto.verify_shuffle import L as ORDER
+from omov.crypto.verify_shuffle import fields, n64
 
 FORMAT = "omov-election-record"
-VERSION = 2  # 2: papers.json is a hash chain (docs/record.md §2.4, §8)
+VERSION = 3  # 3: the parameters' fingerprint is bound into trackers and every proof (docs/record.md §8)
 MAX_PAPERS_SHOWN = 5
+
+
+def u32(n: int) -> bytes:
+    return n.to_bytes(4, "big")
 
 
 # --------------------------------------------------------------------------------------------------------
 # The chain of cast papers (docs/record.md, "papers.json"): the same construction as the platform's audit log
-# and list of papers (omov.audit.chain), re-implemented here so that this library imports nothing but
-# omov.count.
+# and list of papers (omov.audit.chain), re-implemented here from docs/record.md §2.4.
 
 CHAIN_DOMAIN = b"omov-chain-v1\n"
 GENESIS = "0" * 64
@@ -49,6 +61,11 @@ def link_hash(chain: str, previous: str, position: int, payload: bytes) -> str:
     h.update(str(position).encode("ascii") + b"\n")
     h.update(payload)
     return h.hexdigest()
+
+
+def paper_tracker(fingerprint: bytes, paper: bytes) -> str:
+    """A cast paper's tracker (docs/record.md §2.4): SHA-256(length_prefixed("omov/record/v3/tracker", F, paper))."""
+    return hashlib.sha256(fields(b"omov/record/v3/tracker", fingerprint, paper)).hexdigest()
 
 
 def paper_link(chain: str, previous: str, position: int, tracker: str) -> str:
@@ -100,19 +117,21 @@ def published_positions(values: Sequence[int | None], candidates: int) -> int:
 # --------------------------------------------------------------------------------------------------------
 # Threshold keys and decryption shares (docs/record.md, "Trustees" and "Decryption")
 
-DECRYPTION_DOMAIN = b"omov/record/v1/decryption"
+def mix_context(election: str, fingerprint: bytes, index: int) -> bytes:
+    """The context of mix server `index`'s proof of shuffle (docs/record.md §4)."""
+    return fields(b"omov/mix/v2", election.encode("utf-8"), fingerprint, n64(index))
 
 
-def paper_context(paper: int) -> bytes:
+def paper_context(fingerprint: bytes, paper: int) -> bytes:
     """The context under which trustees decrypt the (0-based) paper-th paper of the last mix's output."""
-    return length_prefixed(DECRYPTION_DOMAIN, u64(paper))
+    return fields(b"omov/record/v3/decryption", fingerprint, n64(paper))
 
 
-def share_context(election: str, paper: int, position: int, trustee: int) -> bytes:
-    """Context of one partial decryption's Chaum–Pedersen proof: omov.crypto.trustees.partial_decrypt's
-    length_prefixed("omov/v1/partial-decryption", election, u32(trustee), paper_context(paper), u32(position))."""
-    return length_prefixed(b"omov/v1/partial-decryption", election.encode("utf-8"), u32(trustee),
-                           paper_context(paper), u32(position))
+def share_context(election: str, fingerprint: bytes, paper: int, position: int, trustee: int) -> bytes:
+    """Context of one partial decryption's Chaum–Pedersen proof (docs/record.md §4): length_prefixed(
+    "omov/v1/partial-decryption", election, u32(trustee), paper_context(F, paper), u32(position))."""
+    return fields(b"omov/v1/partial-decryption", election.encode("utf-8"), u32(trustee),
+                  paper_context(fingerprint, paper), u32(position))
 
 
 def lagrange_at_zero(present: Sequence[int]) -> dict[int, int]:
@@ -130,34 +149,42 @@ def lagrange_at_zero(present: Sequence[int]) -> dict[int, int]:
 
 def value_table(candidates: int) -> dict[bytes, int]:
     """{encoding of m*G: m} for the values a valid position can hold (0..C)."""
-    return {sh.base_mul(m): m for m in range(candidates + 1)}
+    return {vs.times_g(m): m for m in range(candidates + 1)}
 
 
 def dleq_challenge(context: bytes, x: bytes, a: bytes, d: bytes, r1: bytes, r2: bytes) -> int:
-    """The Chaum–Pedersen challenge of omov.crypto.proofs for log_G(X) = log_a(D) (docs/crypto.md)."""
-    return hash_to_scalar(DOMAIN_DLEQ, GROUP_NAME, context, sh.G, x, a, d, r1, r2)
+    """The Chaum–Pedersen challenge for log_G(X) = log_a(D) (docs/crypto.md §4.2, docs/record.md §6.1)."""
+    return vs.to_scalar(b"omov/v1/proof/dleq", b"ristretto255", context, vs.G, x, a, d, r1, r2)
 
 
 def dleq_holds(context: bytes, x: bytes, a: bytes, d: bytes, c: int, z: int) -> bool:
-    """omov.crypto.proofs.verify_dleq(G, X, a, D, (c, z), context) on raw encodings (raises InvalidPoint)."""
-    r1 = sh.sub(sh.base_mul(z), sh.mul(c, x))
-    r2 = sh.sub(sh.mul(z, a), sh.mul(c, d))
+    """R1 = z·G − c·X, R2 = z·a − c·D and c = the challenge over them (raises NotAPoint)."""
+    r1 = vs.minus(vs.times_g(z), vs.times(c, x))
+    r2 = vs.minus(vs.times(z, a), vs.times(c, d))
     return dleq_challenge(context, x, a, d, r1, r2) == c
 
 
-_ShareJob = tuple[str, int, list[bytes], list[list[list[list[str]]]], list[int], list[bytes], int, int]
+def scalar_of(text: str) -> int:
+    """A scalar from its 64 hex digits (32 bytes little-endian), which must be canonical (< L)."""
+    k = int.from_bytes(bytes.fromhex(text), "little")
+    if len(text) != 64 or k >= ORDER:
+        raise ValueError("not a canonical scalar")
+    return k
+
+
+_ShareJob = tuple[str, bytes, int, list[bytes], list[list[list[list[str]]]], list[int], list[bytes], int, int]
 
 
 def _check_shares_job(job: _ShareJob) -> tuple[list[list[int | None]], list[str]]:
     """Check a chunk of papers' decryption shares; returns each paper's published values and any faults."""
-    election, start, papers, shares, present, public_shares, width, candidates = job
+    election, fingerprint, start, papers, shares, present, public_shares, width, candidates = job
     table = value_table(candidates)
     weights = lagrange_at_zero(present)
     values: list[list[int | None]] = []
     faults: list[str] = []
     for offset, (paper, paper_shares) in enumerate(zip(papers, shares, strict=True)):
         index = start + offset
-        vs: list[int | None] = []
+        shown: list[int | None] = []
         if not 1 <= len(paper_shares) <= width:
             faults.append(f"paper {index + 1}: {len(paper_shares)} positions decrypted (width {width})")
             values.append([])
@@ -167,23 +194,26 @@ def _check_shares_job(job: _ShareJob) -> tuple[list[list[int | None]], list[str]
             if len(position_shares) != len(present):
                 faults.append(f"paper {index + 1} position {position + 1}: {len(position_shares)} shares for "
                               f"{len(present)} present trustees")
-                vs.append(None)
+                shown.append(None)
                 continue
-            combined = sh.IDENTITY
+            combined = vs.ZERO
             for trustee, x_j, share in zip(present, public_shares, position_shares, strict=True):
                 try:
                     d_hex, c_hex, z_hex = share
                     d = bytes.fromhex(d_hex)
-                    ok = len(d) == 32 and dleq_holds(share_context(election, index, position, trustee), x_j, a, d,
-                                                     sh.scalar_hex(c_hex), sh.scalar_hex(z_hex))
-                    combined = sh.add(combined, sh.mul(weights[trustee], d))
-                except (ValueError, TypeError, sh.InvalidPoint):
+                    context = share_context(election, fingerprint, index, position, trustee)
+                    ok = len(d) == 32 and dleq_holds(context, x_j, a, d, scalar_of(c_hex), scalar_of(z_hex))
+                    combined = vs.plus(combined, vs.times(weights[trustee], d))
+                except (ValueError, TypeError, vs.NotAPoint):
                     ok = False
                 if not ok:
                     faults.append(f"paper {index + 1} position {position + 1}: trustee {trustee}'s share does not "
                                   "verify")
-            vs.append(table.get(sh.sub(b, combined)))
-        values.append(vs)
+            try:
+                shown.append(table.get(vs.minus(b, combined)))
+            except vs.NotAPoint:
+                shown.append(None)
+        values.append(shown)
     return values, faults
 
 
@@ -213,21 +243,91 @@ def _need(condition: bool, message: str) -> None:
         raise _Failed(message)
 
 
-def _hexbytes(value: Any, size: int | None, what: str) -> bytes:
-    try:
-        raw = bytes.fromhex(value)
-    except (TypeError, ValueError):
-        raise _Failed(f"{what} is not hex") from None
+def _hexbytes(value: str, size: int | None, what: str) -> bytes:
+    raw = bytes.fromhex(value)  # the schema has checked it is lowercase hex
     if size is not None and len(raw) != size:
         raise _Failed(f"{what} is {len(raw)} bytes, not {size}")
     return raw
 
 
-def _point(value: Any, what: str) -> Point:
+def _point(value: str, what: str) -> bytes:
+    raw = _hexbytes(value, 32, what)
+    _need(vs.valid(raw), f"{what} is not a valid ristretto255 point")
+    return raw
+
+
+def decode_shuffle_proof(proof: dict[str, Any], name: str) -> dict[str, Any]:
+    """A mix file's proof with points as bytes and scalars as ints; refuses a non-canonical scalar (>= L)."""
+    out: dict[str, Any] = {}
+    for key, value in proof.items():
+        if key in ("s1", "s2", "s3", "challenge"):
+            out[key] = _scalar(value, f"{name}: proof.{key}")
+        elif key in ("s4", "s_hat", "s_prime"):
+            out[key] = [_scalar(x, f"{name}: proof.{key}[{i}]") for i, x in enumerate(value)]
+        elif key == "t4":
+            out[key] = [(bytes.fromhex(a), bytes.fromhex(b)) for a, b in value]
+        elif isinstance(value, list):
+            out[key] = [bytes.fromhex(x) for x in value]
+        else:
+            out[key] = bytes.fromhex(value)
+    return out
+
+
+def _scalar(text: str, what: str) -> int:
     try:
-        return Point.decode(_hexbytes(value, 32, what))
-    except CryptoError:
-        raise _Failed(f"{what} is not a valid ristretto255 point") from None
+        return scalar_of(text)
+    except ValueError:
+        raise _Failed(f"{what} is not a canonical scalar (it must be below the group order)") from None
+
+
+# Each file's shape (docs/record.md §2): exact keys, JSON types; checked by V1 before any item is used.
+_PROOF = {"c": HEX32, "z": HEX32}
+SCHEMAS: dict[str, Any] = {
+    "manifest.json": {"format": STRING, "version": INTEGER, "election": STRING, "fingerprint": HEX32,
+                      "files": ANY},
+    "parameters.json": {
+        "election": STRING, "title": STRING, "group": STRING, "generator": HEX32, "public_key": HEX32,
+        "candidates": [STRING], "seats": INTEGER, "rule": STRING, "count_seed": STRING, "width": INTEGER,
+        "encoding": STRING, "mixers": [STRING], "shuffle_proof": STRING,
+    },
+    "trustees.json": {
+        "trustees": INTEGER, "threshold": INTEGER, "public_key": HEX32,
+        "inits": [{"type": constant("omov/trustee-init/v1"), "election": STRING, "id": INTEGER, "n": INTEGER,
+                   "t": INTEGER, "commitments": [HEX32], "commitment_proof": _PROOF, "transport_key": HEX32,
+                   "transport_proof": _PROOF}],
+        "shares": [{"type": constant("omov/trustee-shares/v1"), "election": STRING, "from": INTEGER,
+                    "shares": [{"to": INTEGER, "ephemeral": HEX32, "box": HEX}]}],
+        "combines": [{"type": constant("omov/trustee-combine/v1"), "election": STRING, "id": INTEGER,
+                      "public_key": HEX32, "verification_key": HEX32, "proof": _PROOF, "inputs": [HEX32]}],
+    },
+    "papers.json": {
+        "chain": STRING,
+        "papers": [{"position": INTEGER, "tracker": HEX32, "ciphertexts": HEX, "previous_hash": HEX32,
+                    "entry_hash": HEX32}],
+        "head": {"position": INTEGER, "hash": HEX32},
+    },
+    "mixes/": {
+        "index": INTEGER, "mixer": STRING, "outputs": [HEX],
+        "proof": {"commitments": [HEX32], "chain": [HEX32], "t1": HEX32, "t2": HEX32, "t3": HEX32,
+                  "t4": [[HEX32, HEX32]], "t_hat": [HEX32], "s1": HEX32, "s2": HEX32, "s3": HEX32, "s4": [HEX32],
+                  "s_hat": [HEX32], "s_prime": [HEX32], "challenge": HEX32},
+    },
+    "decryption.json": {"present": [INTEGER], "papers": [[[[HEX32, HEX32, HEX32]]]]},
+    "results.json": {
+        "papers": [({"status": constant("valid"), "ranking": [INTEGER]}, {"status": constant("invalid")})],
+        "count": ANY,  # compared byte for byte with the recount's canonical JSON (V9)
+    },
+}
+
+
+def schema_for(name: str) -> Any:
+    return SCHEMAS["mixes/" if name.startswith("mixes/") else name]
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """A JSON value's canonical bytes (docs/record.md §2), to compare values without Python's True == 1."""
+    return (json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            + "\n").encode("utf-8")
 
 
 class Verifier:
@@ -239,17 +339,19 @@ class Verifier:
         self.checks: list[Check] = []
         self.failed: set[str] = set()
         self.files: dict[str, Any] = {}
+        self.refused: dict[str, str] = {}
         self.election = ""
+        self.fingerprint = b""
         self.params: dict[str, Any] = {}
-        self.public_key: Point | None = None
-        self.public_shares: dict[int, Point] = {}
+        self.public_key = b""
+        self.public_shares: dict[int, bytes] = {}
         self.threshold = 0
         self.papers: list[bytes] = []
         self.trackers: list[str] = []
         self.entry_hashes: list[str] = []
         self.final: list[bytes] = []
         self.values: list[list[int | None]] = []
-        self.pool: sh.Workers | None = None
+        self.pool: vs.Pool | None = None
         self.fail_fast = False
 
     # -- plumbing
@@ -273,17 +375,42 @@ class Verifier:
         return False
 
     def file(self, name: str) -> Any:
+        if name in self.refused:
+            raise _Failed(f"not checked: {self.refused[name]}")
         if name not in self.files:
             raise _Failed(f"{name} is not listed in the manifest")
         return self.files[name]
 
+    def read(self, name: str, data: bytes) -> str | None:
+        """V1's reading of one file: canonical JSON of the file's shape, or the problem (file and item named)."""
+        try:
+            value = read_canonical(data, name)
+            check_schema(value, schema_for(name), name)
+        except RecordJsonError as exc:
+            self.refused[name] = str(exc)
+            return str(exc)
+        self.files[name] = value
+        return None
+
     # -- the checks, in order
     def check_manifest(self) -> str:
+        """V1 (docs/record.md §3)."""
         path = self.root / "manifest.json"
         _need(path.is_file(), f"no manifest.json in {self.root}")
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            manifest = read_canonical(path.read_bytes(), "manifest.json")
+        except RecordJsonError as exc:
+            raise _Failed(str(exc)) from None
+        _need(type(manifest) is dict, "manifest.json: the document must be an object")
         _need(manifest.get("format") == FORMAT, f"format is {manifest.get('format')!r}, expected {FORMAT!r}")
-        _need(manifest.get("version") == VERSION, f"version {manifest.get('version')!r} is not {VERSION}")
+        _need(manifest.get("version") == VERSION and type(manifest.get("version")) is int,
+              f"version {json.dumps(manifest.get('version'))} is not {VERSION}")
+        try:
+            check_schema(manifest, SCHEMAS["manifest.json"], "manifest.json")
+            check_schema(manifest["files"], {name: HEX32 for name in manifest["files"]}
+                         if type(manifest["files"]) is dict else {}, "manifest.json", "files")
+        except RecordJsonError as exc:
+            raise _Failed(str(exc)) from None
         listed: dict[str, str] = manifest["files"]
         self.election = manifest["election"]
         required = {"parameters.json", "trustees.json", "papers.json", "decryption.json", "results.json"}
@@ -291,7 +418,8 @@ class Verifier:
         problems = [f"the manifest does not list {', '.join(missing)}"] if missing else []
         # Files are loaded even when a digest is wrong, so that the later checks can say what else is broken.
         for name, digest in sorted(listed.items()):
-            if ".." in name or name.startswith("/") or ("/" in name and not name.startswith("mixes/")):
+            if name not in required and not (name.startswith("mixes/mix-") and name.endswith(".json")
+                                             and "/" not in name[6:] and ".." not in name):
                 problems.append(f"unexpected file name {name!r}")
                 continue
             fpath = self.root / name
@@ -301,72 +429,99 @@ class Verifier:
             data = fpath.read_bytes()
             if hashlib.sha256(data).hexdigest() != digest:
                 problems.append(f"{name} does not match its SHA-256 in the manifest")
-            try:
-                self.files[name] = json.loads(data.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                problems.append(f"{name} is not JSON")
+            if name == "parameters.json":
+                # The election's fingerprint F: every tracker and proof after the parameters is bound to it.
+                self.fingerprint = hashlib.sha256(data).digest()
+                if manifest["fingerprint"] != self.fingerprint.hex():
+                    problems.append("manifest.json: fingerprint is not the SHA-256 of parameters.json")
+            problem = self.read(name, data)
+            if problem:
+                problems.append(problem)
         _need(not problems, "; ".join(problems))
-        return f"{len(listed)} files, SHA-256 digests match"
+        return f"{len(listed)} files, canonical JSON, SHA-256 digests match; fingerprint {self.fingerprint.hex()}"
 
     def check_parameters(self) -> str:
+        """V2."""
         p = self.file("parameters.json")
-        _need(p["election"] == self.election, "the election id differs from the manifest's")
-        _need(p["group"] == "ristretto255", f"unknown group {p['group']!r}")
-        _need(p["generator"] == sh.G.hex(), "the generator is not ristretto255's standard base point")
-        _need(p["shuffle_proof"] == sh.DOMAIN.decode(), f"unknown shuffle proof {p['shuffle_proof']!r}")
+        where = "parameters.json: "
+        _need(p["election"] == self.election, f"{where}election differs from the manifest's")
+        _need(p["group"] == "ristretto255", f"{where}group: unknown group {p['group']!r}")
+        _need(p["generator"] == vs.G.hex(), f"{where}generator is not ristretto255's standard base point")
+        _need(p["shuffle_proof"] == "omov/shuffle/v1", f"{where}shuffle_proof: unknown {p['shuffle_proof']!r}")
         names = p["candidates"]
-        _need(isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) for n in names),
-              "candidates must be a list of at least two names")
-        _need(len(set(names)) == len(names), "candidate names repeat")
+        _need(len(names) >= 2, f"{where}candidates: there must be at least two")
+        _need(len(set(names)) == len(names), f"{where}candidates: names repeat")
         width = p["width"]
-        _need(isinstance(width, int) and 1 <= width <= len(names), "the width must be 1..number of candidates")
-        _need(isinstance(p["seats"], int) and 1 <= p["seats"] < len(names), "seats must be 1..candidates-1")
-        _need(isinstance(p["mixers"], list) and len(p["mixers"]) >= 1, "there must be at least one mix server")
-        mixes = sorted(n for n in self.files if n.startswith("mixes/"))
+        _need(1 <= width <= len(names), f"{where}width must be 1..{len(names)} (the number of candidates)")
+        _need(1 <= p["seats"] < len(names), f"{where}seats must be 1..{len(names) - 1}")
+        _need(len(p["mixers"]) >= 1, f"{where}mixers: there must be at least one mix server")
+        pk = _point(p["public_key"], f"{where}public_key")
+        _need(pk != vs.ZERO, f"{where}public_key is the identity")
+        mixes = sorted(n for n in [*self.files, *self.refused] if n.startswith("mixes/"))
         expected = [f"mixes/mix-{i:02d}.json" for i in range(1, len(p["mixers"]) + 1)]
-        _need(mixes == expected, f"the mix files are {mixes}, expected {expected}")
+        _need(mixes == expected, f"the mix files are {mixes}, expected {expected} (one per entry of "
+              "parameters.json's mixers)")
         from omov.count.rules import preset
 
-        preset(p["rule"])
+        try:
+            preset(p["rule"])
+        except Exception as exc:  # noqa: BLE001 - whatever the counter says, the rule is not one it knows
+            raise _Failed(f"{where}rule: {exc}") from None
         self.params = p
         return f"{len(names)} candidates, {p['seats']} seats, width {width}, rule {p['rule']}, " \
                f"{len(p['mixers'])} mix servers"
 
+    def check_fingerprint(self, published: str) -> str:
+        """V2a: parameters.json is the one whose fingerprint was published before voting opened."""
+        wanted = published.strip().lower()
+        _need(len(wanted) == 64 and all(ch in "0123456789abcdef" for ch in wanted),
+              f"the published fingerprint {published!r} is not 64 hex digits")
+        _need(self.fingerprint.hex() == wanted, f"parameters.json's fingerprint {self.fingerprint.hex()} is not the "
+              f"published fingerprint {wanted}: these are not the parameters voters were shown")
+        return f"parameters.json has the published fingerprint {wanted}"
+
     def check_trustees(self) -> str:
+        """V3."""
         from omov.crypto import trustees as tr
 
         t = self.file("trustees.json")
         n, k = t["trustees"], t["threshold"]
-        _need(isinstance(n, int) and isinstance(k, int) and 1 <= k <= n, "need 1 <= threshold <= trustees")
+        _need(1 <= k <= n, "trustees.json: need 1 <= threshold <= trustees")
         inits, combines = t["inits"], t["combines"]
-        _need(len(inits) == n and len(combines) == n, f"{len(inits)} init and {len(combines)} combine files for "
-              f"{n} trustees")
-        for obj in inits:
-            _need(obj.get("election") == self.election, "a trustee's init file is for another election")
-            _need((obj.get("n"), obj.get("t")) == (n, k), "a trustee's init file has another n or threshold")
+        _need(len(inits) == n and len(combines) == n, f"trustees.json: {len(inits)} init and {len(combines)} "
+              f"combine files for {n} trustees")
+        for i, obj in enumerate(inits):
+            _need(obj["election"] == self.election, f"trustees.json: inits[{i}] is for another election")
+            _need((obj["n"], obj["t"]) == (n, k), f"trustees.json: inits[{i}] has another n or threshold")
         try:
             pk = tr.check_ceremony(inits, combines)
         except CryptoError as exc:
             raise _Failed(f"the key ceremony does not check: {exc}") from None
-        _need(pk.data.hex() == t["public_key"], "the election public key is not the sum of the trustees' commitments")
+        _need(pk.data.hex() == t["public_key"],
+              "trustees.json: public_key is not the sum of the trustees' commitments")
         _need(not pk.is_identity(), "the election public key is the identity")
-        self.public_key, self.threshold = pk, k
-        self.public_shares = {j: tr.verification_key(inits, j) for j in range(1, n + 1)}
-        return f"{n} trustees, threshold {k}; commitments' and key shares' proofs verify; public key recomputed"
+        _need(pk.data.hex() == self.params["public_key"],
+              "parameters.json: public_key is not the trustees' joint public key")
+        self.public_key, self.threshold = pk.data, k
+        self.public_shares = {j: tr.verification_key(inits, j).data for j in range(1, n + 1)}
+        return f"{n} trustees, threshold {k}; commitments' and key shares' proofs verify; public key recomputed " \
+               "and the one in parameters.json"
 
     def check_papers(self) -> str:
+        """V4."""
         width = self.params["width"]
         listing = self.file("papers.json")
         entries = listing["papers"]
-        _need(len(entries) >= 2, "fewer than two papers")
+        _need(len(entries) >= 2, "papers.json: fewer than two papers")
         papers, trackers, bad = [], [], []
         for i, e in enumerate(entries):
-            paper = _hexbytes(e["ciphertexts"], 64 * width, f"paper {i + 1}")
-            if mx.tracker(paper) != e["tracker"]:
+            paper = _hexbytes(e["ciphertexts"], 64 * width, f"papers.json: papers[{i}].ciphertexts")
+            if paper_tracker(self.fingerprint, paper) != e["tracker"]:
                 bad.append(i + 1)
             papers.append(paper)
             trackers.append(e["tracker"])
-        _need(not bad, f"tracker is not the SHA-256 of the paper for paper(s) {bad[:MAX_PAPERS_SHOWN]}")
+        _need(not bad, f"tracker is not the hash of the fingerprint and the paper for paper(s) "
+              f"{bad[:MAX_PAPERS_SHOWN]}")
         hashes = self.check_chain(listing, trackers)
         _need(len(set(papers)) == len(papers), "the same paper is on the record twice")
         halves = [p[64 * j : 64 * j + 32] for p in papers for j in range(width)]
@@ -402,66 +557,76 @@ class Verifier:
         return hashes
 
     def check_mix(self, index: int) -> str:
+        """V5 (mix s = index)."""
         width = self.params["width"]
-        m = self.file(f"mixes/mix-{index:02d}.json")
-        _need(m["index"] == index, f"the file says it is mix {m['index']}")
-        _need(m["mixer"] == self.params["mixers"][index - 1], "the mixer's name differs from parameters.json")
-        outputs = [_hexbytes(p, 64 * width, f"output paper {i + 1}") for i, p in enumerate(m["outputs"])]
-        proof = sh.ShuffleProof.from_json(m["proof"])
+        name = f"mixes/mix-{index:02d}.json"
+        m = self.file(name)
+        _need(m["index"] == index, f"{name}: index says it is mix {m['index']}")
+        _need(m["mixer"] == self.params["mixers"][index - 1], f"{name}: mixer differs from parameters.json's")
+        outputs = [_hexbytes(p, 64 * width, f"{name}: outputs[{i}]") for i, p in enumerate(m["outputs"])]
+        proof = decode_shuffle_proof(m["proof"], name)
         inputs = self.papers if index == 1 else self.final
-        assert self.public_key is not None
-        reason = sh.check_shuffle(self.public_key.data, inputs, outputs, proof, width,
-                                  mx.mix_context(self.election, index), pool=self.pool)
-        _need(reason is None, f"the proof of shuffle fails: {reason}")
+        pool = self.pool or vs.Pool(1)
+        reason = vs.shuffle_fault(self.public_key, inputs, outputs, proof, width,
+                                  mix_context(self.election, self.fingerprint, index), pool)
+        _need(reason is None, f"{name}: the proof of shuffle fails: {reason}")
         self.final = outputs
         return f"{len(outputs)} papers shuffled and re-encrypted; proof of shuffle verifies"
 
     def check_decryption(self) -> str:
+        """V6."""
         d = self.file("decryption.json")
         p = self.params
         present = d["present"]
         n = self.file("trustees.json")["trustees"]
-        _need(len(present) >= self.threshold, f"{len(present)} trustees decrypted; the threshold is {self.threshold}")
+        _need(len(present) >= self.threshold, f"decryption.json: present: {len(present)} trustees decrypted; the "
+              f"threshold is {self.threshold}")
         _need(present == sorted(set(present)) and all(1 <= i <= n for i in present),
-              "present trustees must be distinct indices 1..n in increasing order")
+              "decryption.json: present: trustees must be distinct indices 1..n in increasing order")
         shares = d["papers"]
-        _need(len(shares) == len(self.final), f"{len(shares)} decrypted papers for {len(self.final)} mixed papers")
-        pool = self.pool or sh.Workers(1)
+        _need(len(shares) == len(self.final), f"decryption.json: papers: {len(shares)} decrypted papers for "
+              f"{len(self.final)} mixed papers")
+        pool = self.pool or vs.Pool(1)
         spans = pool.spans(len(self.final), 16)
-        public = [self.public_shares[i].data for i in present]
+        public = [self.public_shares[i] for i in present]
         jobs: list[_ShareJob] = [
-            (self.election, s, self.final[s:e], shares[s:e], present, public, p["width"], len(p["candidates"]))
+            (self.election, self.fingerprint, s, self.final[s:e], shares[s:e], present, public, p["width"],
+             len(p["candidates"]))
             for s, e in spans
         ]
         values: list[list[int | None]] = []
         faults: list[str] = []
-        for vs, fs in pool.map(_check_shares_job, jobs):
-            values.extend(vs)
+        for shown, fs in pool.map(_check_shares_job, jobs):
+            values.extend(shown)
             faults.extend(fs)
-        _need(not faults, f"{len(faults)} fault(s): {'; '.join(faults[:MAX_PAPERS_SHOWN])}")
+        _need(not faults, f"decryption.json: {len(faults)} fault(s): {'; '.join(faults[:MAX_PAPERS_SHOWN])}")
         self.values = values
         count = sum(len(s) for s in shares) * len(present)
         return f"{count} decryption shares by trustees {present} verify (Chaum–Pedersen)"
 
     def check_results(self) -> str:
+        """V7."""
         c, width = len(self.params["candidates"]), self.params["width"]
         results = self.file("results.json")["papers"]
-        _need(len(results) == len(self.values), f"{len(results)} results for {len(self.values)} papers")
-        for i, (vs, r) in enumerate(zip(self.values, results, strict=True)):
-            fault = first_fault(vs, c)
-            if len(vs) < width:
-                _need(fault == len(vs) - 1,
-                      f"paper {i + 1}: {len(vs)} of {width} positions decrypted, but they do not show it invalid")
+        _need(len(results) == len(self.values), f"results.json: papers: {len(results)} results for "
+              f"{len(self.values)} papers")
+        for i, (shown, r) in enumerate(zip(self.values, results, strict=True)):
+            fault = first_fault(shown, c)
+            if len(shown) < width:
+                _need(fault == len(shown) - 1, f"paper {i + 1}: {len(shown)} of {width} positions decrypted, but "
+                      "they do not show it invalid")
             else:
                 _need(fault is None or fault == width - 1,
                       f"paper {i + 1}: positions decrypted beyond its first fault (position {(fault or 0) + 1})")
-            status, ranking = classify(vs, c) if len(vs) == width else ("invalid", [])
+            status, ranking = classify(shown, c) if len(shown) == width else ("invalid", [])
             expected = {"status": "valid", "ranking": ranking} if status == "valid" else {"status": "invalid"}
-            _need(r == expected, f"paper {i + 1}: the record says {r}, the decryption gives {expected}")
+            _need(canonical_bytes(r) == canonical_bytes(expected),
+                  f"results.json: papers[{i}]: the record says {r}, the decryption gives {expected}")
         invalid = sum(1 for r in results if r["status"] == "invalid")
         return f"{len(results)} papers: {len(results) - invalid} valid rankings, {invalid} invalid"
 
     def check_count(self) -> str:
+        """V8."""
         from omov.count import Profile, count
         from omov.count.sheet import to_dict
 
@@ -472,32 +637,38 @@ class Verifier:
                                       invalid=len(results["papers"]) - len(valid))
         sheet = json.loads(json.dumps(to_dict(count(profile, p["rule"], seats=p["seats"], seed=p["count_seed"]))))
         stored = results["count"]
-        _need(sheet["elected"] == stored.get("elected"),
-              f"the recount elects {sheet['elected']}, the record says {stored.get('elected')}")
-        _need(sheet == stored, "the recount's sheet differs from the record's count sheet")
+        elected = stored.get("elected") if type(stored) is dict else None
+        _need(canonical_bytes(sheet["elected"]) == canonical_bytes(elected),
+              f"results.json: count.elected: the recount elects {sheet['elected']}, the record says {elected}")
+        _need(canonical_bytes(sheet) == canonical_bytes(stored),
+              "results.json: count: the recount's sheet differs from the record's count sheet")
         return f"recount under {p['rule']} elects {', '.join(str(e) for e in sheet['elected'])}"
 
     def verify(
-        self, tracker: str | None = None, *, fail_fast: bool = False, lookup_only: bool = False, head: str | None = None
+        self, tracker: str | None = None, *, fail_fast: bool = False, lookup_only: bool = False,
+        head: str | None = None, fingerprint: str | None = None,
     ) -> list[Check]:
         """Run the checks in order. `fail_fast` stops at the first failure; `lookup_only` (for a voter's
         tracker lookup) runs only the checks of the cast papers and the tracker itself; `head`, the chain head
         published when voting closed (its entry hash, or "N:hash" with its position), adds a check that the
-        record's list of papers ends there."""
+        record's list of papers ends there; `fingerprint`, the one published before voting opened, adds a check
+        that parameters.json is the one it fingerprints."""
         self.fail_fast = fail_fast
-        with sh.Workers(1 if lookup_only else self.workers) as pool:
+        with vs.Pool(1 if lookup_only else self.workers) as pool:
             self.pool = pool
-            self._run_all(tracker, lookup_only)
+            self._run_all(tracker, lookup_only, fingerprint)
             if head is not None:
                 self.run("published head", lambda: self.check_head(head), after=["cast papers and trackers"])
         self.pool = None
         return self.checks
 
-    def _run_all(self, tracker: str | None, lookup_only: bool) -> None:
+    def _run_all(self, tracker: str | None, lookup_only: bool, fingerprint: str | None) -> None:
         self.run("manifest and file digests", self.check_manifest)
-        if not self.files and "manifest and file digests" in self.failed:
+        if not self.files and not self.refused and "manifest and file digests" in self.failed:
             return  # nothing could be read at all
         self.run("parameters", self.check_parameters)
+        if fingerprint is not None:
+            self.run("published fingerprint", lambda: self.check_fingerprint(fingerprint), after=["parameters"])
         if not lookup_only:
             self.run("trustee keys", self.check_trustees, after=["parameters"])
         self.run("cast papers and trackers", self.check_papers, after=["parameters"])
@@ -552,7 +723,9 @@ def verify_record(
     fail_fast: bool = False,
     lookup_only: bool = False,
     head: str | None = None,
+    fingerprint: str | None = None,
 ) -> list[Check]:
     """Run the checks on the record in `root` (all of them unless `fail_fast` or `lookup_only`; plus the
-    published-head check when `head` is given)."""
-    return Verifier(root, workers=workers).verify(tracker, fail_fast=fail_fast, lookup_only=lookup_only, head=head)
+    published-head check when `head` is given, the published-fingerprint check when `fingerprint` is)."""
+    return Verifier(root, workers=workers).verify(tracker, fail_fast=fail_fast, lookup_only=lookup_only, head=head,
+                                                  fingerprint=fingerprint)

@@ -62,4 +62,5 @@ def test_a_malformed_record_fails_its_checks_without_crashing(tmp_path: Path,
     capsys.readouterr()
     assert omov_main(["verify", str(record), "--workers", "1"]) == 1
     out = capsys.readouterr().out
-    assert "✗ decrypted papers: paper 1" in out and "✗ count: malformed record: CountError" in out
+    assert "✗ decrypted papers: results.json: papers[0]: the record says" in out
+    assert "✗ count: malformed record: CountError" in out

@@ -20,6 +20,10 @@ from omov.crypto.cli_verify import main as verify_main
 from omov.crypto.record import DemoSettings, dump, papers_file, run_demo, write_record
 from omov.crypto.verify import paper_link, verify_record
 
+
+def fingerprint(root: Path) -> bytes:
+    return hashlib.sha256((root / "parameters.json").read_bytes()).digest()
+
 SETTINGS = DemoSettings(papers=1000, candidates=8, seats=3, trustees=3, threshold=2, mixers=2, seed="e2e-2026",
                         workers=2)
 
@@ -64,12 +68,12 @@ def bump_in(container: Any, key: Any) -> None:
     container[key] = bump_scalar(container[key])
 
 
-def replace_ciphertext(papers: dict[str, Any]) -> None:
+def replace_ciphertext(papers: dict[str, Any], root: Path) -> None:
     entry = papers["papers"][10]
     raw = bytearray(bytes.fromhex(entry["ciphertexts"]))
     raw[0:32] = bytes.fromhex(other_point(1))
     entry["ciphertexts"] = raw.hex()
-    entry["tracker"] = mx.tracker(bytes(raw))
+    entry["tracker"] = mx.tracker(bytes(raw), fingerprint(root))
 
 
 def copy_paper(papers: dict[str, Any]) -> None:
@@ -83,7 +87,8 @@ def rechained(change: Callable[[dict[str, Any]], None]) -> Callable[[Path], None
         papers = load(root, "papers.json")
         change(papers)
         election = load(root, "manifest.json")["election"]
-        save(root, "papers.json", papers_file(election, [bytes.fromhex(e["ciphertexts"]) for e in papers["papers"]]))
+        save(root, "papers.json", papers_file(election, fingerprint(root),
+                                              [bytes.fromhex(e["ciphertexts"]) for e in papers["papers"]]))
 
     return apply
 
@@ -115,7 +120,7 @@ def fresh_entry(root: Path, papers: dict[str, Any], after: int) -> dict[str, Any
     pk = bytes.fromhex(load(root, "trustees.json")["public_key"])
     paper = mx.encrypt_ranking(pk, [0, 1, 2], 8, random.Random(after))
     previous = papers["papers"][after - 1]["entry_hash"]
-    tracker = mx.tracker(paper)
+    tracker = mx.tracker(paper, fingerprint(root))
     return {"position": after + 1, "tracker": tracker, "ciphertexts": paper.hex(), "previous_hash": previous,
             "entry_hash": paper_link(papers["chain"], previous, after + 1, tracker)}
 
@@ -184,8 +189,10 @@ def drop_trustee(decryption: dict[str, Any]) -> None:
 TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
     "file changed, manifest not updated": (
         edit("results.json", change_elected, reseal=False), "manifest and file digests"),
-    "cast ciphertext replaced": (edit("papers.json", replace_ciphertext), "cast papers and trackers"),
-    "cast ciphertext replaced, chain rebuilt": (rechained(replace_ciphertext), "mix 1 (mix-1) proof of shuffle"),
+    "cast ciphertext replaced": (
+        lambda root: edit("papers.json", lambda p: replace_ciphertext(p, root))(root), "cast papers and trackers"),
+    "cast ciphertext replaced, chain rebuilt": (
+        lambda root: rechained(lambda p: replace_ciphertext(p, root))(root), "mix 1 (mix-1) proof of shuffle"),
     "tracker changed": (
         edit("papers.json", lambda p: p["papers"][3].update(tracker="00" * 32)), "cast papers and trackers"),
     "paper cast twice": (edit("papers.json", copy_paper), "cast papers and trackers"),
@@ -242,7 +249,9 @@ TAMPERINGS: dict[str, tuple[Callable[[Path], None], str]] = {
     "valid paper published as invalid": (edit("results.json", mark_invalid), "decrypted papers"),
     "count sheet elects others": (edit("results.json", change_elected), "count"),
     "count sheet stage changed": (edit("results.json", change_stage_total), "count"),
-    "seats changed in the parameters": (edit("parameters.json", lambda p: p.update(seats=p["seats"] + 1)), "count"),
+    # The fingerprint changes with the parameters: every tracker, bound to it, no longer matches.
+    "seats changed in the parameters": (
+        edit("parameters.json", lambda p: p.update(seats=p["seats"] + 1)), "manifest and file digests"),
 }
 
 
@@ -264,6 +273,7 @@ MESSAGES = {
     "head position changed": "the head says position 999, but the list ends at paper 1000",
     "head hash changed": "the head says hash",
     "chain renamed": "the chain is named 'papers:1', not 'record:demo-e2e-2026:papers'",
+    "seats changed in the parameters": "manifest.json: fingerprint is not the SHA-256 of parameters.json",
     "first paper not at the start of the chain": "paper 1 does not start the chain: its previous hash is not 64 zeros",
     "cast paper dropped, chain rebuilt": "the shuffle has 999 papers in and 1000 out",
 }
@@ -323,15 +333,15 @@ def test_each_tampering_fails_the_check_it_breaks(record: Path, tmp_path: Path, 
     assert MESSAGES.get(name, "") in failed[0].detail, f"{name}: {failed[0].detail}"
 
 
-def test_the_record_is_version_2_and_a_version_1_record_is_refused(record: Path, tmp_path: Path) -> None:
-    assert load(record, "manifest.json")["version"] == 2
+def test_the_record_is_version_3_and_a_version_2_record_is_refused(record: Path, tmp_path: Path) -> None:
+    assert load(record, "manifest.json")["version"] == 3
     copy = tmp_path / "record"
     shutil.copytree(record, copy)
     manifest = load(copy, "manifest.json")
-    manifest["version"] = 1
+    manifest["version"] = 2
     (copy / "manifest.json").write_bytes(dump(manifest))
     checks = verify_record(copy, workers=2, fail_fast=True)
-    assert [(c.name, c.ok, c.detail) for c in checks] == [("manifest and file digests", False, "version 1 is not 2")]
+    assert [(c.name, c.ok, c.detail) for c in checks] == [("manifest and file digests", False, "version 2 is not 3")]
 
 
 def test_every_check_still_runs_after_a_failure(record: Path, tmp_path: Path) -> None:
