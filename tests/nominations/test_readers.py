@@ -162,7 +162,7 @@ def test_reading_a_directory_or_a_missing_file_names_it(tmp_path: Path) -> None:
 
 def test_a_round_of_100000_nominations_is_checked_and_evaluated_in_linear_time() -> None:
     # Before: each row rebuilt the set of (group, nominator) pairs seen so far, and each candidate filtered
-    # every nomination: hours for a round of this size. Linear, it takes a second or two on a busy machine.
+    # every nomination: minutes for a round of this size. Linear, it takes a second or two on a busy machine.
     n = 100_000
     text = "candidate,group,nominator\n" + "".join(f"c{i % 50_000},mp,m{i}\n" for i in range(n))
     started = time.monotonic()
