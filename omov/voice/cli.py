@@ -61,7 +61,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _json_line(line: str) -> dict[str, Any]:
     """One JSON line, strictly: no NaN or Infinity, no duplicate keys, numbers a JSON reader elsewhere can take."""
     try:
-        item = json.loads(line, parse_constant=_refuse_constant, parse_int=_bounded_int,
+        item: dict[str, Any] = json.loads(line, parse_constant=_refuse_constant, parse_int=_bounded_int,
                           parse_float=_finite_float, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
