@@ -14,12 +14,15 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import connection, transaction
 
 from omov.members.models import Member, Organisation, Unit
+from omov.members.names import name_problem
 
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -29,8 +32,11 @@ FIELDS = ("name", "email", "unit_id", "joined_on", "status", "category", "arrear
 BATCH = 5000
 MAX_REPORTED = 1000  # bad rows listed in full; beyond this only counted
 
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # ASCII digits: `\d` also takes other scripts' digits
+# An amount in ASCII digits with at most two decimal places, below 100,000,000: Decimal() also takes 1_0, +5,
+# nan, 1e2 and other scripts' digits, and quantize() silently rounded 3.505 to 3.50.
+_AMOUNT = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,2})?", re.ASCII)
+_validate_email = EmailValidator()
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0", ""}
 _STATUSES = set(Member.Status.values)
@@ -98,6 +104,23 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def is_email(text: str) -> bool:
+    """Django's own EmailValidator (as the sign-in form uses), within the 254 characters the column holds, and
+    without control or direction characters (the validator lets U+0080-U+FFFF through in a domain, for IDNs)."""
+    if len(text) > 254 or name_problem(text):
+        return False
+    try:
+        _validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """A value quoted in a row's error, cut short: a cell of a megabyte is not repeated back in full."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def _db_values(values: tuple[object, ...]) -> tuple[object, ...]:
     """Values as the database driver takes them: dates as ISO text, amounts as decimal text."""
     return tuple(v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v for v in values)
@@ -140,7 +163,11 @@ def import_members_csv(
     if not path.is_file():
         report.file_error = f"no such file: {path}"
         return report
-    total = _count_lines(path)
+    try:
+        total = _count_lines(path)
+    except OSError as exc:
+        report.file_error = f"cannot read {path}: {exc.strerror or exc}"
+        return report
     units = dict(Unit.objects.filter(organisation=organisation).values_list("code", "pk"))
     existing: dict[str, tuple[object, ...]] = {}
     for row in Member.objects.filter(organisation=organisation).values_list("membership_number", "pk", *FIELDS):
@@ -216,6 +243,8 @@ def import_members_csv(
                     problems.append("membership_number is empty")
                 elif len(number) > 40:
                     problems.append("membership_number is longer than 40 characters")
+                elif problem := name_problem(number, "membership_number"):
+                    problems.append(problem)
                 elif number in seen:
                     problems.append(f"membership number {number} is also on line {seen[number]}")
                 name = get["name"](raw)
@@ -223,17 +252,19 @@ def import_members_csv(
                     problems.append("name is empty")
                 elif len(name) > 200:
                     problems.append("name is longer than 200 characters")
+                elif problem := name_problem(name):
+                    problems.append(problem)
                 email = get["email"](raw)
-                if email and (len(email) > 254 or not _EMAIL.match(email)):
-                    problems.append(f"email {email!r} is not an email address")
+                if email and not is_email(email):
+                    problems.append(f"email {_cut(email)} is not an email address")
                 code = get["unit"](raw)
                 unit_id = units.get(code)
                 if unit_id is None:
-                    problems.append(f"unit {code!r} does not exist" if code else "unit is empty")
+                    problems.append(f"unit {_cut(code)} does not exist" if code else "unit is empty")
                 joined_text = get["joined_on"](raw)
                 joined = None
-                if not _DATE.match(joined_text):
-                    problems.append(f"joined_on {joined_text!r} is not a date (YYYY-MM-DD)")
+                if not _DATE.fullmatch(joined_text):
+                    problems.append(f"joined_on {_cut(joined_text)} is not a date (YYYY-MM-DD)")
                 else:
                     try:
                         joined = dt.date.fromisoformat(joined_text)
@@ -244,24 +275,25 @@ def import_members_csv(
                             problems.append(f"joined_on {joined_text} is in the future")
                 status = get["status"](raw).lower() or "active"
                 if status not in _STATUSES:
-                    problems.append(f"status {status!r} is not one of {', '.join(sorted(_STATUSES))}")
+                    problems.append(f"status {_cut(status)} is not one of {', '.join(sorted(_STATUSES))}")
                 category = get["category"](raw).lower() or "member"
                 if category not in _CATEGORIES:
-                    problems.append(f"category {category!r} is not one of {', '.join(sorted(_CATEGORIES))}")
+                    problems.append(f"category {_cut(category)} is not one of {', '.join(sorted(_CATEGORIES))}")
                 arrears_text = get["arrears"](raw) or "0"
-                try:
+                if _AMOUNT.fullmatch(arrears_text):
                     arrears = Decimal(arrears_text).quantize(Decimal("0.01"))
-                    if arrears < 0 or not arrears.is_finite() or arrears >= Decimal("100000000"):
-                        raise InvalidOperation
-                except (InvalidOperation, ValueError):
-                    problems.append(f"arrears {arrears_text!r} is not an amount of 0 or more")
+                else:
+                    problems.append(f"arrears {_cut(arrears_text)} is not an amount of 0 or more below 100,000,000, "
+                                    "in digits 0-9 with at most two decimal places (such as 3.50)")
                     arrears = Decimal(0)
                 gender = get["gender"](raw)
                 if len(gender) > 50:
                     problems.append("gender is longer than 50 characters")
+                elif problem := name_problem(gender, "gender"):
+                    problems.append(problem)
                 postal_text = get["postal"](raw).lower()
                 if postal_text not in _TRUE and postal_text not in _FALSE:
-                    problems.append(f"postal {postal_text!r} is not yes or no")
+                    problems.append(f"postal {_cut(postal_text)} is not yes or no")
                 postal = postal_text in _TRUE
                 if number and number not in seen:
                     seen[number] = line

@@ -15,8 +15,9 @@ from omov.audit.services import create_job, record
 from omov.core.actors import SYSTEM
 from omov.core.jobs import enqueue
 from omov.members.errors import MemberError
-from omov.members.importer import ImportReport, ProgressFn, import_members_csv
+from omov.members.importer import ImportReport, ProgressFn, import_members_csv, is_email
 from omov.members.models import Member, Organisation, Unit
+from omov.members.names import name_problem
 
 
 @transaction.atomic
@@ -87,6 +88,11 @@ def create_member(
     """One new member (the CSV import does the same in bulk)."""
     if status not in Member.Status.values:
         raise MemberError(f"unknown status {status!r}; choose one of: {', '.join(Member.Status.values)}")
+    for text, what in ((membership_number, "the membership number"), (name, "the member's name"), (gender, "gender")):
+        if problem := name_problem(text, what):
+            raise MemberError(problem)
+    if email and not is_email(email):
+        raise MemberError(f"{email!r} is not an email address")
     if unit.organisation_id != organisation.pk:
         raise MemberError("the member's unit belongs to another organisation")
     if Member.objects.filter(organisation=organisation, membership_number=membership_number).exists():

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from omov.nominations.thresholds import PRESETS, Nomination, RuleError
+from omov.nominations.thresholds import PRESETS, Nomination, RuleError, parse_count, quoted
 from omov.nominations.whatif import read_nominations_csv, to_json, whatif
 
 
 def _sizes(items: list[str]) -> dict[str, int]:
+    """--size GROUP=N: N a whole number of 1 to MAX_COUNT (a share of a group of nobody asks nothing)."""
     out = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise RuleError(f"--size takes GROUP=N, got {item!r}")
-        try:
-            out[key.strip()] = int(value.replace(",", ""))
-        except ValueError:
-            raise RuleError(f"--size {key}: {value!r} is not a whole number") from None
+            raise RuleError(f"--size takes GROUP=N, got {quoted(item)}")
+        size = parse_count(value, f"--size {quoted(key.strip())}")
+        if size == 0:
+            raise RuleError(f"--size {quoted(key.strip())}: a group's size is at least 1, not 0")
+        out[key.strip()] = size
     return out
+
+
+# A round's id is a database key: ASCII digits (str.isdigit() also takes other scripts' digits), bounded so
+# that a long number is read as a file's name, not handed to the database as an integer it cannot hold.
+_ROUND_ID = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 def _is_round_id(text: str) -> bool:
     """A number that is not a file's name is a round on the platform."""
-    return text.isdigit() and not Path(text).exists()
+    return bool(_ROUND_ID.fullmatch(text)) and not Path(text).exists()
 
 
 def _round_inputs(round_id: int) -> tuple[list[Nomination], dict[str, int]]:

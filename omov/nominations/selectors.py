@@ -22,7 +22,7 @@ from omov.nominations.models import (
     TriggerBallot,
     TriggerVote,
 )
-from omov.nominations.thresholds import Evaluation, evaluate, resolve
+from omov.nominations.thresholds import Evaluation, evaluate, parse_share, resolve
 from omov.nominations.thresholds import Nomination as RuleNomination
 
 
@@ -256,8 +256,6 @@ class TriggerState:
 
 
 def _tally(group: str, size: int, votes: Sequence[TriggerVote], share_text: str, base_kind: str) -> GroupTally:
-    from omov.nominations.services import parse_share
-
     share = parse_share(share_text)
     opened = sum(1 for v in votes if v.choice == TriggerVote.Choice.OPEN)
     reselect = len(votes) - opened

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from fractions import Fraction
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot
 from omov.core.actors import is_system
 from omov.members.models import Member, Organisation, Unit
+from omov.members.names import name_problem
 from omov.nominations.errors import (
     DuplicateNomination,
     NominationError,
@@ -41,7 +41,7 @@ from omov.nominations.models import (
     TriggerBallot,
     TriggerVote,
 )
-from omov.nominations.thresholds import RuleError, resolve
+from omov.nominations.thresholds import RuleError, parse_share, resolve
 
 R = NominationRound.State
 
@@ -73,18 +73,6 @@ def check_rule(rule: str) -> str:
     except RuleError as exc:
         raise NominationError(f"the ballot-access rule is malformed: {exc}") from None
     return rule
-
-
-def parse_share(text: str) -> Fraction:
-    """A share written as 1/3, 0.5 or 50%; between 0 (exclusive) and 1."""
-    raw = text.strip()
-    try:
-        value = Fraction(raw[:-1]) / 100 if raw.endswith("%") else Fraction(raw)
-    except (ValueError, ZeroDivisionError):
-        raise NominationError(f"a share is written 1/3, 0.5 or 50%, not {text!r}") from None
-    if not 0 < value <= 1:
-        raise NominationError(f"a share must be more than 0 and at most 1 (all), not {text!r}")
-    return value
 
 
 # Nominating groups ------------------------------------------------------------------------------------------------
@@ -234,6 +222,8 @@ def add_candidate(*, round: NominationRound, name: str, actor: Any, gender: str 
     name = " ".join(name.split())
     if not name:
         raise NominationError("a candidate needs a name")
+    if problem := name_problem(name, "the candidate's name"):
+        raise NominationError(problem)
     if locked.candidates.filter(name=name).exists():
         raise NominationError(f"{name!r} is already a candidate in this round")
     cand = RoundCandidate.objects.create(round=locked, name=name, gender=gender or (member.gender if member else ""),

@@ -23,9 +23,55 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from omov.nominations.errors import NominationError
+
 
 class RuleError(ValueError):
     """A malformed rule expression, or a rule that refers to something not given."""
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+# Numbers are written in ASCII digits only: Python's int(), float(), Decimal() and Fraction() also take `1_0`,
+# `+5`, ` 5 `, `nan`, `1e400` and other scripts' digits (`١٠`), and Fraction("1e-99999999") computes a power
+# of ten for minutes. Every number a reader takes goes through the patterns below first.
+
+# The largest count, size or membership a reader takes: more than any organisation's membership or any body's
+# seats (Labour's affiliated membership is in the low millions), small enough that a share of it, shown as a
+# float in the working, is exact, and that a typo of extra digits is refused instead of silently believed.
+MAX_COUNT = 1_000_000_000
+
+_WHOLE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", re.ASCII)  # 212, 648 or 1,234,567 (groups of three)
+_SHARE = re.compile(r"(?:[0-9]{1,9}(?:\.[0-9]{1,9})?%?|[0-9]{1,9}/[0-9]{1,9})", re.ASCII)
+
+
+def parse_count(text: str, what: str) -> int:
+    """A whole number from 0 to MAX_COUNT in ASCII digits (thousands may be grouped with commas: 1,234)."""
+    raw = text.strip()
+    if not _WHOLE.fullmatch(raw):
+        raise RuleError(f"{what}: {quoted(raw)} is not a whole number (write digits 0-9, such as 212 or 1,234)")
+    digits = raw.replace(",", "")
+    if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+        raise RuleError(f"{what}: {quoted(raw)} is more than {MAX_COUNT:,}, beyond any real body")
+    return int(digits)
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A value quoted in an error message, cut short: a 5,000-digit number is not repeated back in full."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def parse_share(text: str) -> Fraction:
+    """A share written as 1/3, 0.5 or 50% (ASCII digits); more than 0 and at most 1 (all)."""
+    raw = text.strip()
+    if not _SHARE.fullmatch(raw):
+        raise NominationError(f"a share is written 1/3, 0.5 or 50%, not {quoted(text)}")
+    try:
+        value = Fraction(raw[:-1]) / 100 if raw.endswith("%") else Fraction(raw)
+    except ZeroDivisionError:
+        raise NominationError(f"a share is written 1/3, 0.5 or 50%, not {quoted(text)}") from None
+    if not 0 < value <= 1:
+        raise NominationError(f"a share must be more than 0 and at most 1 (all), not {quoted(text)}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- the data
@@ -174,7 +220,8 @@ def _fmt_pct(p: Fraction | None) -> str:
 
 # ---------------------------------------------------------------------------------------------- the language
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)(%?)|(>=)|([A-Za-z_][A-Za-z0-9_\-]*)|([(),]))")
+# ASCII digits only (`\d` would take other scripts' digits, which Fraction() and int() then read as numbers).
+_TOKEN = re.compile(r"\s*(?:([0-9]+(?:\.[0-9]+)?)(%?)|(>=)|([A-Za-z_][A-Za-z0-9_\-]*)|([(),]))", re.ASCII)
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
@@ -260,13 +307,20 @@ class _Parser:
         return GroupTerm(word, number=int(value))
 
     def take_number(self) -> tuple[str, str, int]:
+        """A number (0 to MAX_COUNT) or a share (more than 0%, at most 100%); anything else names its column."""
         tok = self.peek()
         if tok is None or tok[0] not in {"num", "pct"}:
             where = f"at column {tok[2]}" if tok else "at the end"
             raise RuleError(f"expected a number or a percentage {where} in {self.text!r}")
         self.i += 1
-        if tok[0] == "num" and "." in tok[1]:
-            raise RuleError(f"a number of nominations must be whole: {tok[1]!r}")
+        kind, value, col = tok
+        if kind == "num" and "." in value:
+            raise RuleError(f"a number of nominations must be whole: {value!r}")
+        if kind == "num" and (len(value) > len(str(MAX_COUNT)) or int(value) > MAX_COUNT):
+            raise RuleError(f"the number at column {col} is more than {MAX_COUNT:,}, beyond any real body")
+        # A share of 0% asks nothing, and more than 100% asks more nominators than the group has.
+        if kind == "pct" and not 0 < Fraction(value) <= 100:
+            raise RuleError(f"the share at column {col} must be more than 0% and at most 100%, not {value}%")
         return tok
 
     def affiliates(self) -> Expr:
@@ -409,7 +463,8 @@ def evaluate_all(
     expr: Expr, nominations: Sequence[Nomination], sizes: Mapping[str, int]
 ) -> list[Evaluation]:
     """Every candidate's evaluation, in the order candidates first appear in the nominations."""
-    seen: dict[str, None] = {}
+    # Grouped in one pass: filtering every nomination for each candidate is quadratic in a round's size.
+    by_candidate: dict[str, list[Nomination]] = {}
     for n in nominations:
-        seen.setdefault(n.candidate, None)
-    return [evaluate(expr, c, nominations, sizes) for c in seen]
+        by_candidate.setdefault(n.candidate, []).append(n)
+    return [evaluate(expr, c, mine, sizes) for c, mine in by_candidate.items()]

@@ -151,7 +151,7 @@ def test_generated_round_every_term_matches_a_direct_count():
 def test_csv_rows_are_validated_with_line_numbers():
     with pytest.raises(RuleError, match="line 1: missing column"):
         parse_nominations_csv("candidate,count\nA,1\n")
-    with pytest.raises(RuleError, match="line 3: count and members must be whole"):
+    with pytest.raises(RuleError, match="line 3: count: .x. is not a whole number"):
         parse_nominations_csv("candidate,group,count\nA,mp,1\nB,mp,x\n")
     with pytest.raises(RuleError, match="line 3: 'm1' .mp. has already nominated"):
         parse_nominations_csv("candidate,group,nominator\nA,mp,m1\nB,mp,m1\n")

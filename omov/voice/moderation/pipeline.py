@@ -45,6 +45,22 @@ class ModerationSettings:
     akismet_key: str = ""
     akismet_site_url: str = ""
 
+    def __post_init__(self) -> None:
+        """Refuse settings that would screen nothing or everything by accident (a threshold of nan or 2)."""
+        for name in ("spam_threshold", "spam_hold_threshold", "spam_hold_threshold_words_only",
+                     "abuse_hold_threshold"):
+            value = getattr(self, name)
+            # `not 0 <= value <= 1` is also true of nan, which compares false with everything.
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ValueError(f"moderation setting {name} is a score from 0 to 1, not {value!r}")
+        if isinstance(self.spam_prior, bool) or not isinstance(self.spam_prior, int | float) or \
+                not 0 < self.spam_prior < 1:
+            raise ValueError(f"moderation setting spam_prior is a probability between 0 and 1, not {self.spam_prior!r}")
+        for name in ("max_length", "max_links", "rate_window_seconds", "rate_soft", "rate_hard", "hourly_soft"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"moderation setting {name} is a whole number of 0 or more, not {value!r}")
+
     @classmethod
     def from_mapping(cls, values: dict[str, Any] | None) -> ModerationSettings:
         known = set(cls.__dataclass_fields__)
