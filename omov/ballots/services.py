@@ -49,6 +49,7 @@ from omov.ballots.models import (
     Voter,
 )
 from omov.ballots.papers import (
+    close_commitment,
     credential_hash,
     new_credential,
     paper_bytes,
@@ -855,9 +856,11 @@ def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
     A ballot set to count when closed has its count queued in the same transaction (run once it commits)."""
     _require_officer(actor, ballot)
     _lock(ballot)  # casts in flight finish first, new ones wait and then find the ballot closed
-    # The list of papers is final from here: its head (how many papers, the last entry's hash) goes into the
-    # audit log's own hash chain, so that the list published with the result can be checked against it.
+    # The list of papers is final from here. The audit log's own hash chain records how many papers there are,
+    # the root of the Merkle tree over their sorted trackers (what the list published with the result is checked
+    # against), and the private chain's head (the server's own check; withheld from the public with a seal).
     head = ChainHead.objects.filter(name=paper_chain_name(ballot.pk)).first()
+    trackers = Paper.objects.filter(ballot=ballot).values_list("tracker", flat=True)
     locked = _move(
         ballot,
         to=S.CLOSED,
@@ -866,6 +869,7 @@ def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
         action="ballot.close",
         papers=head.position if head else 0,
         papers_head=head.head_hash if head else GENESIS,
+        **close_commitment(trackers.iterator(chunk_size=5000)),
     )
     # Rewrite every voted roll line and spent credential in this one transaction, so that the database's
     # own row metadata (PostgreSQL's xmin: the id of the transaction that last wrote a row) no longer
@@ -1078,7 +1082,9 @@ def profile_for(ballot: Ballot) -> Any:
     for content in Paper.objects.filter(ballot=ballot).values_list("content", flat=True).iterator(chunk_size=5000):
         ranking = tuple(n - 1 for n in read_paper(content))
         grouped[ranking] = grouped.get(ranking, 0) + 1
-    return Profile(tuple(candidates), tuple(grouped), tuple(grouped.values()), seats=ballot.seats, title=ballot.title)
+    ordered = sorted(grouped.items())  # not in order of first casting: the BLT file is published in this order
+    return Profile(tuple(candidates), tuple(r for r, _ in ordered), tuple(w for _, w in ordered), seats=ballot.seats,
+                   title=ballot.title)
 
 
 @transaction.atomic
