@@ -276,8 +276,8 @@ def check_papers(pub: Published) -> tuple[list[Check], list[tuple[int, ...]], li
     at_close = m["papers"].get("at_close")
     if not at_close:
         checks.append(Check("list as recorded at the close", False, "the site published no root for the close"))
-    elif bad:  # a tracker that is not 64 hex digits has no leaf: the root cannot be computed
-        checks.append(Check("list as recorded at the close", False, "not checked: the papers could not all be read"))
+    elif not has_tree(entries):
+        checks.append(Check("list as recorded at the close", False, "not checked: a tracker is not 64 hex digits"))
     else:
         length, recorded = int(at_close["papers"]), str(at_close["root"]).lower()
         actual = list_root(entries).hex()
@@ -288,6 +288,11 @@ def check_papers(pub: Published) -> tuple[list[Check], list[tuple[int, ...]], li
                             f"the close recorded {length} papers with the root {recorded[:16]}…; the list has "
                             f"{len(entries)} with the root {actual[:16]}…"))  # fmt: skip
     return checks, papers, entries
+
+
+def has_tree(entries: list[Entry]) -> bool:
+    """Whether every tracker is 64 hex digits, so that the list has a Merkle tree (a leaf is a tracker's bytes)."""
+    return all(_HEX64.match(e.tracker) for e in entries)
 
 
 def sorted_leaves(entries: list[Entry]) -> list[bytes]:
@@ -473,13 +478,18 @@ def run_checks(pub: Published, *, trackers: Iterable[str] = (), root: str | None
                     f"rule {c['rule']}, {c['seats']} to elect, seed {c['seed']}")]  # fmt: skip
     paper_checks, papers, entries = check_papers(pub)
     checks += paper_checks
-    readable = paper_checks[0].ok  # every tracker is 64 hex digits: the list has a tree
-    if root and readable:
-        checks.append(check_root(entries, root))
+    # The list has a tree when every line is an entry (else check_papers stopped at its first check) and every
+    # tracker is 64 hex digits (a leaf is a tracker's bytes).
+    tree = len(paper_checks) > 1 and has_tree(entries)
+    unread = "not checked: the list could not be read whole (see above)"
+    if root:
+        checks.append(check_root(entries, root) if tree else Check("published root", False, unread))
     at_close = m["papers"].get("at_close") or {}
     recorded = str(at_close["root"]) if at_close.get("root") else None
-    if readable:
+    if tree:
         checks += check_trackers(entries, trackers, recorded)
+    else:
+        checks += [Check(f"tracker {normal_tracker(t)[:16]}…", False, unread) for t in trackers]
     for code, proof in (proofs or {}).items():
         count = int(at_close["papers"]) if at_close else None
         checks.append(check_proof(proof, code, recorded, count) if isinstance(proof, dict) else

@@ -393,3 +393,19 @@ def test_mark_ballots_other_rules_and_a_withdrawn_candidate_pass_every_check(wor
     assert json.loads((tmp_path / "result.json").read_text())["candidates"][3] == {
         "number": 4, "name": "Dan", "withdrawn": True
     }
+
+
+def test_a_list_that_cannot_be_read_whole_leaves_the_root_and_trackers_unchecked_and_says_so(published):
+    _, folder, trackers = published
+    rows = _lines(folder)
+    rows[4]["tracker"] = "not-a-tracker"
+    _write_lines(folder, rows)
+    status, lines = run(folder, "--tracker", trackers[0], "--root", "ab" * 32)
+    assert status == 1
+    assert "✗ list as recorded at the close: not checked: a tracker is not 64 hex digits" in lines
+    assert "✗ published root: not checked: the list could not be read whole (see above)" in lines
+    assert f"✗ tracker {trackers[0][:16]}…: not checked: the list could not be read whole (see above)" in lines
+    (folder / "papers.jsonl").write_text('{"tracker": "ab"}\n')
+    status, lines = run(folder, "--tracker", trackers[0])
+    assert status == 1 and lines[1].startswith("✗ papers and trackers: papers.jsonl line 1: not an entry of the list")
+    assert f"✗ tracker {trackers[0][:16]}…: not checked: the list could not be read whole (see above)" in lines
