@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +150,7 @@ def receipt_proof(*, ballot: Ballot, tracker: str) -> InclusionProof | None:
     return inclusion_proof(sorted_trackers(_trackers(ballot)), code)
 
 
-def _trackers(ballot: Ballot) -> Any:
+def _trackers(ballot: Ballot) -> Iterator[str]:
     return Paper.objects.filter(ballot=ballot).values_list("tracker", flat=True).iterator(chunk_size=5000)
 
 
