@@ -4,8 +4,8 @@
 
 For each size, writes the four files a published ballot offers (result.json, papers.jsonl, sheet.json,
 papers.blt) for synthetic Scottish STV papers, the way the platform writes them (canonical paper bytes, tracker
-codes, the hash chain, the sheet of the count), then times `omov check FOLDER` in this process: reading,
-every tracker and link, the head at the close, the BLT against the list, and the recount against the sheet.
+codes sorted, the Merkle root at the close, the sheet of the count), then times `omov check FOLDER` in this
+process: reading, every tracker, the root at the close, the BLT against the list, and the recount against the sheet.
 Prints a table of papers, seconds and papers per second. No peer tool checks these files, so no peer column.
 """
 
@@ -29,22 +29,21 @@ from omov.count.sheet import to_dict
 def write_ballot(folder: Path, *, papers: int, candidates: int, seats: int, seed: int = 1) -> None:
     """A published ballot's four files for `papers` random rankings."""
     rng = random.Random(seed)
-    public_id, chain = str(uuid.UUID(int=rng.getrandbits(128), version=4)), "papers:1"
+    public_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     names = [f"Candidate {i}" for i in range(1, candidates + 1)]
-    previous, lines, rankings = check.GENESIS, [], []
-    for position in range(1, papers + 1):
+    rows, rankings = [], []
+    for _ in range(papers):
         ranking = rng.sample(range(1, candidates + 1), rng.randint(1, candidates))
         paper = json.dumps({"ballot": public_id, "nonce": f"{rng.getrandbits(128):032x}", "ranking": ranking, "v": 1},
                            sort_keys=True, separators=(",", ":"))  # fmt: skip
-        tracker = hashlib.sha256(paper.encode()).hexdigest()
-        entry = check.link_hash(chain, previous, position, tracker.encode())
-        lines.append(json.dumps({"position": position, "tracker": tracker, "paper": paper,
-                                 "previous_hash": previous, "entry_hash": entry}))  # fmt: skip
-        previous = entry
+        rows.append((hashlib.sha256(paper.encode()).hexdigest(), paper))
         rankings.append(tuple(n - 1 for n in ranking))
-    grouped = Counter(rankings)
-    profile = Profile(tuple(Candidate(n) for n in names), tuple(grouped), tuple(grouped.values()), seats=seats,
-                      title="Benchmark ballot")  # fmt: skip
+    rows.sort()
+    lines = [json.dumps({"tracker": tracker, "paper": paper}) for tracker, paper in rows]
+    root = check.tree_hash([check.leaf_hash(tracker) for tracker, _ in rows]).hex()
+    grouped = sorted(Counter(rankings).items())
+    profile = Profile(tuple(Candidate(n) for n in names), tuple(r for r, _ in grouped), tuple(w for _, w in grouped),
+                      seats=seats, title="Benchmark ballot")  # fmt: skip
     result = count(profile, preset("scottish"), seats=seats, seed="benchmark")
     manifest = {
         "format": check.FORMAT, "version": check.VERSION,
@@ -53,8 +52,9 @@ def write_ballot(folder: Path, *, papers: int, candidates: int, seats: int, seed
         "count": {"rule": "scottish", "options": {}, "seats": seats, "seed": "benchmark", "constraints": [],
                   "ranked": True},
         "candidates": [{"number": i + 1, "name": n, "withdrawn": False} for i, n in enumerate(names)],
-        "papers": {"chain": chain, "at_close": {"papers": papers, "head_hash": previous, "closed_at": "",
-                                                "audit_position": 1, "audit_entry_hash": ""}},
+        "papers": {"order": "tracker", "tree": "rfc9162-sha256",
+                   "at_close": {"papers": papers, "root": root, "closed_at": "", "audit_position": 1,
+                                "audit_entry_hash": ""}},
         "result": {"elected": list(result.elected_names), "papers": papers, "roll": papers, "counted_at": None},
         "files": {},
     }  # fmt: skip

@@ -5,16 +5,18 @@ its downloads) and it checks, printing each check and exiting non-zero if any fa
 
 1. every tracker code is the SHA-256 of its paper's bytes, and every paper is well-formed, canonical, of this
    ballot (its public id), with a unique nonce and a valid ranking or set of marks;
-2. the list of papers is one unbroken hash chain from the genesis hash, and it ends exactly where the audit log
-   recorded it at the close of voting (so no paper was added, removed or changed after voting closed);
+2. the list of papers (published sorted by tracker, so it says nothing about when anyone voted) gives the Merkle
+   root and the number of papers that the audit log recorded at the close of voting (so no paper was added,
+   removed or changed after voting closed), whatever order its lines are in;
 3. the BLT file offered for recounting holds the same papers as the list;
 4. a recount of the listed papers under the published rule, seats, seed and balance constraints gives the
    published count sheet, stage by stage, and the declared winners;
-5. optionally, that the voter's own tracker codes are on the list (`--tracker`), and that the list ends at a head
-   published elsewhere at the close (`--head`), e.g. read out at the count or posted by a scrutineer.
+5. optionally, that the voter's own tracker codes are on the list and their inclusion proofs lead to the root
+   (`--tracker`; from a site, the site's own proof too), and that the list gives a root published elsewhere at
+   the close (`--root`), e.g. read out at the count or posted by a scrutineer.
 
-The formats are documented in docs/checking.md (the manifest), omov/ballots/papers.py (a paper's bytes),
-omov/audit/chain.py (the hash chain) and docs/count-sheet-schema.md. The hashes are computed here again from
+The formats are documented in docs/checking.md (the manifest, the Merkle tree and the proofs, after RFC 9162),
+omov/ballots/papers.py (a paper's bytes) and docs/count-sheet-schema.md. The hashes are computed here again from
 those documents rather than imported from the server's code; the recount uses omov.count, the published
 implementation of the rules (the BLT file lets anyone recount with another program too). Never imports Django.
 """
@@ -36,8 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GENESIS = "0" * 64
-FORMAT, VERSION = "omov-ballot-result", 1
+FORMAT, VERSION = "omov-ballot-result", 2
 FILES = {"manifest": "result.json", "papers": "papers.jsonl", "sheet": "sheet.json", "blt": "papers.blt"}
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _NONCE = re.compile(r"^[0-9a-f]{32}$")
@@ -136,14 +137,59 @@ def tracker_of(paper: bytes) -> str:
     return hashlib.sha256(paper).hexdigest()
 
 
-def link_hash(chain: str, previous: str, position: int, payload: bytes) -> str:
-    """One hash-chain entry (omov/audit/chain.py): SHA-256 over the domain tag, the chain's name, the previous
-    entry's hash, the position and the payload (for a list of papers: the tracker code), one a line."""
-    h = hashlib.sha256()
-    for part in (b"omov-chain-v1", chain.encode("utf-8"), previous.encode("ascii"), str(position).encode("ascii")):
-        h.update(part + b"\n")
-    h.update(payload)
-    return h.hexdigest()
+def leaf_hash(tracker: str) -> bytes:
+    """A tracker's leaf in the list's Merkle tree (RFC 9162 2.1.1): SHA-256 of 0x00 and its 32 bytes."""
+    return hashlib.sha256(b"\x00" + bytes.fromhex(tracker)).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """An interior node (RFC 9162 2.1.1): SHA-256 of 0x01, the left child and the right child."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def tree_hash(leaves: list[bytes], start: int = 0, end: int | None = None) -> bytes:
+    """RFC 9162 2.1.1, as written: MTH of leaves[start:end], split after the largest power of two below its
+    size (the empty tree: SHA-256 of nothing)."""
+    end = len(leaves) if end is None else end
+    n = end - start
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return leaves[start]
+    k = 1 << ((n - 1).bit_length() - 1)
+    return node_hash(tree_hash(leaves, start, start + k), tree_hash(leaves, start + k, end))
+
+
+def audit_path(leaves: list[bytes], index: int, start: int = 0, end: int | None = None) -> list[bytes]:
+    """RFC 9162 2.1.3.1 PATH(index, leaves[start:end]): the hashes from the leaf's sibling up to the root's child."""
+    end = len(leaves) if end is None else end
+    n = end - start
+    if n <= 1:
+        return []
+    k = 1 << ((n - 1).bit_length() - 1)
+    if index < k:
+        return audit_path(leaves, index, start, start + k) + [tree_hash(leaves, start + k, end)]
+    return audit_path(leaves, index - k, start + k, end) + [tree_hash(leaves, start, start + k)]
+
+
+def root_from_proof(index: int, size: int, leaf: bytes, path: list[bytes]) -> bytes | None:
+    """RFC 9162 2.1.3.2: the root an inclusion proof leads to, or None if the proof cannot be one for a leaf at
+    `index` (from 0) of a tree of `size` leaves (too short, too long, or the index out of range)."""
+    if not 0 <= index < size:
+        return None
+    fn, sn, r = index, size - 1, leaf
+    for p in path:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return r if sn == 0 else None
 
 
 # The checks --------------------------------------------------------------------------------------------------
@@ -152,11 +198,8 @@ def link_hash(chain: str, previous: str, position: int, payload: bytes) -> str:
 @dataclass
 class Entry:
     line: int
-    position: Any
     tracker: str
     paper: str
-    previous_hash: str
-    entry_hash: str
 
 
 def _entries(text: str) -> tuple[list[Entry], str]:
@@ -167,8 +210,7 @@ def _entries(text: str) -> tuple[list[Entry], str]:
             continue
         try:
             row = json.loads(line)
-            entry = Entry(number, row["position"], str(row["tracker"]), str(row["paper"]),
-                          str(row["previous_hash"]), str(row["entry_hash"]))  # fmt: skip
+            entry = Entry(number, str(row["tracker"]), str(row["paper"]))
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             problem = f"{type(exc).__name__}: {str(exc)[:200]}"
             return entries, f"papers.jsonl line {number}: not an entry of the list ({problem})"
@@ -208,7 +250,7 @@ def _read_paper(entry: Entry, public_id: str, n: int, ranked: bool, nonces: set[
 
 
 def check_papers(pub: Published) -> tuple[list[Check], list[tuple[int, ...]], list[Entry]]:
-    """Trackers and papers, then the chain, then the head recorded at the close."""
+    """Trackers and papers, then the list against the Merkle root recorded at the close."""
     m = pub.manifest
     entries, problem = _entries(pub.papers)
     if problem:
@@ -220,58 +262,54 @@ def check_papers(pub: Published) -> tuple[list[Check], list[tuple[int, ...]], li
     checks = []
     bad = ""
     for e in entries:
-        if tracker_of(e.paper.encode("utf-8")) != e.tracker:
-            bad = f"entry {e.position} (line {e.line}): its tracker is not the SHA-256 of its paper"
+        if not _HEX64.match(e.tracker) or tracker_of(e.paper.encode("utf-8")) != e.tracker:
+            bad = f"line {e.line}: its tracker is not the SHA-256 of its paper"
             break
         read = _read_paper(e, public_id, n, ranked, nonces)
         if isinstance(read, str):
-            bad = f"entry {e.position} (line {e.line}): {read}"
+            bad = f"line {e.line}: {read}"
             break
         papers.append(read)
     checks.append(Check("papers and trackers", not bad, bad or f"{len(entries)} papers, each tracker the hash of its "
                         "paper, each paper well-formed and of this ballot"))  # fmt: skip
 
-    chain, previous, broken = str(m["papers"]["chain"]), GENESIS, ""
-    for k, e in enumerate(entries, start=1):
-        if e.position != k:
-            broken = f"line {e.line}: position {e.position}, expected {k} (a paper missing, moved or added)"
-        elif e.previous_hash != previous:
-            broken = f"entry {k}: its previous hash is not entry {k - 1}'s hash"
-        elif not _HEX64.match(e.entry_hash) or link_hash(chain, previous, k, e.tracker.encode("ascii")) != e.entry_hash:
-            broken = f"entry {k}: its entry hash does not commit to its tracker, position and predecessor"
-        if broken:
-            break
-        previous = e.entry_hash
-    checks.append(Check("hash chain", not broken, broken or f"{len(entries)} links from the genesis hash ({chain})"))
-
     at_close = m["papers"].get("at_close")
     if not at_close:
-        checks.append(Check("list as recorded at the close", False, "the site published no head for the close"))
+        checks.append(Check("list as recorded at the close", False, "the site published no root for the close"))
+    elif not has_tree(entries):
+        checks.append(Check("list as recorded at the close", False, "not checked: a tracker is not 64 hex digits"))
     else:
-        length, head = int(at_close["papers"]), str(at_close["head_hash"])
-        actual = entries[-1].entry_hash if entries else GENESIS
-        ok = length == len(entries) and head == actual
+        length, recorded = int(at_close["papers"]), str(at_close["root"]).lower()
+        actual = list_root(entries).hex()
+        ok = length == len(entries) and recorded == actual
         where = f"audit log entry {at_close.get('audit_position')} ({str(at_close.get('audit_entry_hash'))[:16]}…)"
         checks.append(Check("list as recorded at the close", ok,
-                            f"{length} papers ending at {head[:16]}…, recorded in {where}" if ok else
-                            f"the close recorded {length} papers ending at {head[:16]}…; the list has {len(entries)} "
-                            f"ending at {actual[:16]}…"))  # fmt: skip
+                            f"{length} papers with the root {recorded[:16]}…, recorded in {where}" if ok else
+                            f"the close recorded {length} papers with the root {recorded[:16]}…; the list has "
+                            f"{len(entries)} with the root {actual[:16]}…"))  # fmt: skip
     return checks, papers, entries
 
 
-def check_head(entries: list[Entry], head: str) -> Check:
-    """The list against a head published elsewhere: 'HASH' or 'POSITION:HASH'."""
-    position, _, digest = head.rpartition(":")
-    digest = digest.strip().lower()
-    for e in entries:
-        if e.entry_hash == digest:
-            if position and str(e.position) != position.strip():
-                return Check("published head", False, f"{digest[:16]}… is entry {e.position}, not {position}")
-            after = len(entries) - int(e.position)
-            detail = (f"the list ends at {digest[:16]}… (entry {e.position})" if after == 0
-                      else f"{after} papers follow the published head (entry {e.position})")  # fmt: skip
-            return Check("published head", after == 0, detail)
-    return Check("published head", False, f"no entry of the list has the hash {digest[:16]}…")
+def has_tree(entries: list[Entry]) -> bool:
+    """Whether every tracker is 64 hex digits, so that the list has a Merkle tree (a leaf is a tracker's bytes)."""
+    return all(_HEX64.match(e.tracker) for e in entries)
+
+
+def sorted_leaves(entries: list[Entry]) -> list[bytes]:
+    """The list's leaves in the tree's order: the trackers ascending, whatever order the lines are in."""
+    return [leaf_hash(t) for t in sorted(e.tracker for e in entries)]
+
+
+def list_root(entries: list[Entry]) -> bytes:
+    return tree_hash(sorted_leaves(entries))
+
+
+def check_root(entries: list[Entry], root: str) -> Check:
+    """The list against a root published elsewhere at the close (read out at the count, posted by a scrutineer)."""
+    given, actual = root.strip().lower(), list_root(entries).hex()
+    if given == actual:
+        return Check("published root", True, f"the list gives the root {given[:16]}…")
+    return Check("published root", False, f"the list gives the root {actual[:16]}…, not {given[:16]}…")
 
 
 def check_blt(pub: Published, papers: list[tuple[int, ...]]) -> Check:
@@ -327,8 +365,8 @@ def recount(pub: Published, papers: list[tuple[int, ...]]) -> Any:
 
     c = pub.manifest["count"]
     candidates = tuple(Candidate(x["name"], withdrawn=bool(x["withdrawn"])) for x in pub.manifest["candidates"])
-    grouped = Counter(tuple(n - 1 for n in p) for p in papers)
-    profile = Profile(candidates, tuple(grouped), tuple(grouped.values()), seats=c["seats"],
+    grouped = sorted(Counter(tuple(n - 1 for n in p) for p in papers).items())  # as the site counts them
+    profile = Profile(candidates, tuple(r for r, _ in grouped), tuple(w for _, w in grouped), seats=c["seats"],
                       title=pub.manifest["ballot"]["title"])  # fmt: skip
     rule = preset(c["rule"]).with_(**(c.get("options") or {}))
     constraints = tuple(Constraint(k["group"], frozenset(k["candidates"]), int(k["minimum"]),
@@ -366,18 +404,70 @@ def check_recount(pub: Published, papers: list[tuple[int, ...]]) -> list[Check]:
     return checks
 
 
-def check_trackers(entries: list[Entry], trackers: Iterable[str]) -> list[Check]:
-    where = {e.tracker: e.position for e in entries}
+def check_trackers(entries: list[Entry], trackers: Iterable[str], root: str | None) -> list[Check]:
+    """Each voter's tracker: on the list, and its inclusion proof (computed from the list) leads to the root the
+    close recorded, as the proof a voter is given would."""
+    ordered = sorted(e.tracker for e in entries)
+    leaves = [leaf_hash(t) for t in ordered]
+    where = {t: i for i, t in enumerate(ordered)}
     out = []
     for t in trackers:
-        code = re.sub(r"\s", "", t).lower()
-        found = where.get(code)
-        out.append(Check(f"tracker {code[:16]}…", found is not None,
-                         f"on the list at position {found}" if found is not None else "NOT on the list"))  # fmt: skip
+        code = normal_tracker(t)
+        index = where.get(code)
+        if index is None:
+            out.append(Check(f"tracker {code[:16]}…", False, "NOT on the list"))
+            continue
+        reached = root_from_proof(index, len(leaves), leaves[index], audit_path(leaves, index))
+        ok = root is not None and reached is not None and reached.hex() == root.lower()
+        out.append(Check(f"tracker {code[:16]}…", ok, f"on the list (leaf {index} of {len(leaves)}); its inclusion "
+                         f"proof {'leads' if ok else 'does NOT lead'} to the root recorded at the close"))  # fmt: skip
     return out
 
 
-def run_checks(pub: Published, *, trackers: Iterable[str] = (), head: str | None = None) -> list[Check]:
+def check_proof(proof: Any, tracker: str, root: str | None, papers: int | None) -> Check:
+    """A tracker's inclusion proof as the site gives it (`/ballots/N/papers/proof/TRACKER`, docs/checking.md)
+    against what the close recorded: it must be for this tracker, in a tree of as many leaves as there were
+    papers (a root alone does not fix the size: a leaf in a full left subtree has the same path in several
+    sizes), and lead from its leaf to the recorded root."""
+    name = f"the site's proof for {tracker[:16]}…"
+    try:
+        index, size = int(proof["leaf_index"]), int(proof["tree_size"])
+        path = [bytes.fromhex(str(h)) for h in proof["audit_path"]]
+        ok_shape = str(proof["tracker"]).lower() == tracker and all(len(h) == 32 for h in path)
+    except (KeyError, TypeError, ValueError) as exc:
+        return Check(name, False, f"not an inclusion proof ({type(exc).__name__}: {str(exc)[:200]})")
+    if not ok_shape:
+        return Check(name, False, "it is not a proof for this tracker, or its hashes are not 32 bytes each")
+    if size != papers:
+        return Check(name, False, f"it is for a tree of {size} leaves; the close recorded {papers} papers")
+    reached = root_from_proof(index, size, leaf_hash(tracker), path)
+    if root is None or reached is None or reached.hex() != root.lower():
+        return Check(name, False, f"leaf {index} of {size}: its audit path does not lead to the root recorded at "
+                     "the close")  # fmt: skip
+    return Check(name, True, f"leaf {index} of {size}: its audit path leads to the root recorded at the close")
+
+
+def normal_tracker(text: str) -> str:
+    return re.sub(r"\s", "", text).lower()
+
+
+def fetch_proofs(source: str, trackers: Iterable[str], *, timeout: float) -> dict[str, Any]:
+    """From a site (not a folder): each tracker's inclusion proof as the site gives it, or why it gave none."""
+    if not re.match(r"^https?://", source):
+        return {}
+    base, proofs = _ballot_base(source), {}
+    for code in map(normal_tracker, trackers):
+        if not _HEX64.match(code):
+            continue  # not a tracker code at all: check_trackers says it is not on the list
+        try:
+            proofs[code] = json.loads(_fetch(f"{base}papers/proof/{code}", timeout=timeout).decode("utf-8"))
+        except (CheckError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+            proofs[code] = f"the site gave no proof: {exc}"
+    return proofs
+
+
+def run_checks(pub: Published, *, trackers: Iterable[str] = (), root: str | None = None,
+               proofs: dict[str, Any] | None = None) -> list[Check]:  # fmt: skip
     """Every check, in order; later checks still run when an earlier one fails, where they can."""
     m = pub.manifest
     if m.get("format") != FORMAT or m.get("version") != VERSION:
@@ -388,9 +478,22 @@ def run_checks(pub: Published, *, trackers: Iterable[str] = (), head: str | None
                     f"rule {c['rule']}, {c['seats']} to elect, seed {c['seed']}")]  # fmt: skip
     paper_checks, papers, entries = check_papers(pub)
     checks += paper_checks
-    if head:
-        checks.append(check_head(entries, head))
-    checks += check_trackers(entries, trackers)
+    # The list has a tree when every line is an entry (else check_papers stopped at its first check) and every
+    # tracker is 64 hex digits (a leaf is a tracker's bytes).
+    tree = len(paper_checks) > 1 and has_tree(entries)
+    unread = "not checked: the list could not be read whole (see above)"
+    if root:
+        checks.append(check_root(entries, root) if tree else Check("published root", False, unread))
+    at_close = m["papers"].get("at_close") or {}
+    recorded = str(at_close["root"]) if at_close.get("root") else None
+    if tree:
+        checks += check_trackers(entries, trackers, recorded)
+    else:
+        checks += [Check(f"tracker {normal_tracker(t)[:16]}…", False, unread) for t in trackers]
+    for code, proof in (proofs or {}).items():
+        count = int(at_close["papers"]) if at_close else None
+        checks.append(check_proof(proof, code, recorded, count) if isinstance(proof, dict) else
+                      Check(f"the site's proof for {code[:16]}…", False, str(proof)))  # fmt: skip
     if paper_checks[0].ok:  # the papers could be read: the BLT and the recount can use them
         checks.append(check_blt(pub, papers))
         checks += check_recount(pub, papers)
@@ -401,16 +504,17 @@ def main(argv: list[str], *, out: Callable[[str], None] = print) -> int:
     """Run `omov check`; exit status 0 when every check passes, 1 when any fails, 2 when nothing could be read."""
     parser = argparse.ArgumentParser(
         prog="omov check",
-        description="Check a counted ballot from what the site publishes: every tracker, the hash chain against "
-        "the head recorded at the close, the BLT file, and a recount compared stage by stage with the "
-        "published count sheet. Exits non-zero when any check fails.",
+        description="Check a counted ballot from what the site publishes: every tracker, the list of papers "
+        "against the Merkle root recorded at the close, the BLT file, and a recount compared stage by stage with "
+        "the published count sheet. Exits non-zero when any check fails.",
     )
     parser.add_argument("source", metavar="URL|FOLDER",
                         help="the ballot's page (https://HOST/ballots/N/) or a folder saved with --save")
     parser.add_argument("--tracker", action="append", default=[], metavar="CODE",
-                        help="your receipt's tracker code: say whether it is on the list (repeatable)")
-    parser.add_argument("--head", metavar="[POSITION:]HASH",
-                        help="the list's head as published at the close by other means: check the list ends there")
+                        help="your receipt's tracker code: say whether it is on the list and its inclusion proof "
+                        "leads to the root recorded at the close (repeatable)")
+    parser.add_argument("--root", metavar="HASH",
+                        help="the list's root as published at the close by other means: check the list gives it")
     parser.add_argument("--save", metavar="FOLDER", help="keep the downloaded files in FOLDER (to check again later)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each download")
     args = parser.parse_args(argv)  # fmt: skip
@@ -422,8 +526,9 @@ def main(argv: list[str], *, out: Callable[[str], None] = print) -> int:
         return 2
     if args.save:
         save(pub, Path(args.save))
+    proofs = fetch_proofs(args.source, args.tracker, timeout=args.timeout)
     try:
-        checks = run_checks(pub, trackers=args.tracker, head=args.head)
+        checks = run_checks(pub, trackers=args.tracker, root=args.root, proofs=proofs)
     except (KeyError, TypeError, ValueError) as exc:
         out(f"omov check: the manifest (result.json) lacks what a check needs: {type(exc).__name__}: {exc}")
         return 2

@@ -14,11 +14,13 @@ b"omov-credential-v1:" + the 32 characters, upper case.
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from omov.ballots.errors import CredentialError, InvalidPaper
@@ -98,6 +100,100 @@ def read_paper(content: bytes) -> tuple[int, ...]:
 def tracker_code(content: bytes) -> str:
     """A receipt's tracker code: SHA-256 of the stored paper's bytes."""
     return hashlib.sha256(bytes(content)).hexdigest()
+
+
+# The published list's commitment: a Merkle tree over the trackers in ascending order -----------------------
+#
+# The list of papers is published sorted by tracker code, so it says nothing about when each paper was cast.
+# What voting closed on is fixed by the root of a Merkle tree over that sorted list (docs/checking.md): the
+# tree shape and hashes of RFC 9162 section 2.1.1 (Certificate Transparency), with SHA-256,
+#     leaf hash = SHA-256(0x00 || the tracker's 32 bytes)        node hash = SHA-256(0x01 || left || right),
+# a list of n > 1 split into its first k leaves and the rest, k the largest power of two below n; the empty
+# list's root is SHA-256 of nothing. Built bottom-up that is: pair the nodes of each level from the left and
+# carry a level's odd last node up unchanged (never paired with itself, so no two lists share a root). A
+# voter's inclusion proof is the RFC's audit path: the sibling hashes from their leaf up to the root.
+
+MERKLE_TREE = "rfc9162-sha256"  # names the tree in the manifest and the proof documents
+
+
+def merkle_leaf(data: bytes) -> bytes:
+    """RFC 9162 leaf hash: SHA-256 of 0x00 and the leaf's bytes (the prefix keeps leaves and nodes apart)."""
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def merkle_node(left: bytes, right: bytes) -> bytes:
+    """RFC 9162 interior node hash: SHA-256 of 0x01, the left child's hash and the right child's."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _levels(leaves: list[bytes]) -> list[list[bytes]]:
+    """Every level of the tree, leaves first, root level last (one node; none for an empty list)."""
+    levels = [leaves]
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        above = [merkle_node(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+        if len(below) % 2:
+            above.append(below[-1])  # the odd last node is carried up as it is
+        levels.append(above)
+    return levels
+
+
+def sorted_trackers(trackers: Iterable[str]) -> list[str]:
+    """The trackers in the published list's order: ascending (as lower-case hex, which is byte order)."""
+    return sorted(t.lower() for t in trackers)
+
+
+def merkle_root(leaves: list[bytes]) -> bytes:
+    """The RFC 9162 tree hash of a list of leaf hashes."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    return _levels(leaves)[-1][0]
+
+
+def papers_root(trackers: Iterable[str]) -> str:
+    """The root of the tree over a ballot's trackers, sorted ascending, in lower-case hex."""
+    return merkle_root([merkle_leaf(bytes.fromhex(t)) for t in sorted_trackers(trackers)]).hex()
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """A tracker's place in the sorted list (from 0) and its audit path (leaf's sibling first), as hex."""
+
+    tracker: str
+    leaf_index: int
+    tree_size: int
+    audit_path: tuple[str, ...]
+    root: str
+
+
+def audit_path(leaves: list[bytes], index: int) -> list[bytes]:
+    """RFC 9162 audit path of leaf `index` (from 0): the hashes needed to go from that leaf up to the root."""
+    path, i = [], index
+    for level in _levels(leaves)[:-1]:
+        sibling = i ^ 1
+        if sibling < len(level):  # a carried node has no sibling on this level
+            path.append(level[sibling])
+        i //= 2
+    return path
+
+
+def inclusion_proof(trackers: Sequence[str], tracker: str) -> InclusionProof | None:
+    """The audit path that proves `tracker` is in the tree over `trackers` (already in ascending order), or
+    None if it is not one of them."""
+    index = bisect.bisect_left(trackers, tracker)
+    if index == len(trackers) or trackers[index] != tracker:
+        return None
+    leaves = [merkle_leaf(bytes.fromhex(t)) for t in trackers]
+    path = tuple(h.hex() for h in audit_path(leaves, index))
+    return InclusionProof(tracker, index, len(trackers), path, merkle_root(leaves).hex())
+
+
+def close_commitment(trackers: Iterable[str]) -> dict[str, str]:
+    """What the close writes into the audit log beside the private chain head (docs/checking.md):
+    `papers_root`, the root of the tree over the sorted trackers, which the published list is checked against;
+    and `papers_seal`, 128 random bits withheld from the public with the chain head, so that the close entry's
+    public hash cannot be used to test guessed orders of casting (a handful of papers has few orders)."""
+    return {"papers_root": papers_root(trackers), "papers_seal": secrets.token_hex(16)}
 
 
 def paper_chain_name(ballot_id: int) -> str:

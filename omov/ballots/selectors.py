@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,17 @@ from omov.audit.chain import GENESIS, link_hash
 from omov.audit.models import AuditEntry, ChainHead, Job
 from omov.ballots.errors import BallotError, NotPublished
 from omov.ballots.models import MARK_METHODS, Ballot, Credential, Paper, Result, Voter
-from omov.ballots.papers import credential_hash, paper_chain_name, read_paper, tracker_code
+from omov.ballots.papers import (
+    MERKLE_TREE,
+    InclusionProof,
+    credential_hash,
+    inclusion_proof,
+    paper_chain_name,
+    papers_root,
+    read_paper,
+    sorted_trackers,
+    tracker_code,
+)
 from omov.members.models import Member
 
 S = Ballot.State
@@ -107,25 +118,21 @@ def jobs_for_ballot(*, ballot: Ballot) -> QuerySet[Job]:
 
 @dataclass(frozen=True)
 class PaperEntry:
-    """One line of the published list of papers."""
+    """One line of the published list of papers: nothing about when or in what order it was cast."""
 
-    position: int
     tracker: str
     choices: tuple[int, ...]
     content: bytes
-    previous_hash: str
-    entry_hash: str
 
 
 def paper_list(*, ballot: Ballot, published_only: bool = True) -> list[PaperEntry]:
-    """The ballot's hash-chained list of papers, in order. Public once the result is published."""
+    """The ballot's papers sorted by tracker code (never in the order they were cast). Public once the result
+    is published."""
     if published_only and ballot.state != S.PUBLISHED:
         raise NotPublished(f"the papers of {ballot.title!r} are published with its result")
-    rows = Paper.objects.filter(ballot=ballot).order_by("position")
-    return [
-        PaperEntry(p.position, p.tracker, read_paper(p.content), bytes(p.content), p.previous_hash, p.entry_hash)
-        for p in rows.iterator(chunk_size=5000)
-    ]
+    rows = Paper.objects.filter(ballot=ballot).values_list("tracker", "content").iterator(chunk_size=5000)
+    # Sorted here, not by the database: a collation must not decide the published order.
+    return sorted((PaperEntry(t, read_paper(c), bytes(c)) for t, c in rows), key=lambda e: e.tracker)
 
 
 def find_receipt(*, ballot: Ballot, tracker: str) -> PaperEntry | None:
@@ -135,7 +142,22 @@ def find_receipt(*, ballot: Ballot, tracker: str) -> PaperEntry | None:
     p = Paper.objects.filter(ballot=ballot, tracker=tracker.strip().lower()).first()
     if p is None:
         return None
-    return PaperEntry(p.position, p.tracker, read_paper(p.content), bytes(p.content), p.previous_hash, p.entry_hash)
+    return PaperEntry(p.tracker, read_paper(p.content), bytes(p.content))
+
+
+def receipt_proof(*, ballot: Ballot, tracker: str) -> InclusionProof | None:
+    """The inclusion proof of a published tracker in the tree whose root the close recorded, or None if no
+    paper of this ballot has that tracker."""
+    if ballot.state != S.PUBLISHED:
+        raise NotPublished(f"receipts can be checked once the result of {ballot.title!r} is published")
+    code = tracker.strip().lower()
+    if not Paper.objects.filter(ballot=ballot, tracker=code).exists():
+        return None
+    return inclusion_proof(sorted_trackers(_trackers(ballot)), code)
+
+
+def _trackers(ballot: Ballot) -> Iterator[str]:
+    return Paper.objects.filter(ballot=ballot).values_list("tracker", flat=True).iterator(chunk_size=5000)
 
 
 def credential_status(*, ballot_id: int, credential: Any) -> tuple[str, str]:
@@ -184,31 +206,38 @@ def verify_paper_chain(*, ballot: Ballot) -> ChainCheck:
             False, n, f"the list ends at #{n}, but when voting closed it ended at #{closed.papers} "
             f"(audit entry #{closed.audit_position})"
         )
+    if closed is not None and closed.root is not None:
+        if papers_root(_trackers(ballot)) != closed.root:
+            return ChainCheck(False, n, f"the papers' trackers no longer give the root recorded when voting closed "
+                              f"(audit entry #{closed.audit_position})")  # fmt: skip
     return ChainCheck(True, n)
 
 
 @dataclass(frozen=True)
 class ClosingHead:
-    """The list of papers as it stood when voting closed, from the audit log's entry for the close."""
+    """The list of papers as it stood when voting closed, from the audit log's entry for the close: how many
+    papers, the root of the Merkle tree over their sorted trackers (public; None for a ballot closed before
+    roots were recorded) and the private chain's head (the server's own check; never published)."""
 
     papers: int
     head_hash: str
     closed_at: Any
     audit_position: int
     audit_entry_hash: str
+    root: str | None = None
 
 
 def closing_head(*, ballot: Ballot) -> ClosingHead | None:
-    """How many papers the list held at the close and its last entry's hash (None before the close, or for a
-    ballot closed before the close recorded them)."""
+    """What the close recorded about the list of papers (None before the close, or for a ballot closed before
+    the close recorded it)."""
     entry = (
         AuditEntry.objects.filter(subject=f"ballot:{ballot.pk}", action="ballot.close").order_by("-position").first()
     )
     if entry is None or "papers_head" not in entry.details:
         return None
-    return ClosingHead(
-        int(entry.details["papers"]), str(entry.details["papers_head"]), entry.at, entry.position, entry.entry_hash
-    )
+    root = entry.details.get("papers_root")
+    return ClosingHead(int(entry.details["papers"]), str(entry.details["papers_head"]), entry.at, entry.position,
+                       entry.entry_hash, None if root is None else str(root))  # fmt: skip
 
 
 def published_result(*, ballot: Ballot) -> Result:
@@ -219,13 +248,13 @@ def published_result(*, ballot: Ballot) -> Result:
 
 
 MANIFEST_FORMAT = "omov-ballot-result"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: the list sorted by tracker and committed to by a Merkle root (1: a hash chain)
 
 
 def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
     """What a scrutineer needs to check a counted ballot from its downloads alone (docs/checking.md): how it
     was counted (rule, options, seats, seed, balance constraints with their candidates), the candidates, the
-    list of papers as recorded at the close (length and head hash, and the audit entry that recorded them),
+    list of papers as recorded at the close (length and Merkle root, and the audit entry that recorded them),
     the declared result, and where the papers, the count sheet and the BLT file are."""
 
     closing = closing_head(ballot=ballot)
@@ -255,12 +284,13 @@ def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
             for c in ballot.candidates.order_by("number")
         ],
         "papers": {
-            "chain": paper_chain_name(ballot.pk),
+            "order": "tracker",
+            "tree": MERKLE_TREE,
             "at_close": None
-            if closing is None
+            if closing is None or closing.root is None
             else {
                 "papers": closing.papers,
-                "head_hash": closing.head_hash,
+                "root": closing.root,
                 "closed_at": closing.closed_at.isoformat(),
                 "audit_position": closing.audit_position,
                 "audit_entry_hash": closing.audit_entry_hash,
@@ -283,6 +313,11 @@ def result_manifest(*, ballot: Ballot, result: Result) -> dict[str, Any]:
 # Entries whose details name a member or an address: shown to the ballot's officers and scrutineers, withheld from
 # the public trail (the entry, its time, actor and hash stay visible, so the chain of events is still complete).
 PRIVATE_TRAIL_ACTIONS = frozenset({"ballot.credential.reissued", "credential.rate-limited"})
+# Details withheld from the public trail because they would tell the order in which papers were cast: the private
+# chain's head at the close (with few papers every order can be tried against it), and the random seal that keeps
+# the close entry's public hash from being tried against guessed heads in the same way.
+ORDER_DETAILS = frozenset({"papers_head", "papers_seal"})
+ORDER_WITHHELD = "withheld (would tell the order of casting)"
 
 
 @dataclass(frozen=True)
@@ -299,16 +334,17 @@ def ballot_trail(*, ballot: Ballot, public: bool) -> list[TrailEntry]:
     """Every audit-log entry about the ballot, oldest first; for the public, personal details withheld."""
     entries = AuditEntry.objects.filter(subject=f"ballot:{ballot.pk}").order_by("position")
     return [
-        TrailEntry(
-            e.position,
-            e.at,
-            e.actor,
-            e.action,
-            None if public and e.action in PRIVATE_TRAIL_ACTIONS else dict(e.details),
-            e.entry_hash,
-        )
+        TrailEntry(e.position, e.at, e.actor, e.action, _trail_details(e, public), e.entry_hash)
         for e in entries.iterator(chunk_size=2000)
     ]
+
+
+def _trail_details(entry: AuditEntry, public: bool) -> dict[str, Any] | None:
+    if not public:
+        return dict(entry.details)
+    if entry.action in PRIVATE_TRAIL_ACTIONS:
+        return None
+    return {k: ORDER_WITHHELD if k in ORDER_DETAILS else v for k, v in entry.details.items()}
 
 
 # Reads the services and pages share: a ballot's count rule, paper size, readiness, count profile ------------
@@ -389,4 +425,6 @@ def profile_for(ballot: Ballot) -> Any:
     for content in Paper.objects.filter(ballot=ballot).values_list("content", flat=True).iterator(chunk_size=5000):
         ranking = tuple(n - 1 for n in read_paper(content))
         grouped[ranking] = grouped.get(ranking, 0) + 1
-    return Profile(tuple(candidates), tuple(grouped), tuple(grouped.values()), seats=ballot.seats, title=ballot.title)
+    ordered = sorted(grouped.items())  # not in order of first casting: the BLT file is published in this order
+    return Profile(tuple(candidates), tuple(r for r, _ in ordered), tuple(w for _, w in ordered), seats=ballot.seats,
+                   title=ballot.title)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/", views.ballot_detail, name="ballot"),
     path("ballots/<int:ballot_id>/vote/", views.vote, name="vote"),
     path("ballots/<int:ballot_id>/papers/", views.papers, name="papers"),
+    path("ballots/<int:ballot_id>/papers/proof/<str:tracker>", views.receipt_proof, name="papers-proof"),
     path("ballots/<int:ballot_id>/trail/", views.trail, name="trail"),
     path("ballots/<int:ballot_id>/papers.jsonl", views.download_papers, name="papers-jsonl"),
     path("ballots/<int:ballot_id>/papers.blt", views.download_blt, name="papers-blt"),

@@ -8,6 +8,7 @@ state-machine services; reads go through `omov.ballots.selectors` or the small r
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -26,11 +27,13 @@ from omov.ballots.attempts import Attempt
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
 from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, read_ranked
 from omov.ballots.models import Ballot, Paper, Result
+from omov.ballots.papers import MERKLE_TREE
 from omov.core.ratelimit import client_ip
 from omov.members.selectors import member_for_user
 
 S = Ballot.State
 PAPERS_PER_PAGE = 500
+_CLOSED = (S.CLOSED, S.COUNTED, S.PUBLISHED)
 
 
 # Read helpers (no writes) -------------------------------------------------------------------------------------
@@ -275,6 +278,8 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "next_action": _NEXT.get(ballot.state) if officer and waiting is None else None,
         "waiting": waiting,
         "stats": selectors.roll_stats(ballot=ballot) if observer and ballot.state != S.DRAFT else None,
+        # The root the close recorded is public from the close on, so it can be noted before any result.
+        "closing": selectors.closing_head(ballot=ballot) if ballot.state in _CLOSED else None,
     }
     if result is not None:
         context["sheet_html"] = _sheet_html(result)
@@ -343,7 +348,8 @@ def download_sheet_csv(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 @require_GET
 def papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """The published list of papers (tracker codes, in order, hash-chained) and a box to look a tracker up."""
+    """The published list of papers (tracker codes, sorted: nothing about when each was cast), the Merkle root
+    the close recorded, and a box to look a tracker up (with a link to its inclusion proof)."""
     ballot = _visible_ballot(request, ballot_id)
     if ballot.state != S.PUBLISHED:
         return render(request, "ballots/papers.html", {"ballot": ballot, "unpublished": True}, status=404)
@@ -351,11 +357,36 @@ def papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
     found = None
     if query:
         found = selectors.find_receipt(ballot=ballot, tracker=query)
-    rows = Paper.objects.filter(ballot=ballot).order_by("position").only("position", "tracker", "entry_hash")
+    # The tracker column holds lower-case hex only, which every collation sorts in byte order.
+    rows = Paper.objects.filter(ballot=ballot).order_by("tracker").values_list("tracker", flat=True)
     page = Paginator(rows, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "ballots/papers.html", {
         "ballot": ballot, "query": query, "found": found, "page": page, "looked_up": bool(query),
         "closing": selectors.closing_head(ballot=ballot),
+    })  # fmt: skip
+
+
+@require_GET
+def receipt_proof(request: HttpRequest, ballot_id: int, tracker: str) -> JsonResponse:
+    """A tracker's inclusion proof (docs/checking.md): its place in the sorted list and the audit path from its
+    leaf to the Merkle root that the close recorded, for a voter to check without the whole list."""
+    ballot = _visible_ballot(request, ballot_id)
+    if ballot.state != S.PUBLISHED:
+        return JsonResponse({"error": "the list of papers is published with the result"}, status=404)
+    code = tracker.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", code):
+        return JsonResponse({"error": "a tracker code is 64 hexadecimal digits"}, status=400)
+    proof = selectors.receipt_proof(ballot=ballot, tracker=code)
+    if proof is None:
+        return JsonResponse({"error": f"no paper of this ballot has the tracker {code}"}, status=404)
+    closing = selectors.closing_head(ballot=ballot)
+    return JsonResponse({
+        "format": "omov-inclusion-proof", "version": 1, "tree": MERKLE_TREE,
+        "ballot": {"id": ballot.pk, "public_id": str(ballot.public_id)},
+        "tracker": proof.tracker, "leaf_index": proof.leaf_index, "tree_size": proof.tree_size,
+        "audit_path": list(proof.audit_path),
+        "root": closing.root if closing is not None else None,
+        "audit_position": closing.audit_position if closing is not None else None,
     })  # fmt: skip
 
 
@@ -373,17 +404,13 @@ def trail(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 @require_GET
 def download_papers(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """The whole published list as JSON lines: position, tracker, the paper's bytes, and the chain hashes."""
+    """The whole published list as JSON lines, sorted by tracker: each paper's tracker and bytes."""
     ballot = _visible_ballot(request, ballot_id)
     try:
         entries = selectors.paper_list(ballot=ballot)
     except BallotError as exc:
         raise Http404(str(exc)) from None
-    lines = (
-        json.dumps({"position": e.position, "tracker": e.tracker, "paper": e.content.decode("utf-8"),
-                    "previous_hash": e.previous_hash, "entry_hash": e.entry_hash}) + "\n"
-        for e in entries
-    )  # fmt: skip
+    lines = (json.dumps({"tracker": e.tracker, "paper": e.content.decode("utf-8")}) + "\n" for e in entries)
     return _download("".join(lines), "application/x-ndjson", f"ballot-{ballot.pk}-papers.jsonl")
 
 

@@ -19,11 +19,14 @@ from omov.audit.selectors import verify_audit_chain
 from omov.ballots import services as bs
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Voter
-from omov.ballots.scheduling import SCHEDULER, run_schedule, run_schedule_task
+from omov.ballots.scheduling import run_schedule, run_schedule_task
+from omov.core.actors import SCHEDULER as SCHEDULER_ACTOR
 from omov.core.celery import app
 from tests.conftest_django import World, open_and_issue
 
 S = Ballot.State
+
+SCHEDULER = SCHEDULER_ACTOR.name  # as the audit log writes it
 
 
 def _trail(ballot: Ballot, action: str | None = None) -> list[AuditEntry]:

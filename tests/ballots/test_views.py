@@ -294,23 +294,63 @@ def test_downloads_recount_to_the_same_result(world, client, tmp_path):
     csv = client.get(f"/ballots/{ballot.pk}/sheet.csv")
     assert csv.status_code == 200 and "Ann" in csv.content.decode()
     lines = client.get(f"/ballots/{ballot.pk}/papers.jsonl").content.decode().splitlines()
-    assert len(lines) == 8 and json.loads(lines[0])["position"] == 1
+    rows = [json.loads(line) for line in lines]
+    assert len(rows) == 8 and all(set(r) == {"tracker", "paper"} for r in rows)
+    assert [r["tracker"] for r in rows] == sorted(r["tracker"] for r in rows)
 
 
 def test_tracker_lookup_finds_a_cast_paper_and_not_a_made_up_one(world, client):
     ballot, trackers = published(world, client)
-    page = client.get(f"/ballots/{ballot.pk}/papers/")
-    assert page.status_code == 200 and all(t in page.content.decode() for t in trackers)
-    found = client.get(f"/ballots/{ballot.pk}/papers/", {"tracker": trackers[3].upper() + " "})
-    assert "is paper number 4 on the list" in found.content.decode()
+    page = client.get(f"/ballots/{ballot.pk}/papers/").content.decode()
+    listed = re.findall(r'<td class="hash">([0-9a-f]{64})</td>', page)
+    assert listed == sorted(trackers) != trackers  # in tracker order, not the order of casting
+    found = client.get(f"/ballots/{ballot.pk}/papers/", {"tracker": trackers[3].upper() + " "}).content.decode()
+    assert f"Yes: tracker <code>{trackers[3]}</code> is on the list" in found
+    assert f'href="/ballots/{ballot.pk}/papers/proof/{trackers[3]}" id="proof-link"' in found
     missing = client.get(f"/ballots/{ballot.pk}/papers/", {"tracker": "0" * 64})
     assert "No paper with the tracker" in missing.content.decode()
 
 
-def test_the_list_of_papers_shows_its_head_at_the_close_and_the_chain_check_holds_it(world, client):
-    """The close writes the list's length and last hash into the audit log; the published list must end there."""
+def test_a_voters_inclusion_proof_is_served_once_published(world, client):
+    """/ballots/N/papers/proof/TRACKER: the tracker's leaf in the sorted list and its audit path to the root the
+    close recorded; 404 for a tracker not on the list or before publication, 400 for what is not a tracker."""
+    from omov import check
+    from omov.ballots.selectors import closing_head
+
+    ballot, tokens = open_with_tokens(world)
+    trackers = cast_some(ballot, tokens)
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    assert client.get(f"/ballots/{ballot.pk}/papers/proof/{trackers[0]}").status_code == 404
+    bs.start_count(ballot=ballot, actor=world.officer)
+    bs.publish_result(ballot=ballot, actor=world.officer)
+    root = closing_head(ballot=ballot).root
+    for tracker in trackers:
+        proof = client.get(f"/ballots/{ballot.pk}/papers/proof/{tracker.upper()}").json()
+        assert proof["tracker"] == tracker and proof["root"] == root and proof["tree_size"] == 8
+        assert proof["leaf_index"] == sorted(trackers).index(tracker)
+        assert check.check_proof(proof, tracker, root, 8).ok
+    assert client.get(f"/ballots/{ballot.pk}/papers/proof/{'0' * 64}").status_code == 404
+    assert client.get(f"/ballots/{ballot.pk}/papers/proof/not-a-tracker").status_code == 400
+
+
+def test_the_ballot_page_shows_the_root_from_the_close(world, client):
+    """The root is public from the close, before any count, so it can be noted down and compared later."""
+    from omov.ballots.selectors import closing_head
+
+    ballot, tokens = open_with_tokens(world)
+    cast_some(ballot, tokens)
+    assert 'id="papers-root"' not in client.get(f"/ballots/{ballot.pk}/").content.decode()
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    root = closing_head(ballot=ballot).root
+    assert f'<code class="hash" id="papers-root">{root}</code>' in client.get(f"/ballots/{ballot.pk}/").content.decode()
+
+
+def test_the_list_of_papers_shows_its_root_at_the_close_and_the_chain_check_holds_it(world, client):
+    """The close writes the list's length, the Merkle root over its sorted trackers and the private chain's head
+    into the audit log; the published list must give that root, and the server's own check holds both."""
     from omov.audit.models import AuditEntry
     from omov.ballots.models import Paper
+    from omov.ballots.papers import papers_root
     from omov.ballots.selectors import closing_head, verify_paper_chain
 
     ballot, trackers = published(world, client)
@@ -318,12 +358,14 @@ def test_the_list_of_papers_shows_its_head_at_the_close_and_the_chain_check_hold
     close = AuditEntry.objects.get(subject=f"ballot:{ballot.pk}", action="ballot.close")
     assert close.details["papers"] == len(trackers) == last.position
     assert close.details["papers_head"] == last.entry_hash
+    assert close.details["papers_root"] == papers_root(trackers)
     head = closing_head(ballot=ballot)
-    assert head is not None and (head.papers, head.head_hash, head.audit_position) == (
-        len(trackers), last.entry_hash, close.position
+    assert head is not None and (head.papers, head.head_hash, head.audit_position, head.root) == (
+        len(trackers), last.entry_hash, close.position, papers_root(trackers)
     )
     page = client.get(f"/ballots/{ballot.pk}/papers/").content.decode()
-    assert f"held\n{len(trackers)} papers" in page and last.entry_hash in page
+    assert f"held\n{len(trackers)} papers" in page and head.root in page
+    assert last.entry_hash not in page  # the private chain's head is not published
     assert f"entry #{close.position}" in page
     assert verify_paper_chain(ballot=ballot).ok
     # Had the list been cut short or added to after the close, it would no longer end at the recorded head.
@@ -336,6 +378,11 @@ def test_the_list_of_papers_shows_its_head_at_the_close_and_the_chain_check_hold
     assert not check.ok
     assert check.problem.startswith(f"the list ends at #{len(trackers)}, but when voting closed it ended at "
                                     f"#{len(trackers) - 1}")  # fmt: skip
+    # A close that recorded another root (papers' trackers changed since, with a chain rebuilt to match).
+    record(actor=SystemActor("test"), action="ballot.close", subject=f"ballot:{ballot.pk}",
+           details={"papers": len(trackers), "papers_head": last.entry_hash, "papers_root": "ab" * 32})  # fmt: skip
+    check = verify_paper_chain(ballot=ballot)
+    assert not check.ok and check.problem.startswith("the papers' trackers no longer give the root recorded when")
 
 
 def test_results_and_papers_are_hidden_before_publication(world, client):

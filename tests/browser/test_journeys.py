@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -154,10 +155,14 @@ def test_member_votes_officer_publishes_and_member_finds_tracker(browser, live_s
     assert res.locator("table.omov-count-sheet").count() == 1
     res.screenshot(path=str(SCREENSHOTS / "result.png"), full_page=True)
 
+    root = res.inner_text("#papers-root").strip()  # the list's root, recorded at the close
     res.get_by_role("link", name="The list of papers (tracker codes)").click()
     res.get_by_label("Is my tracker on the list?").fill(tracker)
     press(res, "Look up")
     assert "Your paper was counted" in res.inner_text("#lookup-result")
+    proof_url = live_server.url + res.locator("#proof-link").get_attribute("href")
+    proof = json.loads(res.request.get(proof_url).text())  # the tracker's inclusion proof
+    assert proof["tracker"] == tracker and proof["root"] == root and proof["tree_size"] == 11
     assert problems == []
     for ctx in (officer, member, public):
         ctx.close()

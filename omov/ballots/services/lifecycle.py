@@ -15,14 +15,8 @@ from omov.ballots.errors import (
     IllegalTransition,
     NotReady,
 )
-from omov.ballots.models import (
-    Ballot,
-    Credential,
-    Voter,
-)
-from omov.ballots.papers import (
-    paper_chain_name,
-)
+from omov.ballots.models import Ballot, Credential, Paper, Voter
+from omov.ballots.papers import close_commitment, paper_chain_name
 from omov.ballots.services._common import S, _lock, _move, _require_no_job_under_way, _require_officer
 from omov.ballots.services.results import start_count
 from omov.ballots.services.roll import _freeze_roll, _freeze_roll_in_database
@@ -87,9 +81,11 @@ def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
     A ballot set to count when closed has its count queued in the same transaction (run once it commits)."""
     _require_officer(actor, ballot)
     _lock(ballot)  # casts in flight finish first, new ones wait and then find the ballot closed
-    # The list of papers is final from here: its head (how many papers, the last entry's hash) goes into the
-    # audit log's own hash chain, so that the list published with the result can be checked against it.
+    # The list of papers is final from here. The audit log's own hash chain records how many papers there are,
+    # the root of the Merkle tree over their sorted trackers (what the list published with the result is checked
+    # against), and the private chain's head (the server's own check; withheld from the public with a seal).
     head = ChainHead.objects.filter(name=paper_chain_name(ballot.pk)).first()
+    trackers = Paper.objects.filter(ballot=ballot).values_list("tracker", flat=True)
     locked = _move(
         ballot,
         to=S.CLOSED,
@@ -98,6 +94,7 @@ def close_ballot(*, ballot: Ballot, actor: Any) -> Ballot:
         action="ballot.close",
         papers=head.position if head else 0,
         papers_head=head.head_hash if head else GENESIS,
+        **close_commitment(trackers.iterator(chunk_size=5000)),
     )
     # Rewrite every voted roll line and spent credential in this one transaction, so that the database's
     # own row metadata (PostgreSQL's xmin: the id of the transaction that last wrote a row) no longer
