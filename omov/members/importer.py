@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from omov.members.emails import normalise_email
 from omov.members.models import Member, Organisation, Unit
 
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
@@ -223,7 +224,7 @@ def import_members_csv(
                     problems.append("name is empty")
                 elif len(name) > 200:
                     problems.append("name is longer than 200 characters")
-                email = get["email"](raw)
+                email = normalise_email(get["email"](raw))  # stored as sign-in matches it (members/emails.py)
                 if email and (len(email) > 254 or not _EMAIL.match(email)):
                     problems.append(f"email {email!r} is not an email address")
                 code = get["unit"](raw)

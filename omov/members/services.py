@@ -12,6 +12,7 @@ from django.db import transaction
 
 from omov.audit.models import Job
 from omov.audit.services import create_job, record
+from omov.members.emails import normalise_email
 from omov.members.errors import MemberError
 from omov.members.importer import ImportReport, ProgressFn, import_members_csv
 from omov.members.models import Member, Organisation, Unit
@@ -93,7 +94,7 @@ def create_member(
         organisation=organisation,
         membership_number=membership_number,
         name=name,
-        email=email,
+        email=normalise_email(email),
         unit=unit,
         joined_on=joined_on,
         status=status,
