@@ -349,6 +349,17 @@ def test_results_and_papers_are_hidden_before_publication(world, client):
     assert "counted, not yet published" in client.get(f"/ballots/{ballot.pk}/").content.decode()
 
 
+def test_not_even_a_superuser_or_the_officer_reads_the_papers_while_voting_is_open(world, client):
+    ballot, tokens = open_with_tokens(world)
+    cast_some(ballot, tokens)
+    for user in (world.admin, world.officer):
+        client.force_login(user)
+        for url in ("papers.jsonl", "papers/", "papers.blt", f"papers/?tracker={Paper.objects.first().tracker}"):
+            response = client.get(f"/ballots/{ballot.pk}/{url}")
+            assert response.status_code == 404, (user, url)
+            assert Paper.objects.first().tracker not in response.content.decode()
+
+
 def test_member_home_lists_open_ballots_and_published_results(world, client):
     from omov.members.services import user_for_member
 
