@@ -37,6 +37,22 @@ def units_looked_after(user: Any) -> list[Unit]:
     return [v.unit for v in VoiceOfficer.objects.filter(user=user).select_related("unit")]
 
 
+def organisations_for(user: Any) -> set[int] | None:
+    """The organisations whose member-voice pages a user may read: their own as a member, and those whose
+    units they look after as a member-voice officer (None: every one, for a superuser). Anonymous: none."""
+    from omov.members.selectors import member_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    ids = {u.organisation_id for u in units_looked_after(user)}
+    member = member_for_user(user=user)
+    if member is not None:
+        ids.add(member.organisation_id)
+    return ids
+
+
 def under(units: list[Unit], field: str = "") -> Q:
     """Rows whose unit `field` (a Unit itself when empty) lies in one of `units` or below it; none for no units."""
     prefix = f"{field}__" if field else ""
