@@ -38,8 +38,10 @@ def units_looked_after(user: Any) -> list[Unit]:
 
 
 def organisations_for(user: Any) -> set[int] | None:
-    """The organisations whose member-voice pages a user may read: their own as a member, and those whose
-    units they look after as a member-voice officer (None: every one, for a superuser). Anonymous: none."""
+    """The organisations whose member-voice pages a user may read: their own as a member, those whose units
+    they look after as a member-voice officer, and those whose ballots they run or scrutinise (None: every
+    one, for a superuser). Anonymous, or signed in with none of these: none."""
+    from omov.ballots.models import Ballot
     from omov.members.selectors import member_for_user
 
     if not getattr(user, "is_authenticated", False):
@@ -47,6 +49,8 @@ def organisations_for(user: Any) -> set[int] | None:
     if user.is_superuser:
         return None
     ids = {u.organisation_id for u in units_looked_after(user)}
+    ballots = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user))
+    ids.update(ballots.values_list("organisation_id", flat=True))
     member = member_for_user(user=user)
     if member is not None:
         ids.add(member.organisation_id)
