@@ -290,7 +290,8 @@ def get_table(s: Site) -> list[Get]:
         published = ALL if state == "published" else frozenset()
         rows.append(Get(f"{base}/papers/", by_role(published)))
         rows.append(Get(f"{base}/papers.jsonl", by_role(published)))
-        rows.append(Get(f"{base}/jobs.json", by_role(OBSERVERS, refused=403)))
+        # a hidden ballot's jobs answer as a missing ballot's do (404), or a 403 would say the draft is there
+        rows.append(Get(f"{base}/jobs.json", by_role(OBSERVERS, refused=404 if hidden else 403)))
     # Member voice ----------------------------------------------------------------------------------------------
     signed = by_role(SIGNED_IN, anon=LOGIN)
     # Member voice is the organisation's: its members, its voice officers, the officers and scrutineers of its
