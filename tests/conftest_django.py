@@ -47,6 +47,18 @@ def browser() -> Iterator[Any]:
         yield b
         b.close()
 
+def watch_csp(page: Any, problems: list[str]) -> None:
+    """Add to `problems` every console message in which Chromium says the Content-Security-Policy refused
+    something (an inline script, an on*= handler, a style attribute, a script from elsewhere)."""
+
+    def seen(message: Any) -> None:
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or text.startswith("Refused to")):
+            problems.append(f"CSP: {text}")
+
+    page.on("console", seen)
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client", "django_user_model"}
 
 

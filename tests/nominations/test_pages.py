@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -48,7 +49,10 @@ def small(db):
 def test_the_tracker_shows_every_term_and_what_is_still_needed(client, small):
     rnd = small["round"]
     page = client.get(f"/nominations/rounds/{rnd.pk}/").content.decode()
-    assert f'data-board-url="/nominations/rounds/{rnd.pk}/board/"' in page and "fetch(url" in page
+    assert f'data-board-url="/nominations/rounds/{rnd.pk}/board/"' in page
+    assert '<script src="/static/nominations/poll.js" defer></script>' in page
+    poll = Path(__file__).resolve().parents[2] / "omov/nominations/static/nominations/poll.js"
+    assert "fetch(url" in poll.read_text(encoding="utf-8")
     board = client.get(f"/nominations/rounds/{rnd.pk}/board/").content.decode()
     assert "1 of 10 mp; 10% of 10 is 1, rounded up to 1" in board
     assert "1 of 20 clp; 5% of 20 is 1, rounded up to 1" in board
