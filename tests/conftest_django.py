@@ -49,6 +49,18 @@ def browser() -> Iterator[Any]:
         yield b
         b.close()
 
+def watch_csp(page: Any, problems: list[str]) -> None:
+    """Add to `problems` every console message in which Chromium says the Content-Security-Policy refused
+    something (an inline script, an on*= handler, a style attribute, a script from elsewhere)."""
+
+    def seen(message: Any) -> None:
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or text.startswith("Refused to")):
+            problems.append(f"CSP: {text}")
+
+    page.on("console", seen)
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "admin_client", "django_user_model"}
 
 
@@ -145,7 +157,9 @@ class World:
         self.scrutineer = User.objects.create_user("scrutineer", "scr@example.org", is_staff=True)
         self.org = ms.create_organisation(name="Test Party", slug="test", actor=SystemActor("setup"))
         org = self.org
-        self.region = ms.create_unit(organisation=org, code="R1", name="Region", kind="region", actor=SystemActor("setup"))
+        self.region = ms.create_unit(
+            organisation=org, code="R1", name="Region", kind="region", actor=SystemActor("setup")
+        )
         self.c1 = ms.create_unit(organisation=org, code="C1", name="C one", kind="constituency", parent=self.region)
         self.c2 = ms.create_unit(organisation=org, code="C2", name="C two", kind="constituency", parent=self.region)
         self.b1 = ms.create_unit(organisation=org, code="B1", name="B one", kind="branch", parent=self.c1)

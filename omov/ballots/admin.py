@@ -288,18 +288,27 @@ class BallotAdmin(admin.ModelAdmin):
         self._run(request, queryset, "published", lambda b: services.publish_result(ballot=b, actor=request.user))
 
 
+# A paper is read only once voting has closed: while a ballot is open (or if it was cancelled before closing),
+# its papers' content would be a running tally, and their order (cast order) would tie a voter seen voting to a
+# paper. Nobody reads them then, a superuser included.
+PAPERS_READABLE = (Ballot.State.CLOSED, Ballot.State.COUNTED, Ballot.State.PUBLISHED)
+
+
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
-    """The list of papers as stored (content, tracker, chain): readable by officers and scrutineers."""
+    """The list of papers as stored (content, tracker, chain): readable by officers and scrutineers once voting
+    has closed."""
 
     list_display = ["ballot", "position", "tracker", "entry_hash"]
-    list_filter = ["ballot"]
+    list_filter = [("ballot", admin.RelatedOnlyFieldListFilter)]  # only ballots whose papers may be read
     search_fields = ["tracker"]
     readonly_fields = ["id", "ballot", "position", "content_text", "tracker", "previous_hash", "entry_hash"]
     exclude = ["content"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Paper]:
-        return Paper.objects.filter(ballot__in=ballots_for_officer(user=request.user))
+        return Paper.objects.filter(
+            ballot__in=ballots_for_officer(user=request.user), ballot__state__in=PAPERS_READABLE
+        )
 
     @admin.display(description="content")
     def content_text(self, paper: Paper) -> str:

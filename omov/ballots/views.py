@@ -460,7 +460,10 @@ def officer_action(request: HttpRequest, ballot_id: int, action: str) -> HttpRes
 @require_GET
 def jobs_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
     """Progress of the ballot's background jobs, for its officers and scrutineers (polled by the page)."""
-    ballot = get_object_or_404(Ballot, pk=ballot_id)
+    ballot = Ballot.objects.filter(pk=ballot_id).first()
+    if ballot is None or not bs.is_visible(actor=request.user, ballot=ballot):
+        # The same answer as for a ballot that does not exist: a 403 here would say a hidden draft is there.
+        return JsonResponse({"error": "no such ballot"}, status=404)
     if not _observer(request, ballot):
         return JsonResponse({"error": "only the ballot's officers and scrutineers see its jobs"}, status=403)
     jobs = selectors.jobs_for_ballot(ballot=ballot)[:10]

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
 
+from omov.members.emails import normalise_email
 from omov.members.models import Member, Organisation, Unit
 from omov.members.names import name_problem
 
@@ -254,7 +255,7 @@ def import_members_csv(
                     problems.append("name is longer than 200 characters")
                 elif problem := name_problem(name):
                     problems.append(problem)
-                email = get["email"](raw)
+                email = normalise_email(get["email"](raw))  # stored as sign-in matches it (members/emails.py)
                 if email and not is_email(email):
                     problems.append(f"email {_cut(email)} is not an email address")
                 code = get["unit"](raw)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from omov.members.emails import normalise_email
+
 
 class Organisation(models.Model):
     """A membership organisation: the root of its units, members and ballots."""
@@ -97,6 +99,10 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.membership_number})"
+
+    def clean(self) -> None:
+        # The admin's form: store the address in the form sign-in matches (omov/members/emails.py).
+        self.email = normalise_email(self.email)
 
     @property
     def in_arrears(self) -> bool:

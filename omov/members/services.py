@@ -14,6 +14,7 @@ from omov.audit.models import Job
 from omov.audit.services import create_job, record
 from omov.core.actors import SYSTEM
 from omov.core.jobs import enqueue
+from omov.members.emails import normalise_email
 from omov.members.errors import MemberError
 from omov.members.importer import ImportReport, ProgressFn, import_members_csv, is_email
 from omov.members.models import Member, Organisation, Unit
@@ -101,7 +102,7 @@ def create_member(
         organisation=organisation,
         membership_number=membership_number,
         name=name,
-        email=email,
+        email=normalise_email(email),
         unit=unit,
         joined_on=joined_on,
         status=status,

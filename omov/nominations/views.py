@@ -18,6 +18,7 @@ from omov.nominations import selectors, services
 from omov.nominations.errors import NominationError
 from omov.nominations.models import Nomination, NominationRound, OpenSelection, TriggerBallot
 from omov.nominations.thresholds import PRESETS, RuleError
+from omov.nominations.whatif import check_asked_rules
 
 POLL_SECONDS = 3
 
@@ -67,9 +68,15 @@ def round_whatif(request: HttpRequest, round_id: int) -> HttpResponse:
     custom = request.GET.get("custom", "").strip()
     if custom:
         asked.append(custom)
+    asked = list(dict.fromkeys(asked))
     compare_presets = not asked  # by default, every preset the round's nominators can be counted under
     rules = list(dict.fromkeys([rnd.rule, *(asked or PRESETS)]))
     boards, errors, left_out = [], [], []
+    try:
+        check_asked_rules(asked)
+    except RuleError as exc:
+        errors.append(str(exc))
+        rules = []  # nothing evaluated: the request asked for too much
     for rule in rules:
         try:
             boards.append(selectors.tracker(round=rnd, rule=rule))

@@ -21,6 +21,10 @@ from omov.nominations.thresholds import (
 )
 
 REQUIRED = ("candidate", "group")
+# A page of the site evaluates rules for anyone who asks, signed in or not: each rule costs a parse and a pass
+# over every nomination, so one request may ask for a few, each of a sensible length (400 rules took 4 s).
+MAX_RULES = 8
+MAX_RULE_LENGTH = 200
 OPTIONAL = ("nominator", "count", "kind", "members")
 
 
@@ -103,6 +107,19 @@ def _nomination(
                             f"{first_line[key]}; one nomination per nominator")
         first_line[key] = line
     return Nomination(cell["candidate"], cell["group"], nominator, count, cell.get("kind", ""), members)
+
+
+def check_asked_rules(rules: Sequence[str]) -> None:
+    """Refuse more than MAX_RULES rules, or a rule longer than MAX_RULE_LENGTH characters, with a RuleError that
+    says which and what to do."""
+    if len(rules) > MAX_RULES:
+        raise RuleError(f"{len(rules)} rules were asked for; compare at most {MAX_RULES} at a time")
+    for n, rule in enumerate(rules, start=1):
+        if len(rule) > MAX_RULE_LENGTH:
+            raise RuleError(
+                f"rule {n} ({rule[:30]}...) is {len(rule)} characters long; a rule may be at most "
+                f"{MAX_RULE_LENGTH} characters"
+            )
 
 
 def whatif(

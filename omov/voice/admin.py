@@ -30,10 +30,41 @@ from omov.voice.selectors import under, units_looked_after
 
 
 class OfficerAdmin(admin.ModelAdmin):
-    """Visible to superusers and member-voice officers; writes only through services (no raw add/delete)."""
+    """Visible to superusers and member-voice officers; writes only through services (no raw add/delete).
+
+    An officer sees only the rows of the units they look after (and those below): `unit_field` names the path
+    from a row to its unit. Choices of units, members and organisations in forms are narrowed the same way."""
+
+    unit_field = "unit"
 
     def _officer(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and (request.user.is_superuser or units_looked_after(request.user)))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(under(units_looked_after(request.user), self.unit_field))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            from omov.members.models import Member, Organisation, Unit
+
+            units = units_looked_after(request.user)
+            if db_field.related_model is Unit:
+                kwargs["queryset"] = Unit.objects.filter(under(units))
+            elif db_field.related_model is Member:
+                kwargs["queryset"] = Member.objects.filter(under(units, "unit"))
+            elif db_field.related_model is Organisation:
+                kwargs["queryset"] = Organisation.objects.filter(pk__in={u.organisation_id for u in units})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        from omov.members.models import Unit
+
+        if not request.user.is_superuser and db_field.related_model is Unit:
+            kwargs["queryset"] = Unit.objects.filter(under(units_looked_after(request.user)))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._officer(request)
@@ -113,7 +144,10 @@ class TargetUnitFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         from omov.members.models import Unit
 
-        return [(str(u.pk), u.name) for u in Unit.objects.all()[:200]]
+        units = Unit.objects.all()
+        if not request.user.is_superuser:
+            units = units.filter(under(units_looked_after(request.user)))  # another unit's names are not theirs
+        return [(str(u.pk), u.name) for u in units.order_by("path")[:200]]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
         if not self.value():
@@ -153,7 +187,15 @@ class CommentAdmin(OfficerAdmin):
         "reports_count",
         "created_at",
     ]
-    list_filter = ["status", ReasonFilter, ScoreFilter, "thread__kind", "target_role", TargetUnitFilter, "thread__unit"]
+    list_filter = [
+        "status",
+        ReasonFilter,
+        ScoreFilter,
+        "thread__kind",
+        "target_role",
+        TargetUnitFilter,
+        ("thread__unit", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["body", "author__name", "author__membership_number", "target_member__name"]
     readonly_fields = [
         "thread",
@@ -178,11 +220,7 @@ class CommentAdmin(OfficerAdmin):
     actions = ["approve", "reject", "mark_spam", "mark_not_spam", "warn", "suspend"]
     list_select_related = ["author", "thread", "target_member", "target_unit"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        qs = super().get_queryset(request)
-        if not request.user.is_superuser:
-            qs = qs.filter(under(units_looked_after(request.user), "thread__unit"))
-        return qs
+    unit_field = "thread__unit"
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["status", "-created_at"]  # accepted < held < rejected < spam alphabetically: held near the top
@@ -254,7 +292,8 @@ class TextAnswerAdmin(OfficerAdmin):
     """Free-text consultation answers waiting for moderation (published only once accepted)."""
 
     list_display = ["text", "text_status", "question"]
-    list_filter = ["text_status", "question__consultation"]
+    list_filter = ["text_status", ("question__consultation", admin.RelatedOnlyFieldListFilter)]
+    unit_field = "question__consultation__unit"
     action_form = AnswerActionForm
     actions = ["accept", "reject"]
 
@@ -445,7 +484,7 @@ class MotionVoteForm(ActionForm):
 @admin.register(Motion)
 class MotionAdmin(OfficerAdmin):
     list_display = ["title", "kind", "unit", "state", "threshold", "supporter_count", "support_deadline", "outcome"]
-    list_filter = ["state", "kind", "unit"]
+    list_filter = ["state", "kind", ("unit", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "text"]
     readonly_fields = [
         "organisation",
@@ -468,8 +507,7 @@ class MotionAdmin(OfficerAdmin):
     actions = ["to_vote", "priorities", "composite", "outcome", "close_expired"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Motion]:
-        qs = super().get_queryset(request).exclude(state=Motion.State.DRAFT)
-        return qs if request.user.is_superuser else qs.filter(under(units_looked_after(request.user), "unit"))
+        return super().get_queryset(request).exclude(state=Motion.State.DRAFT)
 
     @admin.display(description="supporters")
     def supporter_count(self, obj: Motion) -> int:
@@ -546,6 +584,7 @@ class VoiceOfficerAdmin(OfficerAdmin):
 class PublicRoleAdmin(OfficerAdmin):
     list_display = ["member", "role", "title"]
     list_filter = ["role"]
+    unit_field = "member__unit"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self._officer(request)

@@ -44,6 +44,26 @@ def units_looked_after(user: Any) -> list[Unit]:
     return [v.unit for v in VoiceOfficer.objects.filter(user=user).select_related("unit")]
 
 
+def organisations_for(user: Any) -> set[int] | None:
+    """The organisations whose member-voice pages a user may read: their own as a member, those whose units
+    they look after as a member-voice officer, and those whose ballots they run or scrutinise (None: every
+    one, for a superuser). Anonymous, or signed in with none of these: none."""
+    from omov.ballots.models import Ballot
+    from omov.members.selectors import member_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    ids = {u.organisation_id for u in units_looked_after(user)}
+    ballots = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user))
+    ids.update(ballots.values_list("organisation_id", flat=True))
+    member = member_for_user(user=user)
+    if member is not None:
+        ids.add(member.organisation_id)
+    return ids
+
+
 def under(units: list[Unit], field: str = "") -> Q:
     """Rows whose unit `field` (a Unit itself when empty) lies in one of `units` or below it; none for no units."""
     prefix = f"{field}__" if field else ""

@@ -47,12 +47,33 @@ def _id(text: str | None) -> int:
     return int(text)
 
 
+def _in_organisation(request: HttpRequest, organisation_id: int) -> bool:
+    """Is this organisation the reader's (as a member, or as a member-voice officer of one of its units)? Member
+    voice is an organisation's own business: another organisation's members neither read nor report it."""
+    allowed = selectors.organisations_for(request.user)
+    return allowed is None or organisation_id in allowed
+
+
+def _candidate_in_scope(request: HttpRequest, candidate: Candidate) -> bool:
+    """A candidate's discussion: for the ballot's organisation, and for the ballot's officers and scrutineers."""
+    from omov.ballots.permissions import is_observer
+
+    return _in_organisation(request, candidate.ballot.organisation_id) or is_observer(
+        actor=request.user, ballot=candidate.ballot
+    )
+
+
 def _thread_visible(request: HttpRequest, thread: Thread, member: Member | None) -> bool:
-    """May this reader see the thread? Not a draft motion's (only its proposer sees the motion, and it has no
-    thread yet), nor a draft consultation's (only its officers), nor that of a candidate on a ballot the reader
-    may not know of (a draft or cancelled ballot)."""
+    """May this reader see the thread? Not another organisation's, nor a draft motion's (only its proposer sees
+    the motion, and it has no thread yet), nor a draft consultation's (only its officers), nor that of a
+    candidate on a ballot the reader may not know of (a draft or cancelled ballot)."""
     from omov.ballots.permissions import is_visible
 
+    if thread.candidate_id:
+        if not _candidate_in_scope(request, thread.candidate):
+            return False
+    elif not _in_organisation(request, thread.organisation_id):
+        return False
     if thread.motion_id:
         motion = thread.motion
         return motion.state != Motion.State.DRAFT or (member is not None and motion.proposer_id == member.pk)
@@ -104,8 +125,9 @@ def index(request: HttpRequest) -> HttpResponse:
             if services.consultation_is_open(c, now) and services.in_electorate(consultation=c, member=member):
                 open_consultations.append(c)
     published = Consultation.objects.filter(state=Consultation.State.PUBLISHED)
-    if member:
-        published = published.filter(organisation=member.organisation)
+    allowed = selectors.organisations_for(request.user)
+    if allowed is not None:
+        published = published.filter(organisation_id__in=allowed)
     officer = request.user.is_authenticated and _is_officer_somewhere(request.user)
     return render(
         request,
@@ -143,7 +165,7 @@ def motion_new(request: HttpRequest) -> HttpResponse:
     amends = None
     amends_id = request.POST.get("amends") or request.GET.get("amends")
     if amends_id:
-        amends = get_object_or_404(Motion, pk=_id(amends_id))
+        amends = get_object_or_404(Motion, pk=_id(amends_id), organisation_id=member.organisation_id)
         if amends.state == Motion.State.DRAFT and amends.proposer_id != member.pk:
             raise Http404("no such motion")  # a draft is its proposer's alone, as on its own page
         units = [amends.unit]
@@ -180,6 +202,8 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         Motion.objects.select_related("unit", "proposer", "amends", "composited_into"), pk=motion_id
     )
     member = _member(request)
+    if not _in_organisation(request, motion.organisation_id):
+        raise Http404("no such motion")
     if motion.state == Motion.State.DRAFT and (member is None or motion.proposer_id != member.pk):
         raise Http404("no such motion")
     supporters = motion.supports.count()
@@ -209,6 +233,8 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
 
 def _motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResponse:
     motion = get_object_or_404(Motion, pk=motion_id)
+    if not _in_organisation(request, motion.organisation_id):
+        raise Http404("no such motion")
     try:
         member = _need_member(request)
         if action == "support":
@@ -340,6 +366,8 @@ def _question_forms(questions: list[Question], current: dict[int, Any]) -> list[
 def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpResponse:
     """Answer (or change an answer to) a consultation; says before the form whether answers are anonymous."""
     c = get_object_or_404(Consultation, pk=consultation_id)
+    if not _in_organisation(request, c.organisation_id):
+        raise Http404("no such consultation")
     if c.state == Consultation.State.DRAFT and not services.is_voice_officer(actor=request.user, unit=c.unit):
         raise Http404("no such consultation")
     member = _member(request)
@@ -449,7 +477,7 @@ def candidate_thread(request: HttpRequest, candidate_id: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("ballot"), pk=candidate_id)
     from omov.ballots.permissions import is_visible
 
-    if not is_visible(actor=request.user, ballot=candidate.ballot):
+    if not is_visible(actor=request.user, ballot=candidate.ballot) or not _candidate_in_scope(request, candidate):
         raise Http404("no such candidate")  # before the thread is made: a GET must not create one for a draft
     member = _member(request)
     thread = services.thread_for_candidate(candidate=candidate)

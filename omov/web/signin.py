@@ -18,10 +18,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
-from django.db.models import Q
 
 from omov.core.actors import ANONYMOUS
 from omov.core.ratelimit import Hit, limiter
+from omov.members.emails import email_key
 
 SALT = "omov.signin.v1"
 
@@ -58,26 +58,31 @@ def signin_url(*, user: Any, base: str = "") -> str:
     return root.rstrip("/") + reverse("signin-link", args=[make_signin_token(user=user)])
 
 
-def users_for_email(email: str) -> list[Any]:
-    """Who may sign in with this address: a staff user with it, or a member with it (given a user if needed)."""
+def recipients_for_email(email: str) -> list[tuple[Any, str]]:
+    """Who may sign in with this address, and the address on record to mail the link to: a staff user with it,
+    or else a member with it (given a user if needed).
+
+    The address is matched by the rule in omov.members.emails (ASCII case only, never a Unicode look-alike),
+    and the link goes to the address stored for that person, never to the address as typed: whoever types a
+    look-alike of someone's address must not receive their link.
+    """
+    from omov.members.emails import matching_email
     from omov.members.models import Member
     from omov.members.services import user_for_member
 
-    email = email.strip()
-    if not email:
-        return []
     User = get_user_model()
-    users = list(User.objects.filter(Q(email__iexact=email), is_active=True, is_staff=True))
-    if users:
-        return users[:1]
-    members = list(Member.objects.filter(email__iexact=email).exclude(status=Member.Status.SUSPENDED)[:1])
-    return [user_for_member(member=m) for m in members]
+    staff = matching_email(User.objects.filter(is_active=True, is_staff=True).order_by("pk"), email)
+    if staff:
+        return [(staff[0], staff[0].email)]
+    members = matching_email(Member.objects.exclude(status=Member.Status.SUSPENDED).order_by("pk"), email)
+    return [(user_for_member(member=m), m.email) for m in members[:1]]
 
 
 def send_signin_link(*, email: str, base: str = "") -> bool:
-    """Email a sign-in link if the address is known; say nothing either way (no account enumeration)."""
-    users = users_for_email(email)
-    for user in users:
+    """Email a sign-in link to the stored address if the address is known; say nothing either way (no account
+    enumeration)."""
+    recipients = recipients_for_email(email)
+    for user, address in recipients:
         link = signin_url(user=user, base=base)
         minutes = settings.SIGNIN_LINK_MAX_AGE // 60
         send_mail(
@@ -85,15 +90,15 @@ def send_signin_link(*, email: str, base: str = "") -> bool:
             f"Use this link to sign in. It works once, for {minutes} minutes:\n\n{link}\n\n"
             "If you did not ask for it, ignore this message.",
             None,
-            [email],
+            [address],
         )
-    return bool(users)
+    return bool(recipients)
 
 
 def email_fingerprint(email: str) -> str:
     """A keyed hash of an address, for the audit log: checkable by whoever holds SECRET_KEY, not readable."""
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"omov.signin.email:" + email.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key, b"omov.signin.email:" + email_key(email).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def signin_refusal(*, email: str, ip: str) -> Hit | None:
@@ -107,7 +112,7 @@ def signin_refusal(*, email: str, ip: str) -> Hit | None:
 
     checks = [
         ("signin-ip", ip, f"ip:{ip}"),
-        ("signin-email", email.strip().lower(), f"email:{email_fingerprint(email)}"),
+        ("signin-email", email_key(email), f"email:{email_fingerprint(email)}"),
     ]
     for scope, ident, subject in checks:
         hit = limiter(scope).hit(ident)

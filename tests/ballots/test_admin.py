@@ -116,7 +116,8 @@ def test_print_letters_action_gives_the_letters_once(world, officer_client):
     text = response.content.decode()
     assert response["Content-Type"].startswith("text/html") and "no-store" in response["Cache-Control"]
     assert text.count("one-time voting credential") == 3 and text.count('class="letter"') == 3
-    assert "break-after: page" in text  # one letter a printed page
+    assert 'href="/static/ballots/letters.css"' in text  # one letter a printed page:
+    assert "break-after: page" in _static("omov/ballots/static/ballots/letters.css")
     again = _act(officer_client, "action_print_letters", ballot)
     assert "No letters to print." in again.content.decode()
 
@@ -130,6 +131,57 @@ def test_the_papers_admin_is_read_only(world, officer_client):
     response = officer_client.post(f"/admin/ballots/paper/{paper.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Paper.objects.count() == 1
+
+
+def test_nobody_reads_a_paper_in_the_admin_before_the_close(world):
+    """While voting is open a paper's content is a running tally and its position the order of casting: the
+    admin shows neither to the ballot's officer, its scrutineer or a superuser, by list, sort, search, filter or
+    the paper's own page; from the close they read them."""
+    ballot = world.ballot("irv", candidates=("Ann", "Bob", "Cat"))
+    bs.appoint_scrutineer(ballot=ballot, user=world.scrutineer, actor=world.officer)
+    tokens = open_and_issue(ballot, world.officer)
+    bs.cast(credential=tokens[0], paper=[3, 1])
+    bs.cast(credential=tokens[1], paper=[2])
+    papers = list(Paper.objects.order_by("position"))
+    readers = [world.officer, world.scrutineer, world.admin]
+
+    def pages(paper: Paper) -> list[str]:
+        return [
+            "/admin/ballots/paper/",
+            "/admin/ballots/paper/?o=-2",  # newest first
+            f"/admin/ballots/paper/?ballot__id__exact={ballot.pk}",
+            f"/admin/ballots/paper/?q={paper.tracker}",
+            f"/admin/ballots/paper/{paper.pk}/change/",
+            f"/admin/ballots/paper/{paper.pk}/history/",
+        ]
+
+    for user in readers:
+        client = Client()
+        client.force_login(user)
+        for paper in papers:
+            for url in pages(paper):
+                response = client.get(url, follow=True)
+                text = response.content.decode().replace(f'value="{paper.tracker}"', "")  # the search box
+                assert paper.tracker not in text and paper.entry_hash not in text, (user, url)
+                assert _content(paper) not in text, (user, url)
+        listing = client.get("/admin/ballots/paper/").content.decode()
+        assert f"ballot__id__exact={ballot.pk}" not in listing  # the filter offers no ballot still open
+
+    bs.close_ballot(ballot=ballot, actor=world.officer)
+    for user in readers:
+        client = Client()
+        client.force_login(user)
+        listing = client.get("/admin/ballots/paper/").content.decode()
+        assert all(p.tracker in listing for p in papers), user
+        page = client.get(f"/admin/ballots/paper/{papers[0].pk}/change/")
+        assert page.status_code == 200 and _content(papers[0]) in page.content.decode()
+
+
+def _content(paper: Paper) -> str:
+    """The paper's content as an HTML page would show it."""
+    import html
+
+    return html.escape(bytes(paper.content).decode())
 
 
 def test_member_import_from_the_admin_runs_as_a_job(world, tmp_path, settings):
@@ -146,3 +198,10 @@ def test_member_import_from_the_admin_runs_as_a_job(world, tmp_path, settings):
     assert response.status_code == 302
     job = Job.objects.get(kind="import-members")
     assert job.state == "succeeded" and job.result["created"] == 1
+
+
+def _static(path: str) -> str:
+    """A static file of the tree (the pages link their styles: the Content-Security-Policy allows none inline)."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[2] / path).read_text(encoding="utf-8")

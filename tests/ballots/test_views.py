@@ -397,6 +397,30 @@ def test_results_and_papers_are_hidden_before_publication(world, client):
     assert "counted, not yet published" in client.get(f"/ballots/{ballot.pk}/").content.decode()
 
 
+def test_jobs_json_of_a_hidden_ballot_answers_as_a_missing_ballot(world, client):
+    draft = world.ballot("irv", ready=False)
+    missing = client.get("/ballots/999999/jobs.json")
+    assert missing.status_code == 404
+    for user in (None, world.other_officer, world.scrutineer):
+        if user is not None:
+            client.force_login(user)
+        hidden = client.get(f"/ballots/{draft.pk}/jobs.json")
+        assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json()), user
+    client.force_login(world.officer)
+    assert client.get(f"/ballots/{draft.pk}/jobs.json").json()["state"] == "draft"
+
+
+def test_not_even_a_superuser_or_the_officer_reads_the_papers_while_voting_is_open(world, client):
+    ballot, tokens = open_with_tokens(world)
+    cast_some(ballot, tokens)
+    for user in (world.admin, world.officer):
+        client.force_login(user)
+        for url in ("papers.jsonl", "papers/", "papers.blt", f"papers/?tracker={Paper.objects.first().tracker}"):
+            response = client.get(f"/ballots/{ballot.pk}/{url}")
+            assert response.status_code == 404, (user, url)
+            assert Paper.objects.first().tracker not in response.content.decode()
+
+
 def test_member_home_lists_open_ballots_and_published_results(world, client):
     from omov.members.services import user_for_member
 

@@ -27,7 +27,7 @@ from omov.ballots.models import Paper
 from omov.members.services import user_for_member
 from omov.nominations import services as ns
 from omov.voice import services as vs
-from tests.conftest_django import open_and_issue
+from tests.conftest_django import open_and_issue, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -291,6 +291,7 @@ def open_page(browser: Any, live_server: Any, scene: Scene) -> Any:
         page.set_default_timeout(10_000)
         page.problems = []
         page.on("pageerror", lambda exc: page.problems.append(f"script error: {exc}"))
+        watch_csp(page, page.problems)  # every page of the scene runs under the Content-Security-Policy
         page.goto(live_server.url + path)
         return page
 
@@ -350,8 +351,10 @@ def test_the_checks_themselves_catch_what_they_look_for(open_page, scene):
     page.evaluate("""() => {
       document.documentElement.removeAttribute('lang');
       document.querySelector('main').insertAdjacentHTML('beforeend',
-        '<h1>Second</h1><h4>Deep</h4><p style="color:#999">faint</p>' +
+        '<h1>Second</h1><h4>Deep</h4><p id="faint">faint</p>' +
         '<input id="nameless"><canvas></canvas><img src="data:,">');
+      // through the CSSOM: the Content-Security-Policy refuses a style attribute, even one added by script
+      document.getElementById('faint').style.color = '#999';
     }""")
     assert page.evaluate(STRUCTURE_JS) == [
         'html has no valid lang: ""',

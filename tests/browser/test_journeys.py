@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from omov.ballots import services as bs
 from omov.ballots.models import Ballot, Paper
+from tests.conftest_django import watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,9 +33,11 @@ PHONE = {"width": 390, "height": 844}
 
 
 def watch(page, problems: list[str]) -> list[str]:
-    """Collect the page's script errors and failed requests (each journey ends by asserting there were none)."""
+    """Collect the page's script errors, refusals by the Content-Security-Policy and failed requests (each journey
+    ends by asserting there were none)."""
     page.set_default_timeout(10_000)
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    watch_csp(page, problems)
     page.on(  # a page answered 400 on purpose is fine; a missing script, style or JSON is not
         "response",
         lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 and r.request.resource_type != "document"
@@ -116,7 +119,9 @@ def test_member_votes_officer_publishes_and_member_finds_tracker(browser, live_s
 
     press(page, "Continue to check your vote")
     assert page.locator("#summary li").all_text_contents() == ["Preference Bob", "Preference Dan", "Preference Cat"]
+    assert page.evaluate("document.activeElement.id") == "confirm-heading"  # focused by omov/page.js
     press(page, "Cast my vote")
+    assert page.evaluate("document.activeElement.id") == "receipt-heading"
     tracker = page.inner_text("#tracker").strip()
     assert re.fullmatch(r"[0-9a-f]{64}", tracker)
     assert Paper.objects.filter(ballot=ballot, tracker=tracker).exists()
@@ -125,6 +130,13 @@ def test_member_votes_officer_publishes_and_member_finds_tracker(browser, live_s
     others = [[2, 1], [2, 3], [1], [1, 2], [3, 4], [2, 4], [2], [1, 3, 4], [3, 1], [4, 1, 2]]
     for m, paper in zip(world.members[1:], others, strict=False):
         bs.cast(credential=credential_link(live_server, m.email)[1], paper=paper, ballot_id=ballot.pk)
+
+    # The admin's pages run under the same policy (Django 5.2's admin has no inline script or style).
+    off.goto(f"{live_server.url}/admin/ballots/ballot/{ballot.pk}/change/")
+    expect(off.locator("#content h1")).to_be_visible()
+    off.goto(f"{live_server.url}/admin/ballots/ballot/")
+    off.locator("input.action-select").first.check()  # the admin's actions.js runs: the counter changes
+    expect(off.locator(".action-counter")).to_contain_text("1 of")
 
     off.goto(f"{live_server.url}/ballots/{ballot.pk}/")
     press(off, "Close voting")

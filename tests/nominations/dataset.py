@@ -57,7 +57,8 @@ def make_dataset(seed: int = SEED) -> Dataset:
     regions = [ms.create_unit(organisation=org, code=f"R{r:02d}", name=f"Region {r}", kind="region",
                               parent=plp_unit_parent, audit=False) for r in range(N_REGIONS)]
     data = Dataset(org=org, officer=officer, plp=ns.create_group(organisation=org, code="plp",
-                                                                 name="Parliamentary Labour Party", actor=SystemActor("setup")))
+                                                                 name="Parliamentary Labour Party",
+                                                                 actor=SystemActor("setup")))
     for c in range(N_CLPS):
         data.clps.append(ms.create_unit(organisation=org, code=f"CLP{c:03d}", name=f"Constituency {c}",
                                         kind="constituency", parent=regions[c % N_REGIONS], audit=False))

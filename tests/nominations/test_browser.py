@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from omov.ballots import services as bs
 from omov.nominations import services as ns
-from tests.conftest_django import open_and_issue
+from tests.conftest_django import open_and_issue, watch_csp
 from tests.nominations.conftest import past_close
 from tests.nominations.test_selection import TODAY, Constituency, run_to_ballot
 
@@ -27,6 +27,7 @@ def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, 
     page = browser.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
+    watch_csp(page, problems)  # the live updates (nominations/poll.js) run under the Content-Security-Policy
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/nominations/rounds/{sel.round.pk}/")
     dee = page.locator("tr[data-candidate='Dee Nolan']")

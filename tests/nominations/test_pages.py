@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -49,7 +50,10 @@ def small(db):
 def test_the_tracker_shows_every_term_and_what_is_still_needed(client, small):
     rnd = small["round"]
     page = client.get(f"/nominations/rounds/{rnd.pk}/").content.decode()
-    assert f'data-board-url="/nominations/rounds/{rnd.pk}/board/"' in page and "fetch(url" in page
+    assert f'data-board-url="/nominations/rounds/{rnd.pk}/board/"' in page
+    assert '<script src="/static/nominations/poll.js" defer></script>' in page
+    poll = Path(__file__).resolve().parents[2] / "omov/nominations/static/nominations/poll.js"
+    assert "fetch(url" in poll.read_text(encoding="utf-8")
     board = client.get(f"/nominations/rounds/{rnd.pk}/board/").content.decode()
     assert "1 of 10 mp; 10% of 10 is 1, rounded up to 1" in board
     assert "1 of 20 clp; 5% of 20 is 1, rounded up to 1" in board
@@ -79,6 +83,30 @@ def test_whatif_shows_the_same_nominations_under_other_rules_side_by_side(client
     bad = client.get(f"/nominations/rounds/{rnd.pk}/whatif/", {"custom": "mp >>= 2"})
     assert bad.status_code == 400 and "A rule could not be read" in bad.content.decode()
     assert "cannot read the rule at column" in bad.content.decode()
+
+
+def test_whatif_refuses_many_rules_or_a_long_rule_in_one_request_clearly(client, small, monkeypatch):
+    from omov.nominations import views
+    from omov.nominations.whatif import MAX_RULE_LENGTH, MAX_RULES
+
+    url = f"/nominations/rounds/{small['round'].pk}/whatif/"
+    evaluated = []
+    real = views.selectors.tracker
+
+    def counting_tracker(**kwargs):
+        evaluated.append(kwargs.get("rule"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(views.selectors, "tracker", counting_tracker)
+    many = client.get(url, {"rule": [f"mp >= {n}" for n in range(1, 401)]})
+    assert many.status_code == 400
+    assert f"400 rules were asked for; compare at most {MAX_RULES} at a time" in many.content.decode()
+    assert evaluated == []  # refused before any rule is evaluated
+    long = client.get(url, {"custom": "mp >= 1 or " * 40 + "mp >= 2"})
+    assert long.status_code == 400 and f"at most {MAX_RULE_LENGTH} characters" in long.content.decode()
+    assert evaluated == []
+    ok = client.get(url, {"rule": [f"mp >= {n}" for n in range(1, MAX_RULES + 1)]})
+    assert ok.status_code == 200 and len(evaluated) == MAX_RULES + 1  # the round's own rule first
 
 
 def test_the_admin_rule_editor_shows_the_parser_error_and_saves_nothing(client, small):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from omov.members.services import user_for_member
 from omov.voice import services as vs
 from omov.voice.models import Comment, Participation, Report, Response, Support
+from tests.conftest_django import watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +47,7 @@ def page_as(browser, live_server):
         page.set_default_timeout(10_000)
         problems: list[str] = []
         page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+        watch_csp(page, problems)  # the charts and the support bar run under the Content-Security-Policy
         page.on(
             "response",
             lambda r: (
@@ -70,6 +72,12 @@ def test_a_member_supports_a_motion(voice, make_motion, page_as, live_server):
         page.get_by_role("button", name="Support this motion").click()
     assert "You support this motion" in page.content()
     assert page.locator("#support-count").inner_text().startswith("1 of 3")
+    # the bar's width comes from omov/page.js (a style attribute would be refused by the policy): 1 of 3 is 33%
+    bar = page.evaluate(
+        """() => { const s = document.querySelector('.voice-progress span');
+                   return [s.getBoundingClientRect().width, s.parentNode.getBoundingClientRect().width]; }"""
+    )
+    assert 0.3 < bar[0] / bar[1] < 0.36, bar
     assert Support.objects.filter(motion=motion, member=voice.members[1]).exists()
     with page.expect_navigation():
         page.get_by_role("button", name="Withdraw my support").click()

@@ -290,15 +290,19 @@ def get_table(s: Site) -> list[Get]:
         published = ALL if state == "published" else frozenset()
         rows.append(Get(f"{base}/papers/", by_role(published)))
         rows.append(Get(f"{base}/papers.jsonl", by_role(published)))
-        rows.append(Get(f"{base}/jobs.json", by_role(OBSERVERS, refused=403)))
+        # a hidden ballot's jobs answer as a missing ballot's do (404), or a 403 would say the draft is there
+        rows.append(Get(f"{base}/jobs.json", by_role(OBSERVERS, refused=404 if hidden else 403)))
     # Member voice ----------------------------------------------------------------------------------------------
     signed = by_role(SIGNED_IN, anon=LOGIN)
+    # Member voice is the organisation's: its members, its voice officers, the officers and scrutineers of its
+    # ballots; a staff account with no role in it is nobody there.
+    in_org = by_role(SIGNED_IN - {"staff"}, anon=LOGIN)
     m, dm = s.motion.pk, s.draft_motion.pk
     rows += [
         Get("/voice/", signed, shows={DRAFT_MOTION: frozenset({"member"})}),
         Get("/voice/motions/new/", by_role(MEMBERS, refused=("to", "/voice/"), anon=LOGIN)),
         Get(f"/voice/motions/{dm}/", by_role(frozenset({"member"}), anon=LOGIN)),
-        Get(f"/voice/motions/{m}/", signed, shows={HELD_MARK: frozenset({"member"})}),
+        Get(f"/voice/motions/{m}/", in_org, shows={HELD_MARK: frozenset({"member"})}),
         Get(f"/voice/motions/{m}/vote/", by_role(VOICE_C1, refused=403, anon=LOGIN)),
         Get(f"/voice/comments/{s.comment.pk}/edit/", by_role(frozenset({"member"}), refused=403, anon=LOGIN)),
         Get(
@@ -310,9 +314,9 @@ def get_table(s: Site) -> list[Get]:
         Get("/voice/moderation/abuse.csv", by_role(VOICE_ANY, refused=403, anon=LOGIN)),
     ]
     open_candidate = Candidate.objects.filter(ballot=b["open"]).order_by("number").first()
-    rows.append(Get(f"/voice/candidates/{open_candidate.pk}/", signed))
+    rows.append(Get(f"/voice/candidates/{open_candidate.pk}/", in_org))
     for state, c in s.consultations.items():
-        page = by_role(VOICE_C1, anon=LOGIN) if state == "draft" else signed
+        page = by_role(VOICE_C1, anon=LOGIN) if state == "draft" else in_org
         results = ALL if state == "published" else VOICE_C1
         rows += [
             Get(f"/voice/consultations/{c.pk}/", page),
@@ -445,26 +449,31 @@ def post_table(s: Site) -> list[Post]:
     m, dm = s.motion.pk, s.draft_motion.pk
     back = ("to", f"/voice/motions/{m}/")
     not_author = ALL - {"member"}
+    nobody_there = {"staff": 404}  # no role in the organisation: its member voice does not exist for them
     rows += [
         Post(
             "/voice/motions/new/",
             {"unit": s.world.b1.pk, "title": "T", "text": "x", "publish": "1"},
             refused(STAFF | {"anon"}, ("to", "/voice/")),
         ),
-        Post(f"/voice/motions/{dm}/publish/", {}, refused(not_author, ("to", f"/voice/motions/{dm}/"))),
-        Post(f"/voice/motions/{m}/withdraw/", {}, refused(not_author, back)),
-        Post(f"/voice/motions/{m}/support/", {}, refused(ALL - {"member"}, back)),
-        Post(f"/voice/motions/{m}/unsupport/", {}, refused(ALL, back)),
+        Post(
+            f"/voice/motions/{dm}/publish/", {}, refused(not_author, ("to", f"/voice/motions/{dm}/")) | nobody_there
+        ),
+        Post(f"/voice/motions/{m}/withdraw/", {}, refused(not_author, back) | nobody_there),
+        Post(f"/voice/motions/{m}/support/", {}, refused(ALL - {"member"}, back) | nobody_there),
+        Post(f"/voice/motions/{m}/unsupport/", {}, refused(ALL, back) | nobody_there),
         Post(f"/voice/motions/{m}/vote/", {"days": "7"}, refused(ALL - VOICE_C1, 403)),
         Post(
             f"/voice/threads/{s.comment.thread_id}/comments/",
             {"body": "Hello"},
-            refused(STAFF | {"anon"}, ("to", f"/voice/motions/{m}/")),
+            refused(STAFF | {"anon"}, ("to", f"/voice/motions/{m}/")) | nobody_there,
         ),
         Post(f"/voice/comments/{s.comment.pk}/edit/", {"body": "Changed by someone else"}, refused(not_author, 403)),
         Post(f"/voice/comments/{s.held.pk}/edit/", {"body": "Changed by someone else"}, refused(not_author, 403)),
         Post(
-            f"/voice/comments/{s.comment.pk}/report/", {"reason": "abuse"}, refused(STAFF | {"anon", "member"}, back)
+            f"/voice/comments/{s.comment.pk}/report/",
+            {"reason": "abuse"},
+            refused(STAFF | {"anon", "member"}, back) | nobody_there,
         ),  # the author cannot report their own; non-members cannot
     ]
     for state, c in s.consultations.items():
@@ -475,6 +484,8 @@ def post_table(s: Site) -> list[Post]:
             outcome = refused(ALL - {"member"}, 400)  # other_member is outside the electorate (C1)
         else:
             outcome = refused(ALL, 400)
+        if state != "draft":
+            outcome |= nobody_there
         rows.append(Post(url, {"q1": "0"}, outcome))
         q = c.questions.get().pk
         rows.append(Post(f"/voice/questions/{q}/vote/", {"days": "7"}, refused(ALL - VOICE_C1, 403)))

@@ -137,3 +137,71 @@ def test_api_cast_reused_credential_and_closed_ballot(client, open_irv, world):
     late = _post(client, ballot.pk, {"credential": tokens[1], "paper": [2]})
     assert late.status_code == 409 and late.json()["error"] == "not-open"
     assert Paper.objects.count() == 1
+
+
+
+# Addresses: matched by one documented rule (omov/members/emails.py), the link mailed to the address on record --
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "adm\u0131n@example.org",  # dotless i: PostgreSQL's UPPER() makes it I, so __iexact found the superuser
+        "\u017fcr@example.org",  # long s: UPPER() makes it S (the scrutineer, staff)
+        "m3@example.org".replace("m", "\uff4d"),  # full-width m
+        "m3@\u0435xample.org",  # Cyrillic e
+        "ro@examp\u0406e.org",  # Ukrainian capital I, looks like l
+    ],
+)
+def test_a_unicode_look_alike_of_an_address_finds_nobody_and_gets_no_mail(client, world, typed):
+    response = client.post("/signin/", {"email": typed})
+    assert response.status_code == 200 and b"Check your email" in response.content
+    assert mail.outbox == []
+
+
+def test_the_link_goes_to_the_address_on_record_not_the_address_typed(client, world):
+    client.post("/signin/", {"email": "  ADMIN@Example.ORG "})
+    assert [m.to for m in mail.outbox] == [["admin@example.org"]]
+    mail.outbox.clear()
+    client.post("/signin/", {"email": "M3@EXAMPLE.org"})
+    assert [m.to for m in mail.outbox] == [["m3@example.org"]]
+
+
+def test_a_member_imported_with_capitals_signs_in_with_any_ascii_case(client, world, tmp_path):
+    from omov.members.models import Member
+    from omov.members.services import import_members
+
+    csv = tmp_path / "members.csv"
+    csv.write_text("membership_number,name,unit,joined_on,email\nA1,Ann,B1,2020-01-01, Ann@Example.ORG \n")
+    import_members(organisation=world.org, path=csv)
+    ann = Member.objects.get(membership_number="A1")
+    assert ann.email == "Ann@example.org"  # stripped, the domain lower-cased, the local part as given
+    for typed in ("ann@example.org", "Ann@Example.org", "ANN@EXAMPLE.ORG"):
+        mail.outbox.clear()
+        client.post("/signin/", {"email": typed})
+        assert [m.to for m in mail.outbox] == [["Ann@example.org"]], typed
+    response = client.post(_link(mail.outbox[0].body))
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert client.session["_auth_user_id"] == str(ann.user_id)
+
+
+def test_a_member_stored_before_the_rule_with_capitals_still_signs_in(client, world):
+    from omov.members.models import Member
+
+    Member.objects.filter(pk=world.members[4].pk).update(email="M4@EXAMPLE.ORG")  # as an older import left it
+    client.post("/signin/", {"email": "m4@example.org"})
+    assert [m.to for m in mail.outbox] == [["M4@EXAMPLE.ORG"]]
+
+
+def test_the_address_rule_folds_ascii_case_only_and_composes_accents():
+    from omov.members.emails import email_key, normalise_email
+
+    assert normalise_email("  Ann.Lee@Example.ORG\n") == "Ann.Lee@example.org"
+    assert email_key("Ann.Lee@Example.ORG") == "ann.lee@example.org"
+    assert email_key("jos\u0065\u0301@example.org") == email_key("jos\u00e9@example.org")  # NFD == NFC
+    assert email_key("JOS\u00c9@example.org") != email_key("jos\u00e9@example.org")  # non-ASCII case kept
+    for look_alike, plain in [("\u0131", "i"), ("\u017f", "s"), ("\uff4b", "k"), ("\u0130", "i")]:
+        assert email_key(f"a{look_alike}@example.org") != email_key(f"a{plain}@example.org")
+    # The Kelvin sign is the letter K by Unicode's canonical equivalence (NFC makes it K): the same address.
+    assert email_key("a\u212a@example.org") == email_key("ak@example.org")
