@@ -369,3 +369,14 @@ def consultation_is_open(consultation: Consultation, now: dt.datetime) -> bool:
 
 def key_hash(key: str) -> str:
     return hashlib.sha256(("omov-response-key-v1\n" + key.strip()).encode("utf-8")).hexdigest()
+
+
+def find_thread(
+    *, motion: Motion | None = None, consultation: Consultation | None = None, candidate: Any = None
+) -> Thread | None:
+    """The discussion thread of a motion, consultation or candidate, if it has been started (reads only)."""
+    if motion is not None:
+        return Thread.objects.filter(motion=motion).first()
+    if consultation is not None:
+        return Thread.objects.filter(consultation=consultation).first()
+    return Thread.objects.filter(candidate=candidate).first()

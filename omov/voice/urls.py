@@ -20,6 +20,7 @@ urlpatterns = [
     path("consultations/<int:consultation_id>/results.csv", views.consultation_results_csv, name="results-csv"),
     path("questions/<int:question_id>/vote/", views.question_vote, name="question-vote"),
     path("candidates/<int:candidate_id>/", views.candidate_thread, name="candidate"),
+    path("candidates/<int:candidate_id>/comments/", views.candidate_comment_post, name="candidate-comment"),
     path("threads/<int:thread_id>/comments/", views.comment_post, name="comment-post"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:comment_id>/report/", views.comment_report, name="comment-report"),

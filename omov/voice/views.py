@@ -98,10 +98,15 @@ def thread_url(thread: Thread) -> str:
     return reverse("voice:candidate", args=[thread.candidate_id]) + "#discussion"
 
 
-def _thread_context(request: HttpRequest, thread: Thread, member: Member | None) -> dict[str, Any]:
-    comments = selectors.visible_comments(thread=thread, member=member)
+def _thread_context(
+    request: HttpRequest, thread: Thread | None, member: Member | None, post_url: str = ""
+) -> dict[str, Any]:
+    """The discussion part of a page. A thread not started yet (a candidate nobody has discussed) shows no
+    comments and a form that starts it: a GET only reads, the first comment's POST creates the thread."""
+    comments = selectors.visible_comments(thread=thread, member=member) if thread is not None else []
     return {
         "thread": thread,
+        "post_url": reverse("voice:comment-post", args=[thread.pk]) if thread is not None else post_url,
         "comments": comments,
         "report_reasons": Report.Reason.choices,
         "max_length": services.moderation_settings().max_length,
@@ -212,7 +217,7 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
     open_for_support = motion.state in (Motion.State.SUPPORT, Motion.State.QUALIFIED) and not (
         motion.support_deadline and now >= motion.support_deadline
     )
-    thread = services.thread_for_motion(motion=motion) if motion.state != Motion.State.DRAFT else None
+    thread = selectors.find_thread(motion=motion) if motion.state != Motion.State.DRAFT else None
     ctx: dict[str, Any] = {
         "motion": motion,
         "member": member,
@@ -413,7 +418,9 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
         "posted": request.POST if request.method == "POST" else {},
         "is_officer": services.is_voice_officer(actor=request.user, unit=c.unit),
     }
-    ctx.update(_thread_context(request, services.thread_for_consultation(consultation=c), member))
+    thread = selectors.find_thread(consultation=c)
+    if thread is not None:
+        ctx.update(_thread_context(request, thread, member))
     return render(request, "voice/consultation.html", ctx, status=400 if error else 200)
 
 
@@ -478,11 +485,35 @@ def candidate_thread(request: HttpRequest, candidate_id: int) -> HttpResponse:
     from omov.ballots.permissions import is_visible
 
     if not is_visible(actor=request.user, ballot=candidate.ballot) or not _candidate_in_scope(request, candidate):
-        raise Http404("no such candidate")  # before the thread is made: a GET must not create one for a draft
+        raise Http404("no such candidate")
     member = _member(request)
-    thread = services.thread_for_candidate(candidate=candidate)
-    ctx = {"candidate": candidate, "member": member, **_thread_context(request, thread, member)}
+    thread = selectors.find_thread(candidate=candidate)  # None until someone comments: a GET never writes
+    start = reverse("voice:candidate-comment", args=[candidate.pk])
+    ctx = {"candidate": candidate, "member": member, **_thread_context(request, thread, member, post_url=start)}
     return render(request, "voice/candidate.html", ctx)
+
+
+@login_required
+@require_POST
+def candidate_comment_post(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """The first comment on a candidate: the service starts the discussion thread and posts, in one transaction."""
+    candidate = get_object_or_404(Candidate.objects.select_related("ballot"), pk=candidate_id)
+    from omov.ballots.permissions import is_visible
+
+    if not is_visible(actor=request.user, ballot=candidate.ballot) or not _candidate_in_scope(request, candidate):
+        raise Http404("no such candidate")
+    try:
+        comment = services.comment_on_candidate(
+            candidate=candidate,
+            author=_need_member(request),
+            body=request.POST.get("body", ""),
+            user_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
+        )
+    except VoiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, POSTED_TEXT[comment.status])
+    return redirect(reverse("voice:candidate", args=[candidate.pk]) + "#discussion")
 
 
 # Comments ---------------------------------------------------------------------------------------------------

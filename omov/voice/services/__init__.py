@@ -33,6 +33,7 @@ from omov.voice.services.consultations import (
     set_consultation_electorate,
 )
 from omov.voice.services.discussion import (
+    comment_on_candidate,
     edit_comment,
     is_suspended,
     post_comment,
@@ -106,6 +107,7 @@ __all__ = [
     "set_public_role",
     "support_motion",
     "supporters_needed",
+    "comment_on_candidate",
     "thread_for_candidate",
     "thread_for_consultation",
     "thread_for_motion",

@@ -81,6 +81,16 @@ def thread_for_candidate(*, candidate: Candidate) -> Thread:
     return thread
 
 
+@transaction.atomic
+def comment_on_candidate(
+    *, candidate: Candidate, author: Member, body: str, now: dt.datetime | None = None, user_ip: str = "127.0.0.1"
+) -> Comment:
+    """Post a top-level comment on a candidate's statement, starting its discussion thread if it is the first."""
+    return post_comment(
+        thread=thread_for_candidate(candidate=candidate), author=author, body=body, now=now, user_ip=user_ip
+    )
+
+
 def is_suspended(*, member: Member, now: dt.datetime | None = None) -> PostingSuspension | None:
     now = now or timezone.now()
     return PostingSuspension.objects.filter(member=member, until__gt=now).order_by("-until").first()
