@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import threading
 import time
@@ -346,7 +347,14 @@ def _audit(args: list[str]) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("verify", help="recompute the hash chain of the audit log and of every ballot's papers")
     parser.parse_args(args)
-    _setup()
+    if not os.environ.get("OMOV_DATABASE_URL"):
+        data = Path(os.environ.get("OMOV_DATA_DIR", ".omov")).resolve()
+        if not (data / "omov.sqlite3").exists():
+            print(f"omov audit: no database at {data / 'omov.sqlite3'}: run it where `omov demo` ran, or set "
+                  "OMOV_DATA_DIR or OMOV_DATABASE_URL", file=sys.stderr)
+            return 2
+    # Verifying only reads and hashes: it signs nothing, so it needs no secret key of the deployment's.
+    _setup({} if os.environ.get("OMOV_SECRET_KEY") else {"OMOV_SECRET_KEY": secrets.token_urlsafe(50)})
     from omov.audit.selectors import verify_audit_chain
     from omov.ballots.models import Ballot
     from omov.ballots.selectors import verify_paper_chain

@@ -70,3 +70,20 @@ def test_demo_seeds_and_prints_sign_in_links(tmp_path, db):
     assert (tmp_path / "demo-credentials.txt").read_text().count("-") >= 14
     assert verify_audit_chain().ok
     assert bs  # the services module is what the demo drives
+
+
+def test_audit_verify_runs_as_the_readme_shows_it_without_a_secret_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    omov = [sys.executable, "-m", "omov.cli"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMOV_", "DJANGO_"))}
+    missing = subprocess.run([*omov, "audit", "verify"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert missing.returncode == 2 and "no database at" in missing.stderr and "omov demo" in missing.stderr
+    migrate = subprocess.run([*omov, "manage", "migrate", "-v", "0"], cwd=tmp_path, capture_output=True, text=True,
+                             env={**env, "OMOV_DEBUG": "1"})
+    assert migrate.returncode == 0, migrate.stderr
+    done = subprocess.run([*omov, "audit", "verify"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("audit log: ")
