@@ -32,7 +32,9 @@ BATCH = 200
 
 
 def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M %Z on %d %B %Y").lstrip("0")
+    """`15:59 UTC on 7 December 2026`, in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M %Z} on {local.day} {local:%B %Y}"
 
 
 @transaction.atomic
