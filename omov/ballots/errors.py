@@ -47,3 +47,9 @@ class NotPublished(BallotError):
     """Results or papers asked for before the returning officer published them."""
 
     code = "not-published"
+
+
+class TooSoon(BallotError):
+    """Something that may be done only so often (a reminder to the roll: once a day) was asked for again too soon."""
+
+    code = "too-soon"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -428,3 +429,169 @@ def profile_for(ballot: Ballot) -> Any:
     ordered = sorted(grouped.items())  # not in order of first casting: the BLT file is published in this order
     return Profile(tuple(candidates), tuple(r for r, _ in ordered), tuple(w for _, w in ordered), seats=ballot.seats,
                    title=ballot.title)
+
+
+# The voter roll as its officers and scrutineers see it during the ballot ---------------------------------------
+# Only *whether* each voter has voted (Voter.voted, set by `cast` with the credential spent): never when, nor
+# anything about the paper. Reminders and reissues are dated; voting is not.
+
+REMINDER_INTERVAL = dt.timedelta(hours=24)
+ROLL_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RollLine:
+    """One voter on the roll page: who, how their credential travels and where it stands, and whether they voted."""
+
+    voter_id: int
+    membership_number: str
+    name: str
+    email: str
+    unit: str
+    channel: str
+    delivery: str
+    attempts: int
+    last_error: str
+    voted: bool
+
+    @property
+    def status(self) -> str:
+        """Where this voter stands, in words (a voter who voted: only that)."""
+        if self.voted:
+            return "voted"
+        return {
+            ("email", "pending"): "email not sent yet",
+            ("post", "pending"): "letter not printed yet",
+            ("email", "sent"): "emailed, not used yet",
+            ("email", "failed"): "email bounced",
+            ("post", "failed"): "email bounced",
+        }.get((self.channel, self.delivery), "handed over or posted, not used yet")
+
+
+def search_roll(*, ballot: Ballot, query: str = "") -> QuerySet[Voter]:
+    """The ballot's voters whose name or email contains `query`, or whose membership number begins with it."""
+    voters = Voter.objects.filter(ballot=ballot)
+    query = query.strip()
+    if query:
+        voters = voters.filter(
+            Q(member__name__icontains=query)
+            | Q(member__membership_number__istartswith=query)
+            | Q(member__email__icontains=query)
+        )
+    return voters.order_by("member__name", "member__membership_number")
+
+
+def roll_lines(voters: Any) -> list[RollLine]:
+    """The roll page's lines for some voters (a page of `search_roll`)."""
+    rows = voters.values_list(
+        "pk", "member__membership_number", "member__name", "member__email", "member__unit__name", "channel",
+        "credential__delivery", "credential__attempts", "credential__last_error", "voted",
+    )  # fmt: skip
+    return [RollLine(*(v if v is not None else "" for v in row[:6]), row[6] or "pending", row[7] or 0, row[8] or "",
+                     bool(row[9])) for row in rows]  # fmt: skip
+
+
+def roll_line(*, voter: Voter) -> RollLine:
+    """One voter's line (their page)."""
+    return roll_lines(Voter.objects.filter(pk=voter.pk))[0]
+
+
+@dataclass(frozen=True)
+class Reissue:
+    """A credential reissued to a voter: when, by whom and why (from the audit log)."""
+
+    at: dt.datetime
+    actor: str
+    reason: str
+
+
+def reissues_for(*, voter: Voter) -> list[Reissue]:
+    """The reissues of this voter's credential, oldest first."""
+    entries = AuditEntry.objects.filter(
+        subject=f"ballot:{voter.ballot_id}",
+        action="ballot.credential.reissued",
+        details__membership_number=voter.member.membership_number,
+    ).order_by("position")
+    return [Reissue(e.at, e.actor, str(e.details.get("reason", ""))) for e in entries]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Credentials not yet on their way: email voters the sending job has not reached, postal voters with no
+    letter printed yet."""
+
+    email: int
+    post: int
+
+    @property
+    def total(self) -> int:
+        return self.email + self.post
+
+
+def pending_credentials(*, ballot: Ballot) -> Pending:
+    """How many credentials are still pending, by channel."""
+    counts = dict(
+        Credential.objects.filter(ballot=ballot, delivery=Credential.Delivery.PENDING, spent=False)
+        .values_list("voter__channel")
+        .annotate(n=Count("pk"))
+        .values_list("voter__channel", "n")
+    )
+    return Pending(email=counts.get(Voter.Channel.EMAIL, 0), post=counts.get(Voter.Channel.POST, 0))
+
+
+def last_reminder(*, ballot: Ballot, now: dt.datetime | None = None) -> Job | None:
+    """The reminder job of the last day, if any (one that failed without sending anything does not count)."""
+    from django.utils import timezone
+
+    since = (now or timezone.now()) - REMINDER_INTERVAL
+    for job in Job.objects.filter(kind="send-reminders", subject=f"ballot:{ballot.pk}", created_at__gt=since):
+        if job.state != Job.State.FAILED or job.result.get("sent"):
+            return job
+    return None
+
+
+@dataclass(frozen=True)
+class UnitTurnout:
+    """Voters on the roll and how many of them have voted, in one unit (and the units below it)."""
+
+    name: str
+    roll: int
+    voted: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.voted / self.roll, 1) if self.roll else 0.0
+
+
+def turnout_by_unit(*, ballot: Ballot) -> list[UnitTurnout]:
+    """Turnout in each unit one level below the ballot's electorate (its units' children; the organisation's top
+    units when the electorate is everyone), going further down while that level is a single unit. Voters whose
+    unit is the electorate's own unit are counted on a line of their own."""
+    from omov.members.models import Unit
+
+    tops = list(ballot.electorate_units.all()) or list(Unit.objects.filter(organisation=ballot.organisation,
+                                                                          parent__isnull=True))  # fmt: skip
+    groups = list(Unit.objects.filter(parent__in=tops).order_by("name")) if tops else []
+    while len(groups) == 1 and groups[0].children.exists():
+        tops, groups = tops + groups, list(groups[0].children.order_by("name"))
+    if not groups:
+        groups, tops = tops, []
+    tops.sort(key=lambda t: -len(t.path))  # a voter above the groups goes on the line of their nearest unit
+    per_unit = (
+        Voter.objects.filter(ballot=ballot)
+        .values_list("member__unit__path")
+        .annotate(roll=Count("pk"), voted=Count("pk", filter=Q(voted=True)))
+        .values_list("member__unit__path", "roll", "voted")
+    )
+    totals: dict[str, list[int]] = {g.path: [0, 0] for g in groups}
+    rest = {t.path: [0, 0] for t in tops}
+    for path, roll, voted in per_unit:
+        into = next((totals[g.path] for g in groups if path.startswith(g.path)), None)
+        if into is None:
+            into = next((rest[t.path] for t in tops if path.startswith(t.path)), None)
+        if into is not None:
+            into[0] += roll
+            into[1] += voted
+    lines = [UnitTurnout(g.name, *totals[g.path]) for g in groups if totals[g.path][0]]
+    lines += [UnitTurnout(f"{t.name} (not in a unit below it)", *rest[t.path]) for t in tops if rest[t.path][0]]
+    return lines

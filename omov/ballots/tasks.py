@@ -1,4 +1,4 @@
-"""Background jobs of the ballots app: opening (roll + credentials), sending credentials, counting.
+"""Background jobs of the ballots app: opening (roll + credentials), sending credentials, reminders, counting.
 
 Each records progress and outcome on its omov.audit Job row; sending retries failed emails and reports those
 that still fail, by membership number, on the Job.
@@ -84,3 +84,31 @@ def count_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
         fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
         raise
     finish_job(job=job, message="elected: " + ", ".join(result.elected), result={"elected": result.elected})
+
+
+@shared_task(name="omov.ballots.send_reminders")
+def send_reminders_task(job_id: str, ballot_id: int, actor: str) -> None:
+    """Email a reminder to the voters who have not voted yet; report how many were sent and which failed."""
+    from omov.ballots.errors import BallotError
+    from omov.ballots.models import Ballot
+    from omov.ballots.services import send_reminders
+
+    job = Job.objects.get(pk=job_id)
+    start_job(job=job, message="sending reminders")
+    try:
+        delivery = send_reminders(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
+    except BallotError as exc:
+        fail_job(job=job, error=str(exc))
+        return
+    except Exception as exc:
+        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
+        raise
+    result = {"sent": delivery.sent, "failed": delivery.failed}
+    if delivery.ok:
+        finish_job(job=job, message=f"{delivery.sent} reminders sent", result=result)
+        return
+    # Not retried: a second message to those it did reach would break "once a day". The failures are listed.
+    report = f"{delivery.sent} reminders sent; {len(delivery.failed)} failed: " + "; ".join(
+        f"{number}: {error}" for number, error in list(delivery.failed.items())[:50]
+    )
+    fail_job(job=job, error=report, result=result)

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from omov.ballots import views
+from omov.ballots import roll_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,4 +20,10 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/sheet.csv", views.download_sheet_csv, name="sheet-csv"),
     path("ballots/<int:ballot_id>/jobs.json", views.jobs_json, name="ballot-jobs"),
     path("ballots/<int:ballot_id>/officer/<slug:action>/", views.officer_action, name="officer-action"),
+    # The voter roll during the ballot (officers and scrutineers; omov/ballots/roll_views.py).
+    path("ballots/<int:ballot_id>/roll/", roll_views.roll, name="roll"),
+    path("ballots/<int:ballot_id>/roll/reminders/", roll_views.roll_reminders, name="roll-reminders"),
+    path("ballots/<int:ballot_id>/roll/letters/", roll_views.roll_letters, name="roll-letters"),
+    path("ballots/<int:ballot_id>/roll/<int:voter_id>/", roll_views.roll_voter, name="roll-voter"),
+    path("ballots/<int:ballot_id>/roll/<int:voter_id>/reissue/", roll_views.roll_reissue, name="roll-reissue"),
 ]

@@ -1,10 +1,12 @@
 """The members CSV import: validate every row, then write all of it (or none of it) in batches.
 
 The file is UTF-8 CSV with a header row. Columns (any order; only the first four are required):
-    membership_number, name, unit, joined_on, email, status, category, arrears, gender, postal
+    membership_number, name, unit, joined_on, email, status, category, arrears, gender, postal, address, postcode
 `unit` is a unit's code; `joined_on` is YYYY-MM-DD; `status` is active / lapsed / suspended (default active);
 `category` is member / registered_supporter / affiliated_supporter (default member); `arrears` is an amount
-owed (default 0); `postal` is yes/no (default no). A re-import matches members by membership number.
+owed (default 0); `postal` is yes/no (default no); `address` is the postal address's lines (house, street, town;
+one a line inside the quoted cell, or separated by " | "), printed on credential letters above `postcode`.
+A re-import matches members by membership number.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
 
+from omov.members.addresses import address_problem, clean_address
 from omov.members.emails import normalise_email
 from omov.members.models import Member, Organisation, Unit
 from omov.members.names import name_problem
@@ -28,8 +31,10 @@ from omov.members.names import name_problem
 ProgressFn = Callable[[str, int, int], None]  # (phase, done, total)
 
 REQUIRED = ("membership_number", "name", "unit", "joined_on")
-OPTIONAL = ("email", "status", "category", "arrears", "gender", "postal")
-FIELDS = ("name", "email", "unit_id", "joined_on", "status", "category", "arrears", "gender", "postal")
+OPTIONAL = ("email", "status", "category", "arrears", "gender", "postal", "address", "postcode")
+FIELDS = (
+    "name", "email", "unit_id", "joined_on", "status", "category", "arrears", "gender", "postal", "address", "postcode"
+)
 BATCH = 5000
 MAX_REPORTED = 1000  # bad rows listed in full; beyond this only counted
 
@@ -296,13 +301,21 @@ def import_members_csv(
                 if postal_text not in _TRUE and postal_text not in _FALSE:
                     problems.append(f"postal {_cut(postal_text)} is not yes or no")
                 postal = postal_text in _TRUE
+                # A spreadsheet's cell takes line breaks (quoted); " | " is the way to write lines on one line.
+                address = clean_address(get["address"](raw).replace(" | ", "\n"))
+                postcode = get["postcode"](raw)
+                if problem := address_problem(address, postcode):
+                    problems.append(problem)
                 if number and number not in seen:
                     seen[number] = line
                 if problems:
                     bad(line, number, "; ".join(problems))
                     continue
-                values = (name, email, unit_id, joined, status, category, arrears, gender, postal)
                 old = existing.get(number)
+                if old is not None and "address" not in col and "postcode" not in col:
+                    # A file from before addresses were kept says nothing about them: it does not erase them.
+                    address, postcode = str(old[-2]), str(old[-1])
+                values = (name, email, unit_id, joined, status, category, arrears, gender, postal, address, postcode)
                 if old is None:
                     creates.append((number, *values))
                 elif tuple(old[1:]) == values:

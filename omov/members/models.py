@@ -86,6 +86,9 @@ class Member(models.Model):
         max_length=50, blank=True, help_text="self-described; used only to apply a ballot's balance rules"
     )
     postal = models.BooleanField(default=False, help_text="receives ballot credentials by post, not email")
+    # Where a credential letter goes: the lines above the postcode, one a line (house, street, town).
+    address = models.TextField(blank=True, help_text="postal address lines, one a line, without the postcode")
+    postcode = models.CharField(max_length=20, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
     )
@@ -103,6 +106,12 @@ class Member(models.Model):
     def clean(self) -> None:
         # The admin's form: store the address in the form sign-in matches (omov/members/emails.py).
         self.email = normalise_email(self.email)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address as printed on a letter: its lines, then the postcode ([] when there is none)."""
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        return [*lines, self.postcode] if self.postcode else lines
 
     @property
     def in_arrears(self) -> bool:

@@ -14,6 +14,7 @@ from omov.audit.models import Job
 from omov.audit.services import create_job, record
 from omov.core.actors import SYSTEM
 from omov.core.jobs import enqueue
+from omov.members.addresses import address_problem, clean_address
 from omov.members.emails import normalise_email
 from omov.members.errors import MemberError
 from omov.members.importer import ImportReport, ProgressFn, import_members_csv, is_email
@@ -83,10 +84,14 @@ def create_member(
     arrears: Decimal | int = 0,
     gender: str = "",
     postal: bool = False,
+    address: str = "",
+    postcode: str = "",
     actor: Any = SYSTEM,
     audit: bool = True,
 ) -> Member:
     """One new member (the CSV import does the same in bulk)."""
+    if problem := address_problem(address, postcode):
+        raise MemberError(problem)
     if status not in Member.Status.values:
         raise MemberError(f"unknown status {status!r}; choose one of: {', '.join(Member.Status.values)}")
     for text, what in ((membership_number, "the membership number"), (name, "the member's name"), (gender, "gender")):
@@ -110,6 +115,8 @@ def create_member(
         arrears=Decimal(arrears),
         gender=gender,
         postal=postal,
+        address=clean_address(address),
+        postcode=postcode.strip(),
     )
     if audit:
         record(actor=actor, action="member.create", subject=f"member:{member.pk}", details={})

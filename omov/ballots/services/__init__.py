@@ -2,7 +2,7 @@
 
 - `setup`: a draft's details, candidates, balance rules, electorate and officers; marking it ready.
 - `lifecycle`: opening (as a job), closing, cancelling; `roll`: freezing the voter roll at the opening.
-- `credentials`: one-time credentials by email and letter, reissues.
+- `credentials`: one-time credentials by email and letter, reissues; `reminders`: once a day, to non-voters.
 - `cast`: the one function that writes papers.
 - `results`: counting (as a job) and publishing.
 
@@ -20,6 +20,7 @@ from omov.ballots.selectors import max_choices_for, profile_for, readiness_probl
 from omov.ballots.services.cast import Receipt, cast
 from omov.ballots.services.credentials import Delivery, Letter, print_letters, reissue_credential, send_credentials
 from omov.ballots.services.lifecycle import cancel_ballot, close_ballot, open_ballot, start_opening
+from omov.ballots.services.reminders import send_reminders, start_reminders
 from omov.ballots.services.results import count_ballot, publish_result, start_count
 from omov.ballots.services.setup import (
     EDITABLE_FIELDS,
@@ -69,9 +70,11 @@ __all__ = [
     "return_to_draft",
     "rule_for",
     "send_credentials",
+    "send_reminders",
     "set_electorate",
     "start_count",
     "start_opening",
+    "start_reminders",
     "update_ballot",
     "update_candidate",
     "users_for_officers",

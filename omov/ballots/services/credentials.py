@@ -186,6 +186,7 @@ class Letter:
     membership_number: str
     name: str
     text: str
+    address: tuple[str, ...] = ()  # the member's postal address lines, postcode last; () when none is on record
 
 
 @transaction.atomic
@@ -210,6 +211,7 @@ def print_letters(*, ballot: Ballot, actor: Any, reprint_failed_email: bool = Fa
             c.voter.member.membership_number,
             c.voter.member.name,
             _credential_text(locked, c.voter.member, tokens[c.pk]),
+            tuple(c.voter.member.address_lines),
         )
         for c in creds
     ]
