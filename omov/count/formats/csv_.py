@@ -30,9 +30,10 @@ import io
 import re
 from collections.abc import Callable
 
+from omov.count.digits import whole
 from omov.count.errors import CountError
 from omov.count.formats.blt import decode
-from omov.count.profile import Candidate, Profile
+from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 ProgressFn = Callable[[int, int], None]
 
@@ -51,6 +52,7 @@ def parse_csv(
     """Parse CSV ballots (either layout) into a Profile."""
     lines = text.splitlines(keepends=True)
     meta: dict[str, str] = {}
+    meta_line: dict[str, int] = {}
     start = 0
     while start < len(lines):
         raw = lines[start].strip()
@@ -61,6 +63,7 @@ def parse_csv(
             m = _META.match(raw)
             if m:
                 meta[m.group(1).lower()] = m.group(2).strip()
+                meta_line[m.group(1).lower()] = start + 1
             start += 1
             continue
         break
@@ -111,6 +114,7 @@ def parse_csv(
             names.append(name)
 
     grouped: dict[tuple[int, ...], int] = {}
+    papers = 0  # the running total, held to MAX_PAPERS row by row
     total = len(lines)
     tick = max(1, total // 200)
     width = len(header)
@@ -129,12 +133,15 @@ def parse_csv(
             if weight_col is not None:
                 cell = row[weight_col].strip() if weight_col < len(row) else ""
                 if cell:
+                    if cell.startswith("-") and cell[1:].isdigit():
+                        raise fail(f"the weight cannot be negative (found {cell})")
                     try:
-                        weight = int(cell)
-                    except ValueError:
-                        raise fail(f"the weight must be a whole number of papers, found {cell!r}") from None
-                    if weight < 0:
-                        raise fail(f"the weight cannot be negative (found {weight})")
+                        weight = whole(cell, what="the weight must be a whole number of papers")
+                    except ValueError as exc:
+                        raise fail(str(exc)) from None
+            papers += weight
+            if papers > MAX_PAPERS:
+                raise too_many_papers(source=source, line=line)
             if ranking_layout:
                 ranking: list[int] = []
                 for i in order:
@@ -160,17 +167,15 @@ def parse_csv(
     seats = None
     if meta.get("seats"):
         try:
-            seats = int(meta["seats"])
-        except ValueError:
-            raise CountError(f"'# seats:' must be a whole number, found {meta['seats']!r}", source=source) from None
+            seats = whole(meta["seats"], what="'# seats:' must be a whole number")
+        except ValueError as exc:
+            raise CountError(str(exc), source=source, line=meta_line["seats"]) from None
     invalid = 0
     if meta.get("invalid"):
         try:
-            invalid = int(meta["invalid"])
-        except ValueError:
-            raise CountError(
-                f"'# invalid:' must be a whole number, found {meta['invalid']!r}", source=source
-            ) from None
+            invalid = whole(meta["invalid"], what="'# invalid:' must be a whole number")
+        except ValueError as exc:
+            raise CountError(str(exc), source=source, line=meta_line["invalid"]) from None
     withdrawn = set(_split_names(meta.get("withdrawn", "")))
     unknown = withdrawn - set(names)
     if unknown:
@@ -204,9 +209,9 @@ def _ranks_to_ranking(
             marked.append(c)
             continue
         try:
-            rank = int(cell)
-        except ValueError:
-            raise fail(f"{header[i]!r}: expected a rank number or blank, found {cell!r}") from None
+            rank = whole(cell, what="expected a rank number or blank")
+        except ValueError as exc:
+            raise fail(f"{header[i]!r}: {exc}") from None
         if rank < 1:
             raise fail(f"{header[i]!r}: a rank must be 1 or more, found {rank}")
         ranked.append((rank, c))

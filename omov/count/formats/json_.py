@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from omov.count.errors import CountError
 from omov.count.formats.blt import decode
-from omov.count.profile import Candidate, Profile
+from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 ProgressFn = Callable[[int, int], None]
 FORMAT = "omov-ballots"
@@ -61,6 +62,13 @@ def parse_json(
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CountError(f"not valid JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno) from None
+    except ValueError:
+        # json turns each number into an int with int(), which refuses more than sys.get_int_max_str_digits()
+        long = re.search(f"[0-9]{{{max(sys.get_int_max_str_digits(), 1)},}}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        raise CountError(
+            "a number in the file is far too large (thousands of digits)", source=source, line=line
+        ) from None
     except RecursionError:
         raise CountError(
             "the JSON is nested too deeply (thousands of brackets inside brackets): a ballot file has a list of "
@@ -109,6 +117,7 @@ def parse_json(
         raise top('"ballots" must be a list of {"ranking": [...], "weight": n} objects')
 
     grouped: dict[tuple[int, ...], int] = {}
+    papers = 0  # the running total, held to MAX_PAPERS ballot by ballot
     total = len(ballots)
     tick = max(1, total // 200)
     for number, ballot in enumerate(ballots):
@@ -120,6 +129,9 @@ def parse_json(
             raise CountError(
                 f"ballot {number + 1}: {exc}", source=source, line=_ballot_line(text, number)
             ) from None
+        papers += weight
+        if papers > MAX_PAPERS:
+            raise too_many_papers(source=source, line=_ballot_line(text, number))
         grouped[key] = grouped.get(key, 0) + weight
     if progress is not None:
         progress(total, total)
