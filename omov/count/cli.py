@@ -21,6 +21,7 @@ from typing import IO, Any, NoReturn
 
 from omov.count.digits import whole
 from omov.count.errors import CountError
+from omov.count.formats.csv_safety import neutralise
 from omov.count.rules import PRESETS, Constraint, Rule, preset
 
 PROG = "omov count"
@@ -278,7 +279,8 @@ def _write_sheet(result: Any, path: str, fmt: str, several: bool, i: int, width:
 
 
 def _csv_cell(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n') else text
+    text = neutralise(text)  # a file's name must not run as a spreadsheet formula either
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\r\n') else text
 
 
 def run(argv: Sequence[str] | None = None, exit: Callable[[int], Any] = sys.exit) -> None:  # pragma: no cover

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any, Literal, cast, get_args
 
 from omov.count.errors import CountError
+from omov.count.formats.csv_safety import neutralise_row
 from omov.count.result import CandidateState, Count, Stage, StageKind
 
 SCHEMA = "omov-count-sheet"
@@ -320,12 +321,27 @@ def _table_width(table: Any, console: Any) -> int:
 # CSV
 
 
+class _SafeWriter:
+    """A csv.writer whose rows have their text cells neutralised (omov.count.formats.csv_safety)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(neutralise_row(row))
+
+
 def render_csv(count: Count) -> str:
-    """The count sheet as CSV: one row per candidate, a change and a total column per stage, then notes."""
+    """The count sheet as CSV: one row per candidate, a change and a total column per stage, then notes.
+
+    Text that a spreadsheet would run as a formula (a name starting with "=", "@", ...) gets a leading "'"
+    (omov.count.formats.csv_safety); numbers are left as they are. The JSON sheet keeps every name exactly.
+    """
     digits = places(count)
     changes = _changes(count)
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    # every text cell neutralised: a candidate's name or the title must never run as a spreadsheet formula
+    w = _SafeWriter(csv.writer(out, lineterminator="\n"))
     header = ["Candidate"]
     for k, stage in enumerate(count.stages):
         if k > 0:

@@ -20,6 +20,8 @@ appearance, plus any named on a "# candidates:" line. A blank cell is a skipped 
 Both: an optional `weight` column (a whole number of papers, default 1), an optional `id` column (ignored),
 and optional lines before the header of the form "# key: value" for seats, title, withdrawn (names separated
 by ";"), invalid and candidates (";"-separated). Text is UTF-8, else Latin-1 with undecodable bytes replaced.
+`write_csv` neutralises names a spreadsheet would run as formulas ("=...", "@..." get a leading "'": see
+omov.count.formats.csv_safety) and the reader restores them, so a written profile reads back the same.
 Every problem is a CountError naming the file and the line.
 """
 
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from omov.count.digits import whole
 from omov.count.errors import CountError
 from omov.count.formats.blt import decode
+from omov.count.formats.csv_safety import neutralise_row, restore
 from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 ProgressFn = Callable[[int, int], None]
@@ -73,7 +76,7 @@ def parse_csv(
     reader = csv.reader(io.StringIO("".join(lines[start:])), strict=True)
     offset = start  # reader.line_num counts from the header
     try:
-        header = [" ".join(h.split()) for h in next(reader)]
+        header = [" ".join(restore(h).split()) for h in next(reader)]
         while header and not header[-1]:
             header.pop()  # spreadsheets often end rows with empty cells
     except csv.Error as exc:
@@ -145,7 +148,7 @@ def parse_csv(
             if ranking_layout:
                 ranking: list[int] = []
                 for i in order:
-                    cell = " ".join(row[i].split()) if i < len(row) else ""
+                    cell = " ".join(restore(row[i]).split()) if i < len(row) else ""
                     if not cell:
                         continue
                     c = index.get(cell)
@@ -254,8 +257,9 @@ def write_csv(profile: Profile, *, layout: str = "ranks") -> str:
             out.write(f"# {key}: {value}\n")
     w = csv.writer(out, lineterminator="\n")
     names = profile.names
+    safe = neutralise_row(names)  # no name may run as a spreadsheet formula; the reader restores them
     if layout == "ranks":
-        w.writerow([*names, "weight"])
+        w.writerow([*safe, "weight"])
         for ranking, weight in zip(profile.rankings, profile.weights, strict=True):
             cells = [""] * len(names)
             for rank, c in enumerate(ranking, 1):
@@ -266,7 +270,7 @@ def write_csv(profile: Profile, *, layout: str = "ranks") -> str:
         depth = max((len(r) for r in profile.rankings), default=0) or 1
         w.writerow([*(f"pref{i}" for i in range(1, depth + 1)), "weight"])
         for ranking, weight in zip(profile.rankings, profile.weights, strict=True):
-            cells = [names[c] for c in ranking] + [""] * (depth - len(ranking))
+            cells = [safe[c] for c in ranking] + [""] * (depth - len(ranking))
             w.writerow([*cells, weight])
     else:
         raise CountError(f"unknown CSV layout {layout!r}; choose ranks or ranking")
