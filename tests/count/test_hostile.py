@@ -239,3 +239,40 @@ def test_a_thousand_candidates_mostly_on_no_votes_count_quickly(rule):
     took = time.process_time() - started
     assert len(result.elected) == _seats(rule, 3)
     assert took < 8, f"{rule} took {took:.1f} s of CPU"
+
+
+# --- the writers never write a file that reads back as something else ---------------------------------------------
+
+
+def test_a_title_with_line_breaks_is_written_on_one_line():
+    from omov.count import write_blt
+    from omov.count.formats.csv_ import write_csv
+
+    p = Profile.from_papers(["A", "B"], [((0,), 2), ((1,), 1)], seats=1, title="Ward 7\nweight\n1")
+    assert parse_blt(write_blt(p)).title == "Ward 7 weight 1"
+    for layout in ("ranks", "ranking"):
+        again = parse_csv(write_csv(p, layout=layout))
+        assert again.names == ("A", "B") and again.title == "Ward 7 weight 1"
+
+
+def test_a_name_with_a_semicolon_is_not_split_in_two_by_the_csv_writer():
+    from omov.count.formats.csv_ import write_csv
+
+    p = Profile.from_papers(["B;C", "D"], [((0,), 2), ((1,), 1)], seats=1)
+    assert parse_csv(write_csv(p)).names == ("B;C", "D")  # the header row quotes it: fine
+    with pytest.raises(CountError, match="';'"):
+        write_csv(p, layout="ranking")  # "# candidates: B;C; D" would read back as B, C and D
+    with pytest.raises(CountError, match="';'"):
+        write_csv(p.withdraw("B;C"))
+
+
+def test_a_candidate_called_weight_is_never_read_as_the_weight_column():
+    from omov.count.formats.csv_ import write_csv
+
+    with pytest.raises(CountError, match="more than one 'weight'") as err:
+        parse_csv("Ann,Weight,weight\n1,2,5\n", source="w.csv")
+    assert err.value.line == 1
+    p = Profile.from_papers(["Ann", "Weight"], [((0, 1), 5)], seats=1)
+    with pytest.raises(CountError, match="'Weight'"):
+        write_csv(p)
+    assert parse_csv(write_csv(p, layout="ranking")).names == ("Ann", "Weight")

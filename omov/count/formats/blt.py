@@ -194,7 +194,7 @@ def parse_blt(
 
     head = next_content()
     if head is None:
-        raise CountError("the file is empty; a BLT file starts with 'candidates seats'", source=source)
+        raise CountError("the file is empty; a BLT file starts with 'candidates seats'", source=source, line=1)
     lineno, body = head
     numbers = _ints(body.split(), source, lineno)
     if len(numbers) < 2:
@@ -422,6 +422,7 @@ def write_blt(profile: Profile) -> str:
     for ranking, weight in zip(profile.rankings, profile.weights, strict=True):
         out.append(" ".join([str(weight), *(str(c + 1) for c in ranking), "0"]))
     out.append("0")
-    out.extend(_quote(c.name) for c in profile.candidates)
-    out.append(_quote(profile.title))
+    # one line each: line breaks in a name or title (possible in a Profile built in code) become spaces
+    out.extend(_quote(" ".join(c.name.split())) for c in profile.candidates)
+    out.append(_quote(" ".join(profile.title.split())))
     return "\n".join(out) + "\n"

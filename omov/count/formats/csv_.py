@@ -43,6 +43,7 @@ ProgressFn = Callable[[int, int], None]
 _PREF = re.compile(r"^\s*(pref|preference|rank|choice)[\s_#.-]*(\d+)\s*$", re.IGNORECASE)
 _MARKS = {"x", "X", "\u2713", "\u2714", "\u2717"}
 _META = re.compile(r"^#\s*([A-Za-z_]+)\s*:\s*(.*)$")
+_SPECIAL = {"weight", "id", "ballot id", "ballot_id"}  # header cells that are not candidates
 
 
 def _split_names(value: str) -> list[str]:
@@ -86,8 +87,11 @@ def parse_csv(
         return CountError(message, source=source, line=offset + (reader.line_num if line is None else line))
 
     lowered = [h.casefold() for h in header]
+    if lowered.count("weight") > 1:
+        # a candidate called "Weight" beside the weight column: which one holds the papers is anyone's guess
+        raise fail("the header has more than one 'weight' column", 1)
     weight_col = lowered.index("weight") if "weight" in lowered else None
-    skip = {i for i, h in enumerate(lowered) if h in {"weight", "id", "ballot id", "ballot_id"}}
+    skip = {i for i, h in enumerate(lowered) if h in _SPECIAL}
     columns = [i for i in range(len(header)) if i not in skip]
     if not columns:
         raise fail("the header names no candidates and no preference columns", 1)
@@ -245,11 +249,29 @@ def read_csv(
 
 
 def write_csv(profile: Profile, *, layout: str = "ranks") -> str:
-    """The profile as CSV text ("ranks": a column per candidate; "ranking": pref1, pref2, ...), with weights."""
+    """The profile as CSV text ("ranks": a column per candidate; "ranking": pref1, pref2, ...), with weights.
+
+    The "# key: value" lines hold one line each, names separated by ";": a title's line breaks become spaces,
+    and a name containing ";" that would have to go on such a line is refused (it would read back as two).
+    """
+    if layout == "ranks":
+        special = [n for n in profile.names if n.casefold() in _SPECIAL or _PREF.match(n)]
+        if special:
+            raise CountError(
+                f"a candidate called {special[0]!r} would be read back as a column of that name, not a candidate; "
+                "write this profile with layout='ranking', or as JSON or BLT"
+            )
+    listed = [c.name for c in profile.candidates if c.withdrawn or layout == "ranking"]
+    split = [n for n in listed if ";" in n]
+    if split:
+        raise CountError(
+            f"the candidate name {split[0]!r} contains ';', which separates names in the CSV's '# withdrawn:' and "
+            "'# candidates:' lines; write this profile as JSON or BLT instead"
+        )
     out = io.StringIO()
     for key, value in (
         ("seats", "" if profile.seats is None else str(profile.seats)),
-        ("title", profile.title),
+        ("title", " ".join(profile.title.split())),
         ("withdrawn", "; ".join(c.name for c in profile.candidates if c.withdrawn)),
         ("invalid", str(profile.invalid) if profile.invalid else ""),
     ):
