@@ -276,3 +276,12 @@ def test_a_candidate_called_weight_is_never_read_as_the_weight_column():
     with pytest.raises(CountError, match="'Weight'"):
         write_csv(p)
     assert parse_csv(write_csv(p, layout="ranking")).names == ("Ann", "Weight")
+
+
+def test_whole_file_problems_still_name_a_line():
+    with pytest.raises(CountError) as err:
+        parse_blt("3 1\n-4\n1 1 0\n0\nA\nB\nC\n", source="w.blt")
+    assert err.value.line == 2 and "withdrawn candidate 4" in err.value.message
+    with pytest.raises(CountError) as err:
+        parse_json('{"candidates": ["A"],\n "seats": 0,\n "ballots": []}', source="s.json")
+    assert err.value.line == 2 and '"seats"' in err.value.message

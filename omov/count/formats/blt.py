@@ -214,12 +214,12 @@ def parse_blt(
             source=source,
             line=lineno,
         )
-    withdrawn: set[int] = set()
+    withdrawn: dict[int, int] = {}  # candidate number -> the line that withdrew them
     extra = numbers[2:]  # some writers put the withdrawn on the header line
     for n in extra:
         if n >= 0:
             raise CountError(f"unexpected number {n} on the header line", source=source, line=lineno)
-        withdrawn.add(-n)
+        withdrawn.setdefault(-n, lineno)
 
     grouped: dict[str, int] = {}
     invalid = 0
@@ -270,7 +270,7 @@ def parse_blt(
                     raise CountError(
                         "withdrawn candidates are listed as negative numbers only", source=source, line=lineno
                     )
-                withdrawn.add(-n)
+                withdrawn.setdefault(-n, lineno)
             continue
         parts = body.split()
         if parts and parts[0].startswith("("):
@@ -377,9 +377,11 @@ def parse_blt(
     for ranking, weight in merged.items():
         rankings.append(ranking)
         weights.append(weight)
-    for w in withdrawn:
+    for w, line in withdrawn.items():
         if not 1 <= w <= ncand:
-            raise CountError(f"withdrawn candidate {w} is not on the ballot (1 to {ncand})", source=source)
+            raise CountError(
+                f"withdrawn candidate {w} is not on the ballot (1 to {ncand})", source=source, line=line
+            )
     candidates = tuple(Candidate(" ".join(n.split()) or f"Candidate {i + 1}", (i + 1) in withdrawn)
                        for i, n in enumerate(names))
     if len({c.name for c in candidates}) != len(candidates):

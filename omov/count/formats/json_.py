@@ -35,6 +35,12 @@ VERSION = 1
 _BALLOTS = re.compile(r'"ballots"\s*:\s*\[')
 
 
+def _key_line(text: str, key: str) -> int | None:
+    """The line of the first `"key":` in the text (a top-level key's, in any file omov or a person writes)."""
+    m = re.search(rf'"{re.escape(key)}"\s*:', text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def _ballot_line(text: str, number: int) -> int | None:
     """The line on which ballot `number` (0-based) starts, found by walking the "ballots" array."""
     m = _BALLOTS.search(text)
@@ -80,13 +86,19 @@ def parse_json(
         raise CountError("expected a JSON object with candidates and ballots", source=source, line=1)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
-        raise CountError(f'"format" is {fmt!r}, expected {FORMAT!r}', source=source)
+        raise CountError(f'"format" is {fmt!r}, expected {FORMAT!r}', source=source, line=_key_line(text, "format"))
     version = doc.get("version", VERSION)
     if not isinstance(version, int) or version > VERSION:
-        raise CountError(f"ballot format version {version!r} is newer than this reader ({VERSION})", source=source)
+        raise CountError(
+            f"ballot format version {version!r} is newer than this reader ({VERSION})",
+            source=source,
+            line=_key_line(text, "version"),
+        )
 
     def top(message: str) -> CountError:
-        return CountError(message, source=source)
+        # the line of the key the message starts with ('"seats" must be ...'), where it can be found
+        key = re.match(r'"([a-z]+)"', message)
+        return CountError(message, source=source, line=_key_line(text, key.group(1)) if key else None)
 
     raw_names = doc.get("candidates")
     if not isinstance(raw_names, list) or not raw_names or not all(isinstance(n, str) for n in raw_names):
