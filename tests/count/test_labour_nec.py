@@ -58,7 +58,7 @@ def ballots(draw):
 
 
 def test_a_minimum_the_women_standing_cannot_meet_is_refused():
-    with pytest.raises(CountError, match="cannot be met"):
+    with pytest.raises(CountError, match="cannot all be met"):
         bloc_with_minimum([500, 400, 300], {2}, 2, 2)
 
 

@@ -457,7 +457,7 @@ class GregoryCount:
             # rule 50(1): no surplus left to transfer: exclude the candidate with the lowest votes
             pool = cont
             if self.constraints:
-                pool = [c for c in cont if self.constraints.can_exclude(c, self.elected, cont)]
+                pool = self.constraints.excludable(self.elected, cont)
                 kept = sorted(set(cont) - set(pool), key=lambda c: self.totals[c])
                 if kept:
                     self.notes.append(

@@ -507,7 +507,7 @@ class ERS97Count:
 
     def lowest_excludable(self) -> int:
         """Under a constraint: the lowest candidate whose exclusion keeps every constraint meetable."""
-        able = [c for c in self.continuing if self.constraints.can_exclude(c, self.elected, self.continuing)]
+        able = self.constraints.excludable(self.elected, self.continuing)
         if not able:
             raise CountError("the constraints cannot be met by the continuing candidates")
         low = min(self.votes[c] for c in able)

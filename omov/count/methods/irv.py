@@ -148,7 +148,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
             winner = live[0]
             notes.append(f"{names[winner]} is the last continuing candidate")
         if winner is None and cons:
-            electable = [c for c in live if cons.can_elect(c, [], live)]
+            electable = cons.electable([], live)
             if len(electable) == 1:  # rule 8
                 winner = electable[0]
                 notes.append(f"{names[winner]} is the only continuing candidate who can be elected under the "
@@ -219,7 +219,8 @@ def _to_exclude(
 ) -> list[int]:
     """Who is excluded next: a batch (rule 5), a barred candidate (rule 8) or the lowest, ties broken (rule 7)."""
     if cons:
-        barred = [c for c in live if not cons.can_elect(c, [], live)]
+        allowed = set(cons.electable([], live))
+        barred = [c for c in live if c not in allowed]
         if barred:  # rule 8
             notes.append("cannot be elected under the constraint(s), so excluded: "
                          + ", ".join(names[c] for c in barred))

@@ -396,10 +396,18 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
         if not cons:
             return []
         forced: list[int] = []
-        for c in hopeful():
+        hope = hopeful()
+        # whether c may be excluded depends on c only through its groups, so it is asked once per group
+        # signature until `forced` grows (asking per candidate made a thousand-candidate count cubic)
+        verdict: dict[tuple[int, tuple[bool, ...]], bool] = {}
+        for c in hope:
             if seats_left() - len(forced) <= 0:
                 break
-            if not cons.can_exclude(c, [*elected, *forced], [x for x in hopeful() if x not in forced]):
+            key = (len(forced), cons.signature(c))
+            if key not in verdict:
+                taken = set(forced)
+                verdict[key] = cons.can_exclude(c, [*elected, *forced], [x for x in hope if x not in taken])
+            if not verdict[key]:
                 forced.append(c)
         for c in forced:
             notes.append(f"{names[c]} deemed elected: without them a constraint could not be met (K.3)")
@@ -507,7 +515,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
         # B.3: defeat the lowest hopeful candidate; those within s of the lowest are tied (T)
         pool = hopeful()
         if cons:  # K.2
-            pool = [c for c in pool if cons.can_exclude(c, elected, hopeful())]
+            pool = cons.excludable(elected, pool)
             if not pool:
                 raise CountError("no candidate can be excluded without breaking a constraint; "
                                  "check that the constraints can be met by the candidates standing")
