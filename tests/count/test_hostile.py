@@ -299,3 +299,30 @@ def test_a_thousand_candidates_under_a_constraint_count_quickly(rule):
     assert len(result.elected) == _seats(rule, 3)
     assert 1 <= len(set(result.elected) & {names.index(n) for n in group[0].members}) <= 2
     assert took < 8, f"{rule} took {took:.1f} s of CPU"
+
+
+def test_csv_preference_columns_are_ascii_digits_only():
+    # "pref\u0662" read as pref2 once; and a 5,000-digit column number was a ValueError, not a CountError
+    with pytest.raises(CountError, match="mixes preference columns") as err:
+        parse_csv("pref1,pref\u0662\nA,B\n", source="p.csv")
+    assert err.value.line == 1
+    with pytest.raises(CountError) as err:
+        parse_csv("pref1,pref" + "9" * 5000 + "\nA,B\n", source="p.csv")
+    assert err.value.line == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [(("seats",), "3"), (("seats",), 2.5), (("papers",), True), (("valid",), "\u0665"), (("valid",), "1_0")],
+)
+def test_a_published_sheet_is_read_back_with_ascii_numbers_only(path, value):
+    import json
+
+    from omov.count import sheet
+
+    p = Profile.from_papers(["A", "B"], [((0,), 5), ((1,), 3)], seats=1)
+    doc = json.loads(sheet.render_json(count(p, "scottish", seed="x")))
+    doc.pop("exact", None)
+    doc[path[0]] = value
+    with pytest.raises(CountError, match="not a count sheet"):
+        sheet.from_dict(doc, source="sheet.json")

@@ -40,7 +40,8 @@ from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 ProgressFn = Callable[[int, int], None]
 
-_PREF = re.compile(r"^\s*(pref|preference|rank|choice)[\s_#.-]*(\d+)\s*$", re.IGNORECASE)
+# ASCII digits only (a str pattern's \d is any script's digit), and few enough for int()
+_PREF = re.compile(r"^\s*(pref|preference|rank|choice)[\s_#.-]*([0-9]{1,9})\s*$", re.IGNORECASE)
 _MARKS = {"x", "X", "\u2713", "\u2714", "\u2717"}
 _META = re.compile(r"^#\s*([A-Za-z_]+)\s*:\s*(.*)$")
 _SPECIAL = {"weight", "id", "ballot id", "ballot_id"}  # header cells that are not candidates
