@@ -38,7 +38,16 @@ class Lot:
         if not tied:
             raise CountError("internal: a lot among no candidates")
         self.draws += 1
-        return min(tied, key=lambda c: (self.lot_number(self.draws, names[c]), c))
+        # the same numbers as lot_number(), the "<seed>:<draw>:" prefix hashed once per draw (a draw among
+        # hundreds of candidates on no votes is common in a count of a thousand)
+        prefix = hashlib.sha256(f"{self.seed}:{self.draws}:".encode())
+
+        def number(c: int) -> tuple[int, int]:
+            h = prefix.copy()
+            h.update(names[c].encode())
+            return int.from_bytes(h.digest(), "big"), c
+
+        return min(tied, key=number)
 
 
 class History(Sequence[tuple[Fraction, ...]]):

@@ -7,7 +7,7 @@ traceback, an "internal" error) fails the test. The mutations start from real ba
 of the Scottish 2012 and 2017 data in /work/shared/data/scottish-stv, with bytes flipped, inserted or deleted,
 and tokens replaced by hostile ones (numbers in other scripts, "1_0", huge weights, stray zeros and quotes).
 
-Bounded: a few dozen examples per test (the whole module runs in well under a minute on one core); set
+Bounded: a hundred examples per test (the whole module runs in well under a minute on one core); set
 OMOV_FUZZ_EXAMPLES for a deeper run by hand.
 """
 
@@ -34,7 +34,7 @@ WARDS = sorted(BALLOTS.glob("*.blt"), key=lambda p: p.stat().st_size)[:12] if BA
 
 RULES = ("fptp", "bloc", "approval", "irv", "scottish", "wigm", "ers97", "meek")
 # OMOV_FUZZ_EXAMPLES=2000 for a deeper run by hand; CI keeps the default
-EXAMPLES = int(os.environ.get("OMOV_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("OMOV_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HOSTILE_TOKENS = [

@@ -230,15 +230,22 @@ def test_constraints_made_impossible_by_a_withdrawal_are_refused(rule):
 # --- cost does not explode ------------------------------------------------------------------------------------------
 
 
+# Many candidates, most on no votes. Before: ties looked back over every stage for hundreds of candidates level
+# throughout, and the constraints were asked about each candidate in turn: cubic, about 50 s of CPU for the
+# scottish count of 600 candidates and minutes for 1,000. Now quadratic: about a second at 600 (the lot's
+# SHA-256 per tied candidate per draw is the rest), 1.5-3.5 s at 1,000 (benchmarked by hand).
+MANY = 600
+
+
 @pytest.mark.parametrize("rule", EVERY_RULE)
-def test_a_thousand_candidates_mostly_on_no_votes_count_quickly(rule):
-    names = [f"C{i}" for i in range(1000)]
+def test_many_candidates_mostly_on_no_votes_count_quickly(rule):
+    names = [f"C{i}" for i in range(MANY)]
     p = Profile.from_papers(names, [((i, (i + 1) % 10), 10 + i) for i in range(10)])
     started = time.process_time()
     result = count(p, rule, seats=_seats(rule, 3), seed="x")
     took = time.process_time() - started
     assert len(result.elected) == _seats(rule, 3)
-    assert took < 8, f"{rule} took {took:.1f} s of CPU"
+    assert took < 4, f"{rule} took {took:.1f} s of CPU"
 
 
 # --- the writers never write a file that reads back as something else ---------------------------------------------
@@ -288,9 +295,8 @@ def test_whole_file_problems_still_name_a_line():
 
 
 @pytest.mark.parametrize("rule", EVERY_RULE)
-def test_a_thousand_candidates_under_a_constraint_count_quickly(rule):
-    # asking the constraints about each candidate in turn, at each stage, was cubic: minutes at 1,000
-    names = [f"C{i}" for i in range(1000)]
+def test_many_candidates_under_a_constraint_count_quickly(rule):
+    names = [f"C{i}" for i in range(MANY)]
     p = Profile.from_papers(names, [((i, (i + 1) % 10), 10 + i) for i in range(10)])
     group = (Constraint("g", frozenset(names[0:40:2]), minimum=1, maximum=2),)
     started = time.process_time()
@@ -298,7 +304,7 @@ def test_a_thousand_candidates_under_a_constraint_count_quickly(rule):
     took = time.process_time() - started
     assert len(result.elected) == _seats(rule, 3)
     assert 1 <= len(set(result.elected) & {names.index(n) for n in group[0].members}) <= 2
-    assert took < 8, f"{rule} took {took:.1f} s of CPU"
+    assert took < 4, f"{rule} took {took:.1f} s of CPU"
 
 
 def test_csv_preference_columns_are_ascii_digits_only():
@@ -326,3 +332,13 @@ def test_a_published_sheet_is_read_back_with_ascii_numbers_only(path, value):
     doc[path[0]] = value
     with pytest.raises(CountError, match="not a count sheet"):
         sheet.from_dict(doc, source="sheet.json")
+
+
+def test_a_draw_by_lot_gives_the_published_lot_numbers():
+    # the draw hashes a prefix once and each name after it: the numbers must be the documented ones
+    from omov.count.ties import Lot
+
+    names = ["Ann", "Bob", "Çat", "Dan"]
+    lot = Lot("2026")
+    chosen = lot.pick([0, 1, 2, 3], names)
+    assert chosen == min(range(4), key=lambda c: (Lot("2026").lot_number(1, names[c]), c))

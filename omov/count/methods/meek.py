@@ -79,6 +79,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from omov.count.constraints import Constraints
@@ -115,11 +116,11 @@ class Arithmetic:
     precision: int
     guard: int
 
-    @property
+    @cached_property  # asked for at every comparison: millions of times in a count of many candidates
     def scale(self) -> int:
         return int(10 ** (self.precision + self.guard))
 
-    @property
+    @cached_property
     def eps(self) -> int:
         return max(1, 10**self.guard // 2) if self.kind == "guarded" and self.guard else 0
 
@@ -397,6 +398,8 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
             return []
         forced: list[int] = []
         hope = hopeful()
+        if len(cons.excludable(elected, hope)) == len(hope):
+            return []  # the usual case: anyone may be excluded, so nobody is forced
         # whether c may be excluded depends on c only through its groups, so it is asked once per group
         # signature until `forced` grows (asking per candidate made a thousand-candidate count cubic)
         verdict: dict[tuple[int, tuple[bool, ...]], bool] = {}
