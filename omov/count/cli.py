@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import IO, Any, NoReturn
 
+from omov.count.digits import whole
 from omov.count.errors import CountError
+from omov.count.formats.csv_safety import neutralise
 from omov.count.rules import PRESETS, Constraint, Rule, preset
 
 PROG = "omov count"
@@ -37,6 +39,14 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
+def _seats(text: str) -> int:
+    """--seats: ASCII digits only (int() would also take "+2", "1_0" and "٣")."""
+    try:
+        return whole(text, what="the seats must be a whole number")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command's options."""
     p = _Parser(
@@ -45,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="ballot files: .blt, .csv or .json")
     p.add_argument("--rule", required=True, choices=[r for r in RULES if r in PRESETS] or RULES, help="counting rule")
-    p.add_argument("--seats", type=int, help="seats to fill (default: the ballot file's header, or the rule's)")
+    p.add_argument("--seats", type=_seats, help="seats to fill (default: the ballot file's header, or the rule's)")
     p.add_argument("--format", dest="sheet_format", choices=SHEET_FORMATS, default="text", help="count sheet format")
     p.add_argument("--input-format", choices=("blt", "csv", "json"), help="ballot format (default: by extension)")
     p.add_argument("--seed", help="seed for any draw by lot (printed on the sheet; default: a fresh one)")
@@ -80,12 +90,12 @@ def constraints_from_args(groups: Sequence[str], at_least: Sequence[str], at_mos
     for option, values, slot in (("--at-least", at_least, 0), ("--at-most", at_most, 1)):
         for text in values:
             name, value = _split_assignment(text, option)
-            try:
-                k = int(value)
-            except ValueError:
-                raise CountError(f"{option} {name}= wants a whole number, got {value!r}") from None
-            if k < 0:
+            if value.startswith("-") and value[1:].isdigit():
                 raise CountError(f"{option} {name}= cannot be negative")
+            try:
+                k = whole(value)
+            except ValueError as exc:
+                raise CountError(f"{option} {name}= wants a whole number: {exc}") from None
             if name not in members:
                 raise CountError(f"{option} names group {name!r}; define it with --group {name}=NAME,NAME")
             limits.setdefault(name, [0, None])[slot] = k
@@ -269,7 +279,8 @@ def _write_sheet(result: Any, path: str, fmt: str, several: bool, i: int, width:
 
 
 def _csv_cell(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\n') else text
+    text = neutralise(text)  # a file's name must not run as a spreadsheet formula either
+    return '"' + text.replace('"', '""') + '"' if any(ch in text for ch in ',"\r\n') else text
 
 
 def run(argv: Sequence[str] | None = None, exit: Callable[[int], Any] = sys.exit) -> None:  # pragma: no cover

@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable
 from typing import Protocol
 
+from omov.count.constraints import Constraints
 from omov.count.errors import CountError
 from omov.count.profile import Profile
 from omov.count.result import Count
@@ -43,7 +44,8 @@ def count(
     """Count `profile` under `rule` (a Rule or a preset's name) and return the whole count sheet.
 
     Seats come from the argument, else the rule, else the profile (a BLT header). `seed` drives any draw by
-    lot and is printed on the sheet; without one a fresh seed is drawn.
+    lot and is printed on the sheet; without one a fresh seed is drawn. Constraints that the candidates
+    standing cannot meet are refused here, for every method, before anything is counted.
     """
     if isinstance(rule, str):
         rule = preset(rule)
@@ -56,5 +58,17 @@ def count(
         module_name = METHOD_MODULES[rule.method]
     except KeyError:
         raise CountError(f"unknown counting method {rule.method!r}") from None
+    if seed is not None and not str(seed).isprintable():
+        # the seed is printed on the sheet and typed in again to re-run the count: it must be visible text
+        raise CountError(f"the seed must be printable text, without control characters (got {seed!r})")
+    if rule.constraints:
+        cons = Constraints(rule.constraints, profile.names, n_seats)
+        standing = [i for i, c in enumerate(profile.candidates) if not c.withdrawn]
+        if not cons.feasible([], standing):
+            raise CountError(
+                f"the constraints cannot all be met by the candidates standing for {n_seats} seat(s): "
+                + "; ".join(cons.describe(profile.names))
+                + "; change the constraints (or the seats) before counting"
+            )
     module: MethodModule = importlib.import_module(f"omov.count.methods.{module_name}")
     return module.run(profile, rule, seats=n_seats, lot=Lot(seed), progress=progress)

@@ -13,6 +13,21 @@ import numpy.typing as npt
 
 from omov.count.errors import CountError
 
+# The most papers one count takes, all rankings together. Every total of a count is at most this (times the
+# rule's scale where values are fixed-point, which the methods check), so the int64 sums the fast counts make
+# (IRV's totals, ERS97's batches, the arrays' weights) cannot overflow: 10**18 < 2**63 - 1. Readers refuse a
+# file whose papers add up to more, naming the line where the running total passes it.
+MAX_PAPERS = 10**18
+
+
+def too_many_papers(*, source: str | None = None, line: int | None = None) -> CountError:
+    """The error for papers adding up to more than MAX_PAPERS."""
+    return CountError(
+        f"the papers add up to more than {MAX_PAPERS:,}; a count takes at most {MAX_PAPERS:,} papers in all",
+        source=source,
+        line=line,
+    )
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -136,6 +151,8 @@ class Profile:
         if len(set(names)) != len(names):
             dupes = sorted({x for x in names if names.count(x) > 1})
             raise CountError(f"candidate names must be unique; repeated: {', '.join(dupes)}")
+        if sum(self.weights) > MAX_PAPERS:
+            raise too_many_papers()
         for ranking, weight in zip(self.rankings, self.weights, strict=True):
             if weight < 0:
                 raise CountError(f"a paper's weight cannot be negative (got {weight})")

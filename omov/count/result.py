@@ -1,4 +1,9 @@
-"""The count sheet as data: one `Count` with every stage; renderings live in `omov.count.sheet`."""
+"""The count sheet as data: one `Count` with every stage.
+
+The renderings (text, CSV, HTML, JSON) and the JSON reader live in `omov.count.sheet`, which takes a `Count`;
+this module imports nothing of the sheet's, so the arrow between them points one way only
+(`sheet.render(count, "csv")`, `sheet.render_json(count)`, `sheet.from_json(text)`).
+"""
 
 from __future__ import annotations
 
@@ -71,22 +76,3 @@ class Count:
     def excluded(self) -> tuple[int, ...]:
         """Candidates excluded, in order of exclusion."""
         return tuple(i for s in self.stages for i in s.excluded)
-
-    def render(self, fmt: str = "text") -> str:
-        """The count sheet as text, csv, json or html (see `omov.count.sheet`)."""
-        from omov.count.sheet import render
-
-        return render(self, fmt)
-
-    def to_json(self) -> str:
-        """The count sheet as JSON (schema: docs/count-sheet-schema.md)."""
-        from omov.count.sheet import render_json
-
-        return render_json(self)
-
-    @classmethod
-    def from_json(cls, text: str, *, source: str = "<json>") -> Count:
-        """Read a published JSON count sheet back into a Count (exact values where the sheet keeps them)."""
-        from omov.count.sheet import from_json
-
-        return from_json(text, source=source)

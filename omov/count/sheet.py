@@ -18,11 +18,13 @@ import csv
 import html
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any, Literal, cast, get_args
 
 from omov.count.errors import CountError
+from omov.count.formats.csv_safety import neutralise_row
 from omov.count.result import CandidateState, Count, Stage, StageKind
 
 SCHEMA = "omov-count-sheet"
@@ -32,6 +34,7 @@ SheetFormat = Literal["text", "csv", "json", "html"]
 FORMATS: tuple[SheetFormat, ...] = ("text", "csv", "json", "html")
 
 _KINDS = frozenset(get_args(StageKind))
+_NUMBER = re.compile(r"-?[0-9]{1,4000}(\.[0-9]{1,4000}|/[0-9]{1,4000})?")  # as `decimal` and `exact` write them
 _STATES = frozenset(get_args(CandidateState))
 
 
@@ -320,12 +323,27 @@ def _table_width(table: Any, console: Any) -> int:
 # CSV
 
 
+class _SafeWriter:
+    """A csv.writer whose rows have their text cells neutralised (omov.count.formats.csv_safety)."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(neutralise_row(row))
+
+
 def render_csv(count: Count) -> str:
-    """The count sheet as CSV: one row per candidate, a change and a total column per stage, then notes."""
+    """The count sheet as CSV: one row per candidate, a change and a total column per stage, then notes.
+
+    Text that a spreadsheet would run as a formula (a name starting with "=", "@", ...) gets a leading "'"
+    (omov.count.formats.csv_safety); numbers are left as they are. The JSON sheet keeps every name exactly.
+    """
     digits = places(count)
     changes = _changes(count)
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    # every text cell neutralised: a candidate's name or the title must never run as a spreadsheet formula
+    w = _SafeWriter(csv.writer(out, lineterminator="\n"))
     header = ["Candidate"]
     for k, stage in enumerate(count.stages):
         if k > 0:
@@ -587,7 +605,15 @@ def from_dict(doc: dict[str, Any], *, source: str = "<json>") -> Count:
         index = {n: i for i, n in enumerate(names)}
 
         def num(text: Any) -> Fraction:
+            # ASCII only: Fraction() would also read other scripts' digits, "1_0" and " 5 "
+            if not isinstance(text, str | int) or isinstance(text, bool) or not _NUMBER.fullmatch(str(text)):
+                raise fail(f"expected a number such as 12.5 or 25/2, found {text!r}")
             return Fraction(str(text))
+
+        def whole(value: Any, what: str) -> int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise fail(f'"{what}" must be a whole number, found {value!r}')
+            return value
 
         def idx(name: str) -> int:
             if name not in index:
@@ -608,7 +634,7 @@ def from_dict(doc: dict[str, Any], *, source: str = "<json>") -> Count:
             keep = entry.get("keep_factors")
             stages.append(
                 Stage(
-                    number=int(entry["number"]),
+                    number=whole(entry["number"], "number"),
                     kind=cast(StageKind, kind),
                     description=str(entry["description"]),
                     subjects=tuple(idx(n) for n in entry["subjects"]),
@@ -630,14 +656,14 @@ def from_dict(doc: dict[str, Any], *, source: str = "<json>") -> Count:
             method=str(doc["method"]),
             title=str(doc["title"]),
             candidates=tuple(names),
-            seats=int(doc["seats"]),
-            papers=int(doc["papers"]),
+            seats=whole(doc["seats"], "seats"),
+            papers=whole(doc["papers"], "papers"),
             valid=num(top_exact.get("valid", doc["valid"])),
-            invalid=int(doc["invalid"]),
+            invalid=whole(doc["invalid"], "invalid"),
             quota=None if quota is None else num(quota),
             stages=tuple(stages),
             elected=tuple(idx(n) for n in doc["elected"]),
-            decimals=None if decimals is None else int(decimals),
+            decimals=None if decimals is None else whole(decimals, "decimals"),
             seed=None if doc["seed"] is None else str(doc["seed"]),
             withdrawn=tuple(idx(n) for n in doc.get("withdrawn", [])),
             notes=tuple(str(n) for n in doc.get("notes", [])),

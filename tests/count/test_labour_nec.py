@@ -10,10 +10,11 @@ years; and, with a hand-worked STV example, that under STV the readings can diff
 party's: the tests range over every k.
 """
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omov.count import Constraint, Profile, count, preset
+from omov.count import Constraint, CountError, Profile, count, preset
 
 NAMES = [f"C{i}" for i in range(12)]
 
@@ -51,8 +52,14 @@ def ballots(draw):
     totals = draw(st.lists(st.integers(1, 500), min_size=n, max_size=n, unique=True))
     women = set(draw(st.lists(st.integers(0, n - 1), unique=True)))
     seats = draw(st.integers(1, n))
-    minimum = draw(st.integers(0, seats))
+    # a minimum the women standing cannot meet is refused by the count (tested below), not relaxed
+    minimum = draw(st.integers(0, min(seats, len(women))))
     return totals, women, seats, minimum
+
+
+def test_a_minimum_the_women_standing_cannot_meet_is_refused():
+    with pytest.raises(CountError, match="cannot all be met"):
+        bloc_with_minimum([500, 400, 300], {2}, 2, 2)
 
 
 @settings(max_examples=400, deadline=None)

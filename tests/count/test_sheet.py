@@ -1,11 +1,13 @@
 """The count sheet renderings: golden text, CSV, HTML escaping, the JSON schema and reading it back."""
 
+import ast
+import inspect
 import json
 from fractions import Fraction as F
 
 import pytest
 
-from omov.count import CountError, sheet
+from omov.count import CountError, result, sheet
 from omov.count.result import Count, Stage
 
 
@@ -218,10 +220,18 @@ def test_render_dispatches_and_rejects_unknown_formats():
         sheet.render(count, "pdf")
 
 
-def test_count_methods_render_and_read_back():
+def test_the_sheet_functions_render_and_read_back():
     count = hand_count()
-    assert Count.from_json(count.to_json()) == count
-    assert count.render("html") == sheet.render_html(count)
+    assert sheet.from_json(sheet.render_json(count)) == count
+    assert sheet.render(count, "html") == sheet.render_html(count)
+
+
+def test_result_does_not_import_the_sheet():
+    """The sheet renders a Count; the Count knows nothing of the sheet (no import circle, even inside functions)."""
+    tree = ast.parse(inspect.getsource(result))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not any(name and name.startswith("omov.count.sheet") for name in imported)
 
 
 @pytest.mark.parametrize("rule", ["scottish", "ers97", "meek", "irv", "wigm", "fptp", "bloc"])

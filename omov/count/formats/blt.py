@@ -14,9 +14,11 @@ the numeric part; the
 names section is read line by line as it stands.
 
 Every malformed file is a CountError naming the line, including the hostile ones: a number of thousands of digits
-(Python's int() refuses over 4,300), a weight over 2**63 - 1 (what the count's arrays hold), a paper ranking a
-candidate the header does not have, and a header claiming more candidates than the file could name (refused before
-anything is sized by it).
+(Python's int() refuses over 4,300), a number in anything but ASCII digits ("1_0", "+5", "٣": see
+omov.count.digits), papers adding up to more than omov.count.profile.MAX_PAPERS, a paper ranking a candidate the
+header does not have, a header claiming more candidates than the file could name (refused before anything is sized
+by it), and a names section that does not match the header: an unquoted name that is a number (a stray "0"), or
+more lines after the names than one title.
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 
+from omov.count.digits import is_whole, shown, whole
 from omov.count.errors import CountError
-from omov.count.profile import Candidate, Profile
+from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 _PLAIN = re.compile(r"^[0-9 \t]+$")
 ProgressFn = Callable[[int, int], None]
-MAX_WEIGHT = 2**63 - 1  # the count's arrays hold weights as 64-bit integers
+MAX_WEIGHT = MAX_PAPERS  # one line's weight; the papers of the whole file together are held to the same bound
 _MAX_DIGITS = 19  # len(str(MAX_WEIGHT)): a longer number is refused before int() (which refuses over 4,300 digits)
 _FAST_CANDIDATES = 10_000  # the fast path's number table stops here; a file with more is read line by line
 
@@ -82,22 +85,12 @@ def parse_names(line: str) -> list[str]:
     return names
 
 
-def shown(tok: str) -> str:
-    """A token as an error message quotes it: a long one cut short, with its length (a line must stay readable)."""
-    if tok.isascii() and tok.lstrip("+-").isdigit():
-        return tok if len(tok) <= 24 else f"{tok[:12]}…({len(tok)} digits)"
-    return repr(tok) if len(tok) <= 24 else f"{tok[:12]!r}…({len(tok)} characters)"
-
-
 def _int(tok: str, what: str, source: str, line: int) -> int:
-    """A whole number, else a CountError naming the line (int() also refuses over 4,300 digits: too large)."""
+    """A whole number in ASCII digits (a leading "-" allowed), else a CountError naming the line."""
     try:
-        return int(tok)
-    except ValueError:
-        body = tok.lstrip("+-")
-        if body.isdigit() and len(body) > _MAX_DIGITS:
-            raise CountError(f"the {what} {shown(tok)} is too large", source=source, line=line) from None
-        raise CountError(f"expected a whole number, found {shown(tok)}", source=source, line=line) from None
+        return whole(tok, signed=True)
+    except ValueError as exc:
+        raise CountError(str(exc), source=source, line=line) from None
 
 
 def _ints(tokens: Iterable[str], source: str, line: int) -> list[int]:
@@ -105,16 +98,16 @@ def _ints(tokens: Iterable[str], source: str, line: int) -> list[int]:
 
 
 def _weight(tok: str, source: str, line: int) -> int:
-    """A paper's weight: a whole number up to MAX_WEIGHT (a negative one is refused by the caller)."""
-    body = tok.lstrip("+-")
-    if body.isascii() and body.isdigit() and len(body.lstrip("0")) > _MAX_DIGITS:
+    """A paper's weight: a whole number of papers, in ASCII digits, up to MAX_WEIGHT."""
+    body = tok.lstrip("-")
+    if is_whole(body) and len(body.lstrip("0")) > _MAX_DIGITS:
         raise CountError(f"the weight {shown(tok)} is too large", source=source, line=line)
+    if tok.startswith("-") and is_whole(body):
+        raise CountError(f"a paper's weight cannot be negative ({shown(tok)})", source=source, line=line)
     try:
-        value = int(tok)
-    except ValueError:
-        raise CountError(
-            f"a paper's weight must be a whole number, found {shown(tok)}", source=source, line=line
-        ) from None
+        value = whole(tok, what="a paper's weight must be a whole number")
+    except ValueError as exc:
+        raise CountError(str(exc), source=source, line=line) from None
     if value > MAX_WEIGHT:
         raise CountError(
             f"the weight {shown(tok)} is too large (at most {MAX_WEIGHT} papers)", source=source, line=line
@@ -125,11 +118,9 @@ def _weight(tok: str, source: str, line: int) -> int:
 def _check_candidates(tokens: Iterable[str], ncand: int, source: str, line: int) -> None:
     """Every preference a candidate's number (1 to ncand); checked where the line is still known."""
     for tok in tokens:
-        digits = tok.lstrip("0")
-        try:
-            ok = len(digits) <= len(str(ncand)) and 1 <= int(tok) <= ncand
-        except ValueError:
-            raise CountError(f"expected a candidate's number, found {shown(tok)}", source=source, line=line) from None
+        if not is_whole(tok):
+            raise CountError(f"expected a candidate's number, found {shown(tok)}", source=source, line=line)
+        ok = len(tok.lstrip("0")) <= len(str(ncand)) and 1 <= int(tok) <= ncand
         if not ok:
             raise CountError(
                 f"the paper ranks candidate {shown(tok)}, "
@@ -173,6 +164,8 @@ def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[i
         if len(set(ranking)) != len(ranking):
             return None
         merged[ranking] = get(ranking, 0) + int(weight) * n
+    if sum(merged.values()) > MAX_PAPERS:
+        return None  # the line-by-line loop finds the line at which the papers pass the bound
     return merged, end + 1
 
 
@@ -201,7 +194,7 @@ def parse_blt(
 
     head = next_content()
     if head is None:
-        raise CountError("the file is empty; a BLT file starts with 'candidates seats'", source=source)
+        raise CountError("the file is empty; a BLT file starts with 'candidates seats'", source=source, line=1)
     lineno, body = head
     numbers = _ints(body.split(), source, lineno)
     if len(numbers) < 2:
@@ -221,15 +214,23 @@ def parse_blt(
             source=source,
             line=lineno,
         )
-    withdrawn: set[int] = set()
+    withdrawn: dict[int, int] = {}  # candidate number -> the line that withdrew them
     extra = numbers[2:]  # some writers put the withdrawn on the header line
     for n in extra:
         if n >= 0:
             raise CountError(f"unexpected number {n} on the header line", source=source, line=lineno)
-        withdrawn.add(-n)
+        withdrawn.setdefault(-n, lineno)
 
     grouped: dict[str, int] = {}
     invalid = 0
+    papers = 0  # the running total, held to MAX_PAPERS line by line
+
+    def add(key: str, weight: int, lineno: int) -> None:
+        nonlocal papers
+        papers += weight
+        if papers > MAX_PAPERS:
+            raise too_many_papers(source=source, line=lineno)
+        grouped[key] = grouped.get(key, 0) + weight
     ended = False
     tick = max(1, total // 200)
     tried_fast = False
@@ -261,7 +262,7 @@ def parse_blt(
             key = " ".join(parts[1:-1])
             if key not in grouped:
                 _check_candidates(parts[1:-1], ncand, source, lineno)
-            grouped[key] = grouped.get(key, 0) + weight
+            add(key, weight, lineno)
             continue
         if body.startswith("-") and not grouped:
             for n in _ints(body.split(), source, lineno):
@@ -269,7 +270,7 @@ def parse_blt(
                     raise CountError(
                         "withdrawn candidates are listed as negative numbers only", source=source, line=lineno
                     )
-                withdrawn.add(-n)
+                withdrawn.setdefault(-n, lineno)
             continue
         parts = body.split()
         if parts and parts[0].startswith("("):
@@ -286,7 +287,7 @@ def parse_blt(
             if tok == "-":
                 continue  # a skipped rank: later preferences move up
             if "=" in tok:
-                if not all(x.isdigit() for x in tok.split("=")):
+                if not all(is_whole(x) for x in tok.split("=")):
                     raise CountError(f"expected candidate numbers, found {tok!r}", source=source, line=lineno)
                 if not allow_equal:
                     raise CountError(
@@ -297,15 +298,15 @@ def parse_blt(
                     )
                 prefs.extend(tok.split("="))
                 continue
-            if not tok.isdigit():
-                raise CountError(f"expected a whole number, found {shown(tok)}", source=source, line=lineno)
+            if not is_whole(tok):
+                raise CountError(
+                    f"expected a candidate's number (a whole number), found {shown(tok)}", source=source, line=lineno
+                )
             prefs.append(tok)
         key = " ".join(prefs)
         if key not in grouped:
             _check_candidates(prefs, ncand, source, lineno)
-        grouped[key] = grouped.get(key, 0) + weight
-        if weight < 0:
-            raise CountError(f"a paper's weight cannot be negative ({weight})", source=source, line=lineno)
+        add(key, weight, lineno)
 
     if not ended:
         raise CountError("the papers must end with a line '0' before the names", source=source, line=total)
@@ -317,13 +318,36 @@ def parse_blt(
             raise CountError(
                 f"the header says {ncand} candidates but only {len(names)} names follow", source=source, line=total
             )
+        if is_whole(item[1], signed=True):
+            # a stray "0" (or a paper's number) read as a name would put a candidate called "0" on the sheet
+            raise CountError(
+                f"found the number {shown(item[1])} where candidate {len(names) + 1}'s name should be: the papers "
+                "end with a single line '0', then come the names (quote a name that is a number: \"2020\")",
+                source=source,
+                line=item[0],
+            )
         names.extend(parse_names(item[1]))
+        if len(names) > ncand + 1:
+            raise CountError(
+                f"the header says {ncand} candidates, but this line brings the names to {len(names)} "
+                "(more than the candidates and a title)",
+                source=source,
+                line=item[0],
+            )
     title_item = next_content(literal=True) if len(names) == ncand else None
     if len(names) > ncand:
         title = names[ncand]
         names = names[:ncand]
     else:
         title = parse_names(title_item[1])[0] if title_item else ""
+    surplus = next_content(literal=True)
+    if surplus is not None:
+        raise CountError(
+            f"the header says {ncand} candidates, but more lines follow their names and the title: "
+            f"{shown(surplus[1])} (is a candidate missing from the header, or a line left over?)",
+            source=source,
+            line=surplus[0],
+        )
 
     rankings: list[tuple[int, ...]] = []
     weights: list[int] = []
@@ -353,9 +377,11 @@ def parse_blt(
     for ranking, weight in merged.items():
         rankings.append(ranking)
         weights.append(weight)
-    for w in withdrawn:
+    for w, line in withdrawn.items():
         if not 1 <= w <= ncand:
-            raise CountError(f"withdrawn candidate {w} is not on the ballot (1 to {ncand})", source=source)
+            raise CountError(
+                f"withdrawn candidate {w} is not on the ballot (1 to {ncand})", source=source, line=line
+            )
     candidates = tuple(Candidate(" ".join(n.split()) or f"Candidate {i + 1}", (i + 1) in withdrawn)
                        for i, n in enumerate(names))
     if len({c.name for c in candidates}) != len(candidates):
@@ -398,6 +424,7 @@ def write_blt(profile: Profile) -> str:
     for ranking, weight in zip(profile.rankings, profile.weights, strict=True):
         out.append(" ".join([str(weight), *(str(c + 1) for c in ranking), "0"]))
     out.append("0")
-    out.extend(_quote(c.name) for c in profile.candidates)
-    out.append(_quote(profile.title))
+    # one line each: line breaks in a name or title (possible in a Profile built in code) become spaces
+    out.extend(_quote(" ".join(c.name.split())) for c in profile.candidates)
+    out.append(_quote(" ".join(profile.title.split())))
     return "\n".join(out) + "\n"

@@ -20,6 +20,8 @@ appearance, plus any named on a "# candidates:" line. A blank cell is a skipped 
 Both: an optional `weight` column (a whole number of papers, default 1), an optional `id` column (ignored),
 and optional lines before the header of the form "# key: value" for seats, title, withdrawn (names separated
 by ";"), invalid and candidates (";"-separated). Text is UTF-8, else Latin-1 with undecodable bytes replaced.
+`write_csv` neutralises names a spreadsheet would run as formulas ("=...", "@..." get a leading "'": see
+omov.count.formats.csv_safety) and the reader restores them, so a written profile reads back the same.
 Every problem is a CountError naming the file and the line.
 """
 
@@ -30,15 +32,19 @@ import io
 import re
 from collections.abc import Callable
 
+from omov.count.digits import whole
 from omov.count.errors import CountError
 from omov.count.formats.blt import decode
-from omov.count.profile import Candidate, Profile
+from omov.count.formats.csv_safety import neutralise_row, restore
+from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 ProgressFn = Callable[[int, int], None]
 
-_PREF = re.compile(r"^\s*(pref|preference|rank|choice)[\s_#.-]*(\d+)\s*$", re.IGNORECASE)
+# ASCII digits only (a str pattern's \d is any script's digit), and few enough for int()
+_PREF = re.compile(r"^\s*(pref|preference|rank|choice)[\s_#.-]*([0-9]{1,9})\s*$", re.IGNORECASE)
 _MARKS = {"x", "X", "\u2713", "\u2714", "\u2717"}
 _META = re.compile(r"^#\s*([A-Za-z_]+)\s*:\s*(.*)$")
+_SPECIAL = {"weight", "id", "ballot id", "ballot_id"}  # header cells that are not candidates
 
 
 def _split_names(value: str) -> list[str]:
@@ -51,6 +57,7 @@ def parse_csv(
     """Parse CSV ballots (either layout) into a Profile."""
     lines = text.splitlines(keepends=True)
     meta: dict[str, str] = {}
+    meta_line: dict[str, int] = {}
     start = 0
     while start < len(lines):
         raw = lines[start].strip()
@@ -61,6 +68,7 @@ def parse_csv(
             m = _META.match(raw)
             if m:
                 meta[m.group(1).lower()] = m.group(2).strip()
+                meta_line[m.group(1).lower()] = start + 1
             start += 1
             continue
         break
@@ -70,7 +78,7 @@ def parse_csv(
     reader = csv.reader(io.StringIO("".join(lines[start:])), strict=True)
     offset = start  # reader.line_num counts from the header
     try:
-        header = [" ".join(h.split()) for h in next(reader)]
+        header = [" ".join(restore(h).split()) for h in next(reader)]
         while header and not header[-1]:
             header.pop()  # spreadsheets often end rows with empty cells
     except csv.Error as exc:
@@ -80,8 +88,11 @@ def parse_csv(
         return CountError(message, source=source, line=offset + (reader.line_num if line is None else line))
 
     lowered = [h.casefold() for h in header]
+    if lowered.count("weight") > 1:
+        # a candidate called "Weight" beside the weight column: which one holds the papers is anyone's guess
+        raise fail("the header has more than one 'weight' column", 1)
     weight_col = lowered.index("weight") if "weight" in lowered else None
-    skip = {i for i, h in enumerate(lowered) if h in {"weight", "id", "ballot id", "ballot_id"}}
+    skip = {i for i, h in enumerate(lowered) if h in _SPECIAL}
     columns = [i for i in range(len(header)) if i not in skip]
     if not columns:
         raise fail("the header names no candidates and no preference columns", 1)
@@ -111,6 +122,7 @@ def parse_csv(
             names.append(name)
 
     grouped: dict[tuple[int, ...], int] = {}
+    papers = 0  # the running total, held to MAX_PAPERS row by row
     total = len(lines)
     tick = max(1, total // 200)
     width = len(header)
@@ -129,16 +141,19 @@ def parse_csv(
             if weight_col is not None:
                 cell = row[weight_col].strip() if weight_col < len(row) else ""
                 if cell:
+                    if cell.startswith("-") and cell[1:].isdigit():
+                        raise fail(f"the weight cannot be negative (found {cell})")
                     try:
-                        weight = int(cell)
-                    except ValueError:
-                        raise fail(f"the weight must be a whole number of papers, found {cell!r}") from None
-                    if weight < 0:
-                        raise fail(f"the weight cannot be negative (found {weight})")
+                        weight = whole(cell, what="the weight must be a whole number of papers")
+                    except ValueError as exc:
+                        raise fail(str(exc)) from None
+            papers += weight
+            if papers > MAX_PAPERS:
+                raise too_many_papers(source=source, line=line)
             if ranking_layout:
                 ranking: list[int] = []
                 for i in order:
-                    cell = " ".join(row[i].split()) if i < len(row) else ""
+                    cell = " ".join(restore(row[i]).split()) if i < len(row) else ""
                     if not cell:
                         continue
                     c = index.get(cell)
@@ -160,17 +175,15 @@ def parse_csv(
     seats = None
     if meta.get("seats"):
         try:
-            seats = int(meta["seats"])
-        except ValueError:
-            raise CountError(f"'# seats:' must be a whole number, found {meta['seats']!r}", source=source) from None
+            seats = whole(meta["seats"], what="'# seats:' must be a whole number")
+        except ValueError as exc:
+            raise CountError(str(exc), source=source, line=meta_line["seats"]) from None
     invalid = 0
     if meta.get("invalid"):
         try:
-            invalid = int(meta["invalid"])
-        except ValueError:
-            raise CountError(
-                f"'# invalid:' must be a whole number, found {meta['invalid']!r}", source=source
-            ) from None
+            invalid = whole(meta["invalid"], what="'# invalid:' must be a whole number")
+        except ValueError as exc:
+            raise CountError(str(exc), source=source, line=meta_line["invalid"]) from None
     withdrawn = set(_split_names(meta.get("withdrawn", "")))
     unknown = withdrawn - set(names)
     if unknown:
@@ -204,9 +217,9 @@ def _ranks_to_ranking(
             marked.append(c)
             continue
         try:
-            rank = int(cell)
-        except ValueError:
-            raise fail(f"{header[i]!r}: expected a rank number or blank, found {cell!r}") from None
+            rank = whole(cell, what="expected a rank number or blank")
+        except ValueError as exc:
+            raise fail(f"{header[i]!r}: {exc}") from None
         if rank < 1:
             raise fail(f"{header[i]!r}: a rank must be 1 or more, found {rank}")
         ranked.append((rank, c))
@@ -237,11 +250,29 @@ def read_csv(
 
 
 def write_csv(profile: Profile, *, layout: str = "ranks") -> str:
-    """The profile as CSV text ("ranks": a column per candidate; "ranking": pref1, pref2, ...), with weights."""
+    """The profile as CSV text ("ranks": a column per candidate; "ranking": pref1, pref2, ...), with weights.
+
+    The "# key: value" lines hold one line each, names separated by ";": a title's line breaks become spaces,
+    and a name containing ";" that would have to go on such a line is refused (it would read back as two).
+    """
+    if layout == "ranks":
+        special = [n for n in profile.names if n.casefold() in _SPECIAL or _PREF.match(n)]
+        if special:
+            raise CountError(
+                f"a candidate called {special[0]!r} would be read back as a column of that name, not a candidate; "
+                "write this profile with layout='ranking', or as JSON or BLT"
+            )
+    listed = [c.name for c in profile.candidates if c.withdrawn or layout == "ranking"]
+    split = [n for n in listed if ";" in n]
+    if split:
+        raise CountError(
+            f"the candidate name {split[0]!r} contains ';', which separates names in the CSV's '# withdrawn:' and "
+            "'# candidates:' lines; write this profile as JSON or BLT instead"
+        )
     out = io.StringIO()
     for key, value in (
         ("seats", "" if profile.seats is None else str(profile.seats)),
-        ("title", profile.title),
+        ("title", " ".join(profile.title.split())),
         ("withdrawn", "; ".join(c.name for c in profile.candidates if c.withdrawn)),
         ("invalid", str(profile.invalid) if profile.invalid else ""),
     ):
@@ -249,8 +280,9 @@ def write_csv(profile: Profile, *, layout: str = "ranks") -> str:
             out.write(f"# {key}: {value}\n")
     w = csv.writer(out, lineterminator="\n")
     names = profile.names
+    safe = neutralise_row(names)  # no name may run as a spreadsheet formula; the reader restores them
     if layout == "ranks":
-        w.writerow([*names, "weight"])
+        w.writerow([*safe, "weight"])
         for ranking, weight in zip(profile.rankings, profile.weights, strict=True):
             cells = [""] * len(names)
             for rank, c in enumerate(ranking, 1):
@@ -261,7 +293,7 @@ def write_csv(profile: Profile, *, layout: str = "ranks") -> str:
         depth = max((len(r) for r in profile.rankings), default=0) or 1
         w.writerow([*(f"pref{i}" for i in range(1, depth + 1)), "weight"])
         for ranking, weight in zip(profile.rankings, profile.weights, strict=True):
-            cells = [names[c] for c in ranking] + [""] * (depth - len(ranking))
+            cells = [safe[c] for c in ranking] + [""] * (depth - len(ranking))
             w.writerow([*cells, weight])
     else:
         raise CountError(f"unknown CSV layout {layout!r}; choose ranks or ranking")

@@ -20,18 +20,25 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from omov.count.errors import CountError
 from omov.count.formats.blt import decode
-from omov.count.profile import Candidate, Profile
+from omov.count.profile import MAX_PAPERS, Candidate, Profile, too_many_papers
 
 ProgressFn = Callable[[int, int], None]
 FORMAT = "omov-ballots"
 VERSION = 1
 
 _BALLOTS = re.compile(r'"ballots"\s*:\s*\[')
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line of the first `"key":` in the text (a top-level key's, in any file omov or a person writes)."""
+    m = re.search(rf'"{re.escape(key)}"\s*:', text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def _ballot_line(text: str, number: int) -> int | None:
@@ -61,6 +68,13 @@ def parse_json(
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CountError(f"not valid JSON: {exc.msg} (column {exc.colno})", source=source, line=exc.lineno) from None
+    except ValueError:
+        # json turns each number into an int with int(), which refuses more than sys.get_int_max_str_digits()
+        long = re.search(f"[0-9]{{{max(sys.get_int_max_str_digits(), 1)},}}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        raise CountError(
+            "a number in the file is far too large (thousands of digits)", source=source, line=line
+        ) from None
     except RecursionError:
         raise CountError(
             "the JSON is nested too deeply (thousands of brackets inside brackets): a ballot file has a list of "
@@ -72,13 +86,19 @@ def parse_json(
         raise CountError("expected a JSON object with candidates and ballots", source=source, line=1)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
-        raise CountError(f'"format" is {fmt!r}, expected {FORMAT!r}', source=source)
+        raise CountError(f'"format" is {fmt!r}, expected {FORMAT!r}', source=source, line=_key_line(text, "format"))
     version = doc.get("version", VERSION)
     if not isinstance(version, int) or version > VERSION:
-        raise CountError(f"ballot format version {version!r} is newer than this reader ({VERSION})", source=source)
+        raise CountError(
+            f"ballot format version {version!r} is newer than this reader ({VERSION})",
+            source=source,
+            line=_key_line(text, "version"),
+        )
 
     def top(message: str) -> CountError:
-        return CountError(message, source=source)
+        # the line of the key the message starts with ('"seats" must be ...'), where it can be found
+        key = re.match(r'"([a-z]+)"', message)
+        return CountError(message, source=source, line=_key_line(text, key.group(1)) if key else None)
 
     raw_names = doc.get("candidates")
     if not isinstance(raw_names, list) or not raw_names or not all(isinstance(n, str) for n in raw_names):
@@ -109,6 +129,7 @@ def parse_json(
         raise top('"ballots" must be a list of {"ranking": [...], "weight": n} objects')
 
     grouped: dict[tuple[int, ...], int] = {}
+    papers = 0  # the running total, held to MAX_PAPERS ballot by ballot
     total = len(ballots)
     tick = max(1, total // 200)
     for number, ballot in enumerate(ballots):
@@ -120,6 +141,9 @@ def parse_json(
             raise CountError(
                 f"ballot {number + 1}: {exc}", source=source, line=_ballot_line(text, number)
             ) from None
+        papers += weight
+        if papers > MAX_PAPERS:
+            raise too_many_papers(source=source, line=_ballot_line(text, number))
         grouped[key] = grouped.get(key, 0) + weight
     if progress is not None:
         progress(total, total)

@@ -29,7 +29,7 @@ from omov.count.errors import CountError
 from omov.count.profile import Profile, RankingArrays
 from omov.count.result import CandidateState, Count, Stage, StageKind
 from omov.count.rules import Rule
-from omov.count.ties import Lot, break_tie
+from omov.count.ties import History, Lot, break_tie
 
 ProgressFn = Callable[[int, int], None]
 Number = int | Fraction
@@ -37,6 +37,7 @@ Rounding = Literal["down", "nearest"]
 EmptyPapers = Literal["invalid", "non-transferable"]
 
 IntArray = npt.NDArray[np.int64]
+_ZERO = Fraction(0)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class GregoryCount:
         self.excluded: list[int] = []
         self.passed_over: list[int] = []  # excluded to keep the constraints satisfiable; papers not yet moved
         self.stages: list[Stage] = []
-        self.history: list[tuple[Fraction, ...]] = []
+        self.history = History()
         self.count_notes: list[str] = []
         # the stage being built
         self.stage_elected: list[int] = []
@@ -168,6 +169,8 @@ class GregoryCount:
 
     # ----------------------------------------------------------------- helpers
     def value_of(self, x: Number) -> Fraction:
+        if not x:
+            return _ZERO  # most totals of a count with many candidates: skip building a Fraction for each
         return Fraction(x) / self.scale
 
     def fmt(self, x: Number) -> str:
@@ -224,10 +227,13 @@ class GregoryCount:
             excluded=tuple(self.stage_excluded),
             notes=tuple(self.notes),
         )
-        total = sum(votes, Fraction(0)) + stage.non_transferable + stage.loss
-        if total != self.valid_value:
+        # conservation, checked in the count's own units (summing a thousand Fractions per stage is what made
+        # a count of a thousand candidates slow)
+        total = sum(self.totals, self.nt) + self.loss
+        if total != self.valid_papers * self.one:
             raise CountError(
-                f"internal: votes not conserved at stage {stage.number} ({total} against {self.valid_value})"
+                f"internal: votes not conserved at stage {stage.number} "
+                f"({self.value_of(total)} against {self.valid_value})"
             )
         self.stages.append(stage)
         self.history.append(votes)
@@ -451,7 +457,7 @@ class GregoryCount:
             # rule 50(1): no surplus left to transfer: exclude the candidate with the lowest votes
             pool = cont
             if self.constraints:
-                pool = [c for c in cont if self.constraints.can_exclude(c, self.elected, cont)]
+                pool = self.constraints.excludable(self.elected, cont)
                 kept = sorted(set(cont) - set(pool), key=lambda c: self.totals[c])
                 if kept:
                     self.notes.append(

@@ -97,7 +97,7 @@ from omov.count.errors import CountError
 from omov.count.profile import Profile
 from omov.count.result import CandidateState, Count, Stage, StageKind
 from omov.count.rules import Rule
-from omov.count.ties import Lot, break_tie
+from omov.count.ties import History, Lot, break_tie
 
 IntArray = npt.NDArray[np.int64]
 
@@ -132,6 +132,8 @@ class ERS97Count:
         self.lot = lot
         self.progress = progress
         self.decimals = 2 if rule.decimals is None else rule.decimals
+        if not isinstance(self.decimals, int) or isinstance(self.decimals, bool) or not 0 <= self.decimals <= 18:
+            raise CountError(f"decimals must be a whole number from 0 to 18 (got {rule.decimals!r})")
         self.scale: int = 10**self.decimals
         self.names = profile.names
         self.n = len(self.names)
@@ -161,6 +163,7 @@ class ERS97Count:
         self.loss: int = 0
         self.quota: int = 0
         self.stages: list[Stage] = []
+        self._history = History()  # each recorded stage's votes, for the look-forward of 5.2.3, 5.2.5, 5.6.2
         self.pending_exclusion: list[int] = []  # passed over under a constraint, papers not yet transferred
         # what happened since the last recorded stage
         self.new_elected: list[int] = []
@@ -184,8 +187,8 @@ class ERS97Count:
     def label(self, cands: Sequence[int]) -> str:
         return ", ".join(self.names[c] for c in cands)
 
-    def history(self) -> list[tuple[Fraction, ...]]:
-        return [s.votes for s in self.stages]
+    def history(self) -> History:
+        return self._history
 
     def compute_quota(self) -> int:
         # 5.1.6: (valid - non-transferable) / (places + 1) to two decimals, rounded up unless exact; 5.4.8
@@ -218,6 +221,7 @@ class ERS97Count:
                 notes=tuple(self.notes),
             )
         )
+        self._history.append(self.stages[-1].votes)
         self.new_elected, self.new_excluded, self.notes = [], [], []
         if self.progress is not None:
             self.progress(self.n - len(self.continuing), self.n)
@@ -226,6 +230,8 @@ class ERS97Count:
         """The candidates of `pool` with the fewest (most) votes at the first stage or the earliest later point
         where they differed, narrowing on further stages while more than one is left (5.2.3, 5.2.5, 5.6.2)."""
         left = sorted(pool)
+        if self._history.level_throughout(left):
+            return left  # equal at every point: no point of difference to find
         for totals in self.history():
             values = {c: totals[c] for c in left}
             if len(set(values.values())) > 1:
@@ -501,7 +507,7 @@ class ERS97Count:
 
     def lowest_excludable(self) -> int:
         """Under a constraint: the lowest candidate whose exclusion keeps every constraint meetable."""
-        able = [c for c in self.continuing if self.constraints.can_exclude(c, self.elected, self.continuing)]
+        able = self.constraints.excludable(self.elected, self.continuing)
         if not able:
             raise CountError("the constraints cannot be met by the continuing candidates")
         low = min(self.votes[c] for c in able)

@@ -25,7 +25,7 @@ docs/rules/irv.md):
 8. Constraints (rare for one seat; e.g. "the leader or deputy must be a woman" applied to the deputy's
    ballot). A candidate whose election would break a constraint cannot be elected and is excluded at once; when
    the constraints leave only one candidate who can be elected, that candidate is elected. Each such decision is
-   noted.
+   noted. Constraints that no candidate standing can meet are refused before the count (a CountError).
 
 Work per stage is proportional to the number of distinct rankings, not papers: the rankings are a padded NumPy
 matrix with a pointer per row to its current preference and integer weights (papers are whole votes here, so
@@ -45,10 +45,11 @@ from omov.count.errors import CountError
 from omov.count.profile import Profile, RankingArrays
 from omov.count.result import CandidateState, Count, Stage, StageKind
 from omov.count.rules import Rule
-from omov.count.ties import Lot, break_tie
+from omov.count.ties import History, Lot, break_tie
 
 ProgressFn = Callable[[int, int], None]
 IntArray = npt.NDArray[np.int64]
+_ZERO = Fraction(0)
 
 
 class _Papers:
@@ -109,25 +110,25 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
     continuing = np.array([i not in gone for i in range(n)], dtype=np.bool_)
     states: list[CandidateState] = ["withdrawn" if i in gone else "continuing" for i in range(n)]
     cons = Constraints(rule.constraints, names, 1)
-    cons_notes: list[str] = []
-    if cons and not cons.feasible([], [i for i in range(n) if continuing[i]]):
-        cons_notes.append("no candidate standing can meet the constraints; the count ignores them")
-        cons = Constraints((), names, 1)
+    if cons and not cons.feasible([], [i for i in range(n) if continuing[i]]):  # rule 8
+        raise CountError(
+            "the constraints cannot be met by any candidate standing: " + "; ".join(cons.describe(names))
+        )
 
     stages: list[Stage] = []
-    history: list[list[Fraction]] = []
+    history = History()
     elected: list[int] = []
     kind: StageKind = "first-preferences"
     description = "First preferences"
     subjects: tuple[int, ...] = ()
     excluded: tuple[int, ...] = ()
-    notes: list[str] = list(cons_notes)
+    notes: list[str] = []
     total_cands = max(1, int(continuing.sum()))
 
     while True:
         papers.advance(continuing)
         tally, exhausted = papers.tally()
-        votes = [Fraction(tally[i]) if continuing[i] else Fraction(0) for i in range(n)]
+        votes = [Fraction(tally[i]) if continuing[i] and tally[i] else _ZERO for i in range(n)]
         history.append(votes)
         live = [i for i in range(n) if continuing[i]]
         active = sum(tally[i] for i in live)
@@ -147,7 +148,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
             winner = live[0]
             notes.append(f"{names[winner]} is the last continuing candidate")
         if winner is None and cons:
-            electable = [c for c in live if cons.can_elect(c, [], live)]
+            electable = cons.electable([], live)
             if len(electable) == 1:  # rule 8
                 winner = electable[0]
                 notes.append(f"{names[winner]} is the only continuing candidate who can be elected under the "
@@ -209,7 +210,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
 def _to_exclude(
     live: list[int],
     tally: list[int],
-    history: list[list[Fraction]],
+    history: History,
     names: Sequence[str],
     rule: Rule,
     lot: Lot,
@@ -218,7 +219,8 @@ def _to_exclude(
 ) -> list[int]:
     """Who is excluded next: a batch (rule 5), a barred candidate (rule 8) or the lowest, ties broken (rule 7)."""
     if cons:
-        barred = [c for c in live if not cons.can_elect(c, [], live)]
+        allowed = set(cons.electable([], live))
+        barred = [c for c in live if c not in allowed]
         if barred:  # rule 8
             notes.append("cannot be elected under the constraint(s), so excluded: "
                          + ", ".join(names[c] for c in barred))

@@ -74,10 +74,12 @@ their last candidate is elected or excluded. An iteration costs work per distinc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from omov.count.constraints import Constraints
@@ -85,7 +87,7 @@ from omov.count.errors import CountError
 from omov.count.profile import Profile
 from omov.count.result import CandidateState, Count, Stage, StageKind
 from omov.count.rules import Rule
-from omov.count.ties import Lot, break_tie
+from omov.count.ties import History, Lot, break_tie
 
 ProgressFn = Callable[[int, int], None]
 
@@ -96,6 +98,9 @@ _STATE_NAMES: dict[int, CandidateState] = {
     DEFEATED: "excluded",
     WITHDRAWN: "withdrawn",
 }
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?")
+_ZERO, _ONE = Fraction(0), Fraction(1)
+MAX_PLACES = 100  # meek_precision and meek_guard: far more places than any rule asks for (the preset: 18 + 9)
 MAX_ITERATIONS = 100_000  # a safety net only: B.2.e always ends an iteration (surpluses cannot fall forever)
 
 
@@ -111,21 +116,20 @@ class Arithmetic:
     precision: int
     guard: int
 
-    @property
+    @cached_property  # asked for at every comparison: millions of times in a count of many candidates
     def scale(self) -> int:
         return int(10 ** (self.precision + self.guard))
 
-    @property
+    @cached_property
     def eps(self) -> int:
         return max(1, 10**self.guard // 2) if self.kind == "guarded" and self.guard else 0
 
     def from_decimal(self, text: str) -> int:
         """A decimal string (e.g. rule.meek_omega) as a scaled int, truncated."""
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise CountError(f"meek_omega must be a decimal number such as 0.000001 (got {text!r})") from None
-        frac = Fraction(d) * self.scale
+        # ASCII digits only: Decimal() would also take "NaN", "Infinity", "1_0" and other scripts' digits
+        if not isinstance(text, str) or not _DECIMAL.fullmatch(text) or len(text) > 60:
+            raise CountError(f"meek_omega must be a decimal number such as 0.000001 (got {text!r})")
+        frac = Fraction(Decimal(text)) * self.scale
         return frac.numerator // frac.denominator
 
     def show(self, v: int) -> str:
@@ -137,6 +141,8 @@ class Arithmetic:
 
     def fraction(self, v: int) -> Fraction:
         """A scaled int as an exact Fraction, for the count sheet."""
+        if v == 0 or v == self.scale:  # most values with many candidates: no Fraction (and gcd) for each
+            return _ZERO if v == 0 else _ONE
         return Fraction(v, self.scale)
 
     # comparisons with the tolerance of G.1 (exact under G.2)
@@ -168,12 +174,13 @@ def arithmetic_for(rule: Rule) -> Arithmetic:
     kind = str(rule.extra.get("meek_arithmetic", "guarded"))
     if kind not in {"guarded", "fixed"}:
         raise CountError(f"meek_arithmetic must be 'guarded' or 'fixed' (got {kind!r})")
-    precision = int(rule.meek_precision)
-    if precision < 1:
-        raise CountError(f"meek_precision must be at least 1 (got {precision})")
-    guard = int(rule.extra.get("meek_guard", precision // 2)) if kind == "guarded" else 0
-    if guard < 0:
-        raise CountError(f"meek_guard cannot be negative (got {guard})")
+    precision = rule.meek_precision
+    # bounded: the scale is 10 ** (precision + guard), and every product of the count is that long
+    if not isinstance(precision, int) or isinstance(precision, bool) or not 1 <= precision <= MAX_PLACES:
+        raise CountError(f"meek_precision must be a whole number from 1 to {MAX_PLACES} (got {precision!r})")
+    guard = rule.extra.get("meek_guard", precision // 2) if kind == "guarded" else 0
+    if not isinstance(guard, int) or isinstance(guard, bool) or not 0 <= guard <= MAX_PLACES:
+        raise CountError(f"meek_guard must be a whole number from 0 to {MAX_PLACES} (got {guard!r})")
     return Arithmetic(kind, precision, guard)
 
 
@@ -325,7 +332,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
     paths = _Paths(rankings, weights, state)
     elected: list[int] = []
     stages: list[Stage] = []
-    history: list[tuple[Fraction, ...]] = []
+    history = History()
     quota = 0
 
     def hopeful() -> list[int]:
@@ -390,10 +397,20 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
         if not cons:
             return []
         forced: list[int] = []
-        for c in hopeful():
+        hope = hopeful()
+        if len(cons.excludable(elected, hope)) == len(hope):
+            return []  # the usual case: anyone may be excluded, so nobody is forced
+        # whether c may be excluded depends on c only through its groups, so it is asked once per group
+        # signature until `forced` grows (asking per candidate made a thousand-candidate count cubic)
+        verdict: dict[tuple[int, tuple[bool, ...]], bool] = {}
+        for c in hope:
             if seats_left() - len(forced) <= 0:
                 break
-            if not cons.can_exclude(c, [*elected, *forced], [x for x in hopeful() if x not in forced]):
+            key = (len(forced), cons.signature(c))
+            if key not in verdict:
+                taken = set(forced)
+                verdict[key] = cons.can_exclude(c, [*elected, *forced], [x for x in hope if x not in taken])
+            if not verdict[key]:
                 forced.append(c)
         for c in forced:
             notes.append(f"{names[c]} deemed elected: without them a constraint could not be met (K.3)")
@@ -501,7 +518,7 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
         # B.3: defeat the lowest hopeful candidate; those within s of the lowest are tied (T)
         pool = hopeful()
         if cons:  # K.2
-            pool = [c for c in pool if cons.can_exclude(c, elected, hopeful())]
+            pool = cons.excludable(elected, pool)
             if not pool:
                 raise CountError("no candidate can be excluded without breaking a constraint; "
                                  "check that the constraints can be met by the candidates standing")

@@ -24,7 +24,8 @@ sources: Rule.reference of the `fptp`, `bloc` and `approval` presets, and docs/r
 7. Constraints (e.g. "at least half of those elected shall be women"). Going down the order, a candidate whose
    election would leave the constraints impossible to meet with the seats and candidates left is passed over
    and the next candidate is taken instead. Each candidate passed over is named in the notes. Constraints the
-   candidates standing cannot meet at all are relaxed to what they can meet, and the notes say so.
+   candidates standing cannot meet at all are refused before the count (a CountError, from omov.count.engine):
+   a count that quietly lowered a minimum would declare a result the organisation's rules do not allow.
 """
 
 from __future__ import annotations
@@ -160,25 +161,13 @@ def run(profile: Profile, rule: Rule, *, seats: int, lot: Lot, progress: Progres
 def _resolve_constraints(
     constraints: Sequence[Constraint], names: Sequence[str], standing: Sequence[int], seats: int
 ) -> tuple[Constraints, list[str]]:
-    """The constraints as the count applies them, relaxed where the candidates standing cannot meet them (rule 7)."""
+    """The constraints as the count applies them; ones the candidates standing cannot meet are refused (rule 7)."""
     cons = Constraints(constraints, names, seats)
-    if not cons or cons.feasible([], standing):
-        return cons, []
-    notes: list[str] = []
-    relaxed: list[Constraint] = []
-    for con, members in zip(cons.constraints, cons.members, strict=True):
-        can = min(len(members & set(standing)), seats)
-        if con.minimum > can:
-            notes.append(f"only {can} of group {con.group} can be elected, fewer than its minimum of "
-                         f"{con.minimum}: the minimum is lowered to {can}")
-            relaxed.append(Constraint(con.group, con.members, can, con.maximum))
-        else:
-            relaxed.append(con)
-    cons = Constraints(relaxed, names, seats)
-    if not cons.feasible([], standing):
-        notes.append("the constraints cannot all be met by the candidates standing; the count ignores them")
-        cons = Constraints((), names, seats)
-    return cons, notes
+    if cons and not cons.feasible([], standing):
+        raise CountError(
+            "the constraints cannot be met by the candidates standing: " + "; ".join(cons.describe(names))
+        )
+    return cons, []
 
 
 def _declare(
