@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
+from omov.count.formats.csv_safety import neutralise_row
 from omov.members.models import Member, Unit
 from omov.members.selectors import eligible_members
 from omov.voice.models import Answer, Comment, Consultation, Motion, MotionThreshold, Question, Thread
@@ -174,19 +175,14 @@ def consultation_results(*, consultation: Consultation) -> list[QuestionResult]:
     return out
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell safe to open in a spreadsheet: text that would start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _writer(buf: io.StringIO) -> Any:
+    """A CSV writer whose text cells a spreadsheet will not run as formulas (the one rule for every CSV omov
+    writes: omov.count.formats.csv_safety)."""
     w = csv.writer(buf)
 
     class Safe:
         def writerow(self, row: list[Any]) -> None:
-            w.writerow([_cell(v) for v in row])
+            w.writerow(neutralise_row(row))
 
     return Safe()
 
