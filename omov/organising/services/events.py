@@ -13,7 +13,8 @@ from django.utils import timezone
 from omov.audit.services import record
 from omov.core.actors import actor_label, is_system, is_user
 from omov.core.jobs import enqueue
-from omov.members.emails import is_email, normalise_email
+from omov.members.emails import normalise_email
+from omov.members.importer import is_email
 from omov.members.models import Member, Organisation, Unit
 from omov.organising import ical
 from omov.organising.errors import EventFull, InvalidInput, NotAllowed, WrongState
@@ -140,7 +141,7 @@ def cancel_event(*, event: Event, actor: Any) -> Event:
 def _open_for_rsvp(event: Event) -> Event:
     """The event, locked for this transaction (so two last RSVPs cannot both take the last place), if it can
     still take RSVPs."""
-    event = Event.objects.select_for_update().select_related("unit", "requires").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("unit", "requires").get(pk=event.pk)
     if event.state != Event.State.SCHEDULED:
         raise WrongState("this event was cancelled: it takes no more RSVPs")
     if event.ends_at <= timezone.now():
