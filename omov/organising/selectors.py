@@ -81,6 +81,18 @@ def organised_units(*, user: Any) -> list[Unit]:
     return [o.unit for o in Organiser.objects.filter(user=user).select_related("unit", "unit__organisation")]
 
 
+def organisable_units(*, user: Any) -> QuerySet[Unit]:
+    """Every unit a user may organise: those they were appointed to and the units below them (a superuser: all)."""
+    if not is_user(user):
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    under = Q(pk__in=[])
+    for role in Organiser.objects.filter(user=user).select_related("unit"):
+        under |= Q(organisation_id=role.unit.organisation_id, path__startswith=role.unit.path)
+    return Unit.objects.filter(under)
+
+
 def lists_visible_to(*, user: Any) -> list[ElectorList]:
     """Elector lists whose data this user may see: those of units they organise (canvass data are special
     category personal data: no one else reads them)."""

@@ -162,7 +162,7 @@ def _parse_when(text: str) -> dt.datetime:
 @require_http_methods(["GET", "POST"])
 def event_new(request: HttpRequest) -> HttpResponse:
     """An organiser creates an event for one of their units."""
-    units = [u for u in Unit.objects.all() if is_organiser(actor=request.user, unit=u)]
+    units = list(selectors.organisable_units(user=request.user))
     if not units:
         raise Http404("no such page")
     courses = Course.objects.filter(organisation_id__in={u.organisation_id for u in units})
@@ -251,7 +251,7 @@ def event_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def list_import(request: HttpRequest) -> HttpResponse:
     """An organiser imports electors from a CSV for one of their units."""
-    units = [u for u in Unit.objects.all() if is_organiser(actor=request.user, unit=u)]
+    units = list(selectors.organisable_units(user=request.user))
     if not units:
         raise Http404("no such page")
     form = request.POST if request.method == "POST" else {}

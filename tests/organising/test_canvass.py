@@ -148,3 +148,11 @@ def test_a_contact_is_linked_to_a_member_only_by_an_organiser(elector_list, org)
         os_.confirm_contact_is_member(elector=elector, member=org.members[0], actor=org.member_user)
     os_.confirm_contact_is_member(elector=elector, member=org.members[0], actor=org.officer)
     assert Elector.objects.get(pk=elector.pk).member == org.members[0]
+
+
+def test_an_organiser_may_organise_their_unit_and_the_units_below_only(org):
+    from omov.organising.selectors import organisable_units
+
+    assert set(organisable_units(user=org.officer)) == {org.c1, org.b1}
+    assert not organisable_units(user=org.other_officer).exists()
+    assert not organisable_units(user=org.member_user).exists()

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from omov.audit.services import record
-from omov.core.actors import actor_label, is_user
+from omov.core.actors import actor_label
 from omov.members.models import Unit
 from omov.organising.errors import InvalidInput, NotAllowed, WrongState
 from omov.organising.models import DEFAULT_SCALE, DoorRecord, Elector, ElectorList, Event, WalkList
@@ -212,7 +212,7 @@ def record_door(
         wants_poster=wants_poster,
         wants_to_join=wants_to_join,
         recorded_at=when,
-        recorded_by=actor_label(actor)[:150] if is_user(actor) else str(actor)[:150],
+        recorded_by=actor_label(actor)[:150],
         client_id=client_id,
     )
     record(
