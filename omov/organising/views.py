@@ -27,6 +27,12 @@ from omov.organising.permissions import in_audience, is_organiser
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def _number(text: str | None, digits: int = 18) -> int | None:
+    """A whole number from a form, or None: "abc", "²" (a digit to str.isdigit, not to int) or 50 digits are not."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+
+
 def _event_url(request: HttpRequest, event: Event) -> str:
     return request.build_absolute_uri(reverse("organising:event", args=[event.pk]))
 
@@ -179,7 +185,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
                 return next((c for c in courses if str(c.pk) == value), None)
 
             capacity = form.get("capacity", "0").strip() or "0"
-            if not capacity.isdigit():
+            if _number(capacity, 6) is None:
                 raise OrganisingError("places are a whole number (0 for no limit)")
             event = services.create_event(
                 unit=unit, kind=form.get("kind", ""), title=form.get("title", ""),
@@ -214,7 +220,7 @@ def event_attendance(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("unit", "teaches"), pk=event_id)
     _need_organiser(request, event.unit)
     if request.method == "POST":
-        present = {int(x) for x in request.POST.getlist("present") if x.isdigit() and len(x) < 18}
+        present = {n for n in map(_number, request.POST.getlist("present")) if n is not None}
         try:
             n = services.mark_attendance(event=event, present=present, actor=request.user)
         except OrganisingError as exc:
@@ -325,8 +331,8 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
 def walk_assign(request: HttpRequest, walk_id: int) -> HttpResponse:
     walk_list = get_object_or_404(WalkList.objects.select_related("elector_list__unit"), pk=walk_id)
     _need_organiser(request, walk_list.elector_list.unit)
-    session_id = request.POST.get("session", "")
-    session = Event.objects.filter(pk=int(session_id)).first() if session_id.isdigit() else None
+    session_id = _number(request.POST.get("session"))
+    session = Event.objects.filter(pk=session_id).first() if session_id is not None else None
     try:
         services.assign_walk_list(
             walk_list=walk_list, session=session, canvasser=walk_list.canvasser, actor=request.user
@@ -401,7 +407,8 @@ def walk_record(request: HttpRequest, walk_id: int) -> HttpResponse:
     walk_list = get_object_or_404(WalkList.objects.select_related("elector_list__unit"), pk=walk_id)
     wants_json = "application/json" in request.headers.get("Accept", "")
     elector_id = request.POST.get("elector", "")
-    elector = walk_list.electors.filter(pk=int(elector_id)).first() if elector_id.isdigit() else None
+    number = _number(elector_id)
+    elector = walk_list.electors.filter(pk=number).first() if number is not None else None
     intention = request.POST.get("intention", "")
     try:
         if elector is None:
@@ -409,7 +416,7 @@ def walk_record(request: HttpRequest, walk_id: int) -> HttpResponse:
         _, created = services.record_door(
             walk_list=walk_list, elector=elector, outcome=request.POST.get("outcome", ""), actor=request.user,
             client_id=request.POST.get("client_id") or None,
-            intention=int(intention) if intention.isdigit() and len(intention) < 4 else None,
+            intention=_number(intention, 3),
             issues=request.POST.get("issues", ""), wants_poster=bool(request.POST.get("poster")),
             wants_to_join=bool(request.POST.get("join")),
         )  # fmt: skip

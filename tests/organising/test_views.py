@@ -140,3 +140,17 @@ def test_mark_attendance_from_the_page(org, make_event):
     r = _client(org.officer).post(reverse("organising:attendance", args=[event.pk]), {"present": [place.pk]})
     assert r.status_code == 302
     assert org.members[0].completions.filter(course=org.course).exists()
+
+
+def test_numbers_in_unicode_digits_are_refused_with_a_message_not_a_server_error(org, make_event, elector_list):
+    walk = elector_list.walk_lists.first()
+    c = _client(org.officer)
+    r = c.post(reverse("organising:walk-record", args=[walk.pk]), {"elector": "²", "outcome": "not_in"},
+               headers={"Accept": "application/json"})  # fmt: skip
+    assert r.status_code == 400 and "not on this walk list" in r.json()["error"]
+    event = make_event()
+    assert c.post(reverse("organising:attendance", args=[event.pk]), {"present": ["²", "9" * 40]}).status_code == 302
+    assert c.post(reverse("organising:walk-assign", args=[walk.pk]), {"session": "²"}).status_code == 302
+    r = c.post(reverse("organising:event-new"), {"unit": org.b1.pk, "capacity": "²", "title": "x"})
+    assert r.status_code == 400 and b"whole number" in r.content
+    assert DoorRecord.objects.count() == 0
