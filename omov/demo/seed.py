@@ -270,6 +270,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
     )
 
     from omov.demo.nominations import seed_nominations
+    from omov.demo.organising import seed_organising
     from omov.demo.voice import seed_voice
 
     ctx = DemoContext(
@@ -285,7 +286,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         now=now,
         data=data,
     )
-    more = [*seed_nominations(ctx), *seed_voice(ctx)]
+    more = [*seed_nominations(ctx), *seed_voice(ctx), *seed_organising(ctx)]
     seconds = (timezone.now() - started).total_seconds()
     return "\n".join([
         f"Demo organisation created in {seconds:.1f}s: {report.created} members, {len(constituencies)} constituencies, "

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "omov.ballots",
     "omov.nominations",
     "omov.voice",
+    "omov.organising",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,9 @@ CELERY_BEAT_SCHEDULE = {
         # A pass that waited longer than its interval in the queue is dropped: the next one does its work.
         "options": {"expires": SCHEDULE_EVERY - 5},
     },
+    # Organising: reminders a day before events (hourly), and erasure of canvass lists past their retention date.
+    "organising-reminders": {"task": "omov.organising.send_reminders", "schedule": 3600.0},
+    "organising-erase-expired": {"task": "omov.organising.erase_expired_lists", "schedule": 86400.0},
 }
 
 # Rate limits (omov/core/ratelimit.py). The counters must be shared by every web process, so they live in Redis
@@ -224,6 +228,8 @@ RATELIMITS = {
     "signin-ip": os.environ.get("OMOV_RATELIMIT_SIGNIN_IP", "30/3600"),
     "credential-ip": os.environ.get("OMOV_RATELIMIT_CREDENTIAL_IP", "10/900"),
     "api-ip": os.environ.get("OMOV_RATELIMIT_API_IP", "1000/3600"),
+    # Public sign-ups to events from one IP (organising): enough for a family, not for a script.
+    "signup-ip": os.environ.get("OMOV_RATELIMIT_SIGNUP_IP", "10/3600"),
 }
 for _scope, _rate in RATELIMITS.items():
     _parts = _rate.split("/")

@@ -1,0 +1,266 @@
+"""Canvassing: importing electors, cutting walk lists, assigning them, recording doors, exporting.
+
+The audit log is permanent and hash-chained, so its entries about canvassing carry ids and counts only: never a
+name, an address or a voting intention, which must be erasable."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from omov.audit.services import record
+from omov.core.actors import actor_label
+from omov.members.models import Unit
+from omov.organising.errors import InvalidInput, NotAllowed, WrongState
+from omov.organising.models import DEFAULT_SCALE, DoorRecord, Elector, ElectorList, Event, WalkList
+from omov.organising.selectors import house_key, house_side, may_canvass
+from omov.organising.services._common import require_organiser
+
+REQUIRED_COLUMNS = ("elector_number", "name", "address", "polling_district")
+MAX_ROWS = 50_000
+_NUMBERED = re.compile(r"^(\d+[A-Za-z]?)\s+(.+)$")
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """(house, street) from an address line: "12A High Street, Town" -> ("12A", "High Street");
+    "Flat 3, 12 High Street" -> ("Flat 3, 12", "High Street"); "Rose Cottage, Mill Lane" -> ("Rose Cottage",
+    "Mill Lane")."""
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    for i, part in enumerate(parts):
+        m = _NUMBERED.match(part)
+        if m:
+            return ", ".join([*parts[:i], m.group(1)]), m.group(2)
+    if len(parts) >= 2:
+        return parts[0], parts[1]
+    return "", parts[0] if parts else ""
+
+
+@transaction.atomic
+def import_electors(
+    *, unit: Unit, name: str, csv_text: str, retain_until: dt.date, actor: Any, intention_scale: str = DEFAULT_SCALE
+) -> ElectorList:
+    """A new elector list for `unit` from a CSV with the columns elector_number, name, address, polling_district
+    (and optionally street and house, else read from the address). All rows or none."""
+    require_organiser(actor, unit, "import electors")
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("give the list a name (e.g. the ward and the date of the register)")
+    if retain_until <= timezone.localdate():
+        raise InvalidInput("the retention date must be in the future: the list's personal data are erased after it")
+    scale = [line.strip() for line in intention_scale.splitlines() if line.strip()]
+    if len(scale) < 2:
+        raise InvalidInput("a voting-intention scale needs at least two answers, one a line")
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InvalidInput(f"the CSV needs the columns {', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}")
+    elector_list = ElectorList.objects.create(
+        unit=unit,
+        name=name,
+        retain_until=retain_until,
+        intention_scale="\n".join(scale),
+        created_by=actor_label(actor)[:150],
+    )
+    electors = []
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if not row["name"] or not row["address"]:
+            raise InvalidInput(f"line {line}: every elector needs a name and an address")
+        house, street = row.get("house", ""), row.get("street", "")
+        if not street:
+            house, street = split_address(row["address"])
+        electors.append(
+            Elector(
+                elector_list=elector_list,
+                elector_number=row["elector_number"][:40],
+                name=row["name"][:200],
+                address=row["address"][:300],
+                street=street[:200],
+                house=house[:40],
+                polling_district=row["polling_district"][:20],
+            )
+        )
+        if len(electors) > MAX_ROWS:
+            raise InvalidInput(f"a list holds at most {MAX_ROWS} electors: split the area")
+    if not electors:
+        raise InvalidInput("the CSV has no electors")
+    Elector.objects.bulk_create(electors, batch_size=2000)
+    record(
+        actor=actor,
+        action="organising.electors.import",
+        subject=f"elector-list:{elector_list.pk}",
+        details={"unit": unit.pk, "electors": len(electors), "retain_until": retain_until.isoformat()},
+    )
+    return elector_list
+
+
+@transaction.atomic
+def cut_walk_lists(*, elector_list: ElectorList, actor: Any, split_sides: bool = True) -> list[WalkList]:
+    """Cut the electors not yet on a walk list into walk lists: one per street (per side of it, odd and even,
+    when `split_sides`), doors in natural house-number order (2, 2A, 4, 10)."""
+    require_organiser(actor, elector_list.unit, "cut walk lists")
+    if elector_list.erased_at is not None:
+        raise WrongState("this list's personal data were erased at its retention date")
+    groups: dict[tuple[str, str], list[Elector]] = defaultdict(list)
+    for elector in elector_list.electors.filter(walk_list__isnull=True, erased=False):
+        side = (house_side(elector.house) or "odd") if split_sides else WalkList.Side.BOTH
+        groups[(elector.street, side)].append(elector)
+    made = []
+    for (street, side), electors in sorted(groups.items()):
+        label = street or "(no street)"
+        walk_list = WalkList.objects.create(
+            elector_list=elector_list,
+            street=street,
+            side=side,
+            name=label if side == WalkList.Side.BOTH else f"{label}, {side} side",
+        )
+        electors.sort(key=lambda e: (house_key(e.house), e.name))
+        for position, elector in enumerate(electors, start=1):
+            elector.walk_list, elector.position = walk_list, position
+        Elector.objects.bulk_update(electors, ["walk_list", "position"])
+        made.append(walk_list)
+    record(
+        actor=actor,
+        action="organising.walklists.cut",
+        subject=f"elector-list:{elector_list.pk}",
+        details={"walk_lists": len(made), "split_sides": split_sides},
+    )
+    return made
+
+
+@transaction.atomic
+def assign_walk_list(
+    *, walk_list: WalkList, actor: Any, session: Event | None = None, canvasser: Any = None
+) -> WalkList:
+    """Give a walk list to a canvass session and/or a canvasser (who may then open it and record doors)."""
+    unit = walk_list.elector_list.unit
+    require_organiser(actor, unit, "assign walk lists")
+    if session is not None and (
+        session.kind != Event.Kind.CANVASS or session.unit.organisation_id != unit.organisation_id
+    ):
+        raise InvalidInput("a walk list goes to a canvass session of the organisation")
+    walk_list.session, walk_list.canvasser = session, canvasser
+    walk_list.save(update_fields=["session", "canvasser"])
+    record(
+        actor=actor,
+        action="organising.walklist.assign",
+        subject=f"elector-list:{walk_list.elector_list_id}",
+        details={
+            "walk_list": walk_list.pk,
+            "session": session.pk if session else None,
+            "canvasser": canvasser.get_username() if canvasser else None,
+        },
+    )
+    return walk_list
+
+
+@transaction.atomic
+def record_door(
+    *,
+    walk_list: WalkList,
+    elector: Elector,
+    outcome: str,
+    actor: Any,
+    client_id: uuid.UUID | str | None = None,
+    intention: int | None = None,
+    issues: str = "",
+    wants_poster: bool = False,
+    wants_to_join: bool = False,
+    recorded_at: dt.datetime | None = None,
+) -> tuple[DoorRecord, bool]:
+    """Record what happened at a door; (the record, whether it is new). The phone's outbox sends a record until
+    it is acknowledged, so the same `client_id` sent twice is stored once."""
+    if not may_canvass(user=actor, walk_list=walk_list):
+        raise NotAllowed("only the walk list's canvasser or an organiser of its unit can record doors on it")
+    try:
+        client_id = uuid.UUID(str(client_id)) if client_id else uuid.uuid4()
+    except ValueError:
+        raise InvalidInput("the record's id is not valid: reload the page") from None
+    existing = DoorRecord.objects.filter(client_id=client_id).first()
+    if existing is not None:
+        if existing.elector_id != elector.pk:
+            raise InvalidInput("this record's id was used for another door: reload the page")
+        return existing, False
+    elector_list = walk_list.elector_list
+    if elector_list.erased_at is not None or elector.erased:
+        raise WrongState("this list's personal data were erased: there is nothing to record against")
+    if elector.walk_list_id != walk_list.pk:
+        raise InvalidInput("this door is not on this walk list")
+    if outcome not in DoorRecord.Outcome.values:
+        raise InvalidInput(f"the outcome is one of: {', '.join(DoorRecord.Outcome.labels)}")
+    if intention is not None and not (1 <= intention <= len(elector_list.scale)):
+        raise InvalidInput("choose a voting intention from the list")
+    if outcome != DoorRecord.Outcome.SPOKE and (intention or wants_poster or wants_to_join):
+        raise InvalidInput("an intention, a poster or joining are recorded only when you spoke to someone")
+    now = timezone.now()
+    when = recorded_at if recorded_at is not None and recorded_at <= now else now
+    door = DoorRecord.objects.create(
+        elector=elector,
+        walk_list=walk_list,
+        outcome=outcome,
+        intention=intention,
+        issues=issues.strip()[:500],
+        wants_poster=wants_poster,
+        wants_to_join=wants_to_join,
+        recorded_at=when,
+        recorded_by=actor_label(actor)[:150],
+        client_id=client_id,
+    )
+    record(
+        actor=actor,
+        action="organising.door",
+        subject=f"elector-list:{elector_list.pk}",
+        details={"walk_list": walk_list.pk, "door": door.pk},
+    )
+    return door, True
+
+
+@transaction.atomic
+def export_list(*, elector_list: ElectorList, actor: Any) -> str:
+    """The list with each elector's latest door record, as CSV. Every export is written to the audit log."""
+    require_organiser(actor, elector_list.unit, "export canvass data")
+    if elector_list.erased_at is not None:
+        raise WrongState("this list's personal data were erased at its retention date: there is nothing to export")
+    scale = elector_list.scale
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "elector_number",
+            "name",
+            "address",
+            "polling_district",
+            "walk_list",
+            "outcome",
+            "intention",
+            "issues",
+            "wants_poster",
+            "wants_to_join",
+            "recorded_at",
+        ]
+    )
+    latest: dict[int, DoorRecord] = {}
+    for door in DoorRecord.objects.filter(elector__elector_list=elector_list).order_by("recorded_at"):
+        latest[door.elector_id] = door
+    rows = 0
+    for e in elector_list.electors.filter(erased=False).select_related("walk_list").order_by("walk_list", "position"):
+        door = latest.get(e.pk)
+        writer.writerow([
+            e.elector_number, e.name, e.address, e.polling_district, e.walk_list.name if e.walk_list else "",
+            door.get_outcome_display() if door else "",
+            scale[door.intention - 1] if door and door.intention else "",
+            door.issues if door else "", "yes" if door and door.wants_poster else "",
+            "yes" if door and door.wants_to_join else "", door.recorded_at.isoformat() if door else "",
+        ])  # fmt: skip
+        rows += 1
+    record(actor=actor, action="organising.export", subject=f"elector-list:{elector_list.pk}", details={"rows": rows})
+    return out.getvalue()
