@@ -28,7 +28,7 @@ def pipeline():
 
 def test_plain_comment_is_accepted(pipeline):
     v = pipeline.screen("Thanks for drafting this. I have added my support.")
-    assert v.verdict == ACCEPT and v.reasons == () and set(v.scores) == {"spam", "spam_nb", "spam_rules", "abuse"}
+    assert v.verdict == ACCEPT and v.reasons == () and set(v.scores) == {"spam", "spam_model", "spam_rules", "abuse"}
 
 
 def test_link_spam_is_spam_and_offensive_language_is_held(pipeline):

@@ -2,11 +2,12 @@
 
     verdict = Pipeline(settings).screen(text, recent=[...])   ->  accept | hold | spam, with reasons and scores
 
-Order: size → rate limit (the author's recent posts) → spam (rules + naive Bayes, and Akismet when configured)
+Order: size → rate limit (the author's recent posts) → spam (rules + the linear spam model, officers' decisions
+once there are enough, and Akismet when configured)
 → abuse (offensive-language classifier). A comment is `spam` when the spam score passes `spam_threshold` (or
 Akismet says spam); it is `hold` (kept for an officer to review, never dropped) when the spam score passes
 `spam_hold_threshold`, the abuse score passes `abuse_hold_threshold`, the author is posting too fast, or it is
-too long; otherwise `accept`. Reasons are short codes (`spam:nb`, `links:many`, `abuse`, `flood`, ...).
+too long; otherwise `accept`. Reasons are short codes (`spam:score`, `links:many`, `abuse`, `flood`, ...).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 
 from omov.voice.moderation.abuse import AbuseClassifier
 from omov.voice.moderation.akismet_client import AkismetChecker
-from omov.voice.moderation.spamfilter import NaiveBayes, rule_score, shipped_model
+from omov.voice.moderation.linear import LinearSpamModel, shipped_linear
+from omov.voice.moderation.spamfilter import NaiveBayes, rule_score
 
 ACCEPT, HOLD, SPAM = "accept", "hold", "spam"
 
@@ -30,13 +32,16 @@ class ModerationSettings:
     max_length: int = 5000
     spam_threshold: float = 0.9
     spam_hold_threshold: float = 0.6
-    # Held on the classifier's word alone (no link or repetition evidence) only above this: a small model
-    # is unsure about short plain comments.
+    # Held on the model's word alone (no link or repetition evidence) only above this: the model was trained
+    # mostly on e-mail and is least sure about short plain comments.
     spam_hold_threshold_words_only: float = 0.9
     abuse_hold_threshold: float = 0.5
     max_links: int = 2
-    # P(spam) before reading a comment: the labelled set is half spam; members' comments mostly are not.
+    # P(spam) before reading a comment: the training data is about a third spam; members' comments mostly
+    # are not.
     spam_prior: float = 0.2
+    # Officers' spam / not-spam decisions count (a naive Bayes over them) once there are this many of each.
+    feedback_min: int = 20
     # Rate limits per member: above `soft` comments in the window they are held; above `hard` refused.
     rate_window_seconds: int = 60
     rate_soft: int = 5
@@ -56,7 +61,8 @@ class ModerationSettings:
         if isinstance(self.spam_prior, bool) or not isinstance(self.spam_prior, int | float) or \
                 not 0 < self.spam_prior < 1:
             raise ValueError(f"moderation setting spam_prior is a probability between 0 and 1, not {self.spam_prior!r}")
-        for name in ("max_length", "max_links", "rate_window_seconds", "rate_soft", "rate_hard", "hourly_soft"):
+        for name in ("max_length", "max_links", "feedback_min", "rate_window_seconds", "rate_soft", "rate_hard",
+                     "hourly_soft"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"moderation setting {name} is a whole number of 0 or more, not {value!r}")
@@ -104,11 +110,14 @@ class Pipeline:
         settings: ModerationSettings | None = None,
         *,
         spam_model: NaiveBayes | None = None,
+        linear: LinearSpamModel | None = None,
         abuse: AbuseClassifier | None = None,
         akismet: AkismetChecker | None = None,
     ) -> None:
         self.settings = settings or ModerationSettings()
-        self.spam_model = spam_model if spam_model is not None else shipped_model()
+        # `spam_model` learns officers' decisions only; `linear` (trained on real corpora) carries the decision.
+        self.spam_model = spam_model if spam_model is not None else NaiveBayes()
+        self.linear = linear if linear is not None else shipped_linear()
         self.abuse = abuse if abuse is not None else AbuseClassifier()
         if akismet is None and self.settings.akismet_key:
             akismet = AkismetChecker(key=self.settings.akismet_key, site_url=self.settings.akismet_site_url)
@@ -119,6 +128,10 @@ class Pipeline:
         self.spam_model.learn(text, "spam" if spam else "ham")
         if self.akismet is not None:
             self.akismet.submit(text, spam=spam, **akismet_args)
+
+    def feedback_ready(self) -> bool:
+        counts = self.spam_model.doc_counts
+        return min(counts["spam"], counts["ham"]) >= self.settings.feedback_min
 
     def flood(self, recent: Sequence[Recent], now: dt.datetime) -> str:
         """'' if the author may post now; 'hold' above the soft limits; 'refuse' above the hard limit."""
@@ -138,12 +151,14 @@ class Pipeline:
         recent: Sequence[Recent] = (),
         now: dt.datetime | None = None,
         abuse_score: float | None = None,
+        model_score: float | None = None,
         author: str = "",
         author_email: str = "",
         user_ip: str = "127.0.0.1",
         permalink: str = "",
     ) -> Verdict:
-        """Screen one comment. `abuse_score` may be given when scored in a batch (see `screen_many`)."""
+        """Screen one comment. `abuse_score` and `model_score` may be given when scored in a batch
+        (see `screen_many`)."""
         s = self.settings
         now = now or dt.datetime.now(dt.UTC)
         reasons: list[str] = []
@@ -155,12 +170,18 @@ class Pipeline:
             reasons.append("flood")
             hold = True
         rules = rule_score(text, recent_texts=[r.text for r in recent if r.text], max_links=s.max_links)
-        nb = self.spam_model.prob_spam(text, prior=s.spam_prior)
+        model = self.linear.prob_spam(text, prior=s.spam_prior) if model_score is None else model_score
+        scores = {"spam_model": round(model, 4)}
+        if self.feedback_ready():
+            # The organisation's own decisions, once there are enough, weigh as much as the shipped model.
+            nb = self.spam_model.prob_spam(text, prior=s.spam_prior)
+            scores["spam_feedback"] = round(nb, 4)
+            model = (model + nb) / 2
         rp = rules.probability
-        spam_score = 1.0 - (1.0 - nb) * (1.0 - rp)
-        scores = {"spam": round(spam_score, 4), "spam_nb": round(nb, 4), "spam_rules": round(rp, 4)}
+        spam_score = 1.0 - (1.0 - model) * (1.0 - rp)
+        scores.update(spam=round(spam_score, 4), spam_rules=round(rp, 4))
         reasons += list(rules.reasons)
-        # The classifier alone never files a comment as spam: without a rule's evidence it is held for review.
+        # The model alone never files a comment as spam: without a rule's evidence it is held for review.
         is_spam = spam_score >= s.spam_threshold and rules.points > 0
         hold_at = s.spam_hold_threshold if rules.points else s.spam_hold_threshold_words_only
         suspicious = spam_score >= hold_at
@@ -188,5 +209,9 @@ class Pipeline:
 
     def screen_many(self, texts: Sequence[str]) -> list[Verdict]:
         """Screen texts independently (no author history), scoring abuse in one batch."""
-        abuse = self.abuse.scores([t[: self.settings.max_length] for t in texts])
-        return [self.screen(t, abuse_score=a) for t, a in zip(texts, abuse, strict=True)]
+        cut = [t[: self.settings.max_length] for t in texts]
+        abuse = self.abuse.scores(cut)
+        model = self.linear.probs(cut, prior=self.settings.spam_prior)
+        return [
+            self.screen(t, abuse_score=a, model_score=m) for t, a, m in zip(texts, abuse, model, strict=True)
+        ]

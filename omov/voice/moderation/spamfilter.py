@@ -1,12 +1,8 @@
-"""The local, offline spam filter: link and repetition rules plus a small naive Bayes classifier.
+"""The local, offline spam rules (links, shorteners, repetition, shouting, markup) and a small naive Bayes
+classifier that learns officers' spam / not-spam decisions from the moderation queue (`NaiveBayes.learn`).
 
-No network, no Django. The classifier is a multinomial naive Bayes over word tokens (with URLs, domains,
-numbers and money amounts mapped to placeholder tokens), trained from the labelled set published in
-tests/voice/data/spam.jsonl and shipped as counts in data/spam_model.json; officers' spam / not-spam decisions
-add to the counts (`NaiveBayes.learn`), so the filter learns from the moderation queue.
-
-Rebuild the shipped model after changing the labelled set:
-    python -m omov.voice.moderation.spamfilter tests/voice/data/spam.jsonl
+No network, no Django. The shipped spam model, trained on real corpora, is in linear.py; the naive Bayes
+starts empty and counts only once officers have decided enough comments (`feedback_min`).
 """
 
 from __future__ import annotations
@@ -14,13 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-MODEL_PATH = Path(__file__).with_name("data") / "spam_model.json"
 
 URL_RE = re.compile(
     r"(?i)\b(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|biz|xyz|top|"
@@ -90,11 +83,13 @@ class NaiveBayes:
         """P(spam | text), 0.5 when nothing has been learned. `prior` is P(spam) before reading the text (by
         default the share of spam among the examples learned; the labelled set is half spam, while signed-in
         members' comments are mostly not, so the pipeline passes a lower prior)."""
-        if not self.doc_counts["spam"] or not self.doc_counts["ham"]:
+        if not self.doc_counts["spam"] and not self.doc_counts["ham"]:
             return 0.5
         vocab = len(set(self.word_counts["spam"]) | set(self.word_counts["ham"])) or 1
         total = self.doc_counts["spam"] + self.doc_counts["ham"]
         priors = {"spam": self.doc_counts["spam"] / total, "ham": self.doc_counts["ham"] / total}
+        if not self.doc_counts["spam"] or not self.doc_counts["ham"]:
+            priors = {"spam": 0.5, "ham": 0.5}  # one class learned so far: its words still count
         if prior is not None:
             priors = {"spam": prior, "ham": 1.0 - prior}
         logs = {}
@@ -129,13 +124,6 @@ class NaiveBayes:
 
     def copy(self) -> NaiveBayes:
         return NaiveBayes.from_json(self.to_json())
-
-
-def shipped_model() -> NaiveBayes:
-    """The classifier trained on the published labelled set (an empty one if the file is missing)."""
-    if MODEL_PATH.exists():
-        return NaiveBayes.from_json(MODEL_PATH.read_text(encoding="utf-8"))
-    return NaiveBayes()
 
 
 @dataclass(frozen=True)
@@ -205,19 +193,3 @@ def read_labelled(path: str | Path) -> list[tuple[str, str]]:
             item = json.loads(line)
             rows.append((item["text"], item["label"]))
     return rows
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m omov.voice.moderation.spamfilter LABELLED.jsonl", file=sys.stderr)
-        return 2
-    model = NaiveBayes.trained(read_labelled(args[0]))
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"wrote {MODEL_PATH} ({sum(model.doc_counts.values())} examples)")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
