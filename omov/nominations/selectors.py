@@ -17,8 +17,10 @@ from omov.nominations.models import (
     MEMBER_GROUP,
     UNIT_GROUPS,
     GroupMembership,
+    NominatingGroup,
     Nomination,
     NominationRound,
+    OpenSelection,
     TriggerBallot,
     TriggerVote,
 )
@@ -369,3 +371,14 @@ def timetable_history(*, subject: str) -> list[Any]:
 
     actions = ("nominations.round.timetable", "trigger.deadline")
     return list(AuditEntry.objects.filter(subject=subject, action__in=actions).order_by("-position"))
+
+
+def nomination_subjects_for(user: Any) -> list[str]:
+    """The audit subjects a nominations officer reads: every round, trigger ballot, selection and group of theirs
+    to run (registered with omov.audit.scopes, so the audit log's admin shows them their timetable changes)."""
+    if not (getattr(user, "is_active", False) and user.has_perm("nominations.run_nominations")):
+        return []
+    return ([f"round:{pk}" for pk in NominationRound.objects.values_list("pk", flat=True)]
+            + [f"trigger:{pk}" for pk in TriggerBallot.objects.values_list("pk", flat=True)]
+            + [f"selection:{pk}" for pk in OpenSelection.objects.values_list("pk", flat=True)]
+            + [f"group:{pk}" for pk in NominatingGroup.objects.values_list("pk", flat=True)])
