@@ -319,6 +319,8 @@ def _timetable_page(request: HttpRequest, *, title: str, subject: str, opens_at:
         post = request.POST
         try:
             new_open = _datetime(post.get("opens_at"), "the opening") if can_open and post.get("opens_at") else None
+            if new_open is not None and opens_at is not None and new_open == opens_at.replace(second=0, microsecond=0):
+                new_open = None  # the form shows minutes: an opening left as shown is not a change of seconds
             change(closes_at=_datetime(post.get("closes_at"), "the deadline"), opens_at=new_open,
                    reason=post.get("reason", ""), actor=request.user)
             messages.success(request, done)

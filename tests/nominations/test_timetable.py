@@ -258,3 +258,18 @@ def test_the_admin_names_memberships_and_votes_in_words(party, client):
                                     closes_at=_at(3))
     vote = ns.record_trigger_vote(trigger=trig, unit=branch, choice="open", actor=party["officer"])
     assert str(vote) == "Ward 1 (W1) votes to open"
+
+
+def test_a_draft_rounds_opening_left_as_shown_is_not_a_change(client, party):
+    officer = party["officer"]
+    opens = timezone.now() + dt.timedelta(days=1, seconds=17)  # seconds the form's minutes cannot show
+    draft = ns.create_round(organisation=party["org"], title="Deputy", rule="mp >= 1", actor=officer,
+                            parliamentary_group=party["plp"], opens_at=opens, closes_at=opens + dt.timedelta(days=2))
+    client.force_login(officer)
+    url = f"/nominations/rounds/{draft.pk}/timetable/"
+    assert 'name="opens_at"' in client.get(url).content.decode()  # a draft's opening can still move
+    new = _at(5)
+    client.post(url, {"opens_at": f"{opens:%Y-%m-%dT%H:%M}", "closes_at": f"{new:%Y-%m-%dT%H:%M}", "reason": "x"})
+    draft.refresh_from_db()
+    assert (draft.opens_at, draft.closes_at) == (opens, new)
+    assert "opens_at" not in AuditEntry.objects.get(action="nominations.round.timetable").details
