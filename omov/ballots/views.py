@@ -450,9 +450,13 @@ def officer_action(request: HttpRequest, ballot_id: int, action: str) -> HttpRes
             return render(request, "ballots/refused.html", {"ballot": ballot, "message": str(exc)}, status=403)
     else:
         ballot.refresh_from_db(fields=["state"])
-        done = {"open": "Opening started", "close": "Voting is closed", "count": "Count started",
-                "publish": "The result is published"}[action]  # fmt: skip
-        messages.success(request, f"{done}. The ballot is now {ballot.state}.")
+        # Opening and counting are jobs, done already when they run eagerly: say what is true now, once.
+        done = {"open": "Opening started (see Background jobs)", "close": "Voting is closed",
+                "count": "Counting started (see Background jobs)", "publish": "The result is published"}[action]
+        finished = {"open": "Voting is open", "count": "The ballot is counted: check the result, then publish it"}
+        if ballot.state == {"open": "open", "count": "counted"}.get(action):
+            done = finished[action]
+        messages.success(request, f"{done}.")
     return redirect("ballot", ballot_id=ballot.pk)
 
 

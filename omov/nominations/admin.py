@@ -13,6 +13,8 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from omov.nominations import services
 from omov.nominations.errors import NominationError
@@ -60,6 +62,8 @@ class RoundForm(forms.ModelForm):
         data = super().clean() or {}
         if self.errors:
             return data
+        if self.instance.pk:  # a change: only the rule is a field here (the rest is read-only), checked above
+            return data
         try:
             _, groups = services.check_round_setup(
                 rule=data["rule"], groups=data.get("groups") or None,
@@ -82,6 +86,10 @@ class CandidateInline(admin.TabularInline):
         return False
 
 
+def _timetable_link(url: str, text: str) -> str:
+    return format_html('<a href="{}">{}</a> (with a reason: audited, and those affected are told)', url, text)
+
+
 @admin.register(NominationRound)
 class RoundAdmin(admin.ModelAdmin):
     form = RoundForm
@@ -89,6 +97,24 @@ class RoundAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "closing_record"]
     inlines = [CandidateInline]
     actions = ["open_rounds", "close_rounds", "confirm_rounds"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: NominationRound | None = None) -> Any:
+        """An existing round: only a draft's rule is edited here (set_rule). Every other field is shown read-only,
+        so the admin never says "changed successfully" about a change it would discard; the timetable moves on
+        the officer's timetable page (change_round_timetable)."""
+        if obj is None:
+            return list(self.readonly_fields)
+        fields = [f for f in RoundForm.Meta.fields if f != "rule" or obj.state != NominationRound.State.DRAFT]
+        return [*fields, "change_timetable", *self.readonly_fields]
+
+    def get_fields(self, request: HttpRequest, obj: NominationRound | None = None) -> Any:
+        if obj is None:
+            return list(RoundForm.Meta.fields)
+        return [*RoundForm.Meta.fields, "change_timetable", *self.readonly_fields]
+
+    @admin.display(description="Timetable")
+    def change_timetable(self, obj: NominationRound) -> str:
+        return _timetable_link(reverse("nominations:round-timetable", args=[obj.pk]), "Change the timetable")
 
     def save_model(self, request: HttpRequest, obj: NominationRound, form: Any, change: bool) -> None:
         try:
@@ -100,7 +126,7 @@ class RoundAdmin(admin.ModelAdmin):
                 )
                 obj.pk = new.pk
                 obj.refresh_from_db()
-            elif "rule" in form.changed_data:
+            elif "rule" in form.changed_data:  # the one field an existing round's form has (see above)
                 services.set_rule(round=obj, rule=obj.rule, actor=request.user)
         except NominationError as exc:
             self.message_user(request, str(exc), messages.ERROR)
@@ -230,6 +256,17 @@ class TriggerBallotAdmin(ServiceAdmin):
 
     list_display = ["representative", "constituency", "share", "closes_at", "outcome"]
     readonly_fields = ["outcome", "decided_at", "decision_record"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*self.fields, "change_timetable"] if obj is not None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "change_timetable"] if obj is not None else fields
+
+    @admin.display(description="Deadline")
+    def change_timetable(self, obj: TriggerBallot) -> str:
+        return _timetable_link(reverse("nominations:trigger-timetable", args=[obj.pk]), "Change the deadline")
     inlines = [TriggerVoteInline]
     actions = ["decide"]
 
@@ -275,7 +312,16 @@ class OpenSelectionAdmin(ServiceAdmin):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ["organisation", "constituency", "title", "women_share", "women_genders", "opens_at", "closes_at"]
-        return super().get_fields(request, obj)
+        return super().get_fields(request, obj)  # every field, read-only, and the timetable link
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "change_timetable"] if obj is not None else fields
+
+    @admin.display(description="Nominations timetable")
+    def change_timetable(self, obj: OpenSelection) -> str:
+        return _timetable_link(reverse("nominations:round-timetable", args=[obj.round_id]),
+                               "Change the nominations timetable")
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> Any:
         """An open selection without a trigger ballot (e.g. a seat without a sitting representative)."""

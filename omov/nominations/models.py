@@ -6,6 +6,8 @@ Group keys used by rules (see omov.nominations.thresholds): `mp` = members of th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 
 from omov.ballots.models import Ballot
@@ -15,6 +17,11 @@ from omov.members.models import Member, Organisation, Unit
 UNIT_GROUPS = {"clp": Unit.Kind.CONSTITUENCY, "branch": Unit.Kind.BRANCH, "affiliate": Unit.Kind.AFFILIATE}
 MEMBER_GROUP = "mp"
 GROUP_KEYS = (MEMBER_GROUP, *UNIT_GROUPS)
+
+
+def _day(d: dt.date) -> str:
+    """'1 Mar 2026': a date as the pages write it (strftime's %-d is not portable)."""
+    return f"{d.day} {d:%b %Y}"
 
 
 class NominatingGroup(models.Model):
@@ -41,6 +48,12 @@ class GroupMembership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "member"], name="group_member_unique")]
+
+    def __str__(self) -> str:
+        since = f"since {_day(self.joined_on)}"
+        if self.left_on is not None:
+            since = f"{_day(self.joined_on)} to {_day(self.left_on)}"
+        return f"{self.member} in {self.group} ({since})"
 
 
 class NominationRound(models.Model):
@@ -129,9 +142,20 @@ class Nomination(models.Model):
                                     unit__isnull=False), name="one_standing_nomination_per_unit"),
         ]
 
+    def __str__(self) -> str:
+        withdrawn = " (withdrawn)" if self.withdrawn_at else ""
+        return f"{self.nominator_label} nominates {self.candidate.name}{withdrawn}"
+
     @property
     def nominator_name(self) -> str:
         return self.member.name if self.member_id else (self.unit.name if self.unit_id else "")
+
+    @property
+    def nominator_label(self) -> str:
+        """The nominator with what tells two of the same name apart: a membership number or a unit's code."""
+        if self.member_id:
+            return f"{self.member.name} ({self.member.membership_number})"
+        return f"{self.unit.name} ({self.unit.code})" if self.unit_id else ""
 
 
 class TriggerBallot(models.Model):
@@ -187,6 +211,9 @@ class TriggerVote(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trigger", "unit"], name="one_trigger_vote_per_unit")]
 
+    def __str__(self) -> str:
+        return f"{self.unit.name} ({self.unit.code}) votes to {self.choice}"
+
 
 class OpenSelection(models.Model):
     """A constituency chooses its candidate: nominations → longlist → shortlist → hustings → OMOV ballot."""
@@ -228,3 +255,6 @@ class Hustings(models.Model):
     class Meta:
         ordering = ["starts_at"]
         verbose_name_plural = "hustings"
+
+    def __str__(self) -> str:
+        return f"Hustings, {_day(self.starts_at)} {self.starts_at:%H:%M} UTC, {self.place}"

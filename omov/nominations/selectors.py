@@ -17,8 +17,10 @@ from omov.nominations.models import (
     MEMBER_GROUP,
     UNIT_GROUPS,
     GroupMembership,
+    NominatingGroup,
     Nomination,
     NominationRound,
+    OpenSelection,
     TriggerBallot,
     TriggerVote,
 )
@@ -280,3 +282,103 @@ def trigger_state(*, trigger: TriggerBallot) -> TriggerState:
     b = _tally("branches", len(branch_ids), [v for v in votes if v.unit_id in branch_ids], trigger.share, trigger.base)
     a = _tally("affiliates", len(aff_ids), [v for v in votes if v.unit_id in aff_ids], trigger.share, trigger.base)
     return TriggerState(trigger.share, trigger.base, b, a)
+
+
+# Timetable changes ------------------------------------------------------------------------------------------------
+
+TIMETABLE_LABELS = {"opens_at": "Nominations open", "closes_at": "Nominations close"}
+
+
+def _subject(subject: str) -> tuple[str, int]:
+    kind, _, pk = subject.partition(":")
+    return kind, int(pk)
+
+
+def timetable_recipients(*, subject: str) -> list[tuple[str, str]]:
+    """Who is told of a timetable change: (name, address) of each member the models link to it, once each.
+
+    A round: its candidates (those recorded as members), the members of its parliamentary group (who may still
+    nominate) and every member with a standing nomination. A trigger ballot: the representative. Units
+    (branches, constituencies, affiliates) have no address of their own in the models, so their secretaries
+    cannot be written to; the notice is on the public pages for them.
+    """
+    kind, pk = _subject(subject)
+    members: list[Any] = []
+    if kind == "round":
+        rnd = NominationRound.objects.get(pk=pk)
+        members += [c.member for c in rnd.candidates.filter(withdrawn=False, member__isnull=False)
+                    .select_related("member")]
+        if MEMBER_GROUP in rnd.groups and rnd.parliamentary_group_id is not None:
+            members += [g.member for g in GroupMembership.objects.filter(
+                _active_on(timezone.localdate()), group_id=rnd.parliamentary_group_id).select_related("member")]
+        members += [n.member for n in Nomination.objects.filter(round=rnd, withdrawn_at__isnull=True,
+                                                                 member__isnull=False).select_related("member")]
+    elif kind == "trigger":
+        trig = TriggerBallot.objects.select_related("representative_member").get(pk=pk)
+        if trig.representative_member is not None:
+            members.append(trig.representative_member)
+    seen: set[str] = set()
+    out = []
+    for m in members:
+        key = (m.email or "").strip().lower()
+        if key and key not in seen and m.status != "suspended":
+            seen.add(key)
+            out.append((m.name, m.email))
+    return out
+
+
+def _utc(text: str) -> str:
+    when = dt.datetime.fromisoformat(text).astimezone(dt.UTC)
+    return f"{when:%A} {when.day} {when:%B %Y, %H:%M} UTC"
+
+
+def timetable_changes(*, details: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """An audit entry's timetable changes as (what, was, now), written for people."""
+    out = []
+    for key, label in TIMETABLE_LABELS.items():
+        change = details.get(key)
+        if isinstance(change, dict):
+            out.append((label, _utc(change["from"]), _utc(change["to"])))
+    return out
+
+
+def timetable_notice(*, entry: Any, site: str = "") -> tuple[str, str]:
+    """The subject line and body of the notice of a timetable change (audit entry `entry`)."""
+    from django.urls import reverse
+
+    kind, pk = _subject(entry.subject)
+    title = entry.details.get("title", "")
+    changes = timetable_changes(details=entry.details)
+    if kind == "trigger":
+        subject_line = f"Deadline changed: the {title}"
+        lines = [f"The deadline of the {title} has changed."]
+        changes = [("Votes close" if what == "Nominations close" else what, was, now) for what, was, now in changes]
+        link = reverse("nominations:trigger", args=[pk])
+    else:
+        subject_line = f"Nominations timetable changed: {title}"
+        lines = [f"The timetable of nominations in {title} has changed."]
+        link = reverse("nominations:round", args=[pk])
+    lines.append("")
+    lines += [f"{what}: {now} (was {was})" for what, was, now in changes]
+    lines += ["", f"The officer's reason: {entry.details.get('reason', '')}", "",
+              f"Follow it here: {site.rstrip('/')}{link}" if site else f"Follow it on the nominations pages: {link}"]
+    return subject_line, "\n".join(lines) + "\n"
+
+
+def timetable_history(*, subject: str) -> list[Any]:
+    """The timetable changes of a round or trigger ballot, latest first, from the audit log."""
+    from omov.audit.models import AuditEntry
+
+    actions = ("nominations.round.timetable", "trigger.deadline")
+    return list(AuditEntry.objects.filter(subject=subject, action__in=actions).order_by("-position"))
+
+
+def nomination_subjects_for(user: Any) -> list[str]:
+    """The audit subjects a nominations officer reads: every round, trigger ballot, selection and group of theirs
+    to run (registered with omov.audit.scopes, so the audit log's admin shows them their timetable changes)."""
+    if not (getattr(user, "is_active", False) and user.has_perm("nominations.run_nominations")):
+        return []
+    return ([f"round:{pk}" for pk in NominationRound.objects.values_list("pk", flat=True)]
+            + [f"trigger:{pk}" for pk in TriggerBallot.objects.values_list("pk", flat=True)]
+            + [f"selection:{pk}" for pk in OpenSelection.objects.values_list("pk", flat=True)]
+            + [f"group:{pk}" for pk in NominatingGroup.objects.values_list("pk", flat=True)])

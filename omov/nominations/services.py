@@ -323,7 +323,7 @@ def nominate(
                    "against": votes_against, "abstentions": abstentions}
     if existing is not None:
         raise DuplicateNomination(
-            f"{existing.nominator_name} has already nominated {existing.candidate.name} in {locked.title!r}; "
+            f"{existing.nominator_label} has already nominated {existing.candidate.name} in {locked.title!r}; "
             "one nomination per nominator (withdraw that one first)"
         )
     try:
@@ -354,7 +354,7 @@ def withdraw_nomination(*, nomination: Nomination, actor: Any, reason: str = "")
     nom.save(update_fields=["withdrawn_at", "withdrawal_reason"])
     nomination.withdrawn_at = now
     record(actor=actor, action="nominations.withdraw", subject=f"round:{locked.pk}",
-           details={"candidate": nom.candidate.name, "nominator": nom.nominator_name, "reason": reason})
+           details={"candidate": nom.candidate.name, "nominator": nom.nominator_label, "reason": reason})
     return nom
 
 
@@ -753,3 +753,179 @@ def publish_selection(*, selection: OpenSelection, actor: Any) -> str:
     _move(selection, locked, OpenSelection.Stage.PUBLISHED, actor, selected=elected[0], ballot=ballot.pk,
           papers=ballot.result.papers)
     return elected[0]
+
+
+# Timetables -------------------------------------------------------------------------------------------------------
+#
+# A deadline is a promise to nominators, so it moves only through these services: an officer, a reason, an audit
+# entry with the old and new times, and a notice to those the models know are affected (sent by a background job,
+# so a slow mail server never holds the officer's request). Once the promised time has passed, or the round is
+# closed or the trigger ballot decided, nothing moves: the officer closes or decides it instead.
+
+TIMETABLE_ACTIONS = ("nominations.round.timetable", "trigger.deadline", "selection.timetable")
+NOTICE_TASK = "omov.nominations.send_timetable_notice"
+
+
+def _when(value: dt.datetime) -> str:
+    return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _reason(reason: str) -> str:
+    text = " ".join((reason or "").split())
+    if not text:
+        raise NominationError("say why the timetable changes: the reason goes into the audit log and the notice "
+                              "to those affected")
+    if len(text) > 500:
+        raise NominationError(f"the reason is {len(text)} characters long; keep it under 500")
+    return text
+
+
+def _aware(value: dt.datetime, what: str) -> dt.datetime:
+    if timezone.is_naive(value):
+        raise NominationError(f"{what} needs a time zone (the pages send UTC)")
+    return value
+
+
+def _check_deadline(*, closes_at: dt.datetime, opens_at: dt.datetime | None, now: dt.datetime) -> None:
+    if closes_at <= now:
+        raise NominationError(f"the new deadline ({_when(closes_at)}) is in the past: choose a time after "
+                              f"{_when(now)}")
+    if opens_at is not None and closes_at <= opens_at:
+        raise NominationError(f"the deadline ({_when(closes_at)}) must come after nominations open "
+                              f"({_when(opens_at)})")
+
+
+def _notify_later(*, entry: Any, actor: Any) -> None:
+    """Queue the notice of a timetable change (the job reads what changed from the audit entry)."""
+    from omov.audit.services import create_job
+    from omov.core.jobs import enqueue
+
+    job = create_job(kind="timetable-notice", subject=entry.subject, created_by=actor)
+    enqueue(NOTICE_TASK, str(job.pk), entry.pk, actor_name(actor))
+
+
+def _changed(old: dt.datetime, new: dt.datetime) -> dict[str, str]:
+    return {"from": old.isoformat(), "to": new.isoformat()}
+
+
+@transaction.atomic
+def change_round_timetable(
+    *, round: NominationRound, closes_at: dt.datetime, actor: Any, reason: str, opens_at: dt.datetime | None = None
+) -> NominationRound:
+    """Move a round's deadline (and, before nominations open, its opening); audited, and those affected told.
+
+    Refused once the round is closed, once its deadline has passed, for a deadline in the past or before the
+    opening, and for an opening moved after nominations opened (nominations made then would be out of time).
+    """
+    _require_officer(actor)
+    reason = _reason(reason)
+    _aware(closes_at, "the deadline")
+    locked = _lock(round)
+    now = timezone.now()
+    if locked.state not in (R.DRAFT, R.OPEN):
+        raise WrongStage(f"the timetable of {locked.title!r} can no longer change: nominations are {locked.state} "
+                         f"(they closed at {_when(locked.closes_at)})")
+    if now >= locked.closes_at:
+        raise WrongStage(f"nominations in {locked.title!r} closed at {_when(locked.closes_at)}; a deadline that has "
+                         "passed cannot be moved (close the round instead)")
+    new_open = locked.opens_at if opens_at is None else _aware(opens_at, "the opening")
+    if new_open != locked.opens_at:
+        if locked.state == R.OPEN and now >= locked.opens_at:
+            raise WrongStage(f"nominations in {locked.title!r} opened at {_when(locked.opens_at)}; once they have "
+                             "opened only the deadline can move")
+        if new_open < now:
+            raise NominationError(f"the new opening ({_when(new_open)}) is in the past: choose a time after "
+                                  f"{_when(now)}")
+    _check_deadline(closes_at=closes_at, opens_at=new_open, now=now)
+    if new_open == locked.opens_at and closes_at == locked.closes_at:
+        raise NominationError(f"nothing to change: nominations already close at {_when(closes_at)}")
+    ballot = locked.ballot
+    if ballot is not None and ballot.opens_at is not None and closes_at > ballot.opens_at:
+        raise NominationError(f"nominations would close after the ballot {ballot.title!r} opens "
+                              f"({_when(ballot.opens_at)}); move the ballot's opening first")
+    changes: dict[str, Any] = {}
+    if new_open != locked.opens_at:
+        changes["opens_at"] = _changed(locked.opens_at, new_open)
+    if closes_at != locked.closes_at:
+        changes["closes_at"] = _changed(locked.closes_at, closes_at)
+    locked.opens_at, locked.closes_at = new_open, closes_at
+    locked.save(update_fields=["opens_at", "closes_at"])
+    round.opens_at, round.closes_at = new_open, closes_at
+    entry = record(actor=actor, action="nominations.round.timetable", subject=f"round:{locked.pk}",
+                   details={**changes, "reason": reason, "title": locked.title})
+    _notify_later(entry=entry, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def change_trigger_deadline(
+    *, trigger: TriggerBallot, closes_at: dt.datetime, actor: Any, reason: str
+) -> TriggerBallot:
+    """Move a trigger ballot's deadline before it passes; audited, and the representative told."""
+    _require_officer(actor)
+    reason = _reason(reason)
+    _aware(closes_at, "the deadline")
+    trig = TriggerBallot.objects.select_for_update().get(pk=trigger.pk)
+    now = timezone.now()
+    if trig.outcome:
+        raise WrongStage(f"the trigger ballot for {trig.representative} was decided ({trig.get_outcome_display()}); "
+                         "its deadline can no longer change")
+    if now >= trig.closes_at:
+        raise WrongStage(f"the trigger ballot for {trig.representative} closed at {_when(trig.closes_at)}; a "
+                         "deadline that has passed cannot be moved (decide the ballot instead)")
+    _check_deadline(closes_at=closes_at, opens_at=None, now=now)
+    if closes_at == trig.closes_at:
+        raise NominationError(f"nothing to change: the trigger ballot already closes at {_when(closes_at)}")
+    changes = {"closes_at": _changed(trig.closes_at, closes_at)}
+    trig.closes_at = closes_at
+    trig.save(update_fields=["closes_at"])
+    trigger.closes_at = closes_at
+    entry = record(actor=actor, action="trigger.deadline", subject=f"trigger:{trig.pk}",
+                   details={**changes, "reason": reason,
+                            "title": f"trigger ballot for {trig.representative} ({trig.constituency.name})"})
+    _notify_later(entry=entry, actor=actor)
+    return trig
+
+
+@transaction.atomic
+def change_selection_timetable(
+    *, selection: OpenSelection, closes_at: dt.datetime, actor: Any, reason: str,
+    opens_at: dt.datetime | None = None,
+) -> OpenSelection:
+    """Move the nominations period of an open selection (its only timetable of its own) while nominations run.
+
+    The hustings are meetings, each with its own date; the members' ballot is an ordinary ballot, whose dates its
+    returning officers change.
+    """
+    _require_officer(actor)
+    locked = _stage(selection, OpenSelection.Stage.NOMINATIONS, what="change the nominations timetable")
+    rnd = change_round_timetable(round=locked.round, closes_at=closes_at, opens_at=opens_at, actor=actor,
+                                 reason=reason)
+    record(actor=actor, action="selection.timetable", subject=f"selection:{locked.pk}",
+           details={"round": rnd.pk, "opens_at": rnd.opens_at, "closes_at": rnd.closes_at, "reason": _reason(reason)})
+    return locked
+
+
+def send_timetable_notice(*, entry_id: int, actor: Any) -> int:
+    """Email each person affected by the timetable change of audit entry `entry_id`; audited; how many were sent.
+
+    Each message goes to one address (no one sees who else was told). A failure is raised to the job, which
+    reports it; the change itself stands.
+    """
+    from django.conf import settings
+    from django.core import mail
+
+    from omov.audit.models import AuditEntry
+    from omov.nominations.selectors import timetable_notice, timetable_recipients
+
+    _require_officer(actor)
+    entry = AuditEntry.objects.get(pk=entry_id, action__in=TIMETABLE_ACTIONS)
+    recipients = timetable_recipients(subject=entry.subject)
+    subject_line, body = timetable_notice(entry=entry, site=getattr(settings, "SITE_URL", "") or "")
+    connection = mail.get_connection()
+    messages = [mail.EmailMessage(subject=subject_line, body=f"Dear {name},\n\n{body}", to=[address],
+                                  connection=connection) for name, address in recipients]
+    sent = connection.send_messages(messages) if messages else 0
+    record(actor=actor, action="nominations.timetable.notice", subject=entry.subject,
+           details={"entry": entry.position, "sent": sent or 0})
+    return sent or 0

@@ -165,7 +165,7 @@ class AffiliatesTerm:
         mine = [n for n in noms if n.group == self.group]
         have = sum(n.count for n in mine)
         ok = have >= self.number
-        bits = [f"{have} affiliates (need {self.number})"]
+        bits = [f"{have} affiliate{_s(have)} (need {self.number})"]
         for kind, m in self.kinds:
             got = sum(n.count for n in mine if n.kind == kind)
             ok = ok and got >= m
@@ -210,6 +210,11 @@ Expr = GroupTerm | AffiliatesTerm | AllOf | AnyOf
 
 def _wrap(part: Expr, parent: Expr) -> str:
     return f"({part.text()})" if isinstance(part, AnyOf) and isinstance(parent, AllOf) else part.text()
+
+
+def _s(n: int) -> str:
+    """The plural ending for a count: "1 affiliate", "3 affiliates"."""
+    return "" if n == 1 else "s"
 
 
 def _fmt_pct(p: Fraction | None) -> str:

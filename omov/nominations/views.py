@@ -6,11 +6,13 @@ Public views only read, through selectors; the officers' pages write only by cal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from omov.members.models import Member, Unit
@@ -192,7 +194,7 @@ def record_nomination(request: HttpRequest, round_id: int) -> HttpResponse:
             if post.get("withdraw"):
                 nom = get_object_or_404(Nomination, pk=_int(post["withdraw"], "the nomination"), round=rnd)
                 services.withdraw_nomination(nomination=nom, actor=request.user, reason=post.get("reason", ""))
-                messages.success(request, f"Withdrawn: {nom.nominator_name}'s nomination of {nom.candidate.name}.")
+                messages.success(request, f"Withdrawn: {nom.nominator_label}'s nomination of {nom.candidate.name}.")
             else:
                 cand = rnd.candidates.filter(pk=_int(post.get("candidate"), "the candidate") or 0).first()
                 if cand is None:
@@ -211,7 +213,7 @@ def record_nomination(request: HttpRequest, round_id: int) -> HttpResponse:
                         votes_against=_int(post.get("votes_against"), "votes against"),
                         abstentions=_int(post.get("abstentions"), "abstentions"),
                     )
-                messages.success(request, f"Recorded: {nom.nominator_name} nominates {cand.name}.")
+                messages.success(request, f"Recorded: {nom.nominator_label} nominates {cand.name}.")
             return redirect("nominations:round-record", round_id=rnd.pk)
         except NominationError as exc:
             error = str(exc)
@@ -304,3 +306,73 @@ def run_selection(request: HttpRequest, selection_id: int) -> HttpResponse:
         "longlist": [c for c in candidates if c.longlisted], "shortlist": [c for c in candidates if c.shortlisted],
         "hustings": sel.hustings.all(), "error": error, "stages": OpenSelection.Stage.choices,
     }, status=400 if error else 200)
+
+
+# The timetable: an officer moves a deadline with a reason (services.change_*); the page shows the history.
+
+def _timetable_page(request: HttpRequest, *, title: str, subject: str, opens_at: dt.datetime | None,
+                    closes_at: dt.datetime, can_open: bool, back: str, public: str, change: Callable[..., None],
+                    done: str) -> HttpResponse:
+    """The shared form: the new deadline (and opening, while it can move) and the reason; POST calls `change`."""
+    error = ""
+    if request.method == "POST":
+        post = request.POST
+        try:
+            new_open = _datetime(post.get("opens_at"), "the opening") if can_open and post.get("opens_at") else None
+            if new_open is not None and opens_at is not None and new_open == opens_at.replace(second=0, microsecond=0):
+                new_open = None  # the form shows minutes: an opening left as shown is not a change of seconds
+            change(closes_at=_datetime(post.get("closes_at"), "the deadline"), opens_at=new_open,
+                   reason=post.get("reason", ""), actor=request.user)
+            messages.success(request, done)
+            return redirect(request.path)
+        except NominationError as exc:
+            error = str(exc)
+    return render(request, "nominations/timetable.html", {
+        "title": title, "opens_at": opens_at, "closes_at": closes_at, "can_open": can_open, "back": back,
+        "public": public, "error": error, "post": request.POST if error else {},
+        "history": [(e, selectors.timetable_changes(details=e.details))
+                    for e in selectors.timetable_history(subject=subject)],
+    }, status=400 if error else 200)
+
+
+def round_timetable(request: HttpRequest, round_id: int) -> HttpResponse:
+    """An officer moves a round's deadline (or, before nominations open, its opening), with a reason."""
+    if not _officer(request):
+        return _not_an_officer(request)
+    rnd = get_object_or_404(NominationRound, pk=round_id)
+    sel = OpenSelection.objects.filter(round=rnd).first()
+
+    def change(*, closes_at: dt.datetime, opens_at: dt.datetime | None, reason: str, actor: object) -> None:
+        if sel is not None:  # a selection's nominations: its own service, so its record has the change too
+            services.change_selection_timetable(selection=sel, closes_at=closes_at, opens_at=opens_at,
+                                                reason=reason, actor=actor)
+        else:
+            services.change_round_timetable(round=rnd, closes_at=closes_at, opens_at=opens_at, reason=reason,
+                                            actor=actor)
+
+    can_open = rnd.state == NominationRound.State.DRAFT or (
+        rnd.state == NominationRound.State.OPEN and timezone.now() < rnd.opens_at)
+    back = (reverse("nominations:selection-run", args=[sel.pk]) if sel is not None
+            else reverse("nominations:round-record", args=[rnd.pk]))
+    public = "" if rnd.state == NominationRound.State.DRAFT else reverse("nominations:round", args=[rnd.pk])
+    return _timetable_page(request, title=rnd.title, subject=f"round:{rnd.pk}", opens_at=rnd.opens_at,
+                           closes_at=rnd.closes_at, can_open=can_open, back=back, public=public, change=change,
+                           done="The timetable is changed; those affected are being told by email.")
+
+
+def trigger_timetable(request: HttpRequest, trigger_id: int) -> HttpResponse:
+    """An officer moves a trigger ballot's deadline, with a reason."""
+    if not _officer(request):
+        return _not_an_officer(request)
+    trig = get_object_or_404(TriggerBallot.objects.select_related("constituency"), pk=trigger_id)
+
+    def change(*, closes_at: dt.datetime, opens_at: dt.datetime | None, reason: str, actor: object) -> None:
+        services.change_trigger_deadline(trigger=trig, closes_at=closes_at, reason=reason, actor=actor)
+
+    return _timetable_page(
+        request, title=f"Trigger ballot: {trig.representative}, {trig.constituency.name}",
+        subject=f"trigger:{trig.pk}", opens_at=None, closes_at=trig.closes_at, can_open=False,
+        back=reverse("nominations:trigger-record", args=[trig.pk]),
+        public=reverse("nominations:trigger", args=[trig.pk]),
+        change=change, done="The deadline is changed; the representative is being told by email.",
+    )

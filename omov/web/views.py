@@ -82,7 +82,10 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         return render(request, "registration/signin_invalid.html", {}, status=400)
     if request.method == "GET":
-        return render(request, "registration/signin_confirm.html", {"who": user.get_username()})
+        # A person's name, not a username such as "m-1-100001" that no member recognises as theirs.
+        member = getattr(user, "member", None)
+        who = member.name if member is not None else (user.get_full_name() or user.get_username())
+        return render(request, "registration/signin_confirm.html", {"who": who, "email": user.email})
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # updates last_login: link used up
     return redirect("/admin/" if user.is_staff else settings.LOGIN_REDIRECT_URL)
 

@@ -52,7 +52,7 @@ def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, 
     expect(form.locator("#error")).to_have_text("there is no unit with code 'A9': check the code on the units list")
     form.fill("#unit", "A1")
     form.click("text=Record the nomination")
-    expect(form.locator(".messages")).to_contain_text("Recorded: Union branch 1 nominates Dee Nolan.")
+    expect(form.locator(".messages")).to_contain_text("Recorded: Union branch 1 (A1) nominates Dee Nolan.")
     expect(dee.locator(".qualified-cell")).to_have_text("Qualified")
     expect(page.locator("#qualified-list")).to_have_text("Asha Khan, Beth Jones, Carl Smith, Dee Nolan")
     assert page.url == url_before

@@ -169,7 +169,7 @@ def test_the_officers_page_records_and_withdraws_nominations_and_explains_refusa
     cases = [
         ({"candidate": bob.pk, "unit": "NOPE", "meeting_date": str(TODAY), "votes_for": "3", "votes_against": "1"},
          "there is no unit with code &#x27;NOPE&#x27;"),
-        ({"candidate": bob.pk, "member": "MP0"}, "MP 0 has already nominated Ann"),
+        ({"candidate": bob.pk, "member": "MP0"}, "MP 0 (MP0) has already nominated Ann"),
         ({"candidate": bob.pk, "unit": "C1", "meeting_date": "yesterday", "votes_for": "3", "votes_against": "1"},
          "YYYY-MM-DD"),
         ({"candidate": bob.pk, "unit": "C1", "meeting_date": str(TODAY), "votes_for": "x", "votes_against": "1"},
@@ -183,7 +183,7 @@ def test_the_officers_page_records_and_withdraws_nominations_and_explains_refusa
     assert (Nomination.objects.count(), AuditEntry.objects.count()) == before
     page = client.post(url, {"candidate": bob.pk, "unit": "C1", "meeting_date": str(TODAY), "votes_for": "7",
                              "votes_against": "2", "abstentions": "1"}, follow=True)
-    assert "Recorded: CLP 1 nominates Bob." in page.content.decode()
+    assert "Recorded: CLP 1 (C1) nominates Bob." in page.content.decode()
     assert client.get(f"/nominations/rounds/{rnd.pk}/tracker.json").json()["qualified"] == ["Ann", "Bob"]
     nom = Nomination.objects.get(round=rnd, unit__code="C1")
     page = client.post(url, {"withdraw": nom.pk, "reason": "sent in error"}, follow=True)

@@ -140,7 +140,7 @@ def test_a_withdrawn_nomination_stops_counting_and_frees_the_nominator(data):
     with pytest.raises(NominationError, match="already been withdrawn"):
         ns.withdraw_nomination(nomination=nom, actor=data.officer)
     entry = AuditEntry.objects.get(action="nominations.withdraw")
-    assert entry.details == {"candidate": "Ann", "nominator": "MP 0", "reason": "changed mind"}
+    assert entry.details == {"candidate": "Ann", "nominator": "MP 0 (MP000)", "reason": "changed mind"}
 
 
 def test_a_withdrawn_candidate_frees_their_nominators(data):
@@ -191,9 +191,9 @@ class TestBadInputChangesNothing:
         by_mps(data, rnd, c["Ann"], data.mps[:1])
         by_units(data, rnd, c["Ann"], data.clps[:1])
         before = self.snapshot()
-        with pytest.raises(DuplicateNomination, match="MP 0 has already nominated Ann"):
+        with pytest.raises(DuplicateNomination, match=r"MP 0 \(MP000\) has already nominated Ann"):
             by_mps(data, rnd, c["Bob"], data.mps[:1])
-        with pytest.raises(DuplicateNomination, match="Constituency 0 has already nominated Ann"):
+        with pytest.raises(DuplicateNomination, match=r"Constituency 0 \(CLP000\) has already nominated Ann"):
             by_units(data, rnd, c["Ann"], data.clps[:1])
         assert self.snapshot() == before
 
@@ -278,7 +278,7 @@ def test_affiliated_membership_is_compared_exactly_on_the_platform(db):
     assert "49,999 affiliated members of 1,000,000 (need 5% = 50,000)" in ann_row.terms[0].working
     ns.nominate(round=rnd, candidate=bob, unit=affs["S1"], actor=gensec, meeting_date=TODAY, votes_for=2,
                 votes_against=0)
-    assert "1 affiliates (need 3)" in row(tracker(round=rnd), "Bob").terms[0].working
+    assert "1 affiliate (need 3)" in row(tracker(round=rnd), "Bob").terms[0].working
 
 
 def test_running_nominations_takes_the_permission_not_just_a_staff_account(db):

@@ -71,7 +71,7 @@ def test_a_member_supports_a_motion(voice, make_motion, page_as, live_server):
     with page.expect_navigation():
         page.get_by_role("button", name="Support this motion").click()
     assert "You support this motion" in page.content()
-    assert page.locator("#support-count").inner_text().startswith("1 of 3")
+    assert page.locator("#support-count").inner_text().startswith("1 supporter (3 needed)")
     # the bar's width comes from omov/page.js (a style attribute would be refused by the policy): 1 of 3 is 33%
     bar = page.evaluate(
         """() => { const s = document.querySelector('.voice-progress span');
@@ -81,7 +81,7 @@ def test_a_member_supports_a_motion(voice, make_motion, page_as, live_server):
     assert Support.objects.filter(motion=motion, member=voice.members[1]).exists()
     with page.expect_navigation():
         page.get_by_role("button", name="Withdraw my support").click()
-    assert page.locator("#support-count").inner_text().startswith("0 of 3")
+    assert page.locator("#support-count").inner_text().startswith("0 supporters (3 needed)")
     assert page.problems == []
 
 
