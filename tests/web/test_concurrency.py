@@ -32,6 +32,7 @@ from omov.audit.services import AUDIT_CHAIN
 from omov.ballots import services as bs
 from omov.ballots.errors import BallotError, IllegalTransition, NotOpen
 from omov.ballots.models import Ballot, Credential, Paper, Result
+from omov.ballots.papers import paper_chain_name
 from omov.ballots.papers import credential_hash
 from omov.ballots.scheduling import SCHEDULER, run_schedule
 from omov.ballots.selectors import paper_list, verify_paper_chain
@@ -160,7 +161,7 @@ def test_the_scheduler_and_an_officer_closing_at_once_close_and_count_the_ballot
     assert ballot.state == S.COUNTED
     closes = _trail(subject, "ballot.close")
     assert len(closes) == 1 and closes[0].actor == (SCHEDULER if scheduler_closed else "ro")
-    head = ChainHead.objects.get(name=bs.paper_chain_name(ballot.pk))
+    head = ChainHead.objects.get(name=paper_chain_name(ballot.pk))
     assert closes[0].details["papers"] == head.position == 5
     assert closes[0].details["papers_head"] == head.head_hash
     assert len(_trail(subject, "ballot.count.queued")) == 1 and len(_trail(subject, "ballot.count")) == 1
@@ -300,7 +301,7 @@ def test_casting_while_a_ballot_set_to_count_closes_every_receipt_is_counted_and
     stored = set(Paper.objects.filter(ballot=ballot).values_list("tracker", flat=True))
     assert stored == set(receipts)  # every receipt issued names a stored paper, and no paper lacks its receipt
     close = _trail(f"ballot:{ballot.pk}", "ballot.close")[0]
-    head = ChainHead.objects.get(name=bs.paper_chain_name(ballot.pk))
+    head = ChainHead.objects.get(name=paper_chain_name(ballot.pk))
     assert close.details["papers"] == head.position == len(receipts)  # no paper after the recorded head
     assert close.details["papers_head"] == head.head_hash
     assert ballot.result.papers == len(receipts)
