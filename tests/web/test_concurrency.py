@@ -32,10 +32,10 @@ from omov.audit.services import AUDIT_CHAIN
 from omov.ballots import services as bs
 from omov.ballots.errors import BallotError, IllegalTransition, NotOpen
 from omov.ballots.models import Ballot, Credential, Paper, Result
-from omov.ballots.papers import paper_chain_name
-from omov.ballots.papers import credential_hash
-from omov.ballots.scheduling import SCHEDULER, run_schedule
+from omov.ballots.papers import credential_hash, paper_chain_name
+from omov.ballots.scheduling import run_schedule
 from omov.ballots.selectors import paper_list, verify_paper_chain
+from omov.core.actors import SCHEDULER
 from omov.members import services as ms
 from omov.members.models import Member
 from omov.nominations import services as ns
@@ -160,7 +160,7 @@ def test_the_scheduler_and_an_officer_closing_at_once_close_and_count_the_ballot
     ballot.refresh_from_db()
     assert ballot.state == S.COUNTED
     closes = _trail(subject, "ballot.close")
-    assert len(closes) == 1 and closes[0].actor == (SCHEDULER if scheduler_closed else "ro")
+    assert len(closes) == 1 and closes[0].actor == (SCHEDULER.name if scheduler_closed else "ro")
     head = ChainHead.objects.get(name=paper_chain_name(ballot.pk))
     assert closes[0].details["papers"] == head.position == 5
     assert closes[0].details["papers_head"] == head.head_hash
