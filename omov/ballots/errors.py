@@ -47,3 +47,10 @@ class NotPublished(BallotError):
     """Results or papers asked for before the returning officer published them."""
 
     code = "not-published"
+
+
+class TooEarly(BallotError):
+    """A step asked before the ballot's advertised time without saying so: opening before the opening time
+    (open it *now*, which moves the opening time), closing before the closing time (confirm closing early)."""
+
+    code = "too-early"
