@@ -184,7 +184,10 @@ def _cancel(ballot: Ballot) -> StepPreview:
     roll, voted, emailed = _roll(ballot)
     facts = []
     if ballot.state == S.OPEN:
-        facts.append(f"Voting stops at once: the credentials stop working; the {voted} votes cast are never counted.")
+        facts.append(
+            f"Voting stops at once: the credentials stop working; the {voted} vote{'' if voted == 1 else 's'} cast "
+            f"{'is' if voted == 1 else 'are'} never counted."
+        )
     elif ballot.state in (S.CLOSED, S.COUNTED):
         facts.append("No result is declared; the votes cast are never published.")
     if roll:

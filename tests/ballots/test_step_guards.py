@@ -178,8 +178,12 @@ def test_the_confirmation_pages_are_only_for_the_ballots_returning_officers(worl
         client.force_login(user)
         for step in ("close", "cancel"):
             assert client.get(f"/ballots/{ballot.pk}/officer/{step}/").status_code == 403
-            assert client.post(f"/ballots/{ballot.pk}/officer/{step}/", {"confirm": "yes", "early": "yes",
-                                                                        "reason": "no"}).status_code == 403
+            assert (
+                client.post(
+                    f"/ballots/{ballot.pk}/officer/{step}/", {"confirm": "yes", "early": "yes", "reason": "no"}
+                ).status_code
+                == 403
+            )
     assert Client().get(f"/ballots/{ballot.pk}/officer/close/").status_code == 302  # sign in first
     assert _officer(world).get(f"/ballots/{ballot.pk}/officer/count/").status_code == 405  # counting is a POST
     assert Ballot.objects.get(pk=ballot.pk).state == S.OPEN
@@ -202,4 +206,4 @@ def test_members_and_emails_are_told_the_times_in_the_organisations_time_zone(wo
 def test_the_vote_page_of_a_ballot_not_yet_open_says_when_it_opens(world, client):
     ballot = _timed(world, opens_in=dt.timedelta(days=2), closes_in=dt.timedelta(days=9))
     page = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
-    assert "Voting is not open" in page and f"Voting opens on\n  <time" in page and when(ballot.opens_at) in page
+    assert "Voting is not open" in page and "Voting opens on\n  <time" in page and when(ballot.opens_at) in page

@@ -174,7 +174,7 @@ def test_a_cast_after_the_close_says_so(world, client):
     url = f"/ballots/{ballot.pk}/vote/"
     confirm = client.post(url, {"rank_1": "1", "credential": tokens[0], "action": "review"})
     assert confirm.status_code == 200
-    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)  # the officer closes while the voter is on the confirm step
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)  # while the voter is on the confirm step
     late = client.post(url, {"rank_1": "1", "credential": tokens[0], "action": "cast"})
     assert late.status_code == 409
     assert "Voting is not open" in late.content.decode() and "Nothing was recorded" in late.content.decode()

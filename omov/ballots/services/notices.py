@@ -24,7 +24,7 @@ def cancellation_text(ballot: Ballot, member: Member) -> str:
     base = settings.SITE_URL or "http://127.0.0.1:8000"
     return (
         f"Dear {member.name},\n\n"
-        f"The ballot \"{ballot.title}\" ({ballot.organisation.name}) has been cancelled by its returning officer.\n\n"
+        f'The ballot "{ballot.title}" ({ballot.organisation.name}) has been cancelled by its returning officer.\n\n'
         f"The reason given:\n\n    {ballot.cancelled_reason}\n\n"
         f"No result of this ballot will be declared, and any vote already cast in it will not be counted. Your "
         f"voting credential for it no longer works; you do not need to do anything.\n\n"
@@ -45,8 +45,9 @@ def send_cancellation_notices(*, ballot: Ballot, actor: Any, job: Job | None = N
     _require_officer(actor, ballot)
     ballot = Ballot.objects.select_related("organisation").get(pk=ballot.pk)
     if ballot.state != S.CANCELLED:
-        raise IllegalTransition(f"notices of cancellation are sent only for a cancelled ballot ({ballot.title!r} is "
-                                f"{ballot.state})")
+        raise IllegalTransition(
+            f"notices of cancellation are sent only for a cancelled ballot ({ballot.title!r} is {ballot.state})"
+        )
     voters = Voter.objects.filter(ballot=ballot).select_related("member").order_by("pk")
     to_email = voters.exclude(member__email="")
     total = to_email.count()
