@@ -1,6 +1,11 @@
 """The returning officers' admin: ballots with their candidates and balance rules, state-changing actions that
 call the services, and read-only access for scrutineers. A returning officer sees and runs only their own
-ballots; a scrutineer sees them and changes nothing."""
+ballots; a scrutineer sees them and changes nothing.
+
+The actions go through the same guarded services as the ballot's page: opening before the opening time and
+closing before the closing time are refused here (the services refuse them unless told to go early), and
+publishing and cancelling lead to the ballot's confirmation page, which says what the step will do and asks
+for confirmation (with JavaScript off, on a phone as on a desktop), instead of acting on one tap."""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from omov.ballots import permissions, services
-from omov.ballots.errors import BallotError
+from omov.ballots.errors import BallotError, TooEarly
 from omov.ballots.models import BalanceRule, Ballot, Candidate, Credential, Paper, Result
 from omov.ballots.selectors import ballots_for_officer, roll_stats
 
@@ -98,6 +104,7 @@ class BallotAdmin(admin.ModelAdmin):
         "action_close",
         "action_count",
         "action_publish",
+        "action_cancel",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Ballot]:
@@ -225,6 +232,10 @@ class BallotAdmin(admin.ModelAdmin):
         for ballot in queryset:
             try:
                 outcome = fn(ballot)
+            except TooEarly as exc:  # going early is confirmed on the ballot's page, which says what it costs
+                step = "open" if ballot.state == S.READY else "close"
+                page = reverse("officer-action", args=[ballot.pk, step])
+                messages.error(request, f"{ballot.title}: {exc} on the ballot's page: {page}")
             except BallotError as exc:
                 messages.error(request, f"{ballot.title}: {exc}")
             else:
@@ -235,7 +246,7 @@ class BallotAdmin(admin.ModelAdmin):
     def action_mark_ready(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
         self._run(request, queryset, "ready", lambda b: services.mark_ready(ballot=b, actor=request.user))
 
-    @admin.action(description="Open (freeze the roll, send credentials) as a background job")
+    @admin.action(description="Open once its opening time has come (freeze the roll, send credentials; a job)")
     def action_open(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
         def go(b: Ballot) -> str:
             job = services.start_opening(ballot=b, actor=request.user)
@@ -270,7 +281,7 @@ class BallotAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Close (stop voting)")
+    @admin.action(description="Close once its closing time has come (stop voting)")
     def action_close(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
         self._run(request, queryset, "closed", lambda b: services.close_ballot(ballot=b, actor=request.user))
 
@@ -283,9 +294,22 @@ class BallotAdmin(admin.ModelAdmin):
 
         self._run(request, queryset, "counting", go)
 
-    @admin.action(description="Publish the result")
-    def action_publish(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> None:
-        self._run(request, queryset, "published", lambda b: services.publish_result(ballot=b, actor=request.user))
+    def _confirm_on_page(self, request: HttpRequest, queryset: QuerySet[Ballot], step: str) -> HttpResponse | None:
+        """An irreversible step is confirmed on the ballot's own page (what it will do, then a confirming POST):
+        one ballot at a time, never as a bulk action."""
+        ballots = list(queryset[:2])
+        if len(ballots) != 1:
+            messages.error(request, f"Select one ballot to {step}: it is confirmed on the ballot's page.")
+            return None
+        return redirect("officer-action", ballot_id=ballots[0].pk, action=step)
+
+    @admin.action(description="Publish the result (asks for confirmation)")
+    def action_publish(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> HttpResponse | None:
+        return self._confirm_on_page(request, queryset, "publish")
+
+    @admin.action(description="Cancel the ballot, telling its voters why (asks for confirmation)")
+    def action_cancel(self, request: HttpRequest, queryset: QuerySet[Ballot]) -> HttpResponse | None:
+        return self._confirm_on_page(request, queryset, "cancel")
 
 
 # A paper is read only once voting has closed: while a ballot is open (or if it was cancelled before closing),

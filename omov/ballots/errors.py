@@ -53,3 +53,10 @@ class TooSoon(BallotError):
     """Something that may be done only so often (a reminder to the roll: once a day) was asked for again too soon."""
 
     code = "too-soon"
+
+
+class TooEarly(BallotError):
+    """A step asked before the ballot's advertised time without saying so: opening before the opening time
+    (open it *now*, which moves the opening time), closing before the closing time (confirm closing early)."""
+
+    code = "too-early"

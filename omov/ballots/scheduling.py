@@ -95,7 +95,7 @@ def _close_if_due(ballot_id: int, now: dt.datetime) -> Done | None:
         ballot = _locked(ballot_id)
         if ballot is None or ballot.state != S.OPEN or ballot.closes_at is None or ballot.closes_at > now:
             return None  # closed (or changed) by someone else meanwhile
-        services.close_ballot(ballot=ballot, actor=SCHEDULER)
+        services.close_ballot(ballot=ballot, actor=SCHEDULER, now=now)  # its closing time has come: not early
         detail = f"closing time {_when(ballot.closes_at)}"
         return Done(ballot.pk, ballot.title, "closed", detail + ("; count queued" if ballot.count_when_closed else ""))
 
@@ -119,7 +119,7 @@ def _open_if_due(ballot_id: int, now: dt.datetime) -> Done | None:
             return Done(ballot.pk, ballot.title, "missed", detail)
         try:
             with transaction.atomic():
-                job = services.start_opening(ballot=ballot, actor=SCHEDULER)
+                job = services.start_opening(ballot=ballot, actor=SCHEDULER, now=now)  # never opens early
         except BallotError as exc:
             _audit(ballot, "ballot.schedule.refused", error=str(exc))
             return Done(ballot.pk, ballot.title, "refused", str(exc))

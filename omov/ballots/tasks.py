@@ -1,4 +1,5 @@
-"""Background jobs of the ballots app: opening (roll + credentials), sending credentials, reminders, counting.
+"""Background jobs of the ballots app: opening (roll + credentials), sending credentials, reminders, counting,
+and telling the voters that a ballot is cancelled.
 
 Each records progress and outcome on its omov.audit Job row; sending retries failed emails and reports those
 that still fail, by membership number, on the Job.
@@ -112,3 +113,32 @@ def send_reminders_task(job_id: str, ballot_id: int, actor: str) -> None:
         f"{number}: {error}" for number, error in list(delivery.failed.items())[:50]
     )
     fail_job(job=job, error=report, result=result)
+
+
+@shared_task(name="omov.ballots.send_cancellation_notices")
+def send_cancellation_notices_task(job_id: str, ballot_id: int, actor: str) -> None:
+    """Email every voter on a cancelled ballot's roll that it is cancelled and why; report failures on the job."""
+    from omov.ballots.errors import BallotError
+    from omov.ballots.models import Ballot
+    from omov.ballots.services import send_cancellation_notices
+
+    job = Job.objects.get(pk=job_id)
+    start_job(job=job, message="telling the voters")
+    try:
+        delivery = send_cancellation_notices(
+            ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job
+        )
+    except BallotError as exc:
+        fail_job(job=job, error=str(exc))
+        return
+    except Exception as exc:
+        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
+        raise
+    result = {"sent": delivery.sent, "failed": delivery.failed}
+    if delivery.ok:
+        finish_job(job=job, message=f"{delivery.sent} voters told", result=result)
+        return
+    report = f"{len(delivery.failed)} notices failed: " + "; ".join(
+        f"{number}: {error}" for number, error in list(delivery.failed.items())[:50]
+    )
+    fail_job(job=job, error=report + ". Tell them another way (by post or by phone).", result=result)

@@ -15,13 +15,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from omov.ballots import permissions, selectors
+from omov.ballots import permissions, selectors, steps
 from omov.ballots import services as bs
 from omov.ballots.attempts import Attempt
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
@@ -276,6 +276,8 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "jobs": jobs,
         "jobs_running": any(not j.finished for j in jobs),
         "next_action": _NEXT.get(ballot.state) if officer and waiting is None else None,
+        "confirm_steps": steps.CONFIRMED_STEPS,  # these buttons lead to a confirmation page, not straight to a change
+        "can_cancel": officer and ballot.state not in (S.PUBLISHED, S.CANCELLED),
         "waiting": waiting,
         "stats": selectors.roll_stats(ballot=ballot) if observer and ballot.state != S.DRAFT else None,
         # The root the close recorded is public from the close on, so it can be noted before any result.
@@ -427,32 +429,73 @@ _NEXT: dict[str, tuple[str, str, str]] = {
 _BUSY = {S.READY: "open-ballot", S.CLOSED: "count"}  # state -> the kind of job that moves it on
 
 
-@require_POST
-def officer_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
-    """Run one step of the state machine for a returning officer (CSRF-protected POST; the service guards it)."""
-    ballot = _visible_ballot(request, ballot_id)  # a refusal must not name a draft to someone who cannot see it
-    steps = {
-        "open": lambda: bs.start_opening(ballot=ballot, actor=request.user),
-        "close": lambda: bs.close_ballot(ballot=ballot, actor=request.user),
-        "count": lambda: bs.start_count(ballot=ballot, actor=request.user),
-        "publish": lambda: bs.publish_result(ballot=ballot, actor=request.user),
-    }
-    if action not in steps:
-        raise Http404("no such action")
+def _refusal(request: HttpRequest, ballot: Ballot) -> HttpResponse | None:
+    """The answer to someone who may not take this ballot's steps (None for its officers): sign in, or 403."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('signin')}?next={reverse('ballot', args=[ballot.pk])}")
+    if _officer(request, ballot):
+        return None
+    if _observer(request, ballot):
+        message = f"scrutineers observe {ballot.title!r} but cannot change it"
+    else:
+        message = f"only a returning officer of {ballot.title!r} can do that"
+    return render(request, "ballots/refused.html", {"ballot": ballot, "message": message}, status=403)
+
+
+def _confirm_page(
+    request: HttpRequest, ballot: Ballot, action: str, error: str = "", status: int = 200
+) -> HttpResponse:
+    preview = steps.preview_step(ballot=ballot, action=action)
+    if preview.problem:
+        status = 409
+    return render(request, "ballots/confirm_step.html", {
+        "ballot": ballot, "step": preview, "error": error, "reason": request.POST.get("reason", "")[:2000],
+    }, status=status)  # fmt: skip
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def officer_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
+    """One step of the state machine for a returning officer. Opening, closing, publishing and cancelling are
+    confirmed first: GET (or a POST without `confirm=yes`) shows what the step will do; the confirming POST
+    (CSRF-protected) calls the service, which enforces the same guards."""
+    ballot = _visible_ballot(request, ballot_id)  # a refusal must not name a draft to someone who cannot see it
+    post = request.POST
+    steps_ = {
+        "open": lambda: bs.start_opening(ballot=ballot, actor=request.user, open_now=post.get("open_now") == "yes"),
+        "close": lambda: bs.close_ballot(ballot=ballot, actor=request.user, early=post.get("early") == "yes"),
+        "count": lambda: bs.start_count(ballot=ballot, actor=request.user),
+        "publish": lambda: bs.publish_result(ballot=ballot, actor=request.user),
+        "cancel": lambda: bs.cancel_ballot(ballot=ballot, actor=request.user, reason=post.get("reason", "")[:2000]),
+    }
+    if action not in steps_:
+        raise Http404("no such action")
+    confirmed = action in steps.CONFIRMED_STEPS
+    if request.method == "GET" and not confirmed:
+        return HttpResponseNotAllowed(["POST"])
+    refusal = _refusal(request, ballot)
+    if refusal is not None:
+        return refusal
+    if confirmed and request.method == "GET":
+        return _confirm_page(request, ballot, action)
+    if confirmed and post.get("confirm") != "yes":
+        return redirect("officer-action", ballot_id=ballot.pk, action=action)  # say what it does first
     try:
-        steps[action]()
+        steps_[action]()
     except BallotError as exc:
-        messages.error(request, str(exc)[:1].upper() + str(exc)[1:] + ".")
-        status = 403 if exc.code == "not-allowed" else 409
-        if status == 403:
+        text = str(exc)[:1].upper() + str(exc)[1:] + "."
+        if exc.code == "not-allowed":
             return render(request, "ballots/refused.html", {"ballot": ballot, "message": str(exc)}, status=403)
+        if confirmed:  # the page again, with what stopped it (a time that has moved on, a missing reason)
+            ballot.refresh_from_db()
+            return _confirm_page(request, ballot, action, error=text, status=409)
+        messages.error(request, text)
     else:
         ballot.refresh_from_db(fields=["state"])
         # Opening and counting are jobs, done already when they run eagerly: say what is true now, once.
         done = {"open": "Opening started (see Background jobs)", "close": "Voting is closed",
-                "count": "Counting started (see Background jobs)", "publish": "The result is published"}[action]
+                "count": "Counting started (see Background jobs)", "publish": "The result is published",
+                "cancel": "The ballot is cancelled; the voters on its roll are being told"}[action]  # fmt: skip
         finished = {"open": "Voting is open", "count": "The ballot is counted: check the result, then publish it"}
         if ballot.state == {"open": "open", "count": "counted"}.get(action):
             done = finished[action]

@@ -251,7 +251,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
                 continue
             bs.cast(credential=token, paper=voter(rng, n))
             cast += 1
-    bs.close_ballot(ballot=nec, actor=officer)
+    bs.close_ballot(ballot=nec, actor=officer, early=True)
     bs.count_ballot(ballot=nec, actor=officer)
     bs.publish_result(ballot=nec, actor=officer)
     (data / "demo-credentials.txt").write_text(

@@ -19,6 +19,8 @@ Environment (all optional except in production):
   OMOV_EMAIL_BACKEND    a Django email backend path (default: console)
   OMOV_EMAIL_HOST, OMOV_EMAIL_PORT, OMOV_EMAIL_HOST_USER, OMOV_EMAIL_HOST_PASSWORD, OMOV_EMAIL_USE_TLS,
   OMOV_DEFAULT_FROM_EMAIL, OMOV_SITE_URL (absolute base for links in emails, e.g. https://vote.example.org)
+  OMOV_TIME_ZONE        the organisation's time zone, in which times are shown and mailed (default UTC; e.g.
+                        Europe/London)
 """
 
 from __future__ import annotations
@@ -143,7 +145,9 @@ SIGNIN_LINK_MAX_AGE = int(os.environ.get("OMOV_SIGNIN_LINK_MAX_AGE", "900"))  # 
 CSRF_FAILURE_VIEW = "omov.web.views.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The organisation's time zone: every time a member or officer reads (emails, letters, pages) is written in it;
+# times are stored in UTC whatever it is.
+TIME_ZONE = os.environ.get("OMOV_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from omov.audit.models import AuditEntry, Job
 from omov.ballots import services as bs
@@ -40,13 +41,28 @@ def test_admin_actions_take_a_ballot_from_draft_to_published(world, officer_clie
 
     for message in mail.outbox[:5]:
         bs.cast(credential=tokens_in(message.body)[0], paper=[1])
+    Ballot.objects.filter(pk=ballot.pk).update(closes_at=timezone.now())  # its closing time has come
     _act(officer_client, "action_close", ballot)
     _act(officer_client, "action_count", ballot)
     assert Ballot.objects.get(pk=ballot.pk).state == S.COUNTED
+    # publishing is confirmed on the ballot's page: the action only leads there
     response = _act(officer_client, "action_publish", ballot)
+    assert response.redirect_chain[-1][0] == f"/ballots/{ballot.pk}/officer/publish/"
+    assert b"Publish the result?" in response.content
+    assert Ballot.objects.get(pk=ballot.pk).state == S.COUNTED
+    response = officer_client.post(f"/ballots/{ballot.pk}/officer/publish/", {"confirm": "yes"}, follow=True)
     assert Ballot.objects.get(pk=ballot.pk).state == S.PUBLISHED
     assert b"published" in response.content
     assert AuditEntry.objects.filter(action="ballot.publish", actor="ro").exists()
+
+
+def test_the_admin_refuses_to_close_a_ballot_before_its_closing_time(world, officer_client):
+    ballot = world.ballot("irv")
+    bs.open_ballot(ballot=ballot, actor=world.officer)
+    response = _act(officer_client, "action_close", ballot)
+    assert b"is advertised to close at" in response.content and b"12 on the roll have not voted" in response.content
+    assert f"/ballots/{ballot.pk}/officer/close/".encode() in response.content  # where to confirm closing early
+    assert Ballot.objects.get(pk=ballot.pk).state == S.OPEN
 
 
 def test_a_refused_action_shows_the_services_error(world, officer_client):
@@ -167,7 +183,7 @@ def test_nobody_reads_a_paper_in_the_admin_before_the_close(world):
         listing = client.get("/admin/ballots/paper/").content.decode()
         assert f"ballot__id__exact={ballot.pk}" not in listing  # the filter offers no ballot still open
 
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     for user in readers:
         client = Client()
         client.force_login(user)

@@ -34,7 +34,7 @@ def published(world, tmp_path) -> tuple[object, Path, list[str]]:
     bs.mark_ready(ballot=ballot, actor=world.officer)
     tokens = open_and_issue(ballot, world.officer)
     trackers = [bs.cast(credential=t, paper=p).tracker for t, p in zip(tokens, PAPERS, strict=False)]
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     folder = tmp_path / "downloads"
@@ -340,7 +340,7 @@ def test_the_result_page_gives_the_check_command(published):
 def test_an_unpublished_ballot_has_no_manifest_for_the_public(world):
     ballot = world.ballot("irv")
     open_and_issue(ballot, world.officer)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=world.officer)
     assert Client().get(f"/ballots/{ballot.pk}/result.json").status_code == 404
 
@@ -354,7 +354,7 @@ def test_omov_check_fetches_a_ballot_from_a_running_site_and_saves_what_it_check
     ballot = world.ballot("irv")
     trackers = [bs.cast(credential=token, paper=paper).tracker
                 for token, paper in zip(open_and_issue(ballot, world.officer), IRV_PAPERS, strict=False)]  # fmt: skip
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     script = "import sys; from omov.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -388,7 +388,7 @@ def test_mark_ballots_other_rules_and_a_withdrawn_candidate_pass_every_check(wor
     for token, paper in zip(tokens, papers, strict=False):
         bs.cast(credential=token, paper=paper)
     bs.withdraw_candidate(candidate=ballot.candidates.get(name="Dan"), actor=world.officer)  # after voting began
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     client = Client()

@@ -22,7 +22,7 @@ def test_full_journey_irv_draft_to_published(world):
     assert len(tokens) == 12 and ballot.state == S.OPEN
     papers = [[1, 2], [1], [2, 1], [2, 3, 1], [3, 2], [3, 1], [1, 3], [2, 1], [3, 2, 1]]
     receipts = [bs.cast(credential=t, paper=p) for t, p in zip(tokens, papers, strict=False)]
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     job = bs.start_count(ballot=ballot, actor=world.officer)
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.error
@@ -52,7 +52,7 @@ def test_counting_bloc_with_marks(world):
     tokens = open_and_issue(ballot, world.officer)
     for t, p in zip(tokens, [[1, 2], [1, 3], [1, 2], [2, 4], [3], [2, 1]], strict=False):
         bs.cast(credential=t, paper=p)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     result = bs.count_ballot(ballot=ballot, actor=world.officer)
     assert result.elected == ["Ann", "Bob"]
 
@@ -97,7 +97,7 @@ def test_start_opening_sends_credentials_by_email_and_they_work(world):
 def test_illegal_transitions_raise_clear_errors(world):
     ballot = world.ballot("irv", ready=False)
     with pytest.raises(IllegalTransition, match="it is draft"):
-        bs.close_ballot(ballot=ballot, actor=world.officer)
+        bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     with pytest.raises(IllegalTransition):
         bs.start_opening(ballot=ballot, actor=world.officer)
     with pytest.raises(IllegalTransition):
@@ -146,7 +146,7 @@ def test_balance_rule_applies_inside_the_count(world):
         bs.cast(credential=t, paper=[1, 2])
     bs.cast(credential=tokens[8], paper=[1])
     bs.cast(credential=tokens[9], paper=[3])  # Ann 9, Bob 8, Cat 1
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     result = bs.count_ballot(ballot=ballot, actor=world.officer)
     assert sorted(result.elected) == ["Ann", "Cat"]  # Bob passed over for the rule
 
@@ -171,7 +171,7 @@ def test_cast_before_open_and_after_close_is_refused_and_changes_nothing(world):
     ballot = world.ballot("irv")
     tokens = open_and_issue(ballot, world.officer)
     bs.cast(credential=tokens[0], paper=[1])
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     with pytest.raises(NotOpen, match="not open"):
         bs.cast(credential=tokens[1], paper=[1])
     assert Paper.objects.count() == 1
@@ -196,7 +196,7 @@ def test_every_state_change_is_in_the_audit_log(world):
     ballot = world.ballot("irv")
     tokens = open_and_issue(ballot, world.officer)
     bs.cast(credential=tokens[0], paper=[1])
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     actions = list(AuditEntry.objects.filter(subject=f"ballot:{ballot.pk}").values_list("action", flat=True))

@@ -340,7 +340,7 @@ def test_closing_by_hand_counts_too_and_a_ballot_not_so_set_waits_for_the_count_
     client.force_login(world.officer)
     for ballot in (counted, plain):
         bs.open_ballot(ballot=ballot, actor=world.officer)
-        client.post(f"/ballots/{ballot.pk}/officer/close/")
+        client.post(f"/ballots/{ballot.pk}/officer/close/", {"confirm": "yes", "early": "yes"})
         ballot.refresh_from_db()
     assert (counted.state, plain.state) == (S.COUNTED, S.CLOSED)
     assert 'id="officer-publish"' in client.get(f"/ballots/{counted.pk}/").content.decode()
@@ -352,7 +352,7 @@ def test_no_second_count_button_while_a_count_job_is_under_way(world):
 
     ballot = world.ballot("irv")
     bs.open_ballot(ballot=ballot, actor=world.officer)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     job = create_job(kind="count", subject=f"ballot:{ballot.pk}", created_by=world.officer)  # queued for a worker
     client = Client()
     client.force_login(world.officer)

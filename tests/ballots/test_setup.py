@@ -32,7 +32,7 @@ def test_a_withdrawn_candidate_is_skipped_in_the_count(world):
     for t, paper in zip(tokens, [[1, 2], [1, 2], [1, 3], [2], [3, 2]], strict=False):
         bs.cast(credential=t, paper=paper)
     bs.withdraw_candidate(candidate=ballot.candidates.get(name="Ann"), actor=world.officer)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     result = bs.count_ballot(ballot=ballot, actor=world.officer)
     assert result.elected == ["Bob"]  # Ann's papers go to Bob, Bob, Cat: Bob 3+... of 5
     assert "Ann" in result.blt

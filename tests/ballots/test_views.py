@@ -174,7 +174,7 @@ def test_a_cast_after_the_close_says_so(world, client):
     url = f"/ballots/{ballot.pk}/vote/"
     confirm = client.post(url, {"rank_1": "1", "credential": tokens[0], "action": "review"})
     assert confirm.status_code == 200
-    bs.close_ballot(ballot=ballot, actor=world.officer)  # the officer closes while the voter is on the confirm step
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)  # while the voter is on the confirm step
     late = client.post(url, {"rank_1": "1", "credential": tokens[0], "action": "cast"})
     assert late.status_code == 409
     assert "Voting is not open" in late.content.decode() and "Nothing was recorded" in late.content.decode()
@@ -224,7 +224,7 @@ def test_officer_closes_counts_and_publishes_from_the_ballot_page(world, client)
     page = client.get(f"/ballots/{ballot.pk}/")
     assert 'id="officer-close"' in page.content.decode() and "open-ballot" in page.content.decode()
     for action, state in (("close", "closed"), ("count", "counted"), ("publish", "published")):
-        response = client.post(f"/ballots/{ballot.pk}/officer/{action}/")
+        response = client.post(f"/ballots/{ballot.pk}/officer/{action}/", {"confirm": "yes", "early": "yes"})
         assert response.status_code == 302
         ballot.refresh_from_db()
         assert ballot.state == state
@@ -262,7 +262,7 @@ def test_only_its_officers_may_press_the_buttons(world, client):
 def published(world, client):
     ballot, tokens = open_with_tokens(world)
     trackers = cast_some(ballot, tokens)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.start_count(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     return ballot, trackers
@@ -319,7 +319,7 @@ def test_a_voters_inclusion_proof_is_served_once_published(world, client):
 
     ballot, tokens = open_with_tokens(world)
     trackers = cast_some(ballot, tokens)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     assert client.get(f"/ballots/{ballot.pk}/papers/proof/{trackers[0]}").status_code == 404
     bs.start_count(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
@@ -340,7 +340,7 @@ def test_the_ballot_page_shows_the_root_from_the_close(world, client):
     ballot, tokens = open_with_tokens(world)
     cast_some(ballot, tokens)
     assert 'id="papers-root"' not in client.get(f"/ballots/{ballot.pk}/").content.decode()
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     root = closing_head(ballot=ballot).root
     assert f'<code class="hash" id="papers-root">{root}</code>' in client.get(f"/ballots/{ballot.pk}/").content.decode()
 
@@ -388,7 +388,7 @@ def test_the_list_of_papers_shows_its_root_at_the_close_and_the_chain_check_hold
 def test_results_and_papers_are_hidden_before_publication(world, client):
     ballot, tokens = open_with_tokens(world)
     cast_some(ballot, tokens)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.start_count(ballot=ballot, actor=world.officer)
     for url in ("papers.blt", "sheet.json", "sheet.csv", "papers.jsonl", "papers/"):
         assert client.get(f"/ballots/{ballot.pk}/{url}").status_code == 404
@@ -451,7 +451,7 @@ def test_yes_no_result_page_draws_bars_when_nothing_is_transferred(world, client
     ballot, tokens = open_with_tokens(world, method="fptp", seats=1, candidates=("Yes", "No"))
     for token, choice in zip(tokens, [1, 1, 2, 1, 2], strict=False):
         bs.cast(credential=token, paper=[choice], ballot_id=ballot.pk)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.start_count(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     html = client.get(f"/ballots/{ballot.pk}/").content.decode()
@@ -491,7 +491,7 @@ def test_the_printed_recount_command_reproduces_a_constrained_result(world, clie
     bs.start_opening(ballot=ballot, actor=world.officer)
     tokens = [re.search(r"credential=([A-Z2-7-]+)", m.body).group(1) for m in mail.outbox]
     cast_some(ballot, tokens)  # unconstrained, Bob and Ann would be elected
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.start_count(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     ballot.refresh_from_db()
@@ -557,7 +557,7 @@ def test_the_audit_trail_is_for_observers_until_published_then_public_without_pe
     page = client.get(f"/ballots/{ballot.pk}/trail/").content.decode()
     assert "ballot.credential.reissued" in page and voter.member.membership_number in page
     assert "letter lost in the post" in page
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     client.logout()

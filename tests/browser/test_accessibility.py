@@ -180,7 +180,7 @@ class Scene:
         self.published = world.ballot("scottish", seats=2, candidates=("Ann", "Bob", "Cat", "Dan"))
         for token, paper in zip(open_and_issue(self.published, world.officer), PAPERS, strict=False):
             self.tracker = bs.cast(credential=token, paper=paper, ballot_id=self.published.pk).tracker
-        bs.close_ballot(ballot=self.published, actor=world.officer)
+        bs.close_ballot(ballot=self.published, actor=world.officer, early=True)
         bs.count_ballot(ballot=self.published, actor=world.officer)
         bs.publish_result(ballot=self.published, actor=world.officer)
 

@@ -73,6 +73,14 @@ def press(page, name: str) -> None:
         page.get_by_role("button", name=name).click()
 
 
+def confirm_step(page, link: str, button: str | re.Pattern[str]) -> None:
+    """An officer's irreversible step: its link leads to a page saying what it will do; confirm there."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=link).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
 def ranks(page) -> dict[str, str]:
     return {name: page.get_by_label(f"Preference for {name}").input_value() for name in ("Ann", "Bob", "Cat", "Dan")}
 
@@ -86,7 +94,7 @@ def test_member_votes_officer_publishes_and_member_finds_tracker(browser, live_s
     problems = watch(off, [])
     sign_in(off, live_server, "ro@example.org")
     off.goto(f"{live_server.url}/ballots/{ballot.pk}/")
-    press(off, "Open voting")
+    confirm_step(off, "Open voting…", "Open voting")
     assert "Voting is open." in off.inner_text(".messages")  # the job ran at once: not "started ... now open"
     assert off.locator("#jobs li", has_text="open-ballot").locator(".job-state").inner_text() == "succeeded"
     assert off.locator("#jobs progress").first.get_attribute("value") == "100"
@@ -139,11 +147,11 @@ def test_member_votes_officer_publishes_and_member_finds_tracker(browser, live_s
     expect(off.locator(".action-counter")).to_contain_text("1 of")
 
     off.goto(f"{live_server.url}/ballots/{ballot.pk}/")
-    press(off, "Close voting")
+    confirm_step(off, "Close voting…", re.compile(r"Close voting now, .* early"))
     press(off, "Count the papers")
     assert off.locator("#jobs li", has_text="count").first.locator(".job-state").inner_text() == "succeeded"
     assert "counted, not yet published" in off.inner_text("#result-heading")
-    press(off, "Publish the result")
+    confirm_step(off, "Publish the result…", "Publish the result")
     ballot.refresh_from_db()
     assert ballot.state == Ballot.State.PUBLISHED
 

@@ -40,6 +40,6 @@ def test_guards_trust_a_system_actor_refuse_nobody_and_refuse_a_string(world):
     with pytest.raises(TypeError):
         permissions.is_officer(actor="anonymous", ballot=ballot)
     with pytest.raises(TypeError):
-        bs.close_ballot(ballot=ballot, actor="cli")
+        bs.close_ballot(ballot=ballot, actor="cli", early=True)
     with pytest.raises(NotAllowed):
-        bs.close_ballot(ballot=ballot, actor=ANONYMOUS)
+        bs.close_ballot(ballot=ballot, actor=ANONYMOUS, early=True)

@@ -69,7 +69,7 @@ def test_the_tracker_updates_live_and_the_published_selection_is_shown(browser, 
     papers = [[2, 1]] * 8 + [[3]] * 7 + [[1, 2]] * 3
     for token, paper in zip(tokens, papers, strict=True):
         bs.cast(credential=token, paper=paper)
-    bs.close_ballot(ballot=ballot, actor=place.gensec)
+    bs.close_ballot(ballot=ballot, actor=place.gensec, early=True)
     bs.count_ballot(ballot=ballot, actor=place.gensec)
     bs.publish_result(ballot=ballot, actor=place.gensec)
     ns.publish_selection(selection=sel, actor=place.gensec)

@@ -193,7 +193,7 @@ def test_an_open_selection_from_trigger_ballot_to_published_selection(place, cli
         bs.cast(credential=token, paper=paper)
     with pytest.raises(WrongStage, match="publish its result first"):
         ns.publish_selection(selection=sel, actor=place.gensec)
-    bs.close_ballot(ballot=ballot, actor=place.gensec)
+    bs.close_ballot(ballot=ballot, actor=place.gensec, early=True)
     result = bs.count_ballot(ballot=ballot, actor=place.gensec)
     assert result.elected == ["Asha Khan"]
     bs.publish_result(ballot=ballot, actor=place.gensec)
@@ -271,7 +271,7 @@ def test_the_guided_officers_page_runs_a_selection_for_a_seat_without_a_sitting_
     tokens = open_and_issue(ballot, place.gensec)
     for i, token in enumerate(tokens):
         bs.cast(credential=token, paper=[2, 1] if i % 3 else [1, 2])  # Carl Smith is 2nd on the paper
-    bs.close_ballot(ballot=ballot, actor=place.gensec)
+    bs.close_ballot(ballot=ballot, actor=place.gensec, early=True)
     bs.count_ballot(ballot=ballot, actor=place.gensec)
     bs.publish_result(ballot=ballot, actor=place.gensec)
     assert "Carl Smith is selected." in step(step="publish")

@@ -29,7 +29,7 @@ DESKTOP = {"width": 1280, "height": 900}
 def _round():
     setup = SystemActor("setup")
     org = ms.create_organisation(name="Party", slug="p", actor=setup)
-    clps = [ms.create_unit(organisation=org, code=f"C{i}", name=f"CLP {i}", kind="constituency", audit=False)
+    _clps = [ms.create_unit(organisation=org, code=f"C{i}", name=f"CLP {i}", kind="constituency", audit=False)
             for i in range(4)]
     now = timezone.now().replace(second=0, microsecond=0)
     rnd = ns.create_round(organisation=org, title="Deputy leader", rule="clp >= 2", actor=setup,

@@ -134,7 +134,7 @@ def test_a_qualified_motion_becomes_a_yes_no_ballot_counted_and_published(voice,
     assert len(tokens) == 8  # the roll is B1's eight members
     for token, choice in zip(tokens, [1, 1, 1, 2, 1, 2], strict=False):
         bs.cast(credential=token, paper=[choice])
-    bs.close_ballot(ballot=ballot, actor=voice.officer)
+    bs.close_ballot(ballot=ballot, actor=voice.officer, early=True)
     bs.count_ballot(ballot=ballot, actor=voice.officer)
     with pytest.raises(WrongState, match="not published"):
         vs.record_motion_outcome(motion=motion)
@@ -156,7 +156,7 @@ def test_competing_motions_go_to_a_ranked_priorities_ballot(voice, make_motion):
     tokens = open_and_issue(ballot, voice.officer)
     for token, paper in zip(tokens, [[2, 1], [2, 3], [1, 2], [2], [3, 1], [1, 3], [2, 1]], strict=False):
         bs.cast(credential=token, paper=paper)
-    bs.close_ballot(ballot=ballot, actor=voice.officer)
+    bs.close_ballot(ballot=ballot, actor=voice.officer, early=True)
     result = bs.count_ballot(ballot=ballot, actor=voice.officer)
     bs.publish_result(ballot=ballot, actor=voice.officer)
     for m in motions:

@@ -69,7 +69,8 @@ def test_supporting_twice_and_withdrawing_through_the_page(voice, make_motion, a
     motion = make_motion()
     client = as_member(1)
     page = client.get(f"/voice/motions/{motion.pk}/")
-    assert "Support this motion" in page.content.decode() and "0</strong> supporters (3 needed)" in page.content.decode()
+    text = page.content.decode()
+    assert "Support this motion" in text and "0</strong> supporters (3 needed)" in text
     r = client.post(f"/voice/motions/{motion.pk}/support/", follow=True)
     assert "You support this motion" in r.content.decode() and "1</strong> supporter (3 needed)" in r.content.decode()
     r = client.post(f"/voice/motions/{motion.pk}/support/", follow=True)

@@ -98,7 +98,7 @@ def _run_ballot(world: World, to: str) -> Ballot:
         bs.cast(credential=token, paper=[1, 2] if i < 3 else [2, 3], ballot_id=b.pk)
     if to == "open":
         return b
-    bs.close_ballot(ballot=b, actor=world.officer)
+    bs.close_ballot(ballot=b, actor=world.officer, early=True)
     if to == "closed":
         return b
     bs.start_count(ballot=b, actor=world.officer)  # a job (run eagerly): jobs.json then has something to hide
@@ -281,7 +281,7 @@ def get_table(s: Site) -> list[Get]:
         stats = OBSERVERS if state != "draft" else frozenset()
         base = f"/ballots/{ballot.pk}"
         rows.append(Get(f"{base}/", by_role(seen), shows={
-            'id="elected"': result_to, 'class="primary" id="officer-': buttons, "credentials sent": stats,
+            'id="elected"': result_to, 'primary" id="officer-': buttons, "credentials sent": stats,
             'id="officer-heading"': OBSERVERS,
         }, hides={'id="jobs"': OBSERVERS}))  # fmt: skip
         rows.append(Get(f"{base}/vote/", by_role(seen)))
@@ -563,12 +563,13 @@ def test_the_returning_officer_and_a_superuser_press_every_button(site: Site) ->
          ("publish", "counted", "published")],
         strict=True,
     ):  # fmt: skip
-        r = site.client(role).post(f"/ballots/{b[state].pk}/officer/{action}/")
+        confirmed = {"confirm": "yes", "open_now": "yes", "early": "yes"}  # as the confirmation page posts
+        r = site.client(role).post(f"/ballots/{b[state].pk}/officer/{action}/", confirmed)
         assert r.status_code == 302 and r["Location"] == f"/ballots/{b[state].pk}/"
         b[state].refresh_from_db()
         assert b[state].state == to, (role, action)
-    r = site.client("other_officer").post(f"/ballots/{site.other_ballot.pk}/officer/publish/")
-    assert r.status_code == 302  # their own ballot: refused as a draft (409 + message), not as a stranger
+    r = site.client("other_officer").post(f"/ballots/{site.other_ballot.pk}/officer/publish/", {"confirm": "yes"})
+    assert r.status_code == 409  # their own ballot: refused as a draft (409 + message), not as a stranger
     site.other_ballot.refresh_from_db()
     assert site.other_ballot.state == Ballot.State.DRAFT
 

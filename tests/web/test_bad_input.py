@@ -105,7 +105,7 @@ def published(world: Any) -> Ballot:
     tokens = open_and_issue(ballot, world.officer)
     for token, paper in zip(tokens, ([1, 2], [2], [3, 1]), strict=False):
         bs.cast(credential=token, paper=paper, ballot_id=ballot.pk)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     bs.start_count(ballot=ballot, actor=world.officer)
     bs.publish_result(ballot=ballot, actor=world.officer)
     ballot.refresh_from_db()
@@ -294,7 +294,7 @@ def test_the_voting_page_of_a_ballot_that_does_not_exist_is_not_found(world: Any
 
 def test_a_paper_posted_to_a_closed_ballot_is_refused_with_a_message(world: Any, ranked: Any) -> None:
     ballot, tokens = ranked
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     before = ballot_state(ballot)
     page = web().post(f"/ballots/{ballot.pk}/vote/", {"rank_1": "1", "credential": tokens[0], "action": "cast"})
     assert page.status_code == 409 and "not open" in text_of(page).lower()
@@ -437,7 +437,7 @@ def test_a_cast_to_a_ballot_that_does_not_exist_is_refused_and_spends_nothing(ra
 
 def test_a_cast_to_a_closed_ballot_is_refused_and_spends_nothing(world: Any, ranked: Any) -> None:
     ballot, tokens = ranked
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     before = ballot_state(ballot)
     assert_json_refusal(api(ballot.pk, {"credential": tokens[0], "paper": [1]}), 409, "not-open", "not open")
     assert ballot_state(ballot) == before

@@ -146,7 +146,7 @@ def test_the_scheduler_and_an_officer_closing_at_once_close_and_count_the_ballot
     scheduler, officer = _race(
         [
             lambda: run_schedule(now=ballot.closes_at),
-            lambda: bs.close_ballot(ballot=Ballot.objects.get(pk=ballot.pk), actor=world.officer),
+            lambda: bs.close_ballot(ballot=Ballot.objects.get(pk=ballot.pk), actor=world.officer, early=True),
         ],
         hold=hold,
     )
@@ -178,7 +178,7 @@ def test_two_officers_counting_at_once_give_one_result_and_the_other_is_refused(
     _second_officer(world, ballot)
     for token in open_and_issue(ballot, world.officer)[:4]:
         bs.cast(credential=token, paper=[2, 1])
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
 
     outcomes = _race(
         [
@@ -203,7 +203,7 @@ def test_two_officers_pressing_count_at_once_queue_one_count_and_the_other_is_re
     _second_officer(world, ballot)
     for token in open_and_issue(ballot, world.officer)[:4]:
         bs.cast(credential=token, paper=[1])
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     subject = f"ballot:{ballot.pk}"
 
     outcomes = _race(

@@ -133,7 +133,7 @@ def test_api_cast_reused_credential_and_closed_ballot(client, open_irv, world):
     assert _post(client, ballot.pk, {"credential": tokens[0], "paper": [1]}).status_code == 200
     reused = _post(client, ballot.pk, {"credential": tokens[0], "paper": [2]})
     assert reused.status_code == 403 and "already been used" in reused.json()["message"]
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     late = _post(client, ballot.pk, {"credential": tokens[1], "paper": [2]})
     assert late.status_code == 409 and late.json()["error"] == "not-open"
     assert Paper.objects.count() == 1

@@ -4,6 +4,7 @@
 - `lifecycle`: opening (as a job), closing, cancelling; `roll`: freezing the voter roll at the opening.
 - `credentials`: one-time credentials by email and letter, reissues; `reminders`: once a day, to non-voters.
 - `cast`: the one function that writes papers.
+- `notices`: telling the voters on the roll that a ballot is cancelled (the job `cancel_ballot` queues).
 - `results`: counting (as a job) and publishing.
 
 Conventions: keyword-only arguments; each function is one transaction and appends to the audit log (casting
@@ -20,6 +21,7 @@ from omov.ballots.selectors import max_choices_for, profile_for, readiness_probl
 from omov.ballots.services.cast import Receipt, cast
 from omov.ballots.services.credentials import Delivery, Letter, print_letters, reissue_credential, send_credentials
 from omov.ballots.services.lifecycle import cancel_ballot, close_ballot, open_ballot, start_opening
+from omov.ballots.services.notices import send_cancellation_notices
 from omov.ballots.services.reminders import send_reminders, start_reminders
 from omov.ballots.services.results import count_ballot, publish_result, start_count
 from omov.ballots.services.setup import (
@@ -69,6 +71,7 @@ __all__ = [
     "remove_candidate",
     "return_to_draft",
     "rule_for",
+    "send_cancellation_notices",
     "send_credentials",
     "send_reminders",
     "set_electorate",

@@ -11,7 +11,6 @@ from django.core import mail
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from omov.audit.models import Job
 from omov.audit.services import record
@@ -29,6 +28,7 @@ from omov.ballots.papers import (
     new_credential,
 )
 from omov.ballots.services._common import S, _lock, _require_officer
+from omov.ballots.when import when
 from omov.members.models import Member
 
 
@@ -93,6 +93,8 @@ def send_credentials(*, ballot: Ballot, actor: Any, job: Job | None = None) -> D
     hold = db_connection.features.has_select_for_update
     step = 200 if hold else 500
     for i in range(0, len(ids), step):
+        if not Ballot.objects.filter(pk=ballot.pk, state=S.OPEN).exists():
+            break  # closed or cancelled meanwhile: a credential sent now could not be used
         batch = transaction.atomic() if hold else nullcontext()
         with batch:
             creds = list(
@@ -166,14 +168,26 @@ def _send_batch(ballot: Ballot, creds: list[Credential], *, hold: bool) -> tuple
     return len(ok_ids), failed
 
 
+def _timetable_text(ballot: Ballot) -> str:
+    """When voting opened and when it closes, in the organisation's time zone: a voter reading the email (or
+    the letter, days later) knows how long they have, and that the ballot is open now."""
+    if ballot.closes_at is None:
+        until = "until the returning officer closes it"
+    else:
+        until = f"until {when(ballot.closes_at)}"
+    if ballot.opens_at is None:
+        return f"Voting is open now, {until}."
+    return f"Voting opened on {when(ballot.opens_at)} and is open {until}."
+
+
 def _credential_text(ballot: Ballot, member: Member, token: str) -> str:
-    closes = timezone.localtime(ballot.closes_at).strftime("%d %B %Y at %H:%M %Z") if ballot.closes_at else "-"
     return (
         f"Dear {member.name},\n\n"
         f"You are on the roll for the ballot: {ballot.title}.\n\n"
+        f"{_timetable_text(ballot)}\n\n"
         f"Your one-time voting credential is:\n\n    {token}\n\n"
         f"Vote at: {_voting_link(ballot, token)}\n\n"
-        f"Voting closes on {closes}. The credential can be used once; keep it private. Nobody, not even the "
+        f"The credential can be used once; keep it private. Nobody, not even the "
         f"returning officer, can link your vote to you: the credential is stored only as a hash and your vote is "
         f"stored without it.\n"
     )
