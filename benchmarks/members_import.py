@@ -36,6 +36,7 @@ def main() -> int:
 
     from omov.members.models import Member, Organisation
     from omov.members.services import create_organisation, create_unit, import_members
+    from omov.core.actors import SystemActor
 
     call_command("migrate", verbosity=0)
     Member.objects.filter(organisation__slug="bench")._raw_delete("default")
@@ -56,7 +57,7 @@ def main() -> int:
     vendor = "PostgreSQL" if opts.database_url else "SQLite"
     for label in ("first import", "re-import (unchanged)"):
         t = time.perf_counter()
-        report = import_members(organisation=org, path=path, actor="bench")
+        report = import_members(organisation=org, path=path, actor=SystemActor("bench"))
         seconds = time.perf_counter() - t
         print(f"{vendor}: {label}: {opts.rows} rows in {seconds:.1f}s ({opts.rows / seconds:,.0f} rows/s); "
               f"created {report.created}, unchanged {report.unchanged}, bad {report.bad}")  # fmt: skip

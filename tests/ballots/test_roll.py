@@ -83,7 +83,7 @@ def test_reminders_need_an_officer_of_an_open_ballot(world):
     ballot.scrutineers.add(world.scrutineer)
     with pytest.raises(NotAllowed, match="scrutineers"):
         bs.start_reminders(ballot=ballot, actor=world.scrutineer)
-    bs.close_ballot(ballot=ballot, actor=world.officer)
+    bs.close_ballot(ballot=ballot, actor=world.officer, early=True)
     with pytest.raises(NotOpen):
         bs.start_reminders(ballot=ballot, actor=world.officer)
 
