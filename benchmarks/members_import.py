@@ -34,9 +34,9 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from omov.core.actors import SystemActor
     from omov.members.models import Member, Organisation
     from omov.members.services import create_organisation, create_unit, import_members
-    from omov.core.actors import SystemActor
 
     call_command("migrate", verbosity=0)
     Member.objects.filter(organisation__slug="bench")._raw_delete("default")
