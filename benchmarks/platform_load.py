@@ -308,8 +308,9 @@ def _cpu(pids: list[int]) -> dict[int, float]:
     return out
 
 
-def _server_pids(group: int, database_url: str) -> tuple[list[int], list[int]]:
-    """The gunicorn processes (one process group), and the PostgreSQL backends serving the benchmark database."""
+def _server_pids(group: int, database_url: str, conn: Any = None) -> tuple[list[int], list[int]]:
+    """The gunicorn processes (one process group), and the PostgreSQL backends serving the benchmark database
+    (asked on `conn` if given, else on a connection of its own)."""
     import psycopg
 
     pids = []
@@ -320,14 +321,46 @@ def _server_pids(group: int, database_url: str) -> tuple[list[int], list[int]]:
                     pids.append(int(entry.name))
             except OSError:
                 continue
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND pid <> pg_backend_pid()").fetchall()  # fmt: skip
-    return pids, [r[0] for r in rows]
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    if conn is not None:
+        return pids, [r[0] for r in conn.execute(query).fetchall()]
+    with psycopg.connect(database_url, autocommit=True) as own:
+        return pids, [r[0] for r in own.execute(query).fetchall()]
 
 
 def _used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(v - before.get(pid, 0.0) for pid, v in after.items())
+
+
+class _Sampler(threading.Thread):
+    """CPU seconds of the server's processes, read every half second during the run. The web processes (one
+    process group) and their PostgreSQL backends are not fixed: Django closes a connection after CONN_MAX_AGE
+    (60 s) and opens another, so a count taken only at the start and the end loses every backend that came and
+    went in between (most of the database's work in a run of minutes). Each process keeps its last reading."""
+
+    def __init__(self, group: int, database_url: str) -> None:
+        super().__init__(daemon=True)
+        self.group, self.database_url = group, database_url
+        self.web: dict[int, float] = {}
+        self.db: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def read(self, conn: Any) -> None:
+        web, db = _server_pids(self.group, self.database_url, conn)
+        self.web.update(_cpu(web))
+        self.db.update(_cpu(db))
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:  # one connection, not one a reading
+            while not self.done.wait(0.5):
+                self.read(conn)
+            self.read(conn)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -355,14 +388,16 @@ def stage_load(opts: argparse.Namespace, results: Results) -> None:
             drive(port=opts.port, ballot_id=ballot_id, tokens=tokens[:warm], concurrency=opts.concurrency,
                   max_seconds=opts.max_seconds)  # fmt: skip
         web0, db0 = (_cpu(p) for p in _server_pids(proc.pid, opts.database_url))
+        sampler = _Sampler(proc.pid, opts.database_url)
+        sampler.start()
         cpu0 = os.times()
         latencies, statuses, wall = drive(
             port=opts.port, ballot_id=ballot_id, tokens=tokens[warm:], concurrency=opts.concurrency,
             max_seconds=opts.max_seconds,
         )  # fmt: skip
         cpu1 = os.times()
-        web1, db1 = (_cpu(p) for p in _server_pids(proc.pid, opts.database_url))
-        web_cpu, db_cpu = _used(web0, web1), _used(db0, db1)
+        sampler.stop()
+        web_cpu, db_cpu = _used(web0, sampler.web), _used(db0, sampler.db)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
