@@ -8,10 +8,13 @@
     open    a ready IRV ballot over everyone; `open_ballot` (roll + credential rows, timed); `print_letters`
             mints the postal voters' credentials and `send_credentials` the email voters' (timed; the email
             backend, benchmarks/platform_mailsink.py, keeps each credential in a file instead of sending it)
-    load    starts `omov serve` (gunicorn, --workers/--threads) and casts --casts papers with postal voters'
-            credentials through POST /api/ballots/<id>/cast (the JSON cast: one request, no page rendered; the
-            browser's paper -> confirm -> cast form flow does more per vote and is not measured here) from
-            --concurrency client threads in this process, one keep-alive connection each; casts/s, p50, p99
+    load    starts `omov serve` (gunicorn, --workers/--threads) configured as in production (docs/deploy.md:
+            OMOV_DEBUG=0, Redis at --redis-url, so the rate limits count in Redis; --cache-url database
+            counts them in the database table instead; the default limits apply) and casts --casts papers
+            with postal voters' credentials through POST /api/ballots/<id>/cast (the JSON cast: one request, no
+            page rendered; the browser's paper -> confirm -> cast form flow does more per vote and is not
+            measured here) from --concurrency client threads in this process, one keep-alive connection each;
+            casts/s, p50, p99, CPU a cast
     papers  writes papers in bulk (COPY, the same rows `cast` stores, chained) until there is one per voter,
             marks voters voted and credentials spent, then VACUUM (ANALYZE) as autovacuum would during the
             voting period (it is off on this server): material for `count`, not a measurement
@@ -82,8 +85,12 @@ def server_env(opts: argparse.Namespace) -> dict[str, str]:
             "OMOV_DATA_DIR": str(Path(opts.work) / "data"),
             "DJANGO_SETTINGS_MODULE": "omov.web.settings",
             "PYTHONPATH": _ROOT,
+            # As in production (docs/deploy.md): Redis configured, so the rate limits count there.
+            "OMOV_REDIS_URL": opts.redis_url,
         }
     )
+    if opts.cache_url:
+        env["OMOV_CACHE_URL"] = opts.cache_url
     return env
 
 
@@ -110,6 +117,13 @@ class Results:
 
 
 # Stages ------------------------------------------------------------------------------------------------------
+
+
+def _bench() -> Any:
+    """Who the stages act as: a trusted system actor named in the audit log (services refuse a plain string)."""
+    from omov.core.actors import SystemActor
+
+    return SystemActor("bench")
 
 
 def stage_setup(opts: argparse.Namespace, results: Results) -> None:
@@ -153,7 +167,7 @@ def stage_import(opts: argparse.Namespace, results: Results) -> None:
             f.write(f"M{i:07d},Member {i},m{i}@example.org,{rng.choice(codes)},20{rng.randint(10, 24)}-"
                     f"{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},active,member,0,,{postal}\n")  # fmt: skip
     t = time.perf_counter()
-    report = import_members(organisation=org, path=path, actor="bench")
+    report = import_members(organisation=org, path=path, actor=_bench())
     seconds = time.perf_counter() - t
     if not report.ok:
         raise SystemExit(f"import failed: {report.describe()[:500]}")
@@ -174,21 +188,21 @@ def stage_open(opts: argparse.Namespace, results: Results) -> None:
     officer = User.objects.filter(username="bench-ro").first() or User.objects.create_user("bench-ro", is_staff=True)
     now = timezone.now()
     ballot = bs.create_ballot(
-        organisation=org, title=f"Bench ballot {now:%H:%M:%S}", method="irv", actor="bench",
+        organisation=org, title=f"Bench ballot {now:%H:%M:%S}", method="irv", actor=_bench(),
         opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=2), returning_officers=[officer],
     )  # fmt: skip
     for name in CANDIDATES:
-        bs.add_candidate(ballot=ballot, actor="bench", name=name)
-    bs.mark_ready(ballot=ballot, actor="bench")
+        bs.add_candidate(ballot=ballot, actor=_bench(), name=name)
+    bs.mark_ready(ballot=ballot, actor=_bench())
     t = time.perf_counter()
-    roll = bs.open_ballot(ballot=ballot, actor="bench")
+    roll = bs.open_ballot(ballot=ballot, actor=_bench())
     seconds = time.perf_counter() - t
     results.put("open", seconds, f"{roll:,} voters + credential rows")
     results.put("ballot_id", ballot.pk)
     print(f"open: roll of {roll:,} in {seconds:.1f}s")
 
     t = time.perf_counter()
-    letters = bs.print_letters(ballot=ballot, actor="bench")
+    letters = bs.print_letters(ballot=ballot, actor=_bench())
     seconds = time.perf_counter() - t
     tokens = [_token(letter.text) for letter in letters]
     (Path(opts.work) / "postal-tokens.txt").write_text("".join(x + "\n" for x in tokens))
@@ -200,7 +214,7 @@ def stage_open(opts: argparse.Namespace, results: Results) -> None:
     sink = Path(opts.work) / "email-tokens.txt"
     sink.unlink(missing_ok=True)
     t = time.perf_counter()
-    delivery = bs.send_credentials(ballot=ballot, actor="bench")
+    delivery = bs.send_credentials(ballot=ballot, actor=_bench())
     seconds = time.perf_counter() - t
     results.put("send", seconds, f"{delivery.sent:,} emails, {delivery.sent / seconds:,.0f}/s")
     print(f"send: {delivery.sent:,} credentials in {seconds:.1f}s ({len(delivery.failed)} failed)")
@@ -294,8 +308,9 @@ def _cpu(pids: list[int]) -> dict[int, float]:
     return out
 
 
-def _server_pids(group: int, database_url: str) -> tuple[list[int], list[int]]:
-    """The gunicorn processes (one process group), and the PostgreSQL backends serving the benchmark database."""
+def _server_pids(group: int, database_url: str, conn: Any = None) -> tuple[list[int], list[int]]:
+    """The gunicorn processes (one process group), and the PostgreSQL backends serving the benchmark database
+    (asked on `conn` if given, else on a connection of its own)."""
     import psycopg
 
     pids = []
@@ -306,14 +321,46 @@ def _server_pids(group: int, database_url: str) -> tuple[list[int], list[int]]:
                     pids.append(int(entry.name))
             except OSError:
                 continue
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND pid <> pg_backend_pid()").fetchall()  # fmt: skip
-    return pids, [r[0] for r in rows]
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    if conn is not None:
+        return pids, [r[0] for r in conn.execute(query).fetchall()]
+    with psycopg.connect(database_url, autocommit=True) as own:
+        return pids, [r[0] for r in own.execute(query).fetchall()]
 
 
 def _used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(v - before.get(pid, 0.0) for pid, v in after.items())
+
+
+class _Sampler(threading.Thread):
+    """CPU seconds of the server's processes, read every half second during the run. The web processes (one
+    process group) and their PostgreSQL backends are not fixed: Django closes a connection after CONN_MAX_AGE
+    (60 s) and opens another, so a count taken only at the start and the end loses every backend that came and
+    went in between (most of the database's work in a run of minutes). Each process keeps its last reading."""
+
+    def __init__(self, group: int, database_url: str) -> None:
+        super().__init__(daemon=True)
+        self.group, self.database_url = group, database_url
+        self.web: dict[int, float] = {}
+        self.db: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def read(self, conn: Any) -> None:
+        web, db = _server_pids(self.group, self.database_url, conn)
+        self.web.update(_cpu(web))
+        self.db.update(_cpu(db))
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:  # one connection, not one a reading
+            while not self.done.wait(0.5):
+                self.read(conn)
+            self.read(conn)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -341,14 +388,16 @@ def stage_load(opts: argparse.Namespace, results: Results) -> None:
             drive(port=opts.port, ballot_id=ballot_id, tokens=tokens[:warm], concurrency=opts.concurrency,
                   max_seconds=opts.max_seconds)  # fmt: skip
         web0, db0 = (_cpu(p) for p in _server_pids(proc.pid, opts.database_url))
+        sampler = _Sampler(proc.pid, opts.database_url)
+        sampler.start()
         cpu0 = os.times()
         latencies, statuses, wall = drive(
             port=opts.port, ballot_id=ballot_id, tokens=tokens[warm:], concurrency=opts.concurrency,
             max_seconds=opts.max_seconds,
         )  # fmt: skip
         cpu1 = os.times()
-        web1, db1 = (_cpu(p) for p in _server_pids(proc.pid, opts.database_url))
-        web_cpu, db_cpu = _used(web0, web1), _used(db0, db1)
+        sampler.stop()
+        web_cpu, db_cpu = _used(web0, sampler.web), _used(db0, sampler.db)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -362,7 +411,8 @@ def stage_load(opts: argparse.Namespace, results: Results) -> None:
     latencies.sort()
     p50, p99 = _percentile(latencies, 0.50) * 1000, _percentile(latencies, 0.99) * 1000
     driver_cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
-    config = f"{opts.workers} workers x {opts.threads} threads, {opts.concurrency} clients"
+    counters = "database table" if opts.cache_url == "database" else "Redis"
+    config = f"{opts.workers} workers x {opts.threads} threads, {opts.concurrency} clients, rate limits in {counters}"
     n = max(1, len(latencies))
     detail = (f"{ok:,}/{len(latencies):,} stored (HTTP {statuses}) in {wall:.1f}s; {config}; CPU a cast: "
               f"gunicorn {1000 * web_cpu / n:.1f} ms, PostgreSQL {1000 * db_cpu / n:.1f} ms, "
@@ -439,9 +489,9 @@ def stage_count(opts: argparse.Namespace, results: Results) -> None:
 
     ballot = Ballot.objects.get(pk=int(results.data["ballot_id"]["value"]))
     t = time.perf_counter()
-    bs.close_ballot(ballot=ballot, actor="bench")
+    bs.close_ballot(ballot=ballot, actor=_bench())
     closed = time.perf_counter() - t
-    result = bs.count_ballot(ballot=ballot, actor="bench")
+    result = bs.count_ballot(ballot=ballot, actor=_bench())
     seconds = time.perf_counter() - t
     detail = f"{result.papers:,} papers; close {closed:.2f}s, count {seconds - closed:.1f}s; elected {result.elected}"
     results.put("close_count", seconds, detail)
@@ -508,6 +558,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--max-seconds", type=float, default=300, help="the load stops after this, done or not")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0",
+                        help="OMOV_REDIS_URL of the server, as in production: where the rate limits count")
+    parser.add_argument("--cache-url", default="",
+                        help="OMOV_CACHE_URL of the server: 'database' counts rate limits in the database table")
     parser.add_argument("--send", action="store_true", help="open: also email every email voter a credential")
     parser.add_argument("--markdown", help="also write the table as Markdown to this file")
     opts = parser.parse_args()

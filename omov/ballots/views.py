@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from omov.ballots import permissions, selectors, steps
 from omov.ballots import services as bs
-from omov.ballots.attempts import Attempt
+from omov.ballots.attempts import wrong_code
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
 from omov.ballots.forms import Choice, PaperForm, read_credential, read_marks, read_ranked
 from omov.ballots.models import Ballot, Paper, Result
@@ -194,6 +194,17 @@ def _summary(ballot: Ballot, choices: list[Choice], paper: list[int]) -> list[tu
     return [(i, names[n]) for i, n in enumerate(paper, start=1)]
 
 
+def _wrong_code(request: HttpRequest, ballot: Ballot, credential: str, refused: Exception) -> HttpResponse | None:
+    """The 429 page if this refused code was a wrong guess past its address's allowance, else None (the refusal
+    is answered as usual). A right code never comes here: it is never counted nor refused (ballots/attempts.py)."""
+    hit = wrong_code(ip=client_ip(request), ballot_id=ballot.pk, credential=credential, refused=refused)
+    if hit is None:
+        return None
+    response = render(request, "ballots/too_many.html", {"ballot": ballot, "minutes": hit.retry_minutes}, status=429)
+    response["Retry-After"] = str(hit.retry_after)
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
@@ -210,20 +221,12 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return render(request, "ballots/vote.html", _paper_context(ballot, choices, None, credential))
 
     action = request.POST.get("action", "review")
-    attempt = None
-    if action != "change" and str(request.POST.get("credential", "") or "").strip():  # "change" reveals nothing
-        attempt = Attempt.start(ip=client_ip(request), ballot_id=ballot.pk)
-        if not attempt.allowed:
-            response = render(request, "ballots/too_many.html", {
-                "ballot": ballot, "minutes": attempt.hit.retry_minutes,
-            }, status=429)  # fmt: skip
-            response["Retry-After"] = str(attempt.hit.retry_after)
-            return response
     form = _read(ballot, choices, request.POST)
     context = _paper_context(ballot, choices, form, form.credential)
-    if attempt is not None and (action != "cast" or not form.ok):
-        wrong = CredentialError(form.credential_error) if form.credential_error else None
-        attempt.finish(ballot_id=ballot.pk, credential=form.credential, refused=wrong)
+    if action != "change" and form.credential_error:  # only a refused code is counted; "change" reveals nothing
+        slowed = _wrong_code(request, ballot, form.credential, CredentialError(form.credential_error))
+        if slowed is not None:
+            return slowed
     if action == "change" or not form.ok:
         status = 200 if action == "change" else 400
         if action == "change":
@@ -235,8 +238,9 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
     try:
         receipt = bs.cast(credential=form.credential, paper=form.paper, ballot_id=ballot.pk)
     except BallotError as exc:
-        if attempt is not None:
-            attempt.finish(ballot_id=ballot.pk, credential=form.credential, refused=exc)
+        slowed = _wrong_code(request, ballot, form.credential, exc)
+        if slowed is not None:
+            return slowed
         if isinstance(exc, NotOpen):
             return render(request, "ballots/not_open.html", {"ballot": ballot, "message": str(exc)}, status=409)
         if isinstance(exc, CredentialError):
@@ -244,8 +248,6 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
             return render(request, "ballots/vote.html", context, status=403)
         form.errors.append(str(exc)[:1].upper() + str(exc)[1:] + ".")  # InvalidPaper: the rule refused the form
         return render(request, "ballots/vote.html", context, status=400)
-    if attempt is not None:
-        attempt.finish(ballot_id=ballot.pk, credential=form.credential, refused=None)
     return render(request, "ballots/receipt.html", {
         "ballot": ballot, "tracker": receipt.tracker, "summary": _summary(ballot, choices, form.paper),
     })  # fmt: skip

@@ -10,6 +10,11 @@ write, so concurrent requests from several processes could lose counts and let a
 count is lost. The table is created by the migration `omov/web/migrations/0001_ratelimit_cache.py`, so it
 exists wherever migrations run (`omov demo`, `omov manage migrate`, the test database).
 
+On Redis a count is one round trip: INCR and EXPIRE in one MULTI transaction (atomic, and the key cannot be
+left without an expiry); on the database table it is `add` then a row-locked `incr`. Nothing here is read or
+written unless a caller counts something: the callers count failures only (a refused credential, a refused
+cast), never a success, so a cast that is accepted costs the limits nothing (see omov/ballots/attempts.py).
+
 A window is `[k * period, (k + 1) * period)` on the limiter's clock; the window number is part of the key, so
 a new window starts from zero without waiting for the cache to expire anything, and the clock can be injected
 (tests move it forward instead of sleeping). Identifiers (email addresses, IP addresses) are hashed before
@@ -29,6 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import connections, router, transaction
 from django.http import HttpRequest
 
@@ -123,6 +129,8 @@ class Limiter:
         """Count one event for `ident` and say whether it is within the limit."""
         key, retry_after = self._key(ident, self._now())
         timeout = self.rate.period + 60  # the key is only for this window; the cache may drop it after
+        if isinstance(self.cache, RedisCache):
+            return Hit(key, self._redis_incr(key, timeout), self.rate.limit, retry_after)
         self.cache.add(key, 0, timeout=timeout)
         try:
             count = int(self.cache.incr(key))
@@ -130,6 +138,17 @@ class Limiter:
             self.cache.add(key, 0, timeout=timeout)
             count = int(self.cache.incr(key))
         return Hit(key, count, self.rate.limit, retry_after)
+
+    def _redis_incr(self, key: str, timeout: int) -> int:
+        """INCR and EXPIRE in one MULTI: one round trip, atomic (Django's `add` + `incr` take three). The value is
+        a plain integer, which Django's Redis serializer reads back as one, so `peek` works on it unchanged."""
+        cache: Any = self.cache  # the client is Django's (private) RedisCacheClient: the one that pools connections
+        client = cache._cache.get_client(key, write=True)
+        pipe = client.pipeline(transaction=True)
+        pipe.incr(cache.make_and_validate_key(key))
+        pipe.expire(cache.make_and_validate_key(key), timeout)
+        count, _ = pipe.execute()
+        return int(count)
 
     def peek(self, ident: str) -> Hit:
         """The count so far in this window, without counting anything."""

@@ -11,7 +11,7 @@ Environment (all optional except in production):
   OMOV_CACHE_URL        the rate limits' cache: redis://... , or "database" (default: Redis if OMOV_REDIS_URL is
                         set, else a table in the database)
   OMOV_RATELIMIT_SIGNIN_EMAIL, OMOV_RATELIMIT_SIGNIN_IP, OMOV_RATELIMIT_CREDENTIAL_IP, OMOV_RATELIMIT_API_IP
-                        rate limits as LIMIT/SECONDS (defaults 5/3600, 30/3600, 10/900, 1000/3600)
+                        rate limits as LIMIT/SECONDS (defaults 5/3600, 30/3600, 100/900, 1000/3600)
   OMOV_TRUSTED_PROXY_HOPS  how many trusted proxies add X-Forwarded-For in front of the app (default 0: use
                         the connection's address)
   OMOV_CELERY_EAGER     1 to run background jobs in-process (default: 1 on SQLite, 0 otherwise)
@@ -226,11 +226,13 @@ else:
 RATELIMIT_CACHE = "default"
 RATELIMITS = {
     # LIMIT/SECONDS. Sign-in links asked for one address (mail-bombing a member), and sign-in requests from one
-    # IP (probing many addresses); wrong ballot credentials from one IP (guessing), on the voting page and the
-    # JSON API together; and all casts through the JSON API from one IP.
+    # IP (probing many addresses); wrong ballot credentials from one IP, on the voting page and the JSON API
+    # together (sized for a room: one address is often a meeting's Wi-Fi or a mobile network); and refused
+    # casts through the JSON API from one IP. The last two count failures only and slow only failures: a valid
+    # credential is always accepted and an accepted cast counts nothing (omov/ballots/attempts.py).
     "signin-email": os.environ.get("OMOV_RATELIMIT_SIGNIN_EMAIL", "5/3600"),
     "signin-ip": os.environ.get("OMOV_RATELIMIT_SIGNIN_IP", "30/3600"),
-    "credential-ip": os.environ.get("OMOV_RATELIMIT_CREDENTIAL_IP", "10/900"),
+    "credential-ip": os.environ.get("OMOV_RATELIMIT_CREDENTIAL_IP", "100/900"),
     "api-ip": os.environ.get("OMOV_RATELIMIT_API_IP", "1000/3600"),
     # Public sign-ups to events from one IP (organising): enough for a family, not for a script.
     "signup-ip": os.environ.get("OMOV_RATELIMIT_SIGNUP_IP", "10/3600"),

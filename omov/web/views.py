@@ -115,46 +115,49 @@ def _too_many(hit: Hit, message: str) -> JsonResponse:
     return response
 
 
+def _refused(ip: str, status: int, error: str, message: str) -> JsonResponse:
+    """A refused cast: counted against the address (`api-ip`, refusals only), and 429 past the allowance."""
+    busy = limiter("api-ip").hit(ip)
+    if not busy.allowed:
+        return _too_many(busy, f"too many refused casts from your address: try again in {busy.retry_minutes} "
+                               "minutes (a valid cast is always accepted)")  # fmt: skip
+    return JsonResponse({"ok": False, "error": error, "message": message}, status=status)
+
+
 @csrf_exempt  # authenticated by the credential in the body, never by a cookie; JSON only (no simple form post)
 @require_POST
 def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
     """POST /api/ballots/<id>/cast  {"credential": "...", "paper": [2, 1, 3]}  →  {"ok": true, "tracker": "..."}
 
-    Rate limits, both per client IP and checked before the credential is read: all casts through the API, and
-    wrong credentials (shared with the voting page). A cast the service accepted is never refused afterwards."""
-    from omov.ballots.attempts import Attempt
+    Rate limits count failures only, per client address, after the fact (omov/ballots/attempts.py): a valid cast
+    is always accepted and touches no counter. Refused casts of any kind count against `api-ip`, wrong
+    credentials also against `credential-ip` (shared with the voting page); past either allowance a refusal is
+    answered 429 with Retry-After instead."""
+    from omov.ballots.attempts import wrong_code, wrong_code_message
     from omov.ballots.services import cast
 
     ip = client_ip(request)
-    busy = limiter("api-ip").hit(ip)
-    if not busy.allowed:
-        return _too_many(busy, f"too many casts from your address: try again in {busy.retry_minutes} minutes")
     if request.content_type != "application/json":
-        return JsonResponse(
-            {"ok": False, "error": "bad-request", "message": "send JSON (application/json)"}, status=415
-        )
+        return _refused(ip, 415, "bad-request", "send JSON (application/json)")
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0  # a nonsense length: Django reads no body either, and the empty body is refused below
     if length > MAX_PAPER_BYTES:
-        return JsonResponse({"ok": False, "error": "invalid-paper", "message": "this paper is too large"}, status=413)
+        return _refused(ip, 413, "invalid-paper", "this paper is too large")
     try:
         body = json.loads(request.body[: MAX_PAPER_BYTES + 1] or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
-        return JsonResponse({"ok": False, "error": "bad-request", "message": "the body is not valid JSON"}, status=400)
+        return _refused(ip, 400, "bad-request", "the body is not valid JSON")
     if not isinstance(body, dict) or "credential" not in body or "paper" not in body:
-        return JsonResponse(
-            {"ok": False, "error": "bad-request", "message": 'send {"credential": "...", "paper": [...]}'}, status=400
-        )
-    attempt = Attempt.start(ip=ip, ballot_id=ballot_id)
-    if not attempt.allowed:
-        return _too_many(attempt.hit, attempt.message)
+        return _refused(ip, 400, "bad-request", 'send {"credential": "...", "paper": [...]}')
     try:
         receipt = cast(credential=body["credential"], paper=body["paper"], ballot_id=ballot_id)
     except BallotError as exc:
-        attempt.finish(ballot_id=ballot_id, credential=body["credential"], refused=exc)
+        slowed = wrong_code(ip=ip, ballot_id=ballot_id, credential=body["credential"], refused=exc)
+        if slowed is not None:
+            limiter("api-ip").hit(ip)  # still a refused cast
+            return _too_many(slowed, wrong_code_message(slowed))
         status = {"bad-credential": 403, "not-open": 409}.get(exc.code, 400)
-        return JsonResponse({"ok": False, "error": exc.code, "message": str(exc)}, status=status)
-    attempt.finish(ballot_id=ballot_id, credential=body["credential"], refused=None)
+        return _refused(ip, status, exc.code, str(exc))
     return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id})
