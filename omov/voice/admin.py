@@ -91,6 +91,32 @@ class ModerationActionForm(ActionForm):
     abusive = forms.BooleanField(required=False, label="Confirmed abusive")
 
 
+class QueueFilter(admin.SimpleListFilter):
+    """The moderation queue opens on what waits for a decision (held for review, or marked spam); "everything"
+    shows accepted and rejected comments too."""
+
+    title = "queue"
+    parameter_name = "queue"
+    WAITING = (Comment.Status.HELD, Comment.Status.SPAM)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("waiting", "waiting for a decision"), ("all", "everything")]
+
+    def value(self) -> str:
+        return super().value() or "waiting"
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        return queryset.filter(status__in=self.WAITING) if self.value() == "waiting" else queryset
+
+
 class ReasonFilter(admin.SimpleListFilter):
     title = "reason"
     parameter_name = "reason"
@@ -188,6 +214,7 @@ class CommentAdmin(OfficerAdmin):
         "created_at",
     ]
     list_filter = [
+        QueueFilter,
         "status",
         ReasonFilter,
         ScoreFilter,

@@ -161,7 +161,10 @@ def test_the_officer_has_a_moderation_queue_abuse_statistics_and_live_results(se
     assert "useless idiot" in bodies and "bit.ly" in bodies and "People like you" in bodies
     by_body = {c.body[:20]: c for c in queue.values()}
     assert any("reported" in c.reasons and c.reports_count >= 3 for c in by_body.values())
-    assert any(c.status == "spam" for c in by_body.values())
+    # The link-shortener spam is kept out of the discussion: with the corpus-trained model (issue 13) it is held for
+    # a moderator on its rule evidence rather than marked spam outright; either way it is not accepted.
+    spam = [c for c in by_body.values() if "links:shortener" in c.reasons]
+    assert spam and all(c.status in ("spam", "held") for c in spam)
     councillor = seeded.motion(dv.SHORTLISTS_TITLE).proposer
     insult = Comment.objects.get(body__startswith="You are a clueless idiot")
     assert insult.status == "rejected" and insult.confirmed_abusive and insult.target_member == councillor

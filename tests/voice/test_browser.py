@@ -163,3 +163,18 @@ def test_an_officer_reads_the_abuse_statistics_with_a_chart(voice, make_motion, 
         page.locator("#abuse-csv").click()
     assert Path(download.value.path()).read_text().splitlines()[1].endswith("Member 0,member,B one,1,1")
     assert page.problems == []
+
+
+def test_the_abuse_statistics_fit_a_390_px_phone(voice, make_motion, page_as, live_server):
+    thread = vs.thread_for_motion(motion=make_motion(title="A motion with a long title about regional buses"))
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="The proposer is a lying idiot.")
+    vs.moderate_comment(comment=c, actor=voice.officer, decision="reject", reason="abuse", abusive=True)
+    page = page_as(voice.officer)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/voice/moderation/abuse/")
+    page.wait_for_function("window.voiceCharts && window.voiceCharts.abuse")
+    # Nothing wider than the screen: the page does not scroll sideways (a wide table scrolls inside its own box).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if shots := __import__("os").environ.get("OMOV_SCREENSHOTS"):
+        page.screenshot(path=f"{shots}/abuse-statistics-phone.png", full_page=True)
+    assert page.problems == []

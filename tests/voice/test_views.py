@@ -201,7 +201,7 @@ def test_the_moderation_queue_in_the_admin(voice, make_motion, client):
     assert c.status == Comment.Status.REJECTED and c.confirmed_abusive
     assert len(mail.outbox) == 1 and "Personal abuse" in mail.outbox[0].body
     r = client.post(
-        "/admin/voice/comment/", {"action": "approve", "_selected_action": [c.pk], "reason": ""}, follow=True
+        "/admin/voice/comment/?queue=all", {"action": "approve", "_selected_action": [c.pk], "reason": ""}, follow=True
     )
     assert "give a reason" in r.content.decode()
     client.force_login(voice.scrutineer)  # not a voice officer
@@ -313,3 +313,15 @@ def test_a_unit_officer_sees_abuse_statistics_for_their_own_units_only(voice, ma
     assert "Member 0" not in client.get("/voice/moderation/abuse.csv").content.decode()
     client.force_login(voice.officer)  # officer of the region
     assert "Member 0" in client.get(f"/voice/moderation/abuse/?unit={voice.c1.pk}").content.decode()
+
+
+def test_the_moderation_queue_opens_on_what_waits_for_a_decision(voice, make_motion, client):
+    thread = vs.thread_for_motion(motion=make_motion())
+    held = vs.post_comment(thread=thread, author=voice.members[1], body="You are a stupid idiot.")
+    fine = vs.post_comment(thread=thread, author=voice.members[2], body="I support this: buses matter here.")
+    assert (held.status, fine.status) == (Comment.Status.HELD, Comment.Status.ACCEPTED)
+    client.force_login(voice.officer)
+    queue = client.get("/admin/voice/comment/").content.decode()
+    assert "stupid idiot" in queue and "buses matter here" not in queue and "waiting for a decision" in queue
+    everything = client.get("/admin/voice/comment/?queue=all").content.decode()
+    assert "stupid idiot" in everything and "buses matter here" in everything
