@@ -428,3 +428,16 @@ def profile_for(ballot: Ballot) -> Any:
     ordered = sorted(grouped.items())  # not in order of first casting: the BLT file is published in this order
     return Profile(tuple(candidates), tuple(r for r, _ in ordered), tuple(w for _, w in ordered), seats=ballot.seats,
                    title=ballot.title)
+
+
+def ballots_run_by(*, user: Any, limit: int = 200) -> list[Ballot]:
+    """Ballots `user` runs or observes, named on them or by appointment for their units (newest first)."""
+    from omov.ballots.permissions import is_observer
+    from omov.members.models import Appointment
+
+    named = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user))
+    orgs = Appointment.objects.filter(user=user).values("organisation")
+    found = (named | Ballot.objects.filter(organisation__in=orgs)).distinct().select_related("organisation")
+    if getattr(user, "is_superuser", False):
+        found = Ballot.objects.select_related("organisation")
+    return [b for b in found.order_by("-created_at")[:limit] if is_observer(actor=user, ballot=b)]

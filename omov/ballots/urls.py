@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from omov.ballots import views
+from omov.ballots import setup_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,4 +20,17 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/sheet.csv", views.download_sheet_csv, name="sheet-csv"),
     path("ballots/<int:ballot_id>/jobs.json", views.jobs_json, name="ballot-jobs"),
     path("ballots/<int:ballot_id>/officer/<slug:action>/", views.officer_action, name="officer-action"),
+    # The returning officer's guided set-up (omov/ballots/setup_views.py).
+    path("ballots/setup/", setup_views.index, name="setup"),
+    path("ballots/<int:ballot_id>/setup/", setup_views.draft, name="setup-draft"),
+    path("ballots/<int:ballot_id>/setup/ready/", setup_views.mark_ready, name="setup-ready"),
+    path("ballots/<int:ballot_id>/setup/details/", setup_views.details, name="setup-details"),
+    path("ballots/<int:ballot_id>/setup/candidates/", setup_views.candidates, name="setup-candidates"),
+    path("ballots/<int:ballot_id>/setup/candidates/<int:candidate_id>/", setup_views.candidate, name="setup-candidate"),
+    path("ballots/<int:ballot_id>/setup/balance/", setup_views.balance, name="setup-balance"),
+    path("ballots/<int:ballot_id>/setup/electorate/", setup_views.electorate, name="setup-electorate"),
+    path("ballots/<int:ballot_id>/setup/electorate/count.json", setup_views.roll_count, name="setup-roll-count"),
+    path("ballots/<int:ballot_id>/setup/timetable/", setup_views.timetable, name="setup-timetable"),
+    path("ballots/<int:ballot_id>/setup/officers/", setup_views.officers, name="setup-officers"),
+    path("ballots/<int:ballot_id>/setup/preview/", setup_views.preview, name="setup-preview"),
 ]
