@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("omov.ballots.urls")),
     path("voice/", include("omov.voice.urls")),
     path("nominations/", include("omov.nominations.urls")),
+    path("organisation/", include("omov.members.urls")),
 ]

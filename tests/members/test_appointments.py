@@ -48,3 +48,23 @@ def test_revoking_ends_the_role_and_an_administrator_cannot_revoke_themselves(wo
 def test_an_administrator_is_appointed_for_the_whole_organisation(world):
     with pytest.raises(MemberError, match="whole organisation"):
         appoint(organisation=world.org, user=world.officer, role="administrator", unit=world.c1, actor=world.admin)
+
+
+def test_the_administrator_appoints_from_the_officers_page_and_others_are_refused(world, client):
+    client.force_login(world.officer)
+    assert client.get(f"/organisation/{world.org.slug}/officers/").status_code == 403
+    client.force_login(world.admin)
+    page = client.get(f"/organisation/{world.org.slug}/officers/")
+    assert page.status_code == 200 and "Appoint someone" in page.content.decode()
+    response = client.post(f"/organisation/{world.org.slug}/officers/", {
+        "action": "appoint", "email": "m3@example.org", "role": RO, "unit": world.c1.pk,
+    })  # fmt: skip
+    assert response.status_code == 302
+    appointment = Appointment.objects.get(role=RO)
+    assert appointment.user.member == world.members[3] and appointment.unit == world.c1  # a member's own account
+    client.post(f"/organisation/{world.org.slug}/officers/", {"action": "revoke", "appointment": appointment.pk})
+    assert not Appointment.objects.exists()
+    unknown = client.post(f"/organisation/{world.org.slug}/officers/", {
+        "action": "appoint", "email": "nobody@example.org", "role": RO, "unit": "",
+    })  # fmt: skip
+    assert unknown.status_code == 400 and "add them as a member first" in unknown.content.decode()
