@@ -233,6 +233,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         bs.add_candidate(ballot=policy, actor=officer, name=name)
     bs.set_electorate(ballot=policy, actor=officer, units=[regions[0]], freeze_date=now.date())
     bs.appoint_scrutineer(ballot=nec, user=scrutineer, actor=officer)
+    _appoint_officers(org=org, admin=admin, officer=officer, scrutineer=scrutineer, north=regions[0])
 
     cast = 0
     credentials: dict[str, str] = {}
@@ -325,15 +326,42 @@ def _yes_no_voter(rng: random.Random, n: int) -> list[int]:
     return [1 if rng.random() < 0.62 else 2]
 
 
+def _appoint_officers(*, org: Any, admin: Any, officer: Any, scrutineer: Any, north: Any) -> None:
+    """The demo's roles, appointed by its administrator as on the organisation's officers page: the returning
+    officer for the North region and everything under it (they set up its branches' ballots on omov's pages,
+    not a superuser), the scrutineer for the whole party, and a nominations officer and a member-voice officer."""
+    from omov.members.services import appoint
+
+    User = get_user_model()
+    appoint(organisation=org, user=officer, role="returning_officer", unit=north, actor=admin)
+    appoint(organisation=org, user=scrutineer, role="scrutineer", actor=admin)
+    for username, email, role in [
+        ("nominations.officer", "nominations@demo.omov.invalid", "nominations_officer"),
+        ("voice.officer", "voice@demo.omov.invalid", "voice_officer"),
+    ]:
+        user = User.objects.create_user(username, email)
+        user.set_unusable_password()
+        user.save()
+        appoint(organisation=org, user=user, role=role, actor=admin)
+
+
 def demo_accounts() -> list[tuple[str, Any]]:
-    """The demo's people to sign in as, each with the Django user to sign in: (who, user)."""
+    """The demo's people to sign in as, one a role, each with the Django user to sign in: (who, user)."""
     from omov.members.models import Member
     from omov.members.services import user_for_member
 
     User = get_user_model()
     member = Member.objects.get(organisation__slug=DEMO_SLUG, membership_number=DEMO_MEMBER)
+    people = [
+        ("administrator (admin@demo.omov.invalid): appoints the officers", "admin"),
+        ("returning officer for the North region (ro@demo.omov.invalid): sets up and runs ballots",
+         "returning.officer"),
+        ("scrutineer (scrutineer@demo.omov.invalid): observes every ballot", "scrutineer"),
+        ("nominations officer (nominations@demo.omov.invalid)", "nominations.officer"),
+        ("member-voice officer (voice@demo.omov.invalid)", "voice.officer"),
+    ]
+    found = {u.username: u for u in User.objects.filter(username__in=[name for _, name in people])}
     return [
+        *[(who, found[name]) for who, name in people if name in found],  # a demo seeded before roles lacks some
         (f"member {member.name} ({member.email})", user_for_member(member=member)),
-        ("returning officer (ro@demo.omov.invalid)", User.objects.get(username="returning.officer")),
-        ("scrutineer (scrutineer@demo.omov.invalid)", User.objects.get(username="scrutineer")),
     ]

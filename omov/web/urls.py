@@ -21,4 +21,5 @@ urlpatterns = [
     path("voice/", include("omov.voice.urls")),
     path("nominations/", include("omov.nominations.urls")),
     path("organisation/", include("omov.members.urls")),
+    path("demo/mail/", views.demo_mail, name="demo-mail"),  # 404 unless the demo's setting is on
 ]

@@ -155,3 +155,29 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
         return JsonResponse({"ok": False, "error": exc.code, "message": str(exc)}, status=status)
     attempt.finish(ballot_id=ballot_id, credential=body["credential"], refused=None)
     return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id})
+
+
+@never_cache
+@require_GET
+def demo_mail(request: HttpRequest) -> HttpResponse:
+    """The demo's outgoing mail (sign-in links, credentials), newest first: only when the demo's setting is on,
+    where mail goes to a folder instead of anyone's inbox. Everywhere else there is no such page."""
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    from django.http import Http404
+
+    if not getattr(settings, "DEMO", False):
+        raise Http404("no such page")
+    folder = Path(settings.EMAIL_FILE_PATH)
+    mails = []
+    # The file backend writes one file per connection, messages separated by a line of dashes.
+    files = sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
+    for path in files[:50]:
+        for chunk in reversed(path.read_bytes().split(b"-" * 79 + b"\n")):
+            if chunk.strip():
+                msg = message_from_bytes(chunk, policy=policy.default)
+                body = msg.get_body(preferencelist=("plain",))
+                mails.append({"to": msg["To"], "subject": msg["Subject"], "date": msg["Date"],
+                              "body": body.get_content() if body else ""})  # fmt: skip
+    return render(request, "demo_mail.html", {"mails": mails[:100], "folder": folder})
