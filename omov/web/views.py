@@ -84,7 +84,9 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "registration/signin_confirm.html", {"who": user.get_username()})
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # updates last_login: link used up
-    return redirect("/admin/" if user.is_staff else settings.LOGIN_REDIRECT_URL)
+    # Officers appointed for an organisation run things from omov's own pages; other staff from the admin.
+    to_admin = user.is_staff and not user.appointments.exists()
+    return redirect("/admin/" if to_admin else settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST
