@@ -10,6 +10,7 @@ JavaScript; the roll count's script only refreshes a number the page already sho
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -174,11 +176,20 @@ def checklist(ballot: Ballot) -> list[Check]:
         Check("setup-electorate", "Who may vote", True,
               (", ".join(u.name for u in units) if units else "the whole organisation")
               + f"; {', '.join(ballot.statuses)}"),
-        Check("setup-timetable", "Timetable", bool(ballot.opens_at and ballot.closes_at),
-              "set" if ballot.opens_at and ballot.closes_at else "not set: when does voting open and close?"),
+        Check("setup-timetable", "Timetable", bool(ballot.opens_at and ballot.closes_at), _when(ballot)),
         Check("setup-officers", "Officers", bool(officers),
               ", ".join(u.get_username() for u in officers) or "no returning officer yet"),
     ]  # fmt: skip
+
+
+def _when(ballot: Ballot) -> str:
+    """The timetable in the organisation's time zone, as the checklist says it."""
+    if not (ballot.opens_at and ballot.closes_at):
+        return "not set: when does voting open and close?"
+    zone = zoneinfo.ZoneInfo(ballot.organisation.time_zone or "UTC")
+    opens, closes = (timezone.localtime(t, zone).strftime("%-d %B %Y, %H:%M") for t in (ballot.opens_at,
+                                                                                         ballot.closes_at))
+    return f"opens {opens}, closes {closes} ({zone.key})"
 
 
 @never_cache
