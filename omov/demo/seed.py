@@ -327,22 +327,24 @@ def _yes_no_voter(rng: random.Random, n: int) -> list[int]:
 
 
 def _appoint_officers(*, org: Any, admin: Any, officer: Any, scrutineer: Any, north: Any) -> None:
-    """The demo's roles, appointed by its administrator as on the organisation's officers page: the returning
-    officer for the North region and everything under it (they set up its branches' ballots on omov's pages,
-    not a superuser), the scrutineer for the whole party, and a nominations officer and a member-voice officer."""
+    """The demo's roles, appointed by its administrator as on the organisation's officers page: the party's
+    returning officer for the whole party (national ballots and every selection's members' ballot; not a
+    superuser), a second returning officer for the North region and everything under it only, the scrutineer for
+    the whole party, and a nominations officer and a member-voice officer."""
     from omov.members.services import appoint
 
     User = get_user_model()
-    appoint(organisation=org, user=officer, role="returning_officer", unit=north, actor=admin)
+    appoint(organisation=org, user=officer, role="returning_officer", actor=admin)
     appoint(organisation=org, user=scrutineer, role="scrutineer", actor=admin)
-    for username, email, role in [
-        ("nominations.officer", "nominations@demo.omov.invalid", "nominations_officer"),
-        ("voice.officer", "voice@demo.omov.invalid", "voice_officer"),
+    for username, email, role, unit in [
+        ("north.officer", "north.ro@demo.omov.invalid", "returning_officer", north),
+        ("nominations.officer", "nominations@demo.omov.invalid", "nominations_officer", None),
+        ("voice.officer", "voice@demo.omov.invalid", "voice_officer", None),
     ]:
         user = User.objects.create_user(username, email)
         user.set_unusable_password()
         user.save()
-        appoint(organisation=org, user=user, role=role, actor=admin)
+        appoint(organisation=org, user=user, role=role, unit=unit, actor=admin)
 
 
 def demo_accounts() -> list[tuple[str, Any]]:
@@ -354,8 +356,8 @@ def demo_accounts() -> list[tuple[str, Any]]:
     member = Member.objects.get(organisation__slug=DEMO_SLUG, membership_number=DEMO_MEMBER)
     people = [
         ("administrator (admin@demo.omov.invalid): appoints the officers", "admin"),
-        ("returning officer for the North region (ro@demo.omov.invalid): sets up and runs ballots",
-         "returning.officer"),
+        ("returning officer (ro@demo.omov.invalid): sets up and runs the party's ballots", "returning.officer"),
+        ("returning officer for the North region only (north.ro@demo.omov.invalid)", "north.officer"),
         ("scrutineer (scrutineer@demo.omov.invalid): observes every ballot", "scrutineer"),
         ("nominations officer (nominations@demo.omov.invalid)", "nominations.officer"),
         ("member-voice officer (voice@demo.omov.invalid)", "voice.officer"),

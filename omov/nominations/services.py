@@ -719,7 +719,7 @@ def start_selection_ballot(
     try:
         ballot = ballot_services.create_ballot(
             organisation=locked.organisation, title=locked.title, method="irv", actor=actor, opens_at=opens_at,
-            closes_at=closes_at, returning_officers=officers,
+            closes_at=closes_at, returning_officers=officers, electorate_units=[locked.constituency],
             description=f"Selection of the candidate for {locked.constituency.name}; preferential (IRV).",
         )
         ballot_actor = officers[0] if officers else actor

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from omov.ballots.models import Ballot
 from omov.demo import seed
 from omov.members.models import Appointment
 from omov.web.cli import demo_links
@@ -27,18 +28,20 @@ def test_the_demo_links_every_role_and_its_returning_officer_sets_up_ballots_unp
     for role in ("administrator", "returning officer", "scrutineer", "nominations officer", "member-voice officer",
                  "member "):  # fmt: skip
         assert f"  {role}" in text
-    assert len(re.findall(r"^    http://127\.0\.0\.1:8000/signin/\S+/$", text, re.M)) == 6
+    assert len(re.findall(r"^    http://127\.0\.0\.1:8000/signin/\S+/$", text, re.M)) == 7
     assert "/demo/mail/" in text
     # The returning officer is no superuser and sets up ballots for their region (one seeding for both checks).
-    officer = seeded.officer
-    assert not officer.is_superuser
-    assert Appointment.objects.get(user=officer, role="returning_officer").unit == seeded.regions[0]
+    assert not seeded.officer.is_superuser
+    assert Appointment.objects.get(user=seeded.officer, role="returning_officer").unit is None  # the whole party
+    officer = Appointment.objects.get(unit=seeded.regions[0], role="returning_officer").user
     client = Client()
     client.force_login(officer)
     assert client.get("/ballots/setup/").status_code == 200
     response = client.post("/ballots/setup/", {"form": "new", "new-organisation": seeded.org.pk,
                                                "new-title": "Ward secretary", "new-method": "irv", "new-seats": 1})
     assert response.status_code == 302
+    ballot = Ballot.objects.get(title="Ward secretary")
+    assert list(ballot.electorate_units.all()) == [seeded.regions[0]]  # the North region's officer: theirs only
 
 
 def test_the_mail_page_shows_the_demo_mail_and_is_absent_elsewhere(db, settings, tmp_path, client):
