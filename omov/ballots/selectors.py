@@ -595,3 +595,14 @@ def turnout_by_unit(*, ballot: Ballot) -> list[UnitTurnout]:
     lines = [UnitTurnout(g.name, *totals[g.path]) for g in groups if totals[g.path][0]]
     lines += [UnitTurnout(f"{t.name} (not in a unit below it)", *rest[t.path]) for t in tops if rest[t.path][0]]
     return lines
+def ballots_run_by(*, user: Any, limit: int = 200) -> list[Ballot]:
+    """Ballots `user` runs or observes, named on them or by appointment for their units (newest first)."""
+    from omov.ballots.permissions import is_observer
+    from omov.members.models import Appointment
+
+    named = Ballot.objects.filter(Q(returning_officers=user) | Q(scrutineers=user))
+    orgs = Appointment.objects.filter(user=user).values("organisation")
+    found = (named | Ballot.objects.filter(organisation__in=orgs)).distinct().select_related("organisation")
+    if getattr(user, "is_superuser", False):
+        found = Ballot.objects.select_related("organisation")
+    return [b for b in found.order_by("-created_at")[:limit] if is_observer(actor=user, ballot=b)]

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from omov.ballots import roll_views, views
+from omov.ballots import roll_views, setup_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,4 +26,17 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/roll/letters/", roll_views.roll_letters, name="roll-letters"),
     path("ballots/<int:ballot_id>/roll/<int:voter_id>/", roll_views.roll_voter, name="roll-voter"),
     path("ballots/<int:ballot_id>/roll/<int:voter_id>/reissue/", roll_views.roll_reissue, name="roll-reissue"),
+    # The returning officer's guided set-up (omov/ballots/setup_views.py).
+    path("ballots/setup/", setup_views.index, name="setup"),
+    path("ballots/<int:ballot_id>/setup/", setup_views.draft, name="setup-draft"),
+    path("ballots/<int:ballot_id>/setup/ready/", setup_views.mark_ready, name="setup-ready"),
+    path("ballots/<int:ballot_id>/setup/details/", setup_views.details, name="setup-details"),
+    path("ballots/<int:ballot_id>/setup/candidates/", setup_views.candidates, name="setup-candidates"),
+    path("ballots/<int:ballot_id>/setup/candidates/<int:candidate_id>/", setup_views.candidate, name="setup-candidate"),
+    path("ballots/<int:ballot_id>/setup/balance/", setup_views.balance, name="setup-balance"),
+    path("ballots/<int:ballot_id>/setup/electorate/", setup_views.electorate, name="setup-electorate"),
+    path("ballots/<int:ballot_id>/setup/electorate/count.json", setup_views.roll_count, name="setup-roll-count"),
+    path("ballots/<int:ballot_id>/setup/timetable/", setup_views.timetable, name="setup-timetable"),
+    path("ballots/<int:ballot_id>/setup/officers/", setup_views.officers, name="setup-officers"),
+    path("ballots/<int:ballot_id>/setup/preview/", setup_views.preview, name="setup-preview"),
 ]

@@ -134,7 +134,7 @@ def home(request: HttpRequest) -> HttpResponse:
     open_ballots = list(selectors.ballots_for_member(member=member)) if member else []
     org = member.organisation if member else None
     published = list(selectors.published_ballots(organisation=org).order_by("-result__published_at")[:50])
-    running = list(selectors.ballots_for_officer(user=request.user)[:50]) if request.user.is_staff else []
+    running = selectors.ballots_run_by(user=request.user, limit=50) if request.user.is_authenticated else []
     return render(request, "ballots/home.html", {
         "member": member, "open_ballots": open_ballots, "published": published, "running": running,
     })  # fmt: skip

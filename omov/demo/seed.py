@@ -233,6 +233,7 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         bs.add_candidate(ballot=policy, actor=officer, name=name)
     bs.set_electorate(ballot=policy, actor=officer, units=[regions[0]], freeze_date=now.date())
     bs.appoint_scrutineer(ballot=nec, user=scrutineer, actor=officer)
+    _appoint_officers(org=org, admin=admin, officer=officer, scrutineer=scrutineer, north=regions[0])
 
     cast = 0
     credentials: dict[str, str] = {}
@@ -326,15 +327,44 @@ def _yes_no_voter(rng: random.Random, n: int) -> list[int]:
     return [1 if rng.random() < 0.62 else 2]
 
 
+def _appoint_officers(*, org: Any, admin: Any, officer: Any, scrutineer: Any, north: Any) -> None:
+    """The demo's roles, appointed by its administrator as on the organisation's officers page: the party's
+    returning officer for the whole party (national ballots and every selection's members' ballot; not a
+    superuser), a second returning officer for the North region and everything under it only, the scrutineer for
+    the whole party, and a nominations officer and a member-voice officer."""
+    from omov.members.services import appoint
+
+    User = get_user_model()
+    appoint(organisation=org, user=officer, role="returning_officer", actor=admin)
+    appoint(organisation=org, user=scrutineer, role="scrutineer", actor=admin)
+    for username, email, role, unit in [
+        ("north.officer", "north.ro@demo.omov.invalid", "returning_officer", north),
+        ("nominations.officer", "nominations@demo.omov.invalid", "nominations_officer", None),
+        ("voice.officer", "voice@demo.omov.invalid", "voice_officer", None),
+    ]:
+        user = User.objects.create_user(username, email)
+        user.set_unusable_password()
+        user.save()
+        appoint(organisation=org, user=user, role=role, unit=unit, actor=admin)
+
+
 def demo_accounts() -> list[tuple[str, Any]]:
-    """The demo's people to sign in as, each with the Django user to sign in: (who, user)."""
+    """The demo's people to sign in as, one a role, each with the Django user to sign in: (who, user)."""
     from omov.members.models import Member
     from omov.members.services import user_for_member
 
     User = get_user_model()
     member = Member.objects.get(organisation__slug=DEMO_SLUG, membership_number=DEMO_MEMBER)
+    people = [
+        ("administrator (admin@demo.omov.invalid): appoints the officers", "admin"),
+        ("returning officer (ro@demo.omov.invalid): sets up and runs the party's ballots", "returning.officer"),
+        ("returning officer for the North region only (north.ro@demo.omov.invalid)", "north.officer"),
+        ("scrutineer (scrutineer@demo.omov.invalid): observes every ballot", "scrutineer"),
+        ("nominations officer (nominations@demo.omov.invalid)", "nominations.officer"),
+        ("member-voice officer (voice@demo.omov.invalid)", "voice.officer"),
+    ]
+    found = {u.username: u for u in User.objects.filter(username__in=[name for _, name in people])}
     return [
+        *[(who, found[name]) for who, name in people if name in found],  # a demo seeded before roles lacks some
         (f"member {member.name} ({member.email})", user_for_member(member=member)),
-        ("returning officer (ro@demo.omov.invalid)", User.objects.get(username="returning.officer")),
-        ("scrutineer (scrutineer@demo.omov.invalid)", User.objects.get(username="scrutineer")),
     ]

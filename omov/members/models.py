@@ -15,6 +15,9 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(
+        max_length=60, default="Europe/London", help_text="an IANA time zone: ballots' timetables are shown in it"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -116,3 +119,40 @@ class Member(models.Model):
     @property
     def in_arrears(self) -> bool:
         return self.arrears > 0
+
+
+class Appointment(models.Model):
+    """A person's role in an organisation, for one unit and every unit below it (no unit: the whole organisation).
+
+    An administrator appoints the others; a returning officer creates and runs ballots whose electorate lies in
+    their units; a scrutineer observes those ballots; nominations and member-voice officers run those parts."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "administrator"
+        RETURNING_OFFICER = "returning_officer", "returning officer"
+        SCRUTINEER = "scrutineer", "scrutineer"
+        NOMINATIONS_OFFICER = "nominations_officer", "nominations officer"
+        VOICE_OFFICER = "voice_officer", "member-voice officer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="appointments")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="appointments",
+        help_text="this unit and those below it; none: the whole organisation",
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    appointed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "unit", "role"], name="appointment_unique"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], condition=models.Q(unit__isnull=True),
+                name="appointment_org_wide_unique",
+            ),
+        ]
+        ordering = ["organisation", "role", "unit__path"]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id else self.organisation.name
+        return f"{self.user} — {self.get_role_display()}, {where}"

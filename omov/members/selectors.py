@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from omov.members.models import Member, Organisation, Unit
@@ -50,3 +52,20 @@ def member_for_user(*, user: object) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Member.objects.filter(user=user).select_related("unit", "organisation").first()
+
+
+def genders_recorded(*, organisation: Organisation) -> list[str]:
+    """The genders the organisation records for its members (its own list, as the members' records have it),
+    for choosing a candidate's gender and a balance rule; empty if it records none."""
+    values = Member.objects.filter(organisation=organisation).exclude(gender="").values_list("gender", flat=True)
+    return sorted({v.strip().casefold() for v in values.distinct() if v.strip()})
+
+
+def people_with_role(*, organisation: Organisation, role: str) -> list[Any]:
+    """The active users appointed `role` anywhere in the organisation (the pool a ballot's officers come from)."""
+    User = get_user_model()
+    return list(
+        User.objects.filter(appointments__organisation=organisation, appointments__role=role, is_active=True)
+        .distinct()
+        .order_by("username")
+    )

@@ -18,8 +18,9 @@ from omov.members.addresses import address_problem, clean_address
 from omov.members.emails import normalise_email
 from omov.members.errors import MemberError
 from omov.members.importer import ImportReport, ProgressFn, import_members_csv, is_email
-from omov.members.models import Member, Organisation, Unit
+from omov.members.models import Appointment, Member, Organisation, Unit
 from omov.members.names import name_problem
+from omov.members.permissions import is_org_admin
 
 
 @transaction.atomic
@@ -203,3 +204,67 @@ def start_member_import(
     )
     enqueue("omov.members.import_members", str(job.pk), organisation.pk, str(path), update, dry_run, skip_bad)
     return job
+
+
+def _require_org_admin(actor: Any, organisation: Organisation) -> None:
+    if not is_org_admin(actor=actor, organisation=organisation):
+        raise MemberError(f"only an administrator of {organisation.name} can appoint or remove its officers")
+
+
+@transaction.atomic
+def appoint(*, organisation: Organisation, user: Any, role: str, unit: Unit | None = None, actor: Any) -> Appointment:
+    """Give `user` a role in the organisation for `unit` and the units below it (no unit: everywhere).
+
+    Only an organisation administrator may (a superuser, or someone appointed administrator of the whole
+    organisation); an administrator's appointment is always organisation-wide. Appointing twice is harmless."""
+    _require_org_admin(actor, organisation)
+    if role not in Appointment.Role.values:
+        raise MemberError(f"unknown role {role!r}; choose one of: {', '.join(Appointment.Role.values)}")
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise MemberError("the unit belongs to another organisation")
+    if role == Appointment.Role.ADMINISTRATOR and unit is not None:
+        raise MemberError("an administrator is appointed for the whole organisation, not one unit")
+    if not getattr(user, "is_active", False):
+        raise MemberError(f"{user} cannot sign in (the account is inactive)")
+    appointment, created = Appointment.objects.get_or_create(
+        organisation=organisation, user=user, role=role, unit=unit
+    )
+    if created:
+        record(
+            actor=actor,
+            action="organisation.appoint",
+            subject=f"organisation:{organisation.pk}",
+            details={"user": user.get_username(), "role": role, "unit": unit.code if unit else None},
+        )
+    return appointment
+
+
+@transaction.atomic
+def revoke(*, appointment: Appointment, actor: Any) -> None:
+    """End an appointment. An administrator cannot remove their own administrator role (someone else must), so
+    that an organisation is never left without one by a slip."""
+    organisation = appointment.organisation
+    _require_org_admin(actor, organisation)
+    if appointment.role == Appointment.Role.ADMINISTRATOR and getattr(actor, "pk", None) == appointment.user_id:
+        raise MemberError("you cannot remove your own administrator role; ask another administrator")
+    details = {
+        "user": appointment.user.get_username(),
+        "role": appointment.role,
+        "unit": appointment.unit.code if appointment.unit else None,
+    }
+    Appointment.objects.filter(pk=appointment.pk).delete()
+    record(actor=actor, action="organisation.revoke", subject=f"organisation:{organisation.pk}", details=details)
+
+
+def user_for_email(*, email: str) -> Any:
+    """The account to appoint for an address: an existing user with it, else the account of the member with it
+    (made on first use, sign-in by link). A MemberError if nobody has the address."""
+    User = get_user_model()
+    address = normalise_email(email)
+    user = User.objects.filter(email__iexact=address, is_active=True).order_by("pk").first()
+    if user is not None:
+        return user
+    member = Member.objects.filter(email=address).order_by("pk").first()
+    if member is None:
+        raise MemberError(f"nobody with the address {email!r} is known: add them as a member first")
+    return user_for_member(member=member)

@@ -20,6 +20,7 @@ from omov.ballots.models import Ballot
 from omov.core.actors import is_system
 from omov.members.models import Member, Organisation, Unit
 from omov.members.names import name_problem
+from omov.members.permissions import holds_role
 from omov.nominations.errors import (
     DuplicateNomination,
     NominationError,
@@ -54,7 +55,10 @@ def is_nominations_officer(actor: Any) -> bool:
     (superusers have every permission). Not every staff user: scrutineers and member-voice officers are staff."""
     if is_system(actor):
         return True
-    return bool(getattr(actor, "is_authenticated", False) and actor.is_active and actor.has_perm(RUN_PERMISSION))
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active):
+        return False
+    # Or appointed nominations officer by an organisation's administrator (omov.members.models.Appointment).
+    return bool(actor.has_perm(RUN_PERMISSION) or holds_role(actor=actor, role="nominations_officer"))
 
 
 def _require_officer(actor: Any) -> None:
@@ -715,7 +719,7 @@ def start_selection_ballot(
     try:
         ballot = ballot_services.create_ballot(
             organisation=locked.organisation, title=locked.title, method="irv", actor=actor, opens_at=opens_at,
-            closes_at=closes_at, returning_officers=officers,
+            closes_at=closes_at, returning_officers=officers, electorate_units=[locked.constituency],
             description=f"Selection of the candidate for {locked.constituency.name}; preferential (IRV).",
         )
         ballot_actor = officers[0] if officers else actor

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from omov.core.actors import is_system, is_user
-from omov.members.models import Member, Unit
+from omov.members.models import Appointment, Member, Unit
+from omov.members.permissions import covers
 from omov.voice.models import (
     VoiceOfficer,
 )
@@ -20,8 +21,11 @@ def is_voice_officer(*, actor: Any, unit: Unit | None) -> bool:
         return False
     if actor.is_superuser:
         return True
+    # Or appointed member-voice officer by an organisation's administrator (omov.members.models.Appointment).
     if unit is None:
-        return False
+        return Appointment.objects.filter(user=actor, role=Appointment.Role.VOICE_OFFICER, unit__isnull=True).exists()
+    if covers(actor=actor, role=Appointment.Role.VOICE_OFFICER, organisation=unit.organisation_id, units=[unit]):
+        return True
     return any(
         unit.path.startswith(r.unit.path) for r in VoiceOfficer.objects.filter(user=actor).select_related("unit")
     )

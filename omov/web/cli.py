@@ -90,6 +90,7 @@ def _demo(args: list[str]) -> int:
             "OMOV_SITE_URL": site,
             "OMOV_DATABASE_URL": "",
             "OMOV_SQLITE_SYNCHRONOUS": "OFF",  # throwaway demo data: no waiting for the disk
+            "OMOV_DEMO": "1",  # outgoing mail to the data folder, shown at /demo/mail/
         }
     )
     from django.core.management import call_command
@@ -117,6 +118,7 @@ def demo_links(*, site: str) -> str:
     lines = [f"\nSign in (each link works once, for 15 minutes; ask for more at {site}/signin/ with the address):"]
     for who, user in demo_accounts():
         lines.append(f"  {who}:\n    {signin_url(user=user, base=site)}")
+    lines.append(f"\nThe demo sends no mail: what it would send is at {site}/demo/mail/")
     return "\n".join(lines) + "\n"
 
 

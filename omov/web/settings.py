@@ -163,6 +163,11 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 
 # Email: console by default; SMTP (or any backend) from the environment.
 EMAIL_BACKEND = os.environ.get("OMOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo (`omov demo` sets OMOV_DEMO=1) keeps its outgoing mail in a folder, shown at /demo/mail/.
+DEMO = _flag("OMOV_DEMO", False)
+if DEMO:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = os.environ.get("OMOV_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("OMOV_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("OMOV_EMAIL_HOST_USER", "")

@@ -21,4 +21,6 @@ urlpatterns = [
     path("voice/", include("omov.voice.urls")),
     path("nominations/", include("omov.nominations.urls")),
     path("organising/", include("omov.organising.urls")),
+    path("organisation/", include("omov.members.urls")),
+    path("demo/mail/", views.demo_mail, name="demo-mail"),  # 404 unless the demo's setting is on
 ]

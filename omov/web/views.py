@@ -87,7 +87,9 @@ def signin_link(request: HttpRequest, token: str) -> HttpResponse:
         who = member.name if member is not None else (user.get_full_name() or user.get_username())
         return render(request, "registration/signin_confirm.html", {"who": who, "email": user.email})
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # updates last_login: link used up
-    return redirect("/admin/" if user.is_staff else settings.LOGIN_REDIRECT_URL)
+    # Officers appointed for an organisation run things from omov's own pages; other staff from the admin.
+    to_admin = user.is_staff and not user.appointments.exists()
+    return redirect("/admin/" if to_admin else settings.LOGIN_REDIRECT_URL)
 
 
 @require_POST
@@ -161,3 +163,29 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
         status = {"bad-credential": 403, "not-open": 409}.get(exc.code, 400)
         return _refused(ip, status, exc.code, str(exc))
     return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id})
+
+
+@never_cache
+@require_GET
+def demo_mail(request: HttpRequest) -> HttpResponse:
+    """The demo's outgoing mail (sign-in links, credentials), newest first: only when the demo's setting is on,
+    where mail goes to a folder instead of anyone's inbox. Everywhere else there is no such page."""
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    from django.http import Http404
+
+    if not getattr(settings, "DEMO", False):
+        raise Http404("no such page")
+    folder = Path(settings.EMAIL_FILE_PATH)
+    mails = []
+    # The file backend writes one file per connection, messages separated by a line of dashes.
+    files = sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
+    for path in files[:50]:
+        for chunk in reversed(path.read_bytes().split(b"-" * 79 + b"\n")):
+            if chunk.strip():
+                msg = message_from_bytes(chunk, policy=policy.default)
+                body = msg.get_body(preferencelist=("plain",))
+                mails.append({"to": msg["To"], "subject": msg["Subject"], "date": msg["Date"],
+                              "body": body.get_content() if body else ""})  # fmt: skip
+    return render(request, "demo_mail.html", {"mails": mails[:100], "folder": folder})

@@ -205,3 +205,12 @@ def test_the_address_rule_folds_ascii_case_only_and_composes_accents():
         assert email_key(f"a{look_alike}@example.org") != email_key(f"a{plain}@example.org")
     # The Kelvin sign is the letter K by Unicode's canonical equivalence (NFC makes it K): the same address.
     assert email_key("a\u212a@example.org") == email_key("ak@example.org")
+
+
+def test_an_appointed_officer_is_sent_to_omovs_own_pages(client, world):
+    from omov.members.services import appoint
+
+    appoint(organisation=world.org, user=world.officer, role="returning_officer", unit=world.c1, actor=world.admin)
+    client.post("/signin/", {"email": "ro@example.org"})
+    response = client.post(_link(mail.outbox[0].body))
+    assert response.status_code == 302 and response["Location"] == "/"

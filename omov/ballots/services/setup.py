@@ -23,10 +23,14 @@ from omov.ballots.models import (
     Ballot,
     Candidate,
 )
+from omov.ballots.permissions import electorate_allowed, is_officer, may_create_ballot
 from omov.ballots.selectors import readiness_problems
 from omov.ballots.services._common import S, _lock, _move, _require_officer
-from omov.core.actors import is_system
-from omov.members.models import Member, Organisation, Unit
+from omov.core.actors import is_system, is_user
+from omov.members.models import Appointment, Member, Organisation, Unit
+from omov.members.permissions import holds_role, is_org_admin, organisation_wide, units_run_by
+
+RO = Appointment.Role.RETURNING_OFFICER
 
 EDITABLE_FIELDS = {
     "title",
@@ -83,10 +87,30 @@ def create_ballot(
     max_choices: int | None = None,
     allow_empty: bool = False,
     returning_officers: Iterable[Any] = (),
+    electorate_units: Iterable[Unit] = (),
 ) -> Ballot:
-    """A new draft ballot. Needs a superuser (or a trusted caller); the returning officers run it from here."""
-    if not is_system(actor) and not getattr(actor, "is_superuser", False):
-        raise NotAllowed("only an administrator can create a ballot")
+    """A new draft ballot, run from here by its returning officers.
+
+    An administrator (a superuser, an organisation administrator, a trusted caller) may create any ballot; a
+    returning officer appointed for some units may create one whose electorate lies within them (by default all
+    of their units), and is made its returning officer."""
+    if not may_create_ballot(actor=actor, organisation=organisation):
+        raise NotAllowed(
+            f"only an administrator of {organisation.name}, or a returning officer appointed for some of its units, "
+            "can create a ballot"
+        )
+    units = list(electorate_units)
+    by_appointment = is_user(actor) and not actor.is_superuser and not is_org_admin(
+        actor=actor, organisation=organisation
+    )
+    if by_appointment and not organisation_wide(actor=actor, role=RO, organisation=organisation):
+        mine = [a.unit for a in Appointment.objects.filter(user=actor, organisation=organisation, role=RO)]
+        units = units or [u for u in mine if u is not None]
+        reach = set(units_run_by(actor=actor, role=RO, organisation=organisation).values_list("pk", flat=True))
+        if any(u.pk not in reach for u in units):
+            raise NotAllowed("you can only create ballots for the units you are returning officer of")
+    if any(u.organisation_id != organisation.pk for u in units):
+        raise BallotError("every unit of the electorate must belong to the ballot's organisation")
     _check_method(method, options)
     check_timetable(opens_at, closes_at)
     if seats < 1:
@@ -106,13 +130,20 @@ def create_ballot(
         electorate_statuses=["active"],
     )
     officers = list(returning_officers)
+    if by_appointment and actor not in officers:
+        officers.append(actor)
     if officers:
         ballot.returning_officers.add(*officers)
+    if units:
+        ballot.electorate_units.set(units)
     record(
         actor=actor,
         action="ballot.create",
         subject=f"ballot:{ballot.pk}",
-        details={"title": title, "method": method, "seats": seats, "officers": [actor_name(u) for u in officers]},
+        details={
+            "title": title, "method": method, "seats": seats, "officers": [actor_name(u) for u in officers],
+            **({"units": [u.code for u in units]} if units else {}),
+        },
     )
     return ballot
 
@@ -171,6 +202,11 @@ def set_electorate(
         raise BallotError(f"statuses must be some of {', '.join(Member.Status.values)} (got {statuses})")
     if any(u.organisation_id != locked.organisation_id for u in units):
         raise BallotError("every unit of the electorate must belong to the ballot's organisation")
+    if not electorate_allowed(actor=actor, ballot=locked, units=units):
+        raise NotAllowed(
+            "you can only give a ballot an electorate within the units you are returning officer of"
+            + ("" if units else " (no units would mean the whole organisation)")
+        )
     locked.electorate_statuses = statuses
     locked.freeze_date = freeze_date
     locked.allow_arrears = allow_arrears
@@ -313,9 +349,20 @@ def add_balance_rule(
 
 @transaction.atomic
 def appoint_returning_officer(*, ballot: Ballot, user: Any, actor: Any) -> None:
-    """Make `user` a returning officer of the ballot (staff status so they can use the admin)."""
-    if not is_system(actor) and not getattr(actor, "is_superuser", False):
-        raise NotAllowed("only an administrator can appoint returning officers")
+    """Make `user` a returning officer of the ballot (staff status so they can use the admin). An administrator
+    may name anyone; one of the ballot's own officers may name a colleague who is a returning officer of the
+    organisation (appointed by an administrator)."""
+    admin = is_system(actor) or getattr(actor, "is_superuser", False) or is_org_admin(
+        actor=actor, organisation=ballot.organisation_id
+    )
+    colleague = is_officer(actor=actor, ballot=ballot) and holds_role(
+        actor=user, role=RO, organisation=ballot.organisation_id
+    )
+    if not (admin or colleague):
+        raise NotAllowed(
+            "only an administrator can make this person a returning officer; a ballot's officer can add only "
+            "people appointed returning officer of the organisation"
+        )
     ballot.returning_officers.add(user)
     if not user.is_staff:
         user.is_staff = True
@@ -363,3 +410,112 @@ def users_for_officers(*, usernames: Iterable[str]) -> list[Any]:
         except User.DoesNotExist:
             raise BallotError(f"no user called {name!r}") from None
     return users
+
+
+@transaction.atomic
+def move_candidate(*, candidate: Candidate, actor: Any, by: int) -> Candidate:
+    """Move a candidate up (`by` < 0) or down the paper of a draft ballot, one place at a time; the others close
+    up around it. Moving past either end leaves it there."""
+    _require_officer(actor, candidate.ballot)
+    locked = _require_draft(candidate.ballot, "reorder the candidates")
+    order = list(locked.candidates.order_by("number"))
+    current = next(i for i, c in enumerate(order) if c.pk == candidate.pk)
+    target = max(0, min(len(order) - 1, current + by))
+    if target == current:
+        return candidate
+    order.insert(target, order.pop(current))
+    # Two passes, so that no two rows ever share a number (the unique constraint is checked row by row).
+    offset = len(order) + 1
+    for i, c in enumerate(order):
+        Candidate.objects.filter(pk=c.pk).update(number=offset + i + 1)
+    for i, c in enumerate(order):
+        Candidate.objects.filter(pk=c.pk).update(number=i + 1)
+    candidate.refresh_from_db(fields=["number"])
+    record(
+        actor=actor,
+        action="candidate.move",
+        subject=f"ballot:{locked.pk}",
+        details={"name": candidate.name, "from": current + 1, "to": target + 1},
+    )
+    return candidate
+
+
+@transaction.atomic
+def remove_balance_rule(*, rule: BalanceRule, actor: Any) -> None:
+    """Drop a balance rule from a draft ballot."""
+    _require_officer(actor, rule.ballot)
+    locked = _require_draft(rule.ballot, "remove a balance rule")
+    details = {"group": rule.group, "minimum": rule.minimum, "maximum": rule.maximum}
+    BalanceRule.objects.filter(pk=rule.pk).delete()
+    record(actor=actor, action="ballot.balance-rule-removed", subject=f"ballot:{locked.pk}", details=details)
+
+
+@transaction.atomic
+def remove_returning_officer(*, ballot: Ballot, user: Any, actor: Any) -> None:
+    """Take `user` off the ballot's returning officers (someone must remain)."""
+    _require_officer(actor, ballot)
+    locked = _require_draft(ballot, "change the returning officers")
+    if not locked.returning_officers.exclude(pk=user.pk).exists():
+        raise BallotError("a ballot needs at least one returning officer: add another before removing this one")
+    locked.returning_officers.remove(user)
+    record(actor=actor, action="ballot.remove-officer", subject=f"ballot:{locked.pk}", details={"user": user.username})
+
+
+@transaction.atomic
+def remove_scrutineer(*, ballot: Ballot, user: Any, actor: Any) -> None:
+    """Take `user` off the ballot's scrutineers."""
+    _require_officer(actor, ballot)
+    locked = _require_draft(ballot, "change the scrutineers")
+    locked.scrutineers.remove(user)
+    record(
+        actor=actor, action="ballot.remove-scrutineer", subject=f"ballot:{locked.pk}", details={"user": user.username}
+    )
+
+
+@transaction.atomic
+def copy_ballot(*, source: Ballot, actor: Any, title: str, with_candidates: bool = False) -> Ballot:
+    """A new draft set up like an earlier ballot (a template): its method, options, seats, paper rules,
+    electorate rule and balance rules, and if asked its candidates (not those withdrawn); not its timetable,
+    papers or result. `actor` must be able to see the source and to create a ballot with its electorate."""
+    from omov.ballots.permissions import is_observer
+
+    if not is_observer(actor=actor, ballot=source):
+        raise NotAllowed(f"you can copy only ballots you run or observe, and {source.title!r} is not one")
+    units = list(source.electorate_units.all())
+    ballot = create_ballot(
+        organisation=source.organisation,
+        title=title or f"{source.title} (copy)",
+        method=source.method,
+        seats=source.seats,
+        actor=actor,
+        options=dict(source.options or {}),
+        description=source.description,
+        max_choices=source.max_choices,
+        allow_empty=source.allow_empty,
+        count_when_closed=source.count_when_closed,
+        electorate_units=units,
+    )
+    Ballot.objects.filter(pk=ballot.pk).update(
+        electorate_statuses=list(source.electorate_statuses or ["active"]),
+        freeze_date=source.freeze_date,
+        allow_arrears=source.allow_arrears,
+        supporters_allowed=source.supporters_allowed,
+    )
+    ballot.refresh_from_db()
+    copied: dict[int, Candidate] = {}
+    if with_candidates:
+        for cand in source.candidates.filter(withdrawn=False).order_by("number"):
+            copied[cand.pk] = add_candidate(
+                ballot=ballot, actor=actor, name=cand.name, statement=cand.statement, gender=cand.gender,
+                member=cand.member,
+            )
+    for rule in source.balance_rules.all():
+        listed = [copied[c.pk] for c in rule.candidates.all() if c.pk in copied]
+        if rule.genders:
+            add_balance_rule(ballot=ballot, actor=actor, group=rule.group, minimum=rule.minimum,
+                             maximum=rule.maximum, genders=rule.genders)  # fmt: skip
+        elif listed:
+            add_balance_rule(ballot=ballot, actor=actor, group=rule.group, minimum=rule.minimum,
+                             maximum=rule.maximum, candidates=listed)  # fmt: skip
+    record(actor=actor, action="ballot.copy", subject=f"ballot:{ballot.pk}", details={"from": source.pk})
+    return ballot
