@@ -7,6 +7,8 @@ that still fail, by membership number, on the Job.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from omov.audit.models import Job
@@ -87,17 +89,16 @@ def count_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
     finish_job(job=job, message="elected: " + ", ".join(result.elected), result={"elected": result.elected})
 
 
-@shared_task(name="omov.ballots.send_reminders")
-def send_reminders_task(job_id: str, ballot_id: int, actor: str) -> None:
-    """Email a reminder to the voters who have not voted yet; report how many were sent and which failed."""
+def _run_mailing(job_id: str, ballot_id: int, actor: str, *, send: Any, starting: str, sent: str, failed: str) -> None:
+    """Run a one-off mailing to a ballot's roll as a job (reminders, cancellation notices): not retried, since a
+    second message to those it did reach is worse than a listed failure; the failures are reported on the job."""
     from omov.ballots.errors import BallotError
     from omov.ballots.models import Ballot
-    from omov.ballots.services import send_reminders
 
     job = Job.objects.get(pk=job_id)
-    start_job(job=job, message="sending reminders")
+    start_job(job=job, message=starting)
     try:
-        delivery = send_reminders(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
+        delivery = send(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
     except BallotError as exc:
         fail_job(job=job, error=str(exc))
         return
@@ -106,39 +107,28 @@ def send_reminders_task(job_id: str, ballot_id: int, actor: str) -> None:
         raise
     result = {"sent": delivery.sent, "failed": delivery.failed}
     if delivery.ok:
-        finish_job(job=job, message=f"{delivery.sent} reminders sent", result=result)
+        finish_job(job=job, message=sent.format(n=delivery.sent), result=result)
         return
-    # Not retried: a second message to those it did reach would break "once a day". The failures are listed.
-    report = f"{delivery.sent} reminders sent; {len(delivery.failed)} failed: " + "; ".join(
+    report = failed.format(n=delivery.sent, f=len(delivery.failed)) + "; ".join(
         f"{number}: {error}" for number, error in list(delivery.failed.items())[:50]
     )
     fail_job(job=job, error=report, result=result)
 
 
+@shared_task(name="omov.ballots.send_reminders")
+def send_reminders_task(job_id: str, ballot_id: int, actor: str) -> None:
+    """Email a reminder to the voters who have not voted yet; report how many were sent and which failed."""
+    from omov.ballots.services import send_reminders
+
+    _run_mailing(job_id, ballot_id, actor, send=send_reminders, starting="sending reminders",
+                 sent="{n} reminders sent", failed="{n} reminders sent; {f} failed: ")
+
+
 @shared_task(name="omov.ballots.send_cancellation_notices")
 def send_cancellation_notices_task(job_id: str, ballot_id: int, actor: str) -> None:
-    """Email every voter on a cancelled ballot's roll that it is cancelled and why; report failures on the job."""
-    from omov.ballots.errors import BallotError
-    from omov.ballots.models import Ballot
+    """Email every voter on a cancelled ballot's roll that it is cancelled and why; report failures on the job.
+    Those it did not reach must be told another way (by post or by phone), which the failure says."""
     from omov.ballots.services import send_cancellation_notices
 
-    job = Job.objects.get(pk=job_id)
-    start_job(job=job, message="telling the voters")
-    try:
-        delivery = send_cancellation_notices(
-            ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job
-        )
-    except BallotError as exc:
-        fail_job(job=job, error=str(exc))
-        return
-    except Exception as exc:
-        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
-        raise
-    result = {"sent": delivery.sent, "failed": delivery.failed}
-    if delivery.ok:
-        finish_job(job=job, message=f"{delivery.sent} voters told", result=result)
-        return
-    report = f"{len(delivery.failed)} notices failed: " + "; ".join(
-        f"{number}: {error}" for number, error in list(delivery.failed.items())[:50]
-    )
-    fail_job(job=job, error=report + ". Tell them another way (by post or by phone).", result=result)
+    _run_mailing(job_id, ballot_id, actor, send=send_cancellation_notices, starting="telling the voters",
+                 sent="{n} voters told", failed="{f} notices failed (tell them another way, by post or by phone): ")
