@@ -349,7 +349,9 @@ def _audit(args: list[str]) -> int:
     sub = parser.add_subparsers(dest="action", required=True)
     sub.add_parser("verify", help="recompute the hash chain of the audit log and of every ballot's papers")
     parser.parse_args(args)
-    if not os.environ.get("OMOV_DATABASE_URL"):
+    from django.apps import apps
+
+    if not apps.ready and not os.environ.get("OMOV_DATABASE_URL"):  # (already set up: a test, `omov manage shell`)
         data = Path(os.environ.get("OMOV_DATA_DIR", ".omov")).resolve()
         if not (data / "omov.sqlite3").exists():
             print(f"omov audit: no database at {data / 'omov.sqlite3'}: run it where `omov demo` ran, or set "

@@ -16,7 +16,8 @@ def test_each_step_says_once_what_is_now_true(world, client):
     client.force_login(world.officer)
     said = {}
     for action in ("close", "count", "publish"):
-        page = client.post(f"/ballots/{ballot.pk}/officer/{action}/", follow=True)
+        confirmed = {"close": {"confirm": "yes", "early": "yes"}, "publish": {"confirm": "yes"}}.get(action, {})
+        page = client.post(f"/ballots/{ballot.pk}/officer/{action}/", confirmed, follow=True)
         said[action] = [str(m) for m in page.context["messages"]]
     assert said == {
         "close": ["Voting is closed."],

@@ -104,7 +104,7 @@ def test_missing_file_is_one_line_and_exit_2(files: Path) -> None:
 def test_malformed_file_names_file_and_line(files: Path) -> None:
     run = omov("bad.blt", "--rule", "irv", cwd=files)
     assert_one_line_error(run)
-    assert run.stderr == "omov count: bad.blt, line 2: expected a whole number, found 'x'\n"
+    assert run.stderr == "omov count: bad.blt, line 2: expected a candidate's number (a whole number), found 'x'\n"
 
 
 @pytest.mark.parametrize(
@@ -142,7 +142,7 @@ def test_several_files_as_json_lines_each_with_its_file(files: Path) -> None:
 def test_several_files_as_text_have_headings_and_a_bad_one_does_not_stop_the_rest(files: Path) -> None:
     run = omov("ward.blt", "bad.blt", "tie.blt", "--rule", "irv", "--seats", "1", "--seed", "5", cwd=files)
     assert run.returncode == 2
-    assert run.stderr == "omov count: bad.blt, line 2: expected a whole number, found 'x'\n"
+    assert run.stderr == "omov count: bad.blt, line 2: expected a candidate's number (a whole number), found 'x'\n"
     assert "== ward.blt ==" in run.stdout and "== tie.blt ==" in run.stdout
     assert run.stdout.index("== ward.blt ==") < run.stdout.index("Ward Seven") < run.stdout.index("== tie.blt ==")
 

@@ -1199,7 +1199,7 @@ def assert_count_error(result: tuple[int, str, str], *words: str) -> None:
         ("noend.blt", '2 1\n1 1 2 0\n"A"\n"B"\n', ["line 3", "before the line '0'"]),
         ("names.blt", '3 1\n1 1 2 0\n0\n"A"\n"B"\n', ["line 5", "says 3 candidates but only 2 names"]),
         ("weight.blt", '2 1\n1.5 1 0\n0\n"A"\n"B"\n', ["line 2", "whole number, found '1.5'"]),
-        ("nul.blt", '2 1\n1 1\x00 0\n0\n"A"\n"B"\n', ["line 2", "expected a whole number"]),
+        ("nul.blt", '2 1\n1 1\x00 0\n0\n"A"\n"B"\n', ["line 2", "(a whole number)"]),
         ("minus.blt", '2 1\n-1 1 0\n0\n"A"\n"B"\n', ["line 2"]),
         ("cells.csv", "Ann,Bob\nx,y,z\n", ["line 2", "3 cells but the header has 2"]),
         ("cellw.csv", "Ann,Bob,weight\n1,2,abc\n", ["line 2", "found 'abc'"]),
