@@ -70,6 +70,16 @@ def is_user(actor: Any) -> bool:
     return not is_system(actor) and actor is not None and bool(getattr(actor, "is_authenticated", False))
 
 
+def decided_by_rank(actor: Any) -> bool | None:
+    """What every role check starts with: True for a trusted system caller or a superuser, False for nobody (not
+    a signed-in user), None when it depends on the roles the user holds."""
+    if is_system(actor):
+        return True
+    if not is_user(actor):
+        return False
+    return True if actor.is_superuser else None
+
+
 def actor_label(actor: Any) -> str:
     """How an actor is written in the audit log: a system actor's name, "anonymous", or a user's username."""
     if is_system(actor) or isinstance(actor, Untrusted):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from omov.core.actors import is_system, is_user
+from omov.core.actors import decided_by_rank, is_system, is_user
 from omov.members.models import Appointment, Organisation, Unit
 
 Role = Appointment.Role
@@ -29,12 +29,8 @@ def _appointments(actor: Any, role: str, organisation: Organisation | int | None
 
 def is_org_admin(*, actor: Any, organisation: Organisation | int) -> bool:
     """May `actor` appoint people in this organisation? (a trusted caller, a superuser, or its administrator)"""
-    if is_system(actor):
-        return True
-    if not is_user(actor):
-        return False
-    if actor.is_superuser:
-        return True
+    if (decided := decided_by_rank(actor)) is not None:
+        return decided
     return _appointments(actor, Role.ADMINISTRATOR, organisation).filter(unit__isnull=True).exists()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omov.core.actors import is_system, is_user
+from omov.core.actors import decided_by_rank, is_user
 from omov.members.models import Member, Unit
 from omov.organising.models import Event, Organiser
 
@@ -12,12 +12,8 @@ from omov.organising.models import Event, Organiser
 def is_organiser(*, actor: Any, unit: Unit | None) -> bool:
     """May `actor` organise for `unit`? (a trusted caller, a superuser, or an organiser of the unit or of a unit
     above it; `unit` None, organisation-wide, only superusers and trusted callers)."""
-    if is_system(actor):
-        return True
-    if not is_user(actor):
-        return False
-    if actor.is_superuser:
-        return True
+    if (decided := decided_by_rank(actor)) is not None:
+        return decided
     if unit is None:
         return False
     return any(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omov.core.actors import is_system, is_user
+from omov.core.actors import decided_by_rank
 from omov.members.models import Appointment, Member, Unit
 from omov.members.permissions import covers
 from omov.voice.models import (
@@ -15,12 +15,8 @@ from omov.voice.models import (
 def is_voice_officer(*, actor: Any, unit: Unit | None) -> bool:
     """May `actor` run member voice for `unit`? (a trusted caller, a superuser, or an officer of the unit or a
     unit above it; for organisation-wide things, `unit` None, only superusers and trusted callers)."""
-    if is_system(actor):
-        return True
-    if not is_user(actor):
-        return False
-    if actor.is_superuser:
-        return True
+    if (decided := decided_by_rank(actor)) is not None:
+        return decided
     # Or appointed member-voice officer by an organisation's administrator (omov.members.models.Appointment).
     if unit is None:
         return Appointment.objects.filter(user=actor, role=Appointment.Role.VOICE_OFFICER, unit__isnull=True).exists()

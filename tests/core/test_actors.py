@@ -43,3 +43,13 @@ def test_guards_trust_a_system_actor_refuse_nobody_and_refuse_a_string(world):
         bs.close_ballot(ballot=ballot, actor="cli", early=True)
     with pytest.raises(NotAllowed):
         bs.close_ballot(ballot=ballot, actor=ANONYMOUS, early=True)
+
+
+def test_rank_settles_a_role_check_before_roles_are_looked_up(world):
+    from omov.core.actors import decided_by_rank
+
+    assert decided_by_rank(CLI) is True and decided_by_rank(world.admin) is True  # the superuser
+    assert decided_by_rank(ANONYMOUS) is False and decided_by_rank(None) is False
+    assert decided_by_rank(world.officer) is None  # depends on what they were appointed to
+    with pytest.raises(TypeError):
+        decided_by_rank("cli")
