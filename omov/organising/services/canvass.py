@@ -11,6 +11,7 @@ import io
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import transaction
@@ -43,6 +44,27 @@ def split_address(address: str) -> tuple[str, str]:
     return "", parts[0] if parts else ""
 
 
+_EXTRA_CELLS = "\x00extra"  # DictReader's key for cells beyond the header's columns
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each data row with the line it starts on, its column names folded; a row that is not one is refused."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInput(f"line {start}: cannot be read as CSV ({exc})") from None
+        if _EXTRA_CELLS in raw:
+            raise InvalidInput(f"line {start}: more cells than the header's {len(reader.fieldnames or [])} columns")
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        if any("\x00" in v for v in row.values()):
+            raise InvalidInput(f"line {start}: a NUL character, which no name or address has")
+        yield start, row
+
+
 @transaction.atomic
 def import_electors(
     *, unit: Unit, name: str, csv_text: str, retain_until: dt.date, actor: Any, intention_scale: str = DEFAULT_SCALE
@@ -58,8 +80,11 @@ def import_electors(
     scale = [line.strip() for line in intention_scale.splitlines() if line.strip()]
     if len(scale) < 2:
         raise InvalidInput("a voting-intention scale needs at least two answers, one a line")
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")), restkey=_EXTRA_CELLS)
+    try:
+        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    except csv.Error as exc:
+        raise InvalidInput(f"line 1: the header cannot be read as CSV ({exc})") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise InvalidInput(f"the CSV needs the columns {', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}")
@@ -71,8 +96,7 @@ def import_electors(
         created_by=actor_label(actor)[:150],
     )
     electors = []
-    for line, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for line, row in _rows(reader):
         if not row["name"] or not row["address"]:
             raise InvalidInput(f"line {line}: every elector needs a name and an address")
         house, street = row.get("house", ""), row.get("street", "")
