@@ -41,6 +41,16 @@ status=0
 echo "== ruff (omov/count)"; .venv/bin/ruff check omov/count || status=1
 echo "== mypy --strict (omov/count)"; .venv/bin/mypy --strict omov/count || status=1
 
+# JavaScript: the locked packages, the committed bundles checked against a fresh build, and the JS tests.
+if command -v npm >/dev/null 2>&1; then
+  echo "== npm ci, bundle check, node tests (js/)"
+  npm ci --prefix js --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || { echo "npm ci failed"; status=1; }
+  node js/build.mjs --check || status=1
+  (cd js && node --test --test-reporter=dot test/) || status=1
+else
+  echo "node/npm not found: the JavaScript checks need node 20 and npm"; status=1
+fi
+
 echo "== pytest (SQLite)"
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
 rc=$?
