@@ -51,23 +51,39 @@ else
   echo "node/npm not found: the JavaScript checks need node 20 and npm"; status=1
 fi
 
-echo "== pytest (SQLite)"
-.venv/bin/python -m pytest -p no:cacheprovider "$@"
-rc=$?
-[ $rc -eq 5 ] && { echo "no tests ran"; rc=1; }
-[ $rc -ne 0 ] && status=1
-
-# The database tests again on PostgreSQL (plus the `postgres`-marked concurrency and crash tests, which the
-# SQLite run deselects), with background jobs on Redis where a test asks for a real worker.
-echo "== pytest (PostgreSQL)"
+# The suite on SQLite, and the database tests again on PostgreSQL (plus the `postgres`-marked concurrency and
+# crash tests, which the SQLite run deselects) with background jobs on Redis where a test asks for a real worker.
+# The two runs are independent (separate databases, free ports), so they run side by side, one per core; each
+# one's output is printed whole when both are done. OMOV_SERIAL=1 runs them one after the other.
 PG_URL=${OMOV_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/omov}
 if command -v psql >/dev/null 2>&1; then
   psql "${PG_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='${PG_URL##*/}'" 2>/dev/null | grep -q 1 \
     || psql "${PG_URL%/*}/postgres" -qc "CREATE DATABASE \"${PG_URL##*/}\"" || true
 fi
-OMOV_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider -m "database and not browser" "$@"
-rc=$?
-[ $rc -eq 5 ] && { echo "(no database tests among those selected)"; rc=0; }
-[ $rc -ne 0 ] && status=1
+logs=$(mktemp -d)
+sqlite_run() { .venv/bin/python -m pytest -p no:cacheprovider "$@" >"$logs/sqlite.log" 2>&1; echo $? >"$logs/sqlite.rc"; }
+pg_run() {
+  OMOV_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider -m "database and not browser" "$@" \
+    >"$logs/pg.log" 2>&1
+  echo $? >"$logs/pg.rc"
+}
+if [ "${OMOV_SERIAL:-0}" = 1 ]; then
+  sqlite_run "$@"; pg_run "$@"
+else
+  sqlite_run "$@" & pg_run "$@" & wait
+fi
+
+echo "== pytest (SQLite)"
+cat "$logs/sqlite.log"
+rc=$(cat "$logs/sqlite.rc")
+[ "$rc" -eq 5 ] && { echo "no tests ran"; rc=1; }
+[ "$rc" -ne 0 ] && status=1
+
+echo "== pytest (PostgreSQL)"
+cat "$logs/pg.log"
+rc=$(cat "$logs/pg.rc")
+[ "$rc" -eq 5 ] && { echo "(no database tests among those selected)"; rc=0; }
+[ "$rc" -ne 0 ] && status=1
+rm -rf "$logs"
 
 exit $status
