@@ -15,10 +15,11 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v -E '^(WARNING: Location|$)' || true
 .venv/bin/python -c "import omov, django, pysodium, playwright" || { echo "install failed"; exit 1; }
 
-# Debian packages: the browser for page tests, libsodium for the cryptography.
+# Debian packages: the browser for page tests, libsodium for the cryptography, spamd for the SpamAssassin tests.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libsodium.so.23' || need+=(libsodium23)
+command -v spamd >/dev/null 2>&1 || need+=(spamd spamc)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq >/dev/null 2>&1
