@@ -213,6 +213,8 @@ class Pipeline:
         suspicious = spam_score >= hold_at
         if suspicious:
             reasons.append("spam:score")
+            # Why the model leaned to spam, for the moderator: the words that pushed it most.
+            reasons += [f"word:{term}" for term, _ in self.linear.top_words(text[: s.max_length], k=3)]
         if self.akismet is not None:
             answer = self.akismet.check(
                 text, user_ip=user_ip, author=author, author_email=author_email, permalink=permalink
