@@ -95,7 +95,7 @@ def losses(profile: Profile, target: str) -> list[str]:
     withdrawn = [c.name for c in profile.candidates if c.withdrawn]
     if withdrawn and target in RECORDS:
         out.append(f"{target} has no withdrawn candidates: {', '.join(withdrawn)} become ordinary candidates")
-    if profile.invalid and target in RECORDS:
+    if profile.invalid and target in (*RECORDS, "blt"):
         out.append(f"{target} has no place for the {profile.invalid:,} paper(s) rejected outright; they are dropped")
     zero = sum(1 for w in profile.weights if w == 0)
     if zero and target in RECORDS:

@@ -265,7 +265,7 @@ def pick_contest(
     contests: Sequence[tuple[str, str]], wanted: str | None, *, source: str, what: str = "contest"
 ) -> int:
     """The index of the contest to read: the one named by `wanted` (id, or name ignoring case), else the only one."""
-    listing = "; ".join(f"{ident} ({name})" if name else ident for ident, name in contests)
+    listing = "; ".join(f"{ident} ({name})" if name and name != ident else ident for ident, name in contests)
     if not contests:
         raise CountError(f"the file has no {what}", source=source)
     if wanted is None:

@@ -105,7 +105,7 @@ def parse_ess(
     if not contests:
         raise fail("the header has no rank columns (expected '1st Choice', 'Choice 1' or 'Rank 1' headings)", 1)
     labels = list(contests)
-    label = labels[pick_contest([(lb, "") for lb in labels], rules.contest, source=source)]
+    label = labels[pick_contest([(lb, lb) for lb in labels], rules.contest, source=source)]
     columns = contests[label]
     depth = max(columns)
     missing = [r for r in range(1, depth + 1) if r not in columns]
