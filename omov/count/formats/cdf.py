@@ -27,7 +27,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from omov.count.formats.cvr import CvrRules, Papers, Path_, Tally, clean, load_json, pick_contest, resolve, unique
+from omov.count.formats.cvr import (
+    CvrRules,
+    Papers,
+    Path_,
+    Tally,
+    clean,
+    holds_parties,
+    load_json,
+    pick_contest,
+    resolve,
+    unique,
+)
 from omov.count.profile import Profile
 
 ProgressFn = Callable[[int, int], None]
@@ -57,6 +68,13 @@ def parse_cdf(
 
     # the candidates, then every contest of every election
     names_by_id: dict[str, str] = {}
+    party_of: dict[str, str] = {}  # candidate id -> party name
+    party_names: dict[str, str] = {}
+    for k, party_raw in enumerate(top.items(doc.get("Party"), "a list of Party objects")):
+        pp = top / "Party" / k
+        party = pp.obj(party_raw, "a Party object")
+        ident = (pp / "@id").text(party.get("@id"), "the party's @id")
+        party_names[ident] = clean((pp / "Name").text(party.get("Name", ident), "the party's name"))
     contests: list[tuple[str, str, dict[str, Any], Path_]] = []
     for e, election_raw in enumerate(top.items(doc.get("Election"), "a list of Election objects")):
         ep = top / "Election" / e
@@ -66,6 +84,9 @@ def parse_cdf(
             cand = cp.obj(cand_raw, "a Candidate object")
             ident = (cp / "@id").text(cand.get("@id"), "the candidate's @id")
             names_by_id[ident] = clean((cp / "Name").text(cand.get("Name", ""), "the candidate's name"))
+            if cand.get("PartyId") is not None:
+                pid = (cp / "PartyId").text(cand["PartyId"], "the candidate's PartyId")
+                party_of[ident] = party_names.get(pid, pid)
         for c, contest_raw in enumerate(ep.items(election.get("Contest"), "a list of Contest objects")):
             cp = ep / "Contest" / c
             contest = cp.obj(contest_raw, "a Contest object")
@@ -79,6 +100,7 @@ def parse_cdf(
     sel_ids: list[str] = []
     sel_names: list[str] = []
     write_in_ids: set[str] = set()
+    sel_party: list[str] = []
     selections = cpath.items(contest.get("ContestSelection"), "a list of ContestSelection objects")
     writeins = sum(
         1 for s in selections if isinstance(s, dict) and s.get("IsWriteIn") is True and not s.get("CandidateIds")
@@ -94,6 +116,7 @@ def parse_cdf(
                 raise (sp / "CandidateIds" / k).error(
                     f"names candidate {cid!r}, who is not in the Election's Candidate list"
                 )
+        sel_party.append(" & ".join(dict.fromkeys(party_of[c] for c in cands if c in party_of)))
         if cands:
             name = " & ".join(names_by_id[c] for c in cands)
         elif sel.get("IsWriteIn") is True:
@@ -142,7 +165,10 @@ def parse_cdf(
         papers.add(resolve(slots, rules, tally))
     if progress is not None:
         progress(total, total)
-    return papers.profile(seats=seats, title=contest_name)
+    parties = {n: p for n, p in zip(sel_names, sel_party, strict=True) if p}
+    if parties and tally is not None and not holds_parties():
+        tally.notes.append(f"the parties of {len(parties)} candidate(s) are not kept: omov's profile has none")
+    return papers.profile(seats=seats, title=contest_name, parties=parties)
 
 
 def _current_snapshot(cvr: dict[str, Any], vp: Path_) -> tuple[dict[str, Any], Path_]:

@@ -19,7 +19,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from omov.count.errors import CountError
@@ -158,16 +158,28 @@ class Papers:
         key = tuple(self.candidate(n) for n in ranking)
         self.grouped[key] = self.grouped.get(key, 0) + weight
 
-    def profile(self, *, seats: int | None = None, title: str = "") -> Profile:
+    def profile(
+        self, *, seats: int | None = None, title: str = "", parties: dict[str, str] | None = None
+    ) -> Profile:
         if not self.names:
             raise CountError("the file names no candidates for this contest", source=self.source)
         return Profile(
-            tuple(Candidate(n) for n in self.names),
+            tuple(_candidate(n, (parties or {}).get(n, "")) for n in self.names),
             tuple(self.grouped),
             tuple(self.grouped.values()),
             seats=seats,
             title=title,
         )
+
+
+def holds_parties() -> bool:
+    """Whether omov's Candidate has a party (a later addition to the profile)."""
+    return "party" in {f.name for f in fields(Candidate)}
+
+
+def _candidate(name: str, party: str) -> Candidate:
+    extra: dict[str, Any] = {"party": party} if party and holds_parties() else {}
+    return Candidate(name, **extra)
 
 
 def clean(name: str) -> str:
