@@ -16,7 +16,7 @@ from omov.count import CountError, Profile
 from omov.count.formats import detect_format, format_profile, read_profile, write_profile
 from omov.count.formats.cdf import parse_cdf, write_cdf
 from omov.count.formats.cvr import CvrRules, Tally, holds_parties, resolve
-from omov.count.formats.dominion import dominion_files, parse_dominion, write_dominion
+from omov.count.formats.dominion import dominion_files, parse_dominion
 from omov.count.formats.ess import looks_like_ess, parse_ess, write_ess
 
 DATA = Path(__file__).parent / "data" / "cvr"
@@ -76,7 +76,7 @@ def test_cdf_reads_the_chosen_contest():
     assert tally.not_in_contest == 1  # r5 has only the measure
     assert tally.overvotes == 1 and tally.write_ins == 1
     if holds_parties():  # once omov's Candidate has a party, the CDF's Party list fills it
-        assert getattr(p.candidates[0], "party") == "Lantern Party"
+        assert p.candidates[0].party == "Lantern Party"
     else:
         assert "the parties of 1 candidate(s) are not kept" in tally.notes[0]
 
