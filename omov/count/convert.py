@@ -45,15 +45,8 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="Convert a ballot file between formats: " + ", ".join(FORMATS) + ".")
-    p.add_argument("source", metavar="IN", help="ballot file (or a Dominion export folder)")
-    p.add_argument("target", metavar="OUT", help="file to write (a folder for dominion; - for stdout)")
-    p.add_argument("--from", dest="src_format", choices=FORMATS, help="format of IN (default: detected)")
-    p.add_argument(
-        "--to", dest="dst_format", choices=FORMATS,
-        help="format of OUT (default: by its extension .blt/.csv/.json; a name without one is a dominion folder)",
-    )
+def add_cvr_options(p: argparse.ArgumentParser) -> None:
+    """The options for reading cast vote records (shared with `omov count`)."""
     p.add_argument("--contest", help="the contest to read from cast vote records that hold several (id or name)")
     p.add_argument(
         "--overvote", choices=("exhaust", "skip"), default="exhaust",
@@ -67,6 +60,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--duplicate", choices=("skip", "exhaust"), default="skip",
         help="cast vote records: a candidate ranked again is passed over (skip, the default) or stops the paper",
     )
+
+
+def cvr_rules(args: argparse.Namespace) -> CvrRules:
+    """The CvrRules the options give; a CountError for a --skipped-ranks that is not a number or 'unlimited'."""
+    skipped: int | None = None
+    if args.skipped_ranks != "unlimited":
+        try:
+            skipped = whole(args.skipped_ranks, what="--skipped-ranks must be a whole number or 'unlimited'")
+        except ValueError as exc:
+            raise CountError(str(exc)) from None
+    return CvrRules(overvote=args.overvote, skipped=skipped, duplicate=args.duplicate, contest=args.contest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Convert a ballot file between formats: " + ", ".join(FORMATS) + ".")
+    p.add_argument("source", metavar="IN", help="ballot file (or a Dominion export folder)")
+    p.add_argument("target", metavar="OUT", help="file to write (a folder for dominion; - for stdout)")
+    p.add_argument("--from", dest="src_format", choices=FORMATS, help="format of IN (default: detected)")
+    p.add_argument(
+        "--to", dest="dst_format", choices=FORMATS,
+        help="format of OUT (default: by its extension .blt/.csv/.json; a name without one is a dominion folder)",
+    )
+    add_cvr_options(p)
     p.add_argument(
         "--allow-equal", action="store_true",
         help="read equal rankings in blt/csv/json (written in the order the file lists them, with a warning)",
@@ -150,13 +166,7 @@ def main(argv: list[str], *, out: IO[str] | None = None, err: IO[str] | None = N
         return 0
     try:
         args = parser.parse_args(argv)
-        skipped: int | None = None
-        if args.skipped_ranks != "unlimited":
-            try:
-                skipped = whole(args.skipped_ranks, what="--skipped-ranks must be a whole number or 'unlimited'")
-            except ValueError as exc:
-                raise CountError(str(exc)) from None
-        rules = CvrRules(overvote=args.overvote, skipped=skipped, duplicate=args.duplicate, contest=args.contest)
+        rules = cvr_rules(args)
         dst = target_format(args.target, args.dst_format)
         if dst == "dominion" and args.target == "-":
             raise CountError("a Dominion export is a folder; give a folder name, not -")
@@ -197,4 +207,4 @@ def run(argv: Sequence[str] | None = None) -> None:  # pragma: no cover
     sys.exit(main(list(sys.argv[1:] if argv is None else argv)))
 
 
-__all__ = ["build_parser", "losses", "main", "target_format"]
+__all__ = ["add_cvr_options", "build_parser", "cvr_rules", "losses", "main", "target_format"]

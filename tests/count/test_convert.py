@@ -94,3 +94,17 @@ def test_errors_are_one_line_and_status_2(tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(*argv)
     assert code == 2 and message in err and err.count("\n") == 1 and err.startswith("omov convert: ")
+
+
+def test_omov_count_reads_cast_vote_records_with_the_same_options():
+    from omov.count.cli import main as count_main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = count_main([str(DATA / "dominion"), "--rule", "irv", "--contest", "Mayor", "--overvote", "skip",
+                       "--format", "json", "--seed", "1", "--no-progress"], out=out, err=err)
+    assert code == 0, err.getvalue()
+    sheet = json.loads(out.getvalue())
+    assert sheet["papers"] == 6  # the six current sessions with the contest
+    out, err = io.StringIO(), io.StringIO()
+    code = count_main([str(DATA / "mayor_cdf.json"), "--rule", "irv", "--skipped-ranks", "x"], out=out, err=err)
+    assert code == 2 and "--skipped-ranks must be a whole number" in err.getvalue()
