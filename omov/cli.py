@@ -12,6 +12,7 @@ import sys
 # command -> (module with a `main(argv) -> int`, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "count": ("omov.count.cli", "count ballot files (BLT, CSV, JSON) under a rule and print the count sheet"),
+    "convert": ("omov.count.convert", "convert ballot files between formats (BLT, CSV, JSON, CDF, ES&S, Dominion)"),
     "verify": ("omov.crypto.cli_verify", "check an election record from the record alone"),
     "check": ("omov.check", "check a counted ballot from what the site publishes (papers, chain, recount)"),
     "record": ("omov.crypto.cli_record", "write a simulated election record (omov record demo DIR)"),
