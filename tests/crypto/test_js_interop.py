@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
+from omov.crypto import credentials, record4
 from omov.crypto.elgamal import Ciphertext, encrypt
 from omov.crypto.encoding import canonical_json, point_from_hex, point_hex, scalar_from_hex, u32, u64
-from omov.crypto.group import ORDER, Point, base_mul, hash_to_scalar, length_prefixed
+from omov.crypto.group import ORDER, Point, base_mul, hash_to_scalar, length_prefixed, random_scalar
 from omov.crypto.marks import MarkPaper, QuestionSpec, verify_paper
 from omov.crypto.proofs import DisjunctiveProof, DleqProof, DlogProof, verify_dleq, verify_dlog
 from omov.crypto.trustees import (
@@ -35,12 +36,13 @@ FINGERPRINT = bytes(range(32))
 CODE = "7K3QD-M9XTB-2HWRZ-5VN8C-JPG4A"
 
 
-def js(*calls: tuple[str, list[Any]]) -> list[Any]:
-    """Run the bundle's functions in node, in order; each result or its error message (as an Exception)."""
+def js(*calls: tuple[str, list[Any]] | tuple[str, list[Any], list[str]]) -> list[Any]:
+    """Run the bundle's functions in node, in order (a third item lists the nonces to draw); each result or its
+    error message (as an Exception)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: it is required to test the browser's cryptography (install Node.js >= 20)")
-    request = {"calls": [{"fn": fn, "args": args} for fn, args in calls]}
+    request = {"calls": [{"fn": c[0], "args": c[1], **({"nonces": c[2]} if len(c) > 2 else {})} for c in calls]}
     done = subprocess.run(
         [node, str(DRIVER)], input=json.dumps(request), capture_output=True, text=True, timeout=120, check=False
     )
@@ -255,3 +257,66 @@ def test_a_bad_share_from_python_is_named_by_a_browser_trustee() -> None:
     shares = [js1("trusteeShare", b1["secret"], inits), make_shares(evil, inits)]
     (refused,) = js(("trusteeCombine", [b1["secret"], inits, shares]))
     assert isinstance(refused, Exception) and "bad share from trustee(s) 2" in str(refused)
+
+
+class _Scripted:
+    """omov.crypto's randomness source replaced by listed scalars (what the driver does for the bundle)."""
+
+    def __init__(self, values: list[int]) -> None:
+        self.values = list(values)
+
+    def getrandbits(self, k: int) -> int:
+        return self.values.pop(0)
+
+
+def test_casts_pass_omov_ballot_box_and_its_opening_check() -> None:
+    """vbpy's check_cast (the ballot box's rules) and check_opening accept the browser's papers; a second paper
+    under the same credential is refused."""
+    pk = base_mul(55555)
+    common = {"election": ELECTION, "fingerprint": FINGERPRINT.hex(), "publicKey": point_hex(pk)}
+    spec = {"question_id": "q", "kind": "approval", "options": 3, "min_marks": 0, "max_marks": 3}
+    ranked, marks = js(
+        ("encryptRanked", [{**common, "candidates": 5, "ranking": [4, 2], "code": CODE}]),
+        ("encryptMarks", [{**common, "question": spec, "marks": [1, 0, 1], "code": CODE}]),
+    )
+    listed = {ranked["cast"]["credential"]}
+    where = {"election": ELECTION, "fingerprint": FINGERPRINT, "public_key": pk}
+    paper = credentials.check_cast(ranked["cast"], **where, width=5, listed=listed)
+    assert paper.entry()["tracker"] == ranked["tracker"]
+    credentials.check_cast(marks["cast"], **where, question=spec, listed=listed)
+    with pytest.raises(credentials.CastRefused) as refused:
+        credentials.check_cast(ranked["cast"], **where, width=5, listed=listed, used=listed)
+    assert refused.value.code == "credential-used"
+    assert credentials.check_opening(ranked["opening"], **where, candidates=5) == [5, 3, 0, 0, 0]
+    assert credentials.check_opening(marks["opening"], **where, question=spec) == [1, 0, 1]
+
+
+def test_record_partials_are_omov_trustee_partials_byte_for_byte() -> None:
+    """Fed the same nonces, the browser's trusteeDecryptRecord writes exactly what omov's trustee_partials writes,
+    and the platform's combine (record4) decrypts browser trustees' shares."""
+    n, t = 3, 2
+    secrets, inits = zip(*(init_trustee(ELECTION, i, n, t) for i in range(1, n + 1)), strict=True)
+    shares = [make_shares(s, list(inits)) for s in secrets]
+    for s in secrets:
+        combine(s, list(inits), shares)
+    pk = secrets[0].public_key
+    assert pk is not None
+    papers = [b"".join(encrypt(pk, m)[0].encode() for m in ranking) for ranking in ((2, 1, 0), (1, 1, 2))]
+    ranked = record4.decryption_input(election=ELECTION, fingerprint=FINGERPRINT, width=3, papers=papers)
+    marks_cts = [encrypt(pk, m)[0].encode() for m in (3, 0)]
+    tally = record4.decryption_input(election=ELECTION, fingerprint=FINGERPRINT, tally=marks_cts)
+    nonces = [random_scalar() for _ in range(6)]
+    hexes = [k.to_bytes(32, "little").hex() for k in nonces]
+    r1, r3, m1, m3 = js(
+        ("trusteeDecryptRecord", [secrets[0].to_json(), ranked], hexes),
+        ("trusteeDecryptRecord", [secrets[2].to_json(), ranked], hexes),
+        ("trusteeDecryptRecord", [secrets[0].to_json(), tally], hexes[:2]),
+        ("trusteeDecryptRecord", [secrets[2].to_json(), tally], hexes[:2]),
+    )
+    assert canonical_json(r1) == canonical_json(record4.trustee_partials(secrets[0], ranked, rng=_Scripted(nonces)))
+    assert canonical_json(m3) == canonical_json(record4.trustee_partials(secrets[2], tally, rng=_Scripted(nonces[:2])))
+    decryption, values = record4.combine_ranked(ranked, {1: r1, 3: r3}, list(inits), candidates=3)
+    assert decryption["present"] == [1, 3]
+    assert values == [[2, 1, 0], [1, 1]]  # the second paper stops at its first fault (candidate 1 twice)
+    _, totals = record4.combine_marks(tally, {1: m1, 3: m3}, list(inits), papers=5)
+    assert totals == [3, 0]
