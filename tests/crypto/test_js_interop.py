@@ -280,7 +280,7 @@ def test_casts_pass_omov_ballot_box_and_its_opening_check() -> None:
         ("encryptMarks", [{**common, "question": spec, "marks": [1, 0, 1], "code": CODE}]),
     )
     listed = {ranked["cast"]["credential"]}
-    where = {"election": ELECTION, "fingerprint": FINGERPRINT, "public_key": pk}
+    where: dict[str, Any] = {"election": ELECTION, "fingerprint": FINGERPRINT, "public_key": pk}
     paper = credentials.check_cast(ranked["cast"], **where, width=5, listed=listed)
     assert paper.entry()["tracker"] == ranked["tracker"]
     credentials.check_cast(marks["cast"], **where, question=spec, listed=listed)
