@@ -136,3 +136,22 @@ test("the committed bundle exports exactly the booth's API, and its papers check
   assert.equal(checkCast(ctx, cast), cast.tracker);
   assert.deepEqual(booth.checkOpening(ctx, opening), [1, 3, 2]);
 });
+
+test("many random rankings and mark sets: each cast checks and each opening returns what was chosen", () => {
+  const ctx = { election, fingerprint, publicKey, candidates: 6 };
+  const question = { question_id: "q", kind: "bloc", options: 4, min_marks: 1, max_marks: 2 };
+  const mctx = { election, fingerprint, publicKey, question };
+  for (let round = 0; round < 12; round++) {
+    const order = [0, 1, 2, 3, 4, 5].sort(() => Math.random() - 0.5);
+    const ranking = order.slice(0, 1 + Math.floor(Math.random() * 6));
+    const { cast, opening } = booth.encryptRanked({ ...ctx, ranking, code });
+    checkCast(ctx, cast);
+    const values = booth.checkOpening(ctx, opening);
+    assert.deepEqual(values.filter((m) => m > 0).map((m) => m - 1), ranking);
+    const marks = [0, 0, 0, 0];
+    for (const i of order.filter((i) => i < 4).slice(0, 1 + (round % 2))) marks[i] = 1;
+    const m = booth.encryptMarks({ ...mctx, marks, code });
+    checkCast(mctx, m.cast);
+    assert.deepEqual(booth.checkOpening(mctx, m.opening), marks);
+  }
+});
