@@ -6,3 +6,10 @@ class VoiceConfig(AppConfig):
     label = "voice"
     verbose_name = "Member voice"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Offer the moderation pipeline to the apps that screen public text but may not import this one.
+        from omov.core.screening import register_screener
+        from omov.voice.services.moderation import screen_public_text
+
+        register_screener(screen_public_text)

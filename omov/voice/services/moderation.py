@@ -45,6 +45,29 @@ def get_pipeline() -> Pipeline:
     return cached
 
 
+def screen_public_text(
+    text: str,
+    *,
+    recent: Any = (),
+    now: dt.datetime,
+    author: str = "",
+    author_email: str = "",
+    user_ip: str = "127.0.0.1",
+) -> Any:
+    """The pipeline as `omov.core.screening` asks it, for text from the public (a petition signature, a volunteer
+    sign-up): the flood rule over the sender's earlier submissions, then the spam and abuse screens."""
+    from omov.core import screening
+    from omov.voice.moderation import HOLD, SPAM, Recent
+
+    pipeline = get_pipeline()
+    earlier = [Recent(at=at, text="") for at in recent]
+    if pipeline.flood(earlier, now) == "refuse":
+        return screening.Screened(screening.REFUSE, ("flood",))
+    verdict = pipeline.screen(text, recent=earlier, now=now, author=author, author_email=author_email, user_ip=user_ip)
+    kind = {SPAM: screening.SPAM, HOLD: screening.HOLD}.get(verdict.verdict, screening.ACCEPT)
+    return screening.Screened(kind, tuple(verdict.reasons))
+
+
 def reset_pipeline() -> None:
     """Forget the cached pipeline (tests; after changing settings)."""
     _PIPELINE.clear()
