@@ -273,8 +273,7 @@ def dashboard_chart_data(data: dict[str, Any]) -> dict[str, Any]:
             "knocked": [t.knocked_percent for t in rows],
             "contact": [t.contact_percent for t in rows],
             "intentions": [
-                {"label": label, "values": [t.intentions.get(label, 0) for t in rows]}
-                for label in data["labels"]
+                {"label": label, "values": [t.intentions.get(label, 0) for t in rows]} for label in data["labels"]
             ],
         }
 

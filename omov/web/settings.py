@@ -241,6 +241,8 @@ RATELIMITS = {
     "api-ip": os.environ.get("OMOV_RATELIMIT_API_IP", "1000/3600"),
     # Public sign-ups to events from one IP (organising): enough for a family, not for a script.
     "signup-ip": os.environ.get("OMOV_RATELIMIT_SIGNUP_IP", "10/3600"),
+    # Petition signatures and volunteer sign-ups from one IP: an office or a campus signs from one address.
+    "form-ip": os.environ.get("OMOV_RATELIMIT_FORM_IP", "30/3600"),
 }
 for _scope, _rate in RATELIMITS.items():
     _parts = _rate.split("/")

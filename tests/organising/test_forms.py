@@ -81,7 +81,9 @@ def test_a_volunteer_sign_up_needs_consent_and_valid_details_and_may_ask_to_join
 
 
 def test_spam_is_kept_and_not_counted_and_held_text_waits_for_an_organiser(org, petition, monkeypatch):
-    verdicts = iter([screening.Screened(screening.SPAM, ("spam:score",)), screening.Screened(screening.HOLD, ("abuse",))])
+    verdicts = iter(
+        [screening.Screened(screening.SPAM, ("spam:score",)), screening.Screened(screening.HOLD, ("abuse",))]
+    )
     monkeypatch.setattr(screening, "_SCREENERS", [lambda text, **kw: next(verdicts)])
     spam = _sign(petition, 1, message="cheap pills http://x.example http://y.example")
     held = _sign(petition, 2)

@@ -325,7 +325,9 @@ def _message(place: Rsvp, *, reminder: bool) -> mail.EmailMessage:
         body = body.replace("where you can cancel your place", "where you can leave the waiting list").replace(
             "The calendar file attached adds it to your calendar.\n", "We will email you if a place comes up.\n"
         )
-    label = "Reminder" if reminder else "Waiting list" if waiting else "A place for you" if place.promoted_at else "Confirmed"
+    label = "Reminder" if reminder else "Waiting list" if waiting else "Confirmed"
+    if place.promoted_at is not None and not reminder and not waiting:
+        label = "A place for you"
     message = mail.EmailMessage(subject=f"{label}: {event.title}", body=body, to=[place.email])
     if not waiting:
         message.attach("event.ics", ical.calendar([event], now=timezone.now()), "text/calendar")
