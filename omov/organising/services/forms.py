@@ -203,7 +203,7 @@ def submit(
 
 
 @transaction.atomic
-def confirm_submission(*, token: str, actor: Any) -> Submission:
+def confirm_submission(*, token: str, actor: Any, now: dt.datetime | None = None) -> Submission:
     """The signer followed the link in their email: their signature counts (if screening accepted it)."""
     try:
         key = uuid.UUID(str(token))
@@ -213,7 +213,7 @@ def confirm_submission(*, token: str, actor: Any) -> Submission:
     if key is None or sub is None:
         raise InvalidInput("this confirmation link is not valid: copy the whole link from the email")
     if sub.confirmed_at is None:
-        sub.confirmed_at = timezone.now()
+        sub.confirmed_at = min(now or timezone.now(), timezone.now())
         sub.save(update_fields=["confirmed_at"])
         record(
             actor=actor,
