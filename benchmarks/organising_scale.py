@@ -161,7 +161,8 @@ def main() -> int:
     if latencies:
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
         rows += [
-            (f"{len(plans)} canvassers × {opts.doors} doors at once: records stored", f"{stored:,}"),
+            (f"{len(plans)} canvassers, up to {opts.doors} doors each, at once: stored",
+             f"{stored:,} of {sum(len(p[2]) for p in plans):,}"),
             ("  wall time", f"{wall:.1f} s ({stored / wall:,.0f} doors/s)"),
             ("  one door: median / 95th percentile / max",
              f"{statistics.median(latencies) * 1000:.0f} / {p95 * 1000:.0f} / {latencies[-1] * 1000:.0f} ms"),
