@@ -23,7 +23,6 @@ import os  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -74,7 +73,7 @@ def main() -> int:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import close_old_connections, connection
+    from django.db import connection
     from django.utils import timezone
 
     from omov.core.actors import SystemActor
@@ -122,40 +121,59 @@ def main() -> int:
         walk = walks[i % len(walks)]
         doors = list(walk.electors.order_by("position")[: opts.doors])
         plans.append((user, walk, doors))
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(plans))
+    # Each canvasser is a process (as gunicorn's workers are: no shared interpreter lock), started together.
+    import multiprocessing
 
-    def canvass(user, walk, doors) -> None:  # type: ignore[no-untyped-def]
-        mine = []
+    from django.db import connections
+
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    start_gate = ctx.Event()
+    plan_ids = [(user.pk, walk.pk, [e.pk for e in doors]) for user, walk, doors in plans]
+    connections.close_all()  # the children open their own connections
+
+    def canvass(user_id: int, walk_id: int, elector_ids: list[int], seed: int) -> None:
+        from omov.organising.models import Elector, WalkList
+
+        connections.close_all()
+        mine: list[float] = []
+        error = ""
         try:
-            barrier.wait()
-            for elector in doors:
-                roll = rng.random()
+            user = User.objects.get(pk=user_id)
+            walk = WalkList.objects.select_related("elector_list__unit").get(pk=walk_id)
+            electors = list(Elector.objects.filter(pk__in=elector_ids).order_by("position"))
+            local = random.Random(seed)
+            start_gate.wait()
+            for elector in electors:
+                roll = local.random()
                 outcome = "not_in" if roll < 0.45 else "refused" if roll < 0.55 else "spoke"
                 s = time.perf_counter()
                 os_.record_door(
                     walk_list=walk, elector=elector, outcome=outcome, actor=user,
-                    intention=rng.randint(1, 5) if outcome == "spoke" else None,
+                    intention=local.randint(1, 5) if outcome == "spoke" else None,
                 )  # fmt: skip
                 mine.append(time.perf_counter() - s)
         except Exception as exc:  # reported in the table, not hidden
-            with lock:
-                errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            with lock:
-                latencies.extend(mine)
-            close_old_connections()
-            connection.close()
+            error = f"{type(exc).__name__}: {exc}"
+        results.put((mine, error))
+        connections.close_all()
 
-    threads = [threading.Thread(target=canvass, args=plan) for plan in plans]
+    procs = [ctx.Process(target=canvass, args=(*plan, n)) for n, plan in enumerate(plan_ids)]
+    for proc in procs:
+        proc.start()
+    time.sleep(2)  # let every process connect and load its walk list
     t = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    start_gate.set()
+    latencies: list[float] = []
+    errors: list[str] = []
+    for _ in procs:
+        mine, error = results.get()
+        latencies += mine
+        if error:
+            errors.append(error)
     wall = time.perf_counter() - t
+    for proc in procs:
+        proc.join()
     stored = DoorRecord.objects.filter(walk_list__elector_list=elector_list).count()
     latencies.sort()
     if latencies:

@@ -684,7 +684,8 @@ def form_public(request: HttpRequest, form_id: int) -> HttpResponse:
 @require_GET
 def form_thanks(request: HttpRequest, form_id: int) -> HttpResponse:
     form = get_object_or_404(SignUpForm.objects.select_related("unit"), pk=form_id)
-    return render(request, "organising/form_thanks.html", _form_context(form))
+    context = {**_form_context(form), "confirmed": request.GET.get("confirmed") == "1"}
+    return render(request, "organising/form_thanks.html", context)
 
 
 @require_GET
@@ -704,8 +705,7 @@ def form_confirm(request: HttpRequest, token: str) -> HttpResponse:
             sub = services.confirm_submission(token=token, actor=ANONYMOUS)
         except OrganisingError as exc:
             return render(request, "organising/form_confirm.html", {"error": str(exc)}, status=400)
-        messages.success(request, "Thank you: your signature is confirmed and counts.")
-        return redirect("organising:form-thanks", form_id=sub.form_id)
+        return redirect(reverse("organising:form-thanks", args=[sub.form_id]) + "?confirmed=1")
     return render(request, "organising/form_confirm.html", {"token": token})
 
 
