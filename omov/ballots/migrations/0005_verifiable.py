@@ -53,8 +53,8 @@ class Migration(migrations.Migration):
             name="pending_code",
             field=models.CharField(
                 blank=True,
-                help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on the "
-                "published list), kept until it is delivered and then erased",
+                help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on "
+                "the published list), kept until it is delivered and then erased",
                 max_length=40,
             ),
         ),
