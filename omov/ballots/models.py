@@ -173,6 +173,7 @@ class Credential(models.Model):
     pending_code = models.CharField(
         max_length=40,
         blank=True,
+        db_default="",  # the roll's rows are also inserted by SQL (services/roll.py, on PostgreSQL)
         help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on the "
         "published list), kept until it is delivered and then erased",
     )

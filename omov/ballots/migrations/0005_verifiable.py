@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
             name="pending_code",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on "
                 "the published list), kept until it is delivered and then erased",
                 max_length=40,
