@@ -12,6 +12,7 @@ const staticDir = join(here, "..", "omov", "web", "static", "omov");
 // Each bundle: an entry under src/ and where it goes under omov/web/static/omov/.
 export const BUNDLES = [
   // { entry: "src/booth.js", out: "booth/booth.bundle.js" },
+  { entry: "src/verify/index.js", out: "verify/verifier.js" },
 ];
 
 const LICENSED = ["@noble/curves", "@noble/hashes", "@noble/ciphers"];
