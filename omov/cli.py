@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("omov.check", "check a counted ballot from what the site publishes (papers, chain, recount)"),
     "record": ("omov.crypto.cli_record", "write a simulated election record (omov record demo DIR)"),
     "trustee": ("omov.crypto.cli", "trustee key ceremony and partial decryption, by files"),
+    "credentials": ("omov.crypto.cli_credentials", "voters' credentials for a verifiable ballot, made offline"),
+    "mix": ("omov.crypto.cli_mix", "re-mix a verifiable ballot's papers with a proof (a trustee's mix)"),
     "demo": ("omov.web.cli", "create a demo organisation on SQLite and serve it"),
     "serve": ("omov.web.cli", "serve the platform in production (settings from the environment)"),
     "worker": ("omov.web.cli", "run background job workers (Celery)"),
