@@ -39,7 +39,7 @@ def read_profile(
     progress: ProgressFn | None = None,
 ) -> Profile:
     """Read a ballot file (BLT, CSV or JSON) into a Profile; any problem is a CountError naming file and line."""
-    from omov.count.formats.blt import decode, parse_blt
+    from omov.count.formats.blt import decode, decode_noting, parse_blt
     from omov.count.formats.csv_ import parse_csv
     from omov.count.formats.json_ import parse_json
 
@@ -53,9 +53,10 @@ def read_profile(
     except OSError as exc:
         raise CountError(f"cannot read the file: {exc.strerror}", source=source) from None
     kind = fmt or detect_format(path, data)
-    text = decode(data)
     if kind == "blt":
-        return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress)
+        text, notes = decode_noting(data)
+        return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress, warnings=notes)
+    text = decode(data)
     if kind == "csv":
         return parse_csv(text, source=source, allow_equal=allow_equal, progress=progress)
     return parse_json(text, source=source, allow_equal=allow_equal, progress=progress)
