@@ -263,25 +263,26 @@ _COMMENT = re.compile(r"/\*.*?\*/")
 _PARTY_CODE = re.compile(r"[^\s\"]{1,5}")  # a short party code written before the name: SNP, Lab, LD, Grn, UKIP
 
 
-def _line_fields(body: str, commas: bool, source: str, line: int) -> tuple[list[_Field], bool]:
-    """A candidate's line as one or two strings (and whether they came from inside one CSV-quoted string).
+def _line_fields(body: str, commas: bool, source: str, line: int) -> tuple[list[_Field], list[_Field] | None]:
+    """A candidate's line as its strings, and (when the whole line is one quoted string shaped like a name and
+    a party quoted CSV-style once more) the strings inside it.
 
-    `"Ann" "Labour"`, `Ann "Labour"`, `"Ann" Labour` and, in a comma-separated file, `Ann,Labour,` give two; a
-    line quoted twice over (the whole of `Ann "Labour"` or of `"Ann" "Labour"` inside one CSV-quoted string, its
-    inner quotes doubled) is opened once and read the same way.
-    A line that does not start with a quote and is not a name then a quoted party is one name as it stands.
+    `"Ann" "Labour"`, `Ann "Labour"`, `"Ann" Labour` and, in a comma-separated file, `Ann,Labour,` give two
+    strings; a line quoted twice over (the whole of `Ann "Labour"` or of `"Ann" "Labour"` inside one quoted
+    string, its inner quotes doubled) also gives the inner strings, which the caller uses when every line has
+    that shape. A line that does not start with a quote and is not a name then a quoted party is one name.
     """
     top = _split_fields(body, commas, source, line)
     if not commas and not body.startswith('"') and not (len(top) == 2 and top[1].quoted):
-        return [_Field(body.strip(), False)], False
+        return [_Field(body.strip(), False)], None
     if len(top) == 1 and top[0].quoted and '"' in top[0].text:
         try:
             inner = _split_fields(top[0].text.strip(), False, source, line)
         except CountError:
-            inner = []
+            return top, None
         if len(inner) == 1 and inner[0].quoted or len(inner) == 2 and inner[1].quoted:
-            return inner, True
-    return top, False
+            return top, inner
+    return top, None
 
 
 def parse_blt(
@@ -558,8 +559,7 @@ def _read_names(
             )
     if len(rest) < ncand:
         return _packed_names(rest, ncand, commas, notes, source, total)
-    if len(rest) > ncand + 1:
-        line, body = rest[ncand + 1]
+    for line, body in rest[ncand:]:
         if body.startswith("="):
             raise CountError(
                 f"{shown(body)}: options such as Droop's '=tie' are not read; remove the line (omov breaks ties "
@@ -567,15 +567,28 @@ def _read_names(
                 source=source,
                 line=line,
             )
+    if len(rest) > ncand + 1:
+        line, body = rest[ncand + 1]
         raise CountError(
             f"the header says {ncand} candidates, but more lines follow their names and the title: "
             f"{shown(body)} (is a candidate missing from the header, or a line left over?)",
             source=source,
             line=line,
         )
+    read = [_line_fields(body, commas, source, line) for line, body in rest[:ncand]]
+    # quoted twice over: only when every candidate's line is (as councils' files are); one name with a quoted
+    # nickname at its end ("Ann ""Red""") among plain names stays as it is
+    wrapped = all(inner is not None for _, inner in read)
+    if wrapped:
+        notes.add(
+            "wrapped",
+            "names quoted twice over (CSV-style, the name and party inside one quoted string): "
+            "read from inside the outer quotes",
+            rest[0][0],
+        )
     fields: list[list[_Field]] = []
-    for line, body in rest[:ncand]:
-        got, wrapped = _line_fields(body, commas, source, line)
+    for (line, body), (top, inner) in zip(rest[:ncand], read, strict=True):
+        got = inner if wrapped and inner is not None else top
         if len(got) > 2:
             raise CountError(
                 f"expected a candidate's name, or a name and a party/description, but the line holds {len(got)} "
@@ -583,18 +596,12 @@ def _read_names(
                 source=source,
                 line=line,
             )
-        if wrapped:
-            notes.add(
-                "wrapped",
-                "names quoted twice over (CSV-style, the name and party inside one quoted string): "
-                "read from inside the outer quotes",
-                line,
-            )
         fields.append(got)
     title = ""
     if len(rest) > ncand:
         line, body = rest[ncand]
-        got, _ = _line_fields(body, commas, source, line)
+        top, inner = _line_fields(body, commas, source, line)
+        got = inner if wrapped and inner is not None else top
         title = got[0].text if len(got) == 1 else body.strip().strip(",")
     else:
         pairs = [k for k, f in enumerate(fields) if len(f) == 2]
