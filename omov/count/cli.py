@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import IO, Any, NoReturn
 
+from omov.count.convert import add_cvr_options, cvr_rules
 from omov.count.digits import whole
 from omov.count.errors import CountError
+from omov.count.formats import FORMATS
 from omov.count.formats.csv_safety import neutralise
 from omov.count.rules import PRESETS, Constraint, Rule, preset
 
@@ -57,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", required=True, choices=[r for r in RULES if r in PRESETS] or RULES, help="counting rule")
     p.add_argument("--seats", type=_seats, help="seats to fill (default: the ballot file's header, or the rule's)")
     p.add_argument("--format", dest="sheet_format", choices=SHEET_FORMATS, default="text", help="count sheet format")
-    p.add_argument("--input-format", choices=("blt", "csv", "json"), help="ballot format (default: by extension)")
+    p.add_argument("--input-format", choices=FORMATS, help="ballot format (default: by extension and content)")
+    add_cvr_options(p)  # --contest, --overvote, --skipped-ranks, --duplicate: for cast vote records
     p.add_argument("--seed", help="seed for any draw by lot (printed on the sheet; default: a fresh one)")
     p.add_argument("--withdraw", action="append", default=[], metavar="NAME", help="a withdrawn candidate")
     p.add_argument("--group", action="append", default=[], metavar="GROUP=NAME,NAME...", help="a group of candidates")
@@ -182,7 +185,7 @@ def _count_file(path: str, args: argparse.Namespace, rule: Rule, show_progress: 
 
     name = os.path.basename(path)
     with Progress(f"reading {name}", enabled=show_progress) as bar:
-        profile = read_profile(path, args.input_format, rule.allow_equal_rankings, bar)
+        profile = read_profile(path, args.input_format, rule.allow_equal_rankings, bar, rules=cvr_rules(args))
     if args.withdraw:
         try:
             profile = profile.withdraw(*args.withdraw)
@@ -216,6 +219,7 @@ def main(argv: list[str], *, out: IO[str] | None = None, err: IO[str] | None = N
         return 0
     try:
         args = parser.parse_args(argv)
+        cvr_rules(args)  # a bad --skipped-ranks is a usage error, before any file is read
         rule = preset(args.rule)
         constraints = constraints_from_args(args.group, args.at_least, args.at_most)
         if constraints:

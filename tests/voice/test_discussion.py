@@ -164,7 +164,7 @@ def test_officers_spam_decisions_teach_the_local_filter(voice, thread):
     assert list(ModerationDecision.objects.values_list("decision", flat=True)) == ["spam", "not-spam"]
 
 
-def test_officers_decisions_reach_akismet_when_configured(voice, thread, settings):
+def test_officers_decisions_reach_akismet_when_configured(voice, thread, settings, django_capture_on_commit_callbacks):
     import akismet
 
     settings.OMOV_MODERATION = {"akismet_key": "test-key", "akismet_site_url": "https://vote.example.org"}
@@ -182,7 +182,9 @@ def test_officers_decisions_reach_akismet_when_configured(voice, thread, setting
     pipeline.akismet._client = Client(config=akismet.Config(key="test-key", url="https://vote.example.org"))
     c = vs.post_comment(thread=thread, author=voice.members[1], body="Thanks for the update on the meeting")
     assert c.status == S.ACCEPTED and "akismet:ham" in c.reasons
-    vs.moderate_comment(comment=c, actor=voice.officer, decision="spam", reason="bot")
+    with django_capture_on_commit_callbacks(execute=True):
+        vs.moderate_comment(comment=c, actor=voice.officer, decision="spam", reason="bot")
+        assert calls == []  # told only once the decision is committed
     assert calls == [("spam", "Thanks for the update on the meeting")]
 
 

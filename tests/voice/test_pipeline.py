@@ -166,3 +166,15 @@ def test_the_command_runs_without_django(tmp_path):
     assert run.returncode == 0, run.stderr
     first, last = run.stdout.splitlines()[0], run.stdout.splitlines()[-1]
     assert json.loads(first)["verdict"] == "accept" and last == "NO-DJANGO"
+
+
+def test_a_held_comment_says_which_words_made_the_model_suspicious():
+    from omov.voice.moderation.pipeline import Pipeline
+
+    verdict = Pipeline().screen("FREE giveaway!!! win cash now, click here, click here to claim your prize")
+    words = [r.split(":", 1)[1] for r in verdict.reasons if r.startswith("word:")]
+    assert verdict.verdict in ("hold", "spam") and "spam:score" in verdict.reasons
+    assert 1 <= len(words) <= 3 and set(words) <= {"free", "click", "click here", "here", "win", "cash", "prize",
+                                                    "claim", "giveaway", "now", "claim your", "your prize", "win cash"}
+    plain = Pipeline().screen("I will bring the leaflets to the branch meeting on Tuesday.")
+    assert not any(r.startswith("word:") for r in plain.reasons)

@@ -1,35 +1,71 @@
-"""Ballot file formats: BLT, CSV (two layouts) and JSON; read any of them into a Profile, write any of them.
+"""Ballot file formats: BLT, CSV (two layouts), JSON, and the cast vote records of US ranked-choice counts (NIST
+CDF JSON, ES&S CSV, a Dominion export folder); read any of them into a Profile, write any of them.
 
-The format is the one named, else the file's extension (.blt, .csv, .json), else what the text looks like.
-docs/formats.md describes each.
+The format is the one named, else the file's extension (.blt, .csv, .json) refined by what the text looks like (a
+CDF report or a Dominion export is JSON; an ES&S file is CSV), else what the text looks like. A folder is a
+Dominion export. docs/formats.md describes each.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from omov.count.errors import CountError
+from omov.count.formats.cvr import CvrRules, Tally
 from omov.count.profile import Profile
 
 ProgressFn = Callable[[int, int], None]
-FORMATS = ("blt", "csv", "json")
+FORMATS = ("blt", "csv", "json", "cdf", "ess", "dominion")
 _EXTENSIONS = {".blt": "blt", ".csv": "csv", ".json": "json", ".txt": None}
 
 
+_CDF = re.compile(rb'"@type"\s*:\s*"(CVR\.)?CastVoteRecordReport"')
+_SESSIONS = re.compile(rb'"Sessions"\s*:\s*\[')
+
+
 def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> str:
-    """The ballot format of a file: by its extension, else by its first bytes."""
-    fmt = _EXTENSIONS.get(Path(path).suffix.lower())
-    if fmt is not None:
-        return fmt
-    head = (data or b"")[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"{", b"[")):
+    """The ballot format of a file: a folder is a Dominion export; else by the extension and the first bytes."""
+    from omov.count.formats.dominion import is_export_name
+
+    p = Path(path)
+    if p.is_dir() or is_export_name(p.name):
+        return "dominion"
+    fmt = _EXTENSIONS.get(p.suffix.lower())
+    text = (data or b"").lstrip(b"\xef\xbb\xbf \t\r\n")
+    if fmt in (None, "json") and text.startswith((b"{", b"[")):
+        if _CDF.search(text):  # a quote inside a JSON string is escaped, so this is a key, not a name
+            return "cdf"
+        if _SESSIONS.search(text):
+            return "dominion"
         return "json"
-    first = head.split(b"\n", 1)[0].split(b"#", 1)[0].split()
-    if len(first) >= 2 and all(tok.lstrip(b"-").isdigit() for tok in first):
-        return "blt"
-    return "csv"
+    if fmt is not None and fmt != "csv":
+        return fmt
+    head = text[:4096]
+    if fmt is None:
+        first = head.split(b"\n", 1)[0].split(b"#", 1)[0].split()
+        if len(first) >= 2 and all(tok.lstrip(b"-").isdigit() for tok in first):
+            return "blt"
+    return "ess" if _ess_header(text) else "csv"
+
+
+def _ess_header(text: bytes) -> bool:
+    import csv
+
+    from omov.count.formats.blt import decode
+    from omov.count.formats.ess import looks_like_ess
+
+    for line in text[:65536].splitlines():
+        if not line.strip() or line.lstrip().startswith(b"#"):
+            continue
+        try:
+            header = next(csv.reader([decode(line)]))
+        except (csv.Error, StopIteration):
+            return False
+        return looks_like_ess(header)
+    return False
 
 
 def read_profile(
@@ -37,15 +73,28 @@ def read_profile(
     fmt: str | None = None,
     allow_equal: bool = False,
     progress: ProgressFn | None = None,
+    *,
+    rules: CvrRules | None = None,
+    tally: Tally | None = None,
 ) -> Profile:
-    """Read a ballot file (BLT, CSV or JSON) into a Profile; any problem is a CountError naming file and line."""
+    """Read a ballot file (or a Dominion export folder) into a Profile; any problem is a CountError naming the
+    file and the line (or, in JSON cast vote records, the item).
+
+    `rules` are for cast vote records (cdf, ess, dominion): which contest, and what overvotes, skipped ranks and
+    repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
+    """
     from omov.count.formats.blt import decode, decode_noting, parse_blt
+    from omov.count.formats.cdf import parse_cdf
     from omov.count.formats.csv_ import parse_csv
+    from omov.count.formats.dominion import read_dominion
+    from omov.count.formats.ess import parse_ess
     from omov.count.formats.json_ import parse_json
 
     source = str(path)
     if fmt is not None and fmt not in FORMATS:
         raise CountError(f"unknown ballot format {fmt!r}; choose one of: {', '.join(FORMATS)}", source=source)
+    if fmt == "dominion" or (fmt is None and Path(path).is_dir()):
+        return read_dominion(path, rules=rules, tally=tally, progress=progress)
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
@@ -53,19 +102,27 @@ def read_profile(
     except OSError as exc:
         raise CountError(f"cannot read the file: {exc.strerror}", source=source) from None
     kind = fmt or detect_format(path, data)
+    if kind == "dominion":
+        return read_dominion(path, rules=rules, tally=tally, progress=progress)
     if kind == "blt":
         text, notes = decode_noting(data)
         return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress, warnings=notes)
     text = decode(data)
     if kind == "csv":
         return parse_csv(text, source=source, allow_equal=allow_equal, progress=progress)
+    if kind == "cdf":
+        return parse_cdf(text, source=source, rules=rules, tally=tally, progress=progress)
+    if kind == "ess":
+        return parse_ess(text, source=source, rules=rules, tally=tally, progress=progress)
     return parse_json(text, source=source, allow_equal=allow_equal, progress=progress)
 
 
 def format_profile(profile: Profile, fmt: str) -> str:
-    """The profile as text in ballot format `fmt` (blt, csv, json)."""
+    """The profile as text in ballot format `fmt` (blt, csv, json, cdf, ess; a Dominion export is a folder)."""
     from omov.count.formats.blt import write_blt
+    from omov.count.formats.cdf import write_cdf
     from omov.count.formats.csv_ import write_csv
+    from omov.count.formats.ess import write_ess
     from omov.count.formats.json_ import write_json
 
     if fmt == "blt":
@@ -74,12 +131,24 @@ def format_profile(profile: Profile, fmt: str) -> str:
         return write_csv(profile)
     if fmt == "json":
         return write_json(profile)
+    if fmt == "cdf":
+        return write_cdf(profile)
+    if fmt == "ess":
+        return write_ess(profile)
+    if fmt == "dominion":
+        raise CountError("a Dominion export is a folder of files, not one text; write it with write_profile")
     raise CountError(f"unknown ballot format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
 def write_profile(profile: Profile, path: str | os.PathLike[str], fmt: str | None = None) -> None:
-    """Write the profile to `path` in `fmt` (default: by the extension, else BLT), as UTF-8."""
+    """Write the profile to `path` in `fmt` (default: by the extension, else BLT), as UTF-8; a Dominion export
+    is written into the folder `path`."""
+    from omov.count.formats.dominion import write_dominion
+
     kind = fmt or _EXTENSIONS.get(Path(path).suffix.lower()) or "blt"
+    if kind == "dominion":
+        write_dominion(profile, path)
+        return
     text = format_profile(profile, kind)
     try:
         Path(path).write_text(text, encoding="utf-8")
@@ -87,4 +156,4 @@ def write_profile(profile: Profile, path: str | os.PathLike[str], fmt: str | Non
         raise CountError(f"cannot write the file: {exc.strerror}", source=str(path)) from None
 
 
-__all__ = ["FORMATS", "detect_format", "format_profile", "read_profile", "write_profile"]
+__all__ = ["FORMATS", "CvrRules", "Tally", "detect_format", "format_profile", "read_profile", "write_profile"]

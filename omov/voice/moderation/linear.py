@@ -83,6 +83,28 @@ class LinearSpamModel:
     def prob_spam(self, text: str, *, prior: float | None = None) -> float:
         return self.probs([text], prior=prior)[0]
 
+    def top_words(self, text: str, k: int = 5) -> list[tuple[str, float]]:
+        """The words and word pairs of `text` that pushed its score most towards spam, with their share of the
+        word features' push (what a moderator is shown as the reason a comment was held). Each term's hashed
+        column is recovered by hashing the term alone, exactly as the vectorizer hashed it."""
+        from sklearn.feature_extraction import FeatureHasher
+
+        words, _ = _cached_vectorizers()
+        terms = words.build_analyzer()(normalise(text))
+        if not terms:
+            return []
+        counts: dict[str, int] = {}
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+        distinct = list(counts)
+        hasher = FeatureHasher(n_features=N_WORD, input_type="string", alternate_sign=False)
+        columns = hasher.transform([[t] for t in distinct]).tocsr().indices
+        norm = math.sqrt(sum(c * c for c in counts.values()))
+        pushes = [(t, float(self.weights[col]) * counts[t] / norm) for t, col in zip(distinct, columns, strict=True)]
+        pushes = [(t, p) for t, p in pushes if p > 0 and t != "urlx"]
+        pushes.sort(key=lambda tp: (-tp[1], tp[0]))
+        return [(t, round(p, 4)) for t, p in pushes[:k]]
+
     def save(self, path: str | Path) -> None:
         # float16 halves the file; the weights' rounding moves a probability by far less than any threshold.
         np.savez_compressed(

@@ -3,10 +3,10 @@
     verdict = Pipeline(settings).screen(text, recent=[...])   ->  accept | hold | spam, with reasons and scores
 
 Order: size → rate limit (the author's recent posts) → spam (rules + the linear spam model, officers' decisions
-once there are enough, and Akismet when configured)
+once there are enough, Akismet and SpamAssassin when configured)
 → abuse (offensive-language classifier). A comment is `spam` when the spam score passes `spam_threshold` (or
-Akismet says spam); it is `hold` (kept for an officer to review, never dropped) when the spam score passes
-`spam_hold_threshold`, the abuse score passes `abuse_hold_threshold`, the author is posting too fast, or it is
+Akismet says spam, or SpamAssassin's score passes `spamassassin_spam_score`); it is `hold` (kept for an officer to review, never dropped) when the spam score passes
+`spam_hold_threshold`, the abuse score passes `abuse_hold_threshold`, the author is posting too fast, SpamAssassin calls it spam, or it is
 too long; otherwise `accept`. Reasons are short codes (`spam:score`, `links:many`, `abuse`, `flood`, ...).
 """
 
@@ -20,6 +20,7 @@ from typing import Any
 from omov.voice.moderation.abuse import AbuseClassifier
 from omov.voice.moderation.akismet_client import AkismetChecker
 from omov.voice.moderation.linear import LinearSpamModel, shipped_linear
+from omov.voice.moderation.spamassassin import SpamAssassinChecker
 from omov.voice.moderation.spamfilter import NaiveBayes, rule_score
 
 ACCEPT, HOLD, SPAM = "accept", "hold", "spam"
@@ -49,6 +50,12 @@ class ModerationSettings:
     hourly_soft: int = 30
     akismet_key: str = ""
     akismet_site_url: str = ""
+    # An organisation's own spamd (Debian's `spamd`), off unless a host is given. Its "spam" holds a comment for
+    # review; a score at or above `spamassassin_spam_score` files it as spam.
+    spamassassin_host: str = ""
+    spamassassin_port: int = 783
+    spamassassin_timeout: float = 5.0
+    spamassassin_spam_score: float = 10.0
 
     def __post_init__(self) -> None:
         """Refuse settings that would screen nothing or everything by accident (a threshold of nan or 2)."""
@@ -61,7 +68,11 @@ class ModerationSettings:
         if isinstance(self.spam_prior, bool) or not isinstance(self.spam_prior, int | float) or \
                 not 0 < self.spam_prior < 1:
             raise ValueError(f"moderation setting spam_prior is a probability between 0 and 1, not {self.spam_prior!r}")
-        for name in ("max_length", "max_links", "feedback_min", "rate_window_seconds", "rate_soft", "rate_hard",
+        for name in ("spamassassin_timeout", "spamassassin_spam_score"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
+                raise ValueError(f"moderation setting {name} is a positive number, not {value!r}")
+        for name in ("max_length", "max_links", "spamassassin_port", "feedback_min", "rate_window_seconds", "rate_soft", "rate_hard",
                      "hourly_soft"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -113,6 +124,7 @@ class Pipeline:
         linear: LinearSpamModel | None = None,
         abuse: AbuseClassifier | None = None,
         akismet: AkismetChecker | None = None,
+        spamassassin: SpamAssassinChecker | None = None,
     ) -> None:
         self.settings = settings or ModerationSettings()
         # `spam_model` learns officers' decisions only; `linear` (trained on real corpora) carries the decision.
@@ -122,12 +134,26 @@ class Pipeline:
         if akismet is None and self.settings.akismet_key:
             akismet = AkismetChecker(key=self.settings.akismet_key, site_url=self.settings.akismet_site_url)
         self.akismet = akismet
+        if spamassassin is None and self.settings.spamassassin_host:
+            spamassassin = SpamAssassinChecker(
+                host=self.settings.spamassassin_host,
+                port=self.settings.spamassassin_port,
+                timeout=self.settings.spamassassin_timeout,
+            )
+        self.spamassassin = spamassassin
 
     def learn(self, text: str, *, spam: bool, **akismet_args: Any) -> None:
-        """An officer's decision: add it to the local filter, and tell Akismet when configured."""
+        """An officer's decision: add it to the local filter, and tell Akismet and SpamAssassin when configured."""
         self.spam_model.learn(text, "spam" if spam else "ham")
+        self.tell_services(text, spam=spam, **akismet_args)
+
+    def tell_services(self, text: str, *, spam: bool, author: str = "", author_email: str = "", **more: Any) -> None:
+        """Tell the configured outside filters (Akismet, SpamAssassin) an officer's decision; failures are
+        logged, never raised."""
         if self.akismet is not None:
-            self.akismet.submit(text, spam=spam, **akismet_args)
+            self.akismet.submit(text, spam=spam, author=author, author_email=author_email, **more)
+        if self.spamassassin is not None:
+            self.spamassassin.learn(text, spam=spam, author=author, author_email=author_email)
 
     def feedback_ready(self) -> bool:
         counts = self.spam_model.doc_counts
@@ -187,6 +213,8 @@ class Pipeline:
         suspicious = spam_score >= hold_at
         if suspicious:
             reasons.append("spam:score")
+            # Why the model leaned to spam, for the moderator: the words that pushed it most.
+            reasons += [f"word:{term}" for term, _ in self.linear.top_words(text[: s.max_length], k=3)]
         if self.akismet is not None:
             answer = self.akismet.check(
                 text, user_ip=user_ip, author=author, author_email=author_email, permalink=permalink
@@ -194,6 +222,17 @@ class Pipeline:
             reasons.append(f"akismet:{answer.verdict}")
             if answer.verdict in ("spam", "discard"):
                 is_spam = True
+        if self.spamassassin is not None:
+            sa = self.spamassassin.check(text, author=author, author_email=author_email, permalink=permalink)
+            reasons.append(f"spamassassin:{sa.verdict}")
+            if sa.verdict != "unavailable":
+                scores["spamassassin"] = round(sa.score, 2)
+                reasons += [f"sa:{rule}" for rule in sa.rules[:8]]
+            if sa.verdict == "spam":
+                if sa.score >= s.spamassassin_spam_score:
+                    is_spam = True
+                else:
+                    hold = True
         a = self.abuse.score(text[: s.max_length]) if abuse_score is None else abuse_score
         scores["abuse"] = round(a, 4)
         if a >= s.abuse_hold_threshold:

@@ -105,10 +105,9 @@ def moderate_comment(
     if decision in (D.SPAM, D.NOT_SPAM):
         SpamFeedback.objects.create(text=locked.body, spam=decision == D.SPAM, comment=locked)
         pipeline = get_pipeline()
-        if pipeline.akismet is not None:
-            pipeline.akismet.submit(
-                locked.body, spam=decision == D.SPAM, author=locked.author.name, author_email=locked.author.email
-            )
+        # The outside filters are told after the commit, off the row lock, and only if the decision stands.
+        body, is_spam, name, email = locked.body, decision == D.SPAM, locked.author.name, locked.author.email
+        transaction.on_commit(lambda: pipeline.tell_services(body, spam=is_spam, author=name, author_email=email))
     locked.status = new_status
     if abusive and decision in (D.REJECT, D.SUSPEND, D.WARN):
         locked.confirmed_abusive = True
