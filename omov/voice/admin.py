@@ -17,7 +17,6 @@ from django.utils.safestring import mark_safe
 
 from omov.voice import services
 from omov.voice.errors import VoiceError
-from omov.voice.moderation.explain import explain
 from omov.voice.models import (
     Answer,
     Comment,
@@ -29,6 +28,7 @@ from omov.voice.models import (
     Question,
     VoiceOfficer,
 )
+from omov.voice.moderation.explain import explain
 from omov.voice.selectors import under, units_looked_after
 
 

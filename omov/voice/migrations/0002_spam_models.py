@@ -44,11 +44,16 @@ class Migration(migrations.Migration):
                 ("version", models.PositiveIntegerField(help_text="1, 2, 3, ... per organisation")),
                 ("accepted", models.BooleanField(default=False)),
                 ("trained_at", models.DateTimeField()),
-                ("decisions", models.PositiveIntegerField(help_text="decisions learnt (the held-out ones not counted)")),
+                (
+                    "decisions",
+                    models.PositiveIntegerField(help_text="decisions learnt (the held-out ones not counted)"),
+                ),
                 ("spam_decisions", models.PositiveIntegerField(default=0)),
                 (
                     "held_out",
-                    models.PositiveIntegerField(default=0, help_text="the most recent decisions, kept back to check it"),
+                    models.PositiveIntegerField(
+                        default=0, help_text="the most recent decisions, kept back to check it"
+                    ),
                 ),
                 ("base", models.CharField(help_text="sha256 of the shipped model's training set", max_length=64)),
                 ("metrics", models.JSONField(blank=True, default=dict)),

@@ -17,7 +17,9 @@ from omov.voice.moderation.spamfilter import RISKY_TLDS, SHORTENERS, STOPWORDS, 
 FIXED = {
     "repetition:characters": "repetition: a character repeated six times or more, or !!! twice",
     "repetition:duplicate": "repetition: the same text as one of the author's comments in the last hour",
-    "contact-and-money": "contact and money: a phone or messaging lure (WhatsApp, Telegram, \"DM me\") with money or crypto",
+    "contact-and-money": (
+        "contact and money: a phone or messaging lure (WhatsApp, Telegram, \"DM me\") with money or crypto"
+    ),
     "markup": "markup: HTML or script in the text (shown as typed, never run)",
     "akismet:spam": "Akismet: spam",
     "akismet:discard": "Akismet: blatant spam",

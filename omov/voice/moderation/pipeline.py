@@ -76,8 +76,8 @@ class ModerationSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
                 raise ValueError(f"moderation setting {name} is a positive number, not {value!r}")
-        for name in ("max_length", "max_links", "spamassassin_port", "feedback_min", "adapt_min_decisions", "rate_window_seconds", "rate_soft", "rate_hard",
-                     "hourly_soft"):
+        for name in ("max_length", "max_links", "spamassassin_port", "feedback_min", "adapt_min_decisions",
+                     "rate_window_seconds", "rate_soft", "rate_hard", "hourly_soft"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"moderation setting {name} is a whole number of 0 or more, not {value!r}")

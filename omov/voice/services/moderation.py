@@ -117,7 +117,8 @@ def retrain_due(organisation: Organisation | int) -> bool:
     if count < conf.adapt_min_decisions:
         return False
     last = SpamModel.objects.filter(organisation=organisation).order_by("-version").first()
-    return last is None or SpamFeedback.objects.filter(organisation=organisation, created_at__gt=last.trained_at).exists()
+    newer = SpamFeedback.objects.filter(organisation=organisation, created_at__gt=last.trained_at) if last else None
+    return newer is None or newer.exists()
 
 
 def request_spam_retrain(*, organisation: Organisation, actor: Any) -> Job:
