@@ -277,12 +277,86 @@ def trustee_vectors() -> dict[str, Any]:
     }
 
 
+def credential_vectors() -> dict[str, Any]:
+    from omov.crypto.credentials import credentials_list, derive_credential, normalise_code
+
+    election = "election-2026-nec"
+    codes = [
+        "7KQ2M-9ZRTV-0H4XC-PWE8N-3JDGA",  # as omov generates them (Crockford base 32, five groups of five)
+        "7kq2m 9zrtv 0h4xc pwe8n 3jdga",  # the same code typed in lower case with spaces
+        "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23",  # a voting token in RFC 4648 base 32 (server mode): I L O U allowed
+        "00000000000000000000000001",
+    ]
+    cases = []
+    for code in codes:
+        cred = derive_credential(election, code)
+        cases.append({"code": code, "normalised": normalise_code(code), "secret": scalar_hex(cred.secret),
+                      "public": cred.public_hex})
+    refused = ["", " - - ", "7KQ2M_9ZRTV", "7KQ2M.9ZRTV", "ÄBC", "ABC\n"]
+    listing = credentials_list(election, [c["public"] for c in cases[::-1] if c["code"] != codes[1]])
+    return {
+        "description": "credential codes (docs/crypto.md §11): normalised code, s, S; codes that are refused; "
+        "the published list (sorted)",
+        "election": election,
+        "codes": cases,
+        "refused": refused,
+        "list": listing,
+    }
+
+
+def ranked_paper_vectors() -> dict[str, Any]:
+    from omov.crypto.credentials import check_opening, derive_credential, encrypt_marks, encrypt_ranked
+
+    rng = RecordingRng(11)
+    sk, pk = keygen(rng)
+    rng.take()
+    election = "election-2026-nec"
+    fingerprint = hash_to_scalar("omov/v1/test", b"vector fingerprint").to_bytes(32, "little")
+    out: dict[str, Any] = {
+        "description": "cast papers (docs/crypto.md §11): ranked (width = candidates) and mark papers, encrypted "
+        "with the listed nonces (ranked: r_1..r_k, w_1..w_k, then the signature's w; marks: encrypt_paper's, then "
+        "the signature's w), with P, Q, tracker, signature, the cast JSON and the Benaloh v2 opening",
+        "election": election, "fingerprint": fingerprint.hex(), "sk": scalar_hex(sk), "pk": point_hex(pk),
+        "ranked": [], "marks": [],
+    }
+    for code, candidates, ranking in (("7KQ2M-9ZRTV-0H4XC-PWE8N-3JDGA", 4, [2, 0, 3]),
+                                      ("QW3RT-Y7VP8-ASD5F-GH1JK-MZX2C", 3, [1]),
+                                      ("00000000000000000000000001", 5, [4, 3, 2, 1, 0])):
+        sealed = encrypt_ranked(election=election, fingerprint=fingerprint, public_key=pk, candidates=candidates,
+                                ranking=ranking, code=code, rng=rng)
+        nonces = rng.take()
+        assert check_opening(sealed.opening, election=election, fingerprint=fingerprint, public_key=pk,
+                             candidates=candidates) == sealed.opening["values"]
+        out["ranked"].append({"code": code, "credential": derive_credential(election, code).public_hex,
+                              "candidates": candidates, "ranking": ranking, "values": sealed.opening["values"],
+                              "nonces": nonces, "paper": sealed.cast["paper"], "proof": sealed.cast["proof"],
+                              "tracker": sealed.tracker, "signature": sealed.cast["signature"],
+                              "cast": sealed.cast, "opening": sealed.opening})
+    for code, question, marks in (
+        ("7KQ2M-9ZRTV-0H4XC-PWE8N-3JDGA", QuestionSpec.bloc("nec-constituency", 4, up_to=2), [0, 1, 1, 0]),
+        ("QW3RT-Y7VP8-ASD5F-GH1JK-MZX2C", QuestionSpec.bloc("chair", 3, up_to=1), [0, 0, 1]),
+        ("00000000000000000000000001", QuestionSpec.approval("panel", 3), [1, 0, 1]),
+    ):
+        sealed = encrypt_marks(election=election, fingerprint=fingerprint, public_key=pk, question=question,
+                               marks=marks, code=code, rng=rng)
+        nonces = rng.take()
+        assert check_opening(sealed.opening, election=election, fingerprint=fingerprint, public_key=pk,
+                             question=question) == marks
+        out["marks"].append({"code": code, "credential": derive_credential(election, code).public_hex,
+                             "question": question.to_json(), "marks": marks, "nonces": nonces,
+                             "paper": sealed.cast["paper"], "proof": sealed.cast["proof"], "tracker": sealed.tracker,
+                             "signature": sealed.cast["signature"], "cast": sealed.cast, "opening": sealed.opening})
+    return out
+
+
 BUILDERS = {
     "group.json": group_vectors,
     "elgamal.json": elgamal_vectors,
     "proofs.json": proof_vectors,
     "marks.json": marks_vectors,
     "trustees.json": trustee_vectors,
+    "credentials.json": credential_vectors,
+    "ranked_papers.json": ranked_paper_vectors,
 }
 
 

@@ -15,7 +15,14 @@ sys.path.insert(0, str(Path(__file__).parent))  # crypto_vectors.py, also under 
 from crypto_vectors import BUILDERS, VECTOR_DIR, ScriptedRng, render  # noqa: E402
 
 from omov.crypto.elgamal import Ciphertext, encrypt, reencrypt
-from omov.crypto.encoding import ciphertext_from_hex, ciphertext_hex, point_from_hex, point_hex, scalar_from_hex
+from omov.crypto.encoding import (
+    ciphertext_from_hex,
+    ciphertext_hex,
+    point_from_hex,
+    point_hex,
+    scalar_from_hex,
+    scalar_hex,
+)
 from omov.crypto.group import ORDER, Point, base_mul, hash_to_scalar, independent_generators
 from omov.crypto.marks import (
     MarkPaper,
@@ -177,3 +184,45 @@ def test_trustee_vectors() -> None:
 
 def test_vector_files_exist() -> None:
     assert {p.name for p in Path(VECTOR_DIR).glob("*.json")} >= set(BUILDERS)
+
+
+def test_credential_vectors() -> None:
+    from omov.crypto.credentials import CredentialCodeError, credentials_list, derive_credential, normalise_code
+
+    v = load("credentials.json")
+    for case in v["codes"]:
+        assert normalise_code(case["code"]) == case["normalised"]
+        cred = derive_credential(v["election"], case["code"])
+        assert scalar_hex(cred.secret) == case["secret"] and cred.public_hex == case["public"]
+        assert hash_to_scalar("omov/v1/credential", v["election"].encode(), case["normalised"].encode()) == \
+            scalar_from_hex(case["secret"])
+    for code in v["refused"]:
+        with pytest.raises(CredentialCodeError):
+            normalise_code(code)
+    assert v["list"]["keys"] == sorted(v["list"]["keys"])
+    assert credentials_list(v["election"], v["list"]["keys"][::-1]) == v["list"]
+
+
+def test_ranked_paper_vectors_replay() -> None:
+    from omov.crypto.credentials import check_cast, check_opening, encrypt_marks, encrypt_ranked
+
+    v = load("ranked_papers.json")
+    election, fingerprint, pk = v["election"], bytes.fromhex(v["fingerprint"]), point_from_hex(v["pk"])
+    common = {"election": election, "fingerprint": fingerprint, "public_key": pk}
+    for case in v["ranked"]:
+        rng = ScriptedRng(case["nonces"])
+        sealed = encrypt_ranked(**common, candidates=case["candidates"], ranking=case["ranking"], code=case["code"],
+                                rng=rng)
+        assert rng.done()
+        assert sealed.cast == case["cast"] and sealed.opening == case["opening"] and sealed.tracker == case["tracker"]
+        assert case["cast"]["paper"] == case["paper"] and case["cast"]["proof"] == case["proof"]
+        accepted = check_cast(case["cast"], **common, width=case["candidates"], listed={case["credential"]})
+        assert accepted.tracker == case["tracker"]
+        assert check_opening(case["opening"], **common, candidates=case["candidates"]) == case["values"]
+    for case in v["marks"]:
+        rng = ScriptedRng(case["nonces"])
+        sealed = encrypt_marks(**common, question=case["question"], marks=case["marks"], code=case["code"], rng=rng)
+        assert rng.done()
+        assert sealed.cast == case["cast"] and sealed.opening == case["opening"]
+        check_cast(case["cast"], **common, question=case["question"], listed={case["credential"]})
+        assert check_opening(case["opening"], **common, question=case["question"]) == case["marks"]
