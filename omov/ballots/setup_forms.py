@@ -200,3 +200,43 @@ class OfficerForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = people
+
+
+class VerifiableForm(forms.Form):
+    """Whether the ballot is verifiable, and how (docs/verifiable.md)."""
+
+    verifiable = forms.BooleanField(required=False, label="Make this a verifiable ballot")
+    credential_mode = forms.ChoiceField(
+        label="Voting codes",
+        widget=forms.RadioSelect,
+        choices=[
+            ("server", "Sent by omov with the voting link (simplest)"),
+            ("offline", "Made on your own computer and sent by letter (the server never sees them)"),
+        ],
+    )
+    trustee_count = forms.IntegerField(min_value=1, max_value=20, label="How many trustees")
+    trustee_threshold = forms.IntegerField(
+        min_value=1, max_value=20, label="How many of them must take part to decrypt",
+        help_text="Fewer than all lets the count go ahead if a trustee is ill or loses their file.",
+    )
+    mix_count = forms.ChoiceField(
+        label="Mixing (ranked ballots)", widget=forms.RadioSelect,
+        choices=[("2", "The server, then one trustee on their own computer (recommended)"),
+                 ("1", "The server only")],
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        n, t = data.get("trustee_count"), data.get("trustee_threshold")
+        if n is not None and t is not None and t > n:
+            self.add_error("trustee_threshold", f"At most the number of trustees ({n}).")
+        return data
+
+
+class TrusteeForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="As the other trustees and the voters will see it.")
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="A member of the organisation, or an officer: they sign in with it to make their keys and, after "
+        "the close, to decrypt.",
+    )

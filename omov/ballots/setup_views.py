@@ -39,11 +39,14 @@ from omov.ballots.setup_forms import (
     NewBallotForm,
     OfficerForm,
     TimetableForm,
+    TrusteeForm,
+    VerifiableForm,
 )
 from omov.ballots.views import _choices, _paper_context
 from omov.members.models import Appointment
 from omov.members.permissions import organisation_wide, organisations_for, units_run_by
 from omov.members.selectors import eligible_members, genders_recorded, people_with_role
+from omov.members.services import user_for_member
 
 S = Ballot.State
 RO = Appointment.Role.RETURNING_OFFICER
@@ -55,6 +58,7 @@ STEPS = [
     ("setup-electorate", "Who may vote"),
     ("setup-timetable", "Timetable"),
     ("setup-officers", "Officers"),
+    ("setup-verifiable", "Verifiable"),
     ("setup-preview", "Preview"),
 ]
 
@@ -179,7 +183,17 @@ def checklist(ballot: Ballot) -> list[Check]:
         Check("setup-timetable", "Timetable", bool(ballot.opens_at and ballot.closes_at), _when(ballot)),
         Check("setup-officers", "Officers", bool(officers),
               ", ".join(u.get_username() for u in officers) or "no returning officer yet"),
+        _verifiable_check(ballot),
     ]  # fmt: skip
+
+
+def _verifiable_check(ballot: Ballot) -> Check:
+    if not ballot.verifiable:
+        return Check("setup-verifiable", "Verifiable", True, "no (optional): papers are counted as cast, not sealed")
+    named = ballot.trustees.count()
+    return Check("setup-verifiable", "Verifiable", named == ballot.trustee_count,
+                 f"yes: {named} of {ballot.trustee_count} trustees named, any {ballot.trustee_threshold} decrypt; "
+                 f"codes {'by letter, made offline' if ballot.credential_mode == 'offline' else 'with the voting link'}")
 
 
 def _when(ballot: Ballot) -> str:
@@ -465,3 +479,56 @@ def preview(request: HttpRequest, ballot_id: int) -> HttpResponse:
     context = _paper_context(ballot, _choices(ballot), None, "")  # the voting page's own, for an empty paper
     context.pop("ballot")
     return _page(request, ballot, "preview.html", "setup-preview", **context)
+
+
+def _trustee_user(ballot: Ballot, email: str) -> Any:
+    """The account a trustee signs in with: an active user with this email (an officer), or the organisation's
+    member with this email (their account is made on first use, as when they sign in). None if neither."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    if user is not None:
+        return user
+    member = ballot.organisation.members.filter(email__iexact=email).first()
+    return user_for_member(member=member) if member is not None else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verifiable(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Whether the ballot is verifiable; its trustees, threshold, voting codes and mixing (docs/verifiable.md)."""
+    ballot = _draft(request, ballot_id)
+    if isinstance(ballot, HttpResponse):
+        return ballot
+    action = request.POST.get("action", "")
+    initial = {"verifiable": ballot.verifiable, "credential_mode": ballot.credential_mode,
+               "trustee_count": ballot.trustee_count, "trustee_threshold": ballot.trustee_threshold,
+               "mix_count": str(ballot.mix_count)}  # fmt: skip
+    form = VerifiableForm(request.POST if action == "save" else None, initial=initial)
+    add = TrusteeForm(request.POST if action == "add" else None)
+    user = request.user
+    if request.method == "POST":
+        if action == "save":
+            if form.is_valid():
+                d = dict(form.cleaned_data, mix_count=int(form.cleaned_data["mix_count"]))
+                changes = {k: v for k, v in d.items() if v != initial[k] and not (k == "mix_count" and str(v) == initial[k])}
+                if not changes or _attempt(request, lambda: bs.update_ballot(ballot=ballot, actor=user, **changes),
+                                           "Saved."):  # fmt: skip
+                    return redirect("setup-verifiable", ballot_id=ballot.pk)
+        elif action == "add":
+            if add.is_valid():
+                person = _trustee_user(ballot, add.cleaned_data["email"])
+                if person is None:
+                    add.add_error("email", "Nobody in the organisation has this email address.")
+                elif _attempt(request, lambda: bs.add_trustee(ballot=ballot, actor=user, name=add.cleaned_data["name"],
+                                                              user=person),
+                              f"{add.cleaned_data['name']} is a trustee."):  # fmt: skip
+                    return redirect("setup-verifiable", ballot_id=ballot.pk)
+        elif action == "remove":
+            trustee = get_object_or_404(ballot.trustees.all(), pk=request.POST.get("trustee") or 0)
+            _attempt(request, lambda: bs.remove_trustee(trustee=trustee, actor=user),
+                     f"{trustee.name} is no longer a trustee.")  # fmt: skip
+            return redirect("setup-verifiable", ballot_id=ballot.pk)
+        else:
+            raise Http404("no such action")
+    return _page(request, ballot, "verifiable.html", "setup-verifiable", form=form, add=add,
+                 trustees=list(ballot.trustees.all()))  # fmt: skip

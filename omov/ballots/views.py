@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from omov.ballots import permissions, selectors, steps
+from omov.ballots import permissions, selectors, steps, verifiable_views
 from omov.ballots import services as bs
 from omov.ballots.attempts import wrong_code
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
@@ -216,6 +216,8 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return render(
             request, "ballots/not_open.html", {"ballot": ballot}, status=409 if request.method == "POST" else 200
         )
+    if ballot.verifiable:  # the paper is sealed on the voter's device: its own page and its own cast
+        return verifiable_views.booth(request, ballot, _paper_context(ballot, choices, None, ""))
     if request.method == "GET":
         credential = request.GET.get("c", "").strip()[:100]
         return render(request, "ballots/vote.html", _paper_context(ballot, choices, None, credential))
@@ -284,6 +286,7 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "stats": selectors.roll_stats(ballot=ballot) if observer and ballot.state != S.DRAFT else None,
         # The root the close recorded is public from the close on, so it can be noted before any result.
         "closing": selectors.closing_head(ballot=ballot) if ballot.state in _CLOSED else None,
+        "verifiable": verifiable_views.summary(request, ballot) if ballot.verifiable else None,
     }
     if result is not None:
         context["sheet_html"] = _sheet_html(result)
