@@ -227,6 +227,7 @@ class Result(models.Model):
 
 # The tables only a verifiable ballot uses (omov/ballots/verifiable/models.py), registered with this app.
 from omov.ballots.verifiable.models import (  # noqa: E402
+    BoardComponent,
     CredentialKey,
     DecryptionInput,
     Election,
@@ -242,6 +243,7 @@ __all__ = [
     "RANKED_METHODS",
     "BalanceRule",
     "Ballot",
+    "BoardComponent",
     "Candidate",
     "Credential",
     "CredentialKey",

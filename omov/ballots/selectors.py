@@ -18,7 +18,7 @@ from omov.ballots.papers import (
     InclusionProof,
     credential_hash,
     inclusion_proof,
-    paper_chain_name,
+    chain_name,
     papers_root,
     read_paper,
     sorted_trackers,
@@ -187,7 +187,7 @@ class ChainCheck:
 
 def verify_paper_chain(*, ballot: Ballot) -> ChainCheck:
     """Recompute every paper's tracker and chain hash; report the first that does not match."""
-    name = paper_chain_name(ballot.pk)
+    name = chain_name(ballot)
     previous, n = GENESIS, 0
     for p in Paper.objects.filter(ballot=ballot).order_by("position").iterator(chunk_size=5000):
         n += 1

@@ -129,3 +129,15 @@ class SpoiledTracker(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "tracker"], name="spoiled_tracker_unique")]
+
+
+class BoardComponent(models.Model):
+    """The 32-byte `a` of every ciphertext on a verifiable ballot's board (hex), unique per ballot: how the ballot
+    box refuses a copied encryption at once, and why two casts of one copy cannot both land (the second breaks
+    the constraint and rolls back). Derived from the papers; nothing about who cast them."""
+
+    ballot = models.ForeignKey("ballots.Ballot", on_delete=models.CASCADE, related_name="+")
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "value"], name="board_component_unique")]
