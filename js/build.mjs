@@ -11,7 +11,8 @@ const staticDir = join(here, "..", "omov", "web", "static", "omov");
 
 // Each bundle: an entry under src/ and where it goes under omov/web/static/omov/.
 export const BUNDLES = [
-  // { entry: "src/booth.js", out: "booth/booth.bundle.js" },
+  // The booth and the trustees' ceremony (docs/crypto.md §11, §6): helper vbjs.
+  { entry: "src/booth.js", out: "booth/omov-crypto.js" },
 ];
 
 const LICENSED = ["@noble/curves", "@noble/hashes", "@noble/ciphers"];
