@@ -13,6 +13,7 @@ const staticDir = join(here, "..", "omov", "web", "static", "omov");
 export const BUNDLES = [
   // The booth and the trustees' ceremony (docs/crypto.md §11, §6): helper vbjs.
   { entry: "src/booth.js", out: "booth/omov-crypto.js" },
+  { entry: "src/verify/index.js", out: "verify/verifier.js" },
 ];
 
 const LICENSED = ["@noble/curves", "@noble/hashes", "@noble/ciphers"];

@@ -1,0 +1,534 @@
+"""The platform's election record, version 4 (docs/record.md §9): credentials, signed papers, mark ballots.
+
+What the platform calls (stable API):
+
+    ranked_parameters(election=, title=, public_key=, candidates=, seats=, rule=, count_seed=, mixers=,
+                      credentials=) -> dict              parameters.json of a ranked (AV/STV) ballot
+    marks_parameters(election=, title=, public_key=, candidates=, seats=, rule=, count_seed=, question=,
+                     credentials=) -> dict               parameters.json of a mark (FPTP/bloc/approval) ballot
+    fingerprint(parameters) -> bytes                     F = SHA-256 of parameters.json's exact bytes
+    papers_file(election, entries) -> dict               papers.json (entries: CastPaper or their .entry() dicts)
+    tally_of(papers, options) -> list[bytes]             marks: the summed ciphertext of each option (64 bytes)
+    decryption_input(...)  / trustee_partials(secret, input) / check_partials(input, partials, inits)
+    combine_ranked(...) / combine_marks(...)             decryption.json and the decrypted values
+    mix_input(...) / run_mix(input, name) / check_mix(input, mix)   a trustee's (or the server's) mix
+    ranked_results(parameters, papers) / marks_results(parameters, n, totals)   results.json
+    write_record(directory, parameters=, credentials=, papers=, trustees=, decryption=, results=, mixes=)
+
+`demo_parts(settings, kind)` simulates a whole election of either kind (`omov record demo`).
+The independent verifier (omov.crypto.verify) imports nothing from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from omov.crypto import mixnet as mx
+from omov.crypto import shuffle as sh
+from omov.crypto import trustees as tr
+from omov.crypto.credentials import CastPaper, credentials_list, derive_credential, encrypt_marks, encrypt_ranked
+from omov.crypto.elgamal import Ciphertext, discrete_log
+from omov.crypto.encoding import canonical_json, length_prefixed, point_from_hex, scalar_from_hex, u32
+from omov.crypto.errors import CryptoError
+from omov.crypto.group import Point, scalar_bytes
+from omov.crypto.marks import QuestionSpec
+from omov.crypto.proofs import DleqProof
+from omov.crypto.record import (
+    FORMAT,
+    GENESIS,
+    Ceremony,
+    DemoSettings,
+    chain_entry_hash,
+    count_sheet,
+    decryption_context,
+    demo_rankings,
+    dump,
+    fixed_spans,
+    ranking_fault,
+    results_of,
+)
+
+VERSION = 4
+RANKED_ENCODING = "position j holds m = (index of the candidate ranked j-th) + 1; m = 0: no preference"
+MARKS_ENCODING = "option i holds m = 1 if it is marked, else 0"
+TALLY_DOMAIN = b"omov/record/v4/tally"
+DECRYPTION_INPUT_TYPE = "omov/record-decryption-input/v1"
+PARTIALS_TYPE = "omov/record-partials/v1"
+MIX_INPUT_TYPE = "omov/mix-input/v1"
+MIX_TYPE = "omov/mix/v1"
+
+
+# ---------------------------------------------------------------------------------------------------- parameters
+
+
+def _credentials_digest(credentials: Mapping[str, Any]) -> str:
+    return hashlib.sha256(dump(dict(credentials))).hexdigest()
+
+
+def _common(election: str, title: str, public_key: str | bytes | Point, candidates: Sequence[str], seats: int,
+            rule: str, count_seed: str, credentials: Mapping[str, Any]) -> dict[str, Any]:
+    pk = public_key.data.hex() if isinstance(public_key, Point) else \
+        public_key.hex() if isinstance(public_key, bytes) else str(public_key)
+    if credentials.get("election") != election:
+        raise CryptoError("the credentials list is for another election")
+    return {"election": election, "title": title, "group": "ristretto255", "generator": sh.G.hex(),
+            "public_key": pk, "candidates": list(candidates), "seats": seats, "rule": rule,
+            "count_seed": count_seed, "width": len(candidates), "shuffle_proof": sh.DOMAIN.decode(),
+            "credentials": _credentials_digest(credentials)}
+
+
+def ranked_parameters(*, election: str, title: str, public_key: str | bytes | Point, candidates: Sequence[str],
+                      seats: int, rule: str, count_seed: str, mixers: Sequence[str],
+                      credentials: Mapping[str, Any]) -> dict[str, Any]:
+    """parameters.json of a ranked ballot (record.md §2.2 and §9): width = the number of candidates."""
+    if not mixers:
+        raise CryptoError("a ranked ballot needs at least one mix server")
+    out = _common(election, title, public_key, candidates, seats, rule, count_seed, credentials)
+    out.update(kind="ranked", encoding=RANKED_ENCODING, mixers=list(mixers))
+    return out
+
+
+def marks_parameters(*, election: str, title: str, public_key: str | bytes | Point, candidates: Sequence[str],
+                     seats: int, rule: str, count_seed: str, question: QuestionSpec | Mapping[str, Any],
+                     credentials: Mapping[str, Any]) -> dict[str, Any]:
+    """parameters.json of a mark ballot (record.md §9): no mixers, the question of crypto.md §5."""
+    spec = question if isinstance(question, QuestionSpec) else QuestionSpec.from_json(dict(question))
+    if spec.options != len(candidates):
+        raise CryptoError("the question must have one option per candidate")
+    out = _common(election, title, public_key, candidates, seats, rule, count_seed, credentials)
+    out.update(kind="marks", encoding=MARKS_ENCODING, mixers=[], question=spec.to_json())
+    return out
+
+
+def fingerprint(parameters: Mapping[str, Any]) -> bytes:
+    """F = SHA-256 of the exact bytes of parameters.json."""
+    return hashlib.sha256(dump(dict(parameters))).digest()
+
+
+# ---------------------------------------------------------------------------------------------------- papers
+
+
+def papers_file(election: str, entries: Sequence[CastPaper | Mapping[str, Any]]) -> dict[str, Any]:
+    """papers.json (record.md §9): the cast papers in the order cast, hash-chained over their v4 trackers."""
+    chain = f"record:{election}:papers"
+    out: list[dict[str, Any]] = []
+    previous = GENESIS
+    for position, item in enumerate(entries, start=1):
+        e = item.entry() if isinstance(item, CastPaper) else dict(item)
+        fields = {k: e[k] for k in ("tracker", "credential", "ciphertexts", "proof", "signature")}
+        entry_hash = chain_entry_hash(chain, previous, position, fields["tracker"])
+        out.append({**fields, "position": position, "previous_hash": previous, "entry_hash": entry_hash})
+        previous = entry_hash
+    return {"chain": chain, "papers": out, "head": {"position": len(out), "hash": previous}}
+
+
+def _mark_ciphertexts(paper: bytes, options: int) -> list[bytes]:
+    """The k ciphertexts (64 bytes each) of a mark paper's canonical bytes (crypto.md §5)."""
+    out, pos = [], 0
+    items = []
+    while pos < len(paper):
+        n = int.from_bytes(paper[pos : pos + 8], "big")
+        items.append(paper[pos + 8 : pos + 8 + n])
+        pos += 8 + n
+    out = items[2 : 2 + options]
+    if len(out) != options or any(len(c) != 64 for c in out):
+        raise CryptoError("not a mark paper with this many options")
+    return out
+
+
+def tally_of(papers: Sequence[bytes | str], options: int) -> list[bytes]:
+    """Marks: the component-wise sum of every cast paper's ciphertexts, option by option (64 bytes each)."""
+    totals = [Ciphertext.zero() for _ in range(options)]
+    for p in papers:
+        data = bytes.fromhex(p) if isinstance(p, str) else p
+        cts = [Ciphertext.decode(c) for c in _mark_ciphertexts(data, options)]
+        totals = [t + c for t, c in zip(totals, cts, strict=True)]
+    return [t.encode() for t in totals]
+
+
+# ---------------------------------------------------------------------------------------------------- decryption
+
+
+def tally_context(fp: bytes) -> bytes:
+    """h = length_prefixed("omov/record/v4/tally", F) (record.md §9)."""
+    return length_prefixed(TALLY_DOMAIN, fp)
+
+
+def decryption_input(*, election: str, fingerprint: bytes, width: int | None = None,
+                     papers: Sequence[bytes] | None = None, tally: Sequence[bytes] | None = None) -> dict[str, Any]:
+    """What the platform offers a trustee to decrypt (record.md §9): the last mix's papers, or the tally."""
+    base = {"type": DECRYPTION_INPUT_TYPE, "election": election, "fingerprint": fingerprint.hex()}
+    if papers is not None:
+        if width is None:
+            raise CryptoError("a ranked decryption input needs the width")
+        return {**base, "kind": "ranked", "width": width, "papers": [p.hex() for p in papers]}
+    if tally is None:
+        raise CryptoError("give papers (ranked) or tally (marks)")
+    return {**base, "kind": "marks", "tally": [t.hex() for t in tally]}
+
+
+def input_digest(obj: Mapping[str, Any]) -> str:
+    """SHA-256 hex of a file's canonical JSON (crypto.md §6: keys sorted, no whitespace, no final newline)."""
+    return hashlib.sha256(canonical_json(dict(obj))).hexdigest()
+
+
+def _input_items(obj: Mapping[str, Any]) -> tuple[bytes, list[tuple[bytes, list[Ciphertext]]]]:
+    """(F, [(context, ciphertexts)]) for each unit a trustee decrypts under one context."""
+    if obj.get("type") != DECRYPTION_INPUT_TYPE:
+        raise CryptoError(f"not a decryption input (type must be {DECRYPTION_INPUT_TYPE!r})")
+    fp = bytes.fromhex(obj["fingerprint"])
+    if obj.get("kind") == "ranked":
+        k = int(obj["width"])
+        units = []
+        for i, p in enumerate(obj["papers"]):
+            units.append((decryption_context(fp, i), list(mx.decode_paper(bytes.fromhex(p), k))))
+        return fp, units
+    if obj.get("kind") == "marks":
+        return fp, [(tally_context(fp), [Ciphertext.decode(bytes.fromhex(t)) for t in obj["tally"]])]
+    raise CryptoError("the decryption input's kind must be 'ranked' or 'marks'")
+
+
+def _share(d: Point, proof: DleqProof) -> list[str]:
+    return [d.data.hex(), scalar_bytes(proof.c).hex(), scalar_bytes(proof.z).hex()]
+
+
+def trustee_partials(secret: tr.TrusteeSecret, input_obj: Mapping[str, Any], rng: Any = None) -> dict[str, Any]:
+    """A trustee's partial decryptions with proofs (record.md §9): every position of every paper, or every option
+    of the tally, under the record's contexts (§4, §9)."""
+    if input_obj.get("election") != secret.election:
+        raise CryptoError(f"the input is for election {input_obj.get('election')!r}, not {secret.election!r}")
+    _, units = _input_items(input_obj)
+    shares = [[_share(d, p) for d, p in tr.partial_decrypt(secret, cts, context, rng=rng)] for context, cts in units]
+    return {"type": PARTIALS_TYPE, "election": secret.election, "fingerprint": input_obj["fingerprint"],
+            "trustee": secret.id, "input": input_digest(input_obj),
+            "shares": shares if input_obj["kind"] == "ranked" else shares[0]}
+
+
+def check_partials(input_obj: Mapping[str, Any], partials: Any, inits: Sequence[Any]) -> list[list[Point]]:
+    """Check a trustee's uploaded partials against the input and its verification key; returns the shares d
+    (per paper, per position; marks: one list of the options) or CryptoError naming the item that fails."""
+    if type(partials) is not dict or partials.get("type") != PARTIALS_TYPE:
+        raise CryptoError(f"not a trustee's partial decryptions (type must be {PARTIALS_TYPE!r})")
+    for key in ("election", "fingerprint"):
+        if partials.get(key) != input_obj.get(key):
+            raise CryptoError(f"{key}: the partials are for another {key}")
+    if partials.get("input") != input_digest(input_obj):
+        raise CryptoError("input: the partials decrypt another input file")
+    trustee = partials.get("trustee")
+    if type(trustee) is not int or not 1 <= trustee <= len(inits):
+        raise CryptoError("trustee: not one of the election's trustees")
+    key = tr.verification_key(inits, trustee)
+    _, units = _input_items(input_obj)
+    shares = partials.get("shares")
+    if input_obj["kind"] == "marks":
+        shares = [shares]
+    if type(shares) is not list or len(shares) != len(units):
+        raise CryptoError(f"shares: {len(units)} entries expected")
+    out = []
+    for i, ((context, cts), unit) in enumerate(zip(units, shares, strict=True)):
+        where = f"paper {i + 1}" if input_obj["kind"] == "ranked" else "tally"
+        if type(unit) is not list or len(unit) != len(cts):
+            raise CryptoError(f"shares: {where}: {len(cts)} shares expected")
+        try:
+            parts = [(point_from_hex(d), DleqProof(scalar_from_hex(c), scalar_from_hex(z))) for d, c, z in unit]
+        except (CryptoError, ValueError, TypeError):
+            raise CryptoError(f"shares: {where}: a share is not [point, scalar, scalar]") from None
+        for j, (ct, part) in enumerate(zip(cts, parts, strict=True)):
+            if not _verify_at(partials["election"], trustee, key, ct, part, context, j):
+                raise CryptoError(f"shares: {where}, position {j + 1}: trustee {trustee}'s proof does not verify")
+        out.append([d for d, _ in parts])
+    return out
+
+
+def _verify_at(election: str, trustee: int, key: Point, ct: Ciphertext, part: tuple[Point, DleqProof],
+               context: bytes, index: int) -> bool:
+    from omov.crypto.proofs import verify_dleq
+
+    ctx = length_prefixed(b"omov/v1/partial-decryption", election.encode("utf-8"), u32(trustee), context, u32(index))
+    return verify_dleq(Point.base(), key, ct.a, part[0], part[1], ctx)
+
+
+def _combine(cts: Sequence[Ciphertext], shares: Mapping[int, Sequence[Point]]) -> list[Point]:
+    weights = tr.lagrange_at_zero(sorted(shares))
+    out = []
+    for j, ct in enumerate(cts):
+        total = Point.identity()
+        for t, ds in shares.items():
+            total = total + ds[j] * weights[t]
+        out.append(ct.b - total)
+    return out
+
+
+def combine_ranked(input_obj: Mapping[str, Any], partials: Mapping[int, Mapping[str, Any]], inits: Sequence[Any],
+                   candidates: int) -> tuple[dict[str, Any], list[list[int | None]]]:
+    """decryption.json of a ranked record from the (checked) partials of at least t trustees, keeping for each
+    paper only the positions up to its first fault (record.md §7), and the values so published."""
+    threshold = int(inits[0]["t"])
+    checked = {t: check_partials(input_obj, p, inits) for t, p in sorted(partials.items())}
+    if len(checked) < threshold:
+        raise CryptoError(f"{len(checked)} trustees decrypted; {threshold} are needed")
+    present = sorted(checked)
+    _, units = _input_items(input_obj)
+    table = {sh.base_mul(m): m for m in range(candidates + 1)}
+    papers, values = [], []
+    for i, (_, cts) in enumerate(units):
+        points = _combine(cts, {t: checked[t][i] for t in present})
+        vs = [table.get(p.data) for p in points]
+        fault = ranking_fault(vs, candidates)
+        shown = len(vs) if fault is None else fault + 1
+        papers.append([[partials[t]["shares"][i][j] for t in present] for j in range(shown)])
+        values.append(vs[:shown])
+    return {"present": present, "papers": papers}, values
+
+
+def combine_marks(input_obj: Mapping[str, Any], partials: Mapping[int, Mapping[str, Any]], inits: Sequence[Any],
+                  papers: int) -> tuple[dict[str, Any], list[int]]:
+    """decryption.json of a mark record and the totals (each found in 0..papers)."""
+    threshold = int(inits[0]["t"])
+    checked = {t: check_partials(input_obj, p, inits)[0] for t, p in sorted(partials.items())}
+    if len(checked) < threshold:
+        raise CryptoError(f"{len(checked)} trustees decrypted; {threshold} are needed")
+    present = sorted(checked)
+    _, units = _input_items(input_obj)
+    totals = [discrete_log(p, papers) for p in _combine(units[0][1], checked)]
+    tally = [[partials[t]["shares"][i] for t in present] for i in range(len(totals))]
+    return {"present": present, "tally": tally}, totals
+
+
+# ---------------------------------------------------------------------------------------------------- mixes
+
+
+def mix_input(*, election: str, fingerprint: bytes, index: int, public_key: str | bytes | Point, width: int,
+              papers: Sequence[bytes]) -> dict[str, Any]:
+    """What mix server `index` (1-based) takes: the cast papers' P (index 1) or the previous mix's outputs."""
+    pk = public_key.data.hex() if isinstance(public_key, Point) else \
+        public_key.hex() if isinstance(public_key, bytes) else str(public_key)
+    return {"type": MIX_INPUT_TYPE, "election": election, "fingerprint": fingerprint.hex(), "index": index,
+            "public_key": pk, "width": width, "papers": [p.hex() for p in papers]}
+
+
+def _mix_parts(obj: Mapping[str, Any]) -> tuple[bytes, bytes, int, int, list[bytes]]:
+    if obj.get("type") != MIX_INPUT_TYPE:
+        raise CryptoError(f"not a mix input (type must be {MIX_INPUT_TYPE!r})")
+    fp, pk = bytes.fromhex(obj["fingerprint"]), point_from_hex(obj["public_key"]).data
+    width, index = int(obj["width"]), int(obj["index"])
+    papers = [bytes.fromhex(p) for p in obj["papers"]]
+    for i, p in enumerate(papers):
+        if len(p) != 64 * width:
+            raise CryptoError(f"papers[{i}]: a paper of width {width} is {64 * width} bytes")
+    if len(fp) != 32 or index < 1 or len(papers) < 2:
+        raise CryptoError("a mix input needs a 32-byte fingerprint, an index from 1 and at least two papers")
+    return fp, pk, width, index, papers
+
+
+def run_mix(input_obj: Mapping[str, Any], name: str, *, rng: Any = None, workers: int | None = 1) -> dict[str, Any]:
+    """Shuffle, re-encrypt and prove: {"type": "omov/mix/v1", "election", "fingerprint", "input": SHA-256 hex of
+    the input's canonical JSON, "mix": the record's mixes/mix-NN.json object (record.md §2.5)}."""
+    fp, pk, width, index, papers = _mix_parts(input_obj)
+    with sh.Workers(workers) as pool:
+        outputs, psi, rands = sh.shuffle(pk, papers, width, rng=rng, pool=pool)
+        context = mx.mix_context(input_obj["election"], fp, index)
+        proof = sh.prove_shuffle(pk, papers, outputs, psi, rands, width, context, rng=rng, pool=pool)
+    return {"type": MIX_TYPE, "election": input_obj["election"], "fingerprint": fp.hex(),
+            "input": input_digest(input_obj),
+            "mix": {"index": index, "mixer": name, "outputs": [p.hex() for p in outputs], "proof": proof.to_json()}}
+
+
+def check_mix(input_obj: Mapping[str, Any], mix_obj: Any, *, workers: int | None = 1) -> dict[str, Any]:
+    """The uploaded mix's record object if its proof of shuffle holds for this input; CryptoError naming what
+    fails otherwise."""
+    fp, pk, width, index, papers = _mix_parts(input_obj)
+    if type(mix_obj) is not dict or mix_obj.get("type") != MIX_TYPE:
+        raise CryptoError(f"not a mix (type must be {MIX_TYPE!r})")
+    for key in ("election", "fingerprint"):
+        if mix_obj.get(key) != input_obj.get(key):
+            raise CryptoError(f"{key}: the mix is for another {key}")
+    if mix_obj.get("input") != input_digest(input_obj):
+        raise CryptoError("input: the mix was made from another input file")
+    mix = mix_obj.get("mix")
+    if type(mix) is not dict or set(mix) != {"index", "mixer", "outputs", "proof"}:
+        raise CryptoError("mix: must hold exactly index, mixer, outputs and proof")
+    if mix["index"] != index or type(mix["mixer"]) is not str:
+        raise CryptoError(f"mix.index: must be {index}")
+    try:
+        outputs = [bytes.fromhex(p) for p in mix["outputs"]]
+        proof = sh.ShuffleProof.from_json(mix["proof"])
+    except (CryptoError, ValueError, TypeError, KeyError) as exc:
+        raise CryptoError(f"mix: malformed outputs or proof ({exc})") from None
+    with sh.Workers(workers) as pool:
+        reason = sh.check_shuffle(pk, papers, outputs, proof, width, mx.mix_context(input_obj["election"], fp, index),
+                                  pool=pool)
+    if reason is not None:
+        raise CryptoError(f"mix.proof: the proof of shuffle fails: {reason}")
+    return mix
+
+
+# ---------------------------------------------------------------------------------------------------- results
+
+
+def ranked_results(parameters: Mapping[str, Any], values: Sequence[Sequence[int | None]]) -> dict[str, Any]:
+    """results.json of a ranked record from each paper's published values."""
+    papers = results_of(values, len(parameters["candidates"]))
+    return {"papers": papers, "count": count_sheet(dict(parameters), papers)}
+
+
+def marks_count(parameters: Mapping[str, Any], totals: Sequence[int]) -> Any:
+    """The count of the profile holding n_i one-mark papers for each option i (record.md §9)."""
+    import json
+
+    from omov.count import Profile, count
+    from omov.count.sheet import to_dict
+
+    papers = [((i,), n) for i, n in enumerate(totals) if n]
+    profile = Profile.from_papers(parameters["candidates"], papers, seats=parameters["seats"],
+                                  title=parameters["title"])
+    sheet = count(profile, parameters["rule"], seats=parameters["seats"], seed=parameters["count_seed"])
+    return json.loads(json.dumps(to_dict(sheet)))
+
+
+def marks_results(parameters: Mapping[str, Any], papers: int, totals: Sequence[int]) -> dict[str, Any]:
+    """results.json of a mark record."""
+    return {"papers": papers, "totals": list(totals), "count": marks_count(parameters, totals)}
+
+
+# ---------------------------------------------------------------------------------------------------- writing
+
+
+def write_record(
+    directory: Path | str, *, parameters: Mapping[str, Any], credentials: Mapping[str, Any],
+    papers: Mapping[str, Any] | Sequence[CastPaper | Mapping[str, Any]], trustees: Mapping[str, Any],
+    decryption: Mapping[str, Any], results: Mapping[str, Any], mixes: Sequence[Mapping[str, Any]] = (),
+) -> Path:
+    """Write a version 4 record directory from its parts and compute the manifest. `papers` is papers.json or the
+    cast papers in the order cast; `trustees` is trustees.json (record.md §2.3); `mixes` the mix file objects
+    (ranked), in order. Refuses parts that do not belong together (election, credentials digest, mixers)."""
+    election = parameters["election"]
+    if parameters.get("credentials") != _credentials_digest(credentials):
+        raise CryptoError("parameters.credentials is not the SHA-256 of this credentials.json")
+    if credentials.get("election") != election:
+        raise CryptoError("credentials.json is for another election")
+    if len(mixes) != len(parameters.get("mixers", [])):
+        raise CryptoError(f"{len(mixes)} mixes for {len(parameters.get('mixers', []))} mix servers")
+    listing = dict(papers) if isinstance(papers, Mapping) else papers_file(election, papers)
+    files: dict[str, Any] = {
+        "parameters.json": dict(parameters), "credentials.json": dict(credentials), "trustees.json": dict(trustees),
+        "papers.json": listing, "decryption.json": dict(decryption), "results.json": dict(results),
+    }
+    for i, mix in enumerate(mixes, start=1):
+        if mix.get("index") != i:
+            raise CryptoError(f"mix {i} says it is mix {mix.get('index')}")
+        files[f"mixes/mix-{i:02d}.json"] = dict(mix)
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    digests: dict[str, str] = {}
+    for name in sorted(files):
+        data = dump(files[name])
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        digests[name] = hashlib.sha256(data).hexdigest()
+    manifest = {"format": FORMAT, "version": VERSION, "election": election, "files": digests,
+                "fingerprint": digests["parameters.json"]}
+    (root / "manifest.json").write_bytes(dump(manifest))
+    return root
+
+
+# ---------------------------------------------------------------------------------------------------- the demo
+
+
+def demo_code(rng: random.Random) -> str:
+    """A seeded credential code (the demo's voters; real codes come from credentials.new_code)."""
+    from omov.crypto.credentials import ALPHABET
+
+    s = "".join(rng.choice(ALPHABET) for _ in range(25))
+    return "-".join(s[i : i + 5] for i in range(0, 25, 5))
+
+
+_CastJob = tuple[str, str, bytes, bytes, list[Any], int]
+
+
+def _cast_job(job: _CastJob) -> list[dict[str, Any]]:
+    kind, election, fp, pk, items, seed = job
+    rng = random.Random(seed)
+    out = []
+    for code, choice, spec in items:
+        if kind == "ranked":
+            sealed = encrypt_ranked(election=election, fingerprint=fp, public_key=pk, candidates=spec,
+                                    ranking=choice, code=code, rng=rng)
+        else:
+            sealed = encrypt_marks(election=election, fingerprint=fp, public_key=pk, question=spec, marks=choice,
+                                   code=code, rng=rng)
+        c = sealed.cast
+        out.append({"tracker": c["tracker"], "credential": c["credential"], "ciphertexts": c["paper"],
+                    "proof": c["proof"], "signature": c["signature"]})
+    return out
+
+
+def demo_parts(settings: DemoSettings, kind: str = "ranked") -> tuple[dict[str, Any], str]:
+    """The parts write_record takes, for a simulated election: voters with credentials cast signed papers;
+    ranked: two mixes, trustees' partials, a recount; marks: the tally decrypted by the trustees."""
+    if kind not in ("ranked", "marks"):
+        raise CryptoError("the kind is 'ranked' or 'marks'")
+    seed = settings.seed if settings.seed is not None else sh.sb(sh.random_scalar()).hex()[:16]
+    rng = random.Random(f"omov-demo-v4/{kind}/{seed}")
+    election = f"demo-{seed}"
+    c = settings.candidates
+    names = settings.candidate_names or [f"Candidate {chr(65 + i)}" if i < 26 else f"Candidate {i + 1}"
+                                         for i in range(c)]
+    if not 1 <= settings.threshold <= settings.trustees:
+        raise CryptoError("the threshold must be between 1 and the number of trustees")
+    if not 1 <= settings.seats < c:
+        raise CryptoError("there must be more candidates than seats")
+    if settings.papers < 2 or (kind == "ranked" and settings.mixers < 1):
+        raise CryptoError("a demo needs at least two papers (and, ranked, one mix server)")
+    ceremony = Ceremony.run(election, settings.trustees, settings.threshold, rng)
+    pk = ceremony.public_key
+    codes = [demo_code(rng) for _ in range(settings.papers + 2)]  # two voters on the roll do not vote
+    credentials = credentials_list(election, [derive_credential(election, code).public for code in codes])
+    common = {"election": election, "title": f"Demo election {seed} ({kind})", "public_key": pk,
+              "candidates": names, "seats": settings.seats, "count_seed": seed, "credentials": credentials}
+    if kind == "ranked":
+        parameters = ranked_parameters(**common, rule="scottish",
+                                       mixers=[f"mix-{i}" for i in range(1, settings.mixers + 1)])
+        choices: list[Any] = demo_rankings(rng, settings.papers, c)
+        spec: Any = c
+    else:
+        question = QuestionSpec.bloc("demo", c, up_to=settings.seats)
+        parameters = marks_parameters(**common, rule="bloc", question=question)
+        choices = []
+        for _ in range(settings.papers):
+            marked = rng.sample(range(c), rng.randint(0, settings.seats))
+            choices.append([1 if i in marked else 0 for i in range(c)])
+        spec = question.to_json()
+    fp = fingerprint(parameters)
+    items = [(code, choice, spec) for code, choice in zip(codes, choices, strict=False)]
+    present = list(range(1, settings.threshold + 1)) if settings.threshold < settings.trustees else \
+        list(range(1, settings.trustees + 1))
+    inits = ceremony.inits
+    with sh.Workers(settings.workers) as pool:
+        jobs: list[_CastJob] = [(kind, election, fp, pk.data, items[s:e], rng.getrandbits(128))
+                                for s, e in fixed_spans(len(items))]
+        entries = [e for chunk in pool.map(_cast_job, jobs) for e in chunk]
+        cast = [bytes.fromhex(e["ciphertexts"]) for e in entries]
+        mixes: list[dict[str, Any]] = []
+        if kind == "ranked":
+            for mix in mx.run_mixnet(pk, cast, c, election, fp, parameters["mixers"], rng=rng, pool=pool):
+                mixes.append({"index": mix.index, "mixer": mix.mixer, "outputs": [p.hex() for p in mix.outputs],
+                              "proof": mix.proof.to_json()})
+            final = [bytes.fromhex(p) for p in mixes[-1]["outputs"]]
+            dinput = decryption_input(election=election, fingerprint=fp, width=c, papers=final)
+            partials = {t: trustee_partials(ceremony.secrets[t], dinput, rng=rng) for t in present}
+            decryption, values = combine_ranked(dinput, partials, inits, c)
+            results = ranked_results(parameters, values)
+        else:
+            dinput = decryption_input(election=election, fingerprint=fp, tally=tally_of(cast, c))
+            partials = {t: trustee_partials(ceremony.secrets[t], dinput, rng=rng) for t in present}
+            decryption, totals = combine_marks(dinput, partials, inits, len(cast))
+            results = marks_results(parameters, len(cast), totals)
+    parts = {"parameters": parameters, "credentials": credentials, "papers": papers_file(election, entries),
+             "trustees": ceremony.to_json(), "decryption": decryption, "results": results, "mixes": mixes}
+    return parts, election
