@@ -39,9 +39,9 @@ from omov.ballots.setup_forms import (
     NewBallotForm,
     OfficerForm,
     TimetableForm,
-    TrusteeForm,
     VerifiableForm,
 )
+from omov.ballots.verifiable.services.ceremony import set_verifiable
 from omov.ballots.views import _choices, _paper_context
 from omov.members.models import Appointment
 from omov.members.permissions import organisation_wide, organisations_for, units_run_by
@@ -191,9 +191,10 @@ def _verifiable_check(ballot: Ballot) -> Check:
     if not ballot.verifiable:
         return Check("setup-verifiable", "Verifiable", True, "no (optional): papers are counted as cast, not sealed")
     named = ballot.trustees.count()
+    codes = "by letter, made offline" if ballot.credential_mode == "offline" else "in the voting link"
     return Check("setup-verifiable", "Verifiable", named == ballot.trustee_count,
                  f"yes: {named} of {ballot.trustee_count} trustees named, any {ballot.trustee_threshold} decrypt; "
-                 f"codes {'by letter, made offline' if ballot.credential_mode == 'offline' else 'with the voting link'}")
+                 f"codes {codes}")  # fmt: skip
 
 
 def _when(ballot: Ballot) -> str:
@@ -499,36 +500,27 @@ def verifiable(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot = _draft(request, ballot_id)
     if isinstance(ballot, HttpResponse):
         return ballot
-    action = request.POST.get("action", "")
-    initial = {"verifiable": ballot.verifiable, "credential_mode": ballot.credential_mode,
-               "trustee_count": ballot.trustee_count, "trustee_threshold": ballot.trustee_threshold,
-               "mix_count": str(ballot.mix_count)}  # fmt: skip
-    form = VerifiableForm(request.POST if action == "save" else None, initial=initial)
-    add = TrusteeForm(request.POST if action == "add" else None)
-    user = request.user
-    if request.method == "POST":
-        if action == "save":
-            if form.is_valid():
-                d = dict(form.cleaned_data, mix_count=int(form.cleaned_data["mix_count"]))
-                changes = {k: v for k, v in d.items() if v != initial[k] and not (k == "mix_count" and str(v) == initial[k])}
-                if not changes or _attempt(request, lambda: bs.update_ballot(ballot=ballot, actor=user, **changes),
-                                           "Saved."):  # fmt: skip
-                    return redirect("setup-verifiable", ballot_id=ballot.pk)
-        elif action == "add":
-            if add.is_valid():
-                person = _trustee_user(ballot, add.cleaned_data["email"])
-                if person is None:
-                    add.add_error("email", "Nobody in the organisation has this email address.")
-                elif _attempt(request, lambda: bs.add_trustee(ballot=ballot, actor=user, name=add.cleaned_data["name"],
-                                                              user=person),
-                              f"{add.cleaned_data['name']} is a trustee."):  # fmt: skip
-                    return redirect("setup-verifiable", ballot_id=ballot.pk)
-        elif action == "remove":
-            trustee = get_object_or_404(ballot.trustees.all(), pk=request.POST.get("trustee") or 0)
-            _attempt(request, lambda: bs.remove_trustee(trustee=trustee, actor=user),
-                     f"{trustee.name} is no longer a trustee.")  # fmt: skip
+    trustees = list(ballot.trustees.select_related("user").order_by("number"))
+    initial: dict[str, Any] = {"verifiable": ballot.verifiable, "credential_mode": ballot.credential_mode,
+                               "trustee_threshold": ballot.trustee_threshold, "mix_count": str(ballot.mix_count)}
+    for t in trustees:
+        initial[f"name_{t.number}"] = t.name
+        initial[f"email_{t.number}"] = t.user.email if t.user else ""
+    form = VerifiableForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        named, unknown = [], []
+        for name, email in form.trustees():
+            person = _trustee_user(ballot, email)
+            if person is None:
+                unknown.append(email)
+            named.append((name, person))
+        if unknown:
+            messages.error(request, f"Nobody in the organisation has the email address {', '.join(unknown)}.")
+        elif _attempt(request, lambda: set_verifiable(
+                ballot=ballot, actor=request.user, verifiable=d["verifiable"],
+                trustees=named if d["verifiable"] else (), threshold=d["trustee_threshold"],
+                credential_mode=d["credential_mode"], mix_count=int(d["mix_count"])),
+                "Saved." if d["verifiable"] else "Saved: this is an ordinary ballot."):  # fmt: skip
             return redirect("setup-verifiable", ballot_id=ballot.pk)
-        else:
-            raise Http404("no such action")
-    return _page(request, ballot, "verifiable.html", "setup-verifiable", form=form, add=add,
-                 trustees=list(ballot.trustees.all()))  # fmt: skip
+    return _page(request, ballot, "verifiable.html", "setup-verifiable", form=form, trustees=trustees)

@@ -24,12 +24,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST  # noqa: F401
 
-from omov.ballots import permissions, selectors
-from omov.ballots import services as bs
+from omov.ballots import permissions
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Election, Paper, Trustee
+from omov.ballots.verifiable.election import mixers_for
+from omov.ballots.verifiable.services import casting, ceremony, pipeline
 
 S = Ballot.State
 BOARD_PER_PAGE = 100
@@ -70,7 +71,8 @@ def candidates_for_booth(ballot: Ballot) -> list[dict[str, Any]]:
 
 
 def booth(
-    request: HttpRequest, ballot: Ballot, paper: dict[str, Any], *, error: str = "", status: int = 200
+    request: HttpRequest, ballot: Ballot, paper: dict[str, Any], *, error: str = "", status: int = 200,
+    credential: str = "",
 ) -> HttpResponse:
     """The paper of an open verifiable ballot (views.vote hands it here, with the paper's context as for any
     ballot). GET shows it; POST `cast` (the sealed paper's JSON, the only field) casts it with one service call
@@ -80,14 +82,17 @@ def booth(
         raise Http404("this ballot has not opened")
     if request.method == "POST" and not error:
         raw = request.POST.get("cast", "")
+        token = request.POST.get("credential", "").strip()[:100]
         try:
             cast = json.loads(raw)
         except ValueError:
-            return booth(request, ballot, paper, error="The sealed paper did not arrive whole; nothing was stored.", status=400)
+            return booth(request, ballot, paper, error="The sealed paper did not arrive whole; nothing was stored.",
+                         status=400)  # fmt: skip
         try:
-            receipt = bs.cast_verifiable(ballot_id=ballot.pk, cast=cast)
+            receipt = casting.cast_encrypted(credential=token, cast=cast, ballot_id=ballot.pk)
         except BallotError as exc:
-            return booth(request, ballot, paper, error=_say(exc), status=409 if exc.code == "not-open" else 400)
+            return booth(request, ballot, paper, error=_say(exc), status=409 if exc.code == "not-open" else 400,
+                         credential=token)
         return render(request, "ballots/verifiable/receipt.html", {
             "ballot": ballot, "receipt": receipt, "election": election,
             "board_url": f"{reverse('verifiable-board', args=[ballot.pk])}?tracker={receipt.tracker}",
@@ -95,7 +100,7 @@ def booth(
     parameters = json.loads(election.parameters)
     context = dict(paper)
     context.update({
-        "error": error,
+        "error": error, "credential": credential,
         "offline": ballot.credential_mode == "offline",
         "booth": {
             "election": election.election_id, "fingerprint": election.fingerprint,
@@ -105,20 +110,6 @@ def booth(
         },
     })  # fmt: skip
     return render(request, "ballots/verifiable/booth.html", context, status=status)
-
-
-@require_POST
-def spoil(request: HttpRequest, ballot_id: int) -> JsonResponse:
-    """A voter's device says it opened this tracker (a Benaloh challenge): the ballot box refuses it from now."""
-    ballot = _visible(request, ballot_id)
-    tracker = request.POST.get("tracker", "").strip().lower()
-    if not re.fullmatch(r"[0-9a-f]{64}", tracker):
-        return JsonResponse({"error": "a tracker is 64 hexadecimal digits"}, status=400)
-    try:
-        bs.spoil_tracker(ballot_id=ballot.pk, tracker=tracker)
-    except BallotError as exc:
-        return JsonResponse({"error": str(exc)}, status=409)
-    return JsonResponse({"spoiled": tracker})
 
 
 @require_GET
@@ -168,7 +159,8 @@ def _pipeline(ballot: Ballot, election: Election | None) -> list[tuple[str, str,
     steps.append(("decrypt", state(3), f"Trustees decrypt {'the mixed papers' if ballot.ranked else 'the totals'}:"
                                       f" {partials} of the {t} needed"))
     steps.append(("count", state(4), "The decrypted papers are counted under the ballot's rule"))
-    steps.append(("publish", "done" if ballot.state == S.PUBLISHED else "later", "The result and the record are published"))
+    published = "done" if ballot.state == S.PUBLISHED else "later"
+    steps.append(("publish", published, "The result and the record are published"))
     return steps
 
 
@@ -313,14 +305,26 @@ def board_json(request: HttpRequest, ballot_id: int) -> JsonResponse:
     })  # fmt: skip
 
 
+_RECORDS: dict[tuple[int, str], dict[str, bytes]] = {}  # (ballot, published at) -> files: a published record is fixed
+
+
 def _record(ballot: Ballot) -> dict[str, bytes]:
-    """The election record's files (record.md §9), by path, once the result is published."""
+    """The election record's files (record.md §9), by path, once the result is published (made once a process:
+    the in-browser verifier asks for each file in turn)."""
+    from omov.ballots.verifiable.selectors import record_files  # noqa: PLC0415  (the record is rarely asked for)
+
     if ballot.state != S.PUBLISHED:
         raise Http404("the election record is published with the result")
-    try:
-        return selectors.record_files(ballot=ballot)
-    except BallotError as exc:
-        raise Http404(str(exc)) from None
+    key = (ballot.pk, str(ballot.result.published_at))
+    if key not in _RECORDS:
+        try:
+            files = record_files(ballot=ballot)
+        except BallotError as exc:
+            raise Http404(str(exc)) from None
+        if len(_RECORDS) >= 4:
+            _RECORDS.pop(next(iter(_RECORDS)))
+        _RECORDS[key] = files
+    return _RECORDS[key]
 
 
 @require_GET
@@ -428,11 +432,11 @@ def trustee_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
             if posted != step:
                 raise BallotError(f"this is the {step} step, not {posted}; reload the page")
             if step in ("init", "share", "combine"):
-                bs.upload_trustee_file(trustee=trustee, actor=request.user, content=content)
+                ceremony.upload_trustee_file(ballot=ballot, trustee=trustee, actor=request.user, data=content)
             elif step == "mix":
-                bs.upload_trustee_mix(trustee=trustee, actor=request.user, content=content)
+                pipeline.upload_mix(ballot=ballot, trustee=trustee, actor=request.user, data=content)
             elif step == "decrypt":
-                bs.upload_partial_decryption(trustee=trustee, actor=request.user, content=content)
+                pipeline.upload_partials(ballot=ballot, trustee=trustee, actor=request.user, data=content)
             else:
                 raise BallotError("there is nothing to upload at this step")
         except BallotError as exc:
@@ -455,7 +459,7 @@ def trustee_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
         data["input"] = json.loads(ballot.decryption_input.content)
     return render(request, "ballots/verifiable/trustee.html", {
         "ballot": ballot, "trustee": trustee, "trustees": trustees, "step": step, "words": words, "data": data,
-        "election": election,
+        "election": election, "mixer": (mixers_for(ballot) + ["", ""])[1],
     })  # fmt: skip
 
 
@@ -466,10 +470,10 @@ def mix_input(request: HttpRequest, ballot_id: int) -> HttpResponse:
     if isinstance(trustee, HttpResponse):
         return trustee
     try:
-        body = selectors.mix_input(ballot=trustee.ballot)
+        body = pipeline.mix_input(ballot=trustee.ballot)
     except BallotError as exc:
         raise Http404(str(exc)) from None
-    return _json_download(body, f"ballot-{trustee.ballot.pk}-mix-input.json")
+    return _json_download(_canonical(body), f"ballot-{trustee.ballot.pk}-mix-input.json")
 
 
 @require_GET

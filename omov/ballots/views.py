@@ -279,7 +279,9 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "observer": observer,
         "jobs": jobs,
         "jobs_running": any(not j.finished for j in jobs),
-        "next_action": _NEXT.get(ballot.state) if officer and waiting is None else None,
+        # A verifiable ballot is counted by its close pipeline once the trustees have decrypted: no count button.
+        "next_action": _NEXT.get(ballot.state) if officer and waiting is None
+        and not (ballot.verifiable and ballot.state == S.CLOSED) else None,
         "confirm_steps": steps.CONFIRMED_STEPS,  # these buttons lead to a confirmation page, not straight to a change
         "can_cancel": officer and ballot.state not in (S.PUBLISHED, S.CANCELLED),
         "waiting": waiting,

@@ -3,10 +3,11 @@
 //   1. reads the paper and checks it (the same rules as the server's form, in the voter's words);
 //   2. seals it: encrypts it under the trustees' key with omov-crypto.js, signed with the key derived from the
 //      voter's code, and shows the tracker — the paper is NOT cast yet, and the page says so;
-//   3. either casts it (the cast form posts only the sealed paper: ciphertexts, proofs, signature, tracker),
-//      or opens it for checking (Benaloh): shows what the sealed paper holds, offers the opening as a file for
-//      any other tool to check, tells the server that tracker is spoilt, and seals the paper again afresh.
-// The ranking and the code never leave the device: nothing here sends them, and the paper is not in a <form>.
+//   3. either casts it (the cast form posts the sealed paper — ciphertexts, proofs, signature, tracker — and the
+//      one-time voting credential that lets this voter cast once), or opens it for checking (Benaloh): shows
+//      what the sealed paper holds, offers the opening as a file for any other tool to check, and seals the
+//      paper again afresh (the opened one is forgotten: it is never cast).
+// The ranking never leaves the device (the paper is not in a <form>), nor does an offline-mode letter code.
 
 const root = document.getElementById("booth");
 const data = JSON.parse(document.getElementById("booth-data").textContent);
@@ -89,11 +90,14 @@ function showSealed() {
     Object.assign(document.createElement("li"), { textContent: data.kind === "ranked" && paper.names.length ? `${i + 1}. ${name}` : name })));
   $("sealed-tracker").textContent = sealed.tracker;
   $("cast-json").value = crypto.canonicalJson(sealed.cast);
+  $("cast-credential").value = $("credential").value.trim();
   show("step-sealed");
 }
 
+// The code that derives the signing key: the voting credential itself (server mode), or the code in the
+// voter's letter (offline mode: that field has no name, so it is never sent).
 function code() {
-  return $("credential").value.trim();
+  return ($("letter-code") || $("credential")).value.trim();
 }
 
 async function onContinue() {
@@ -107,6 +111,7 @@ async function onContinue() {
     problems.push(code() ? `Your code cannot be read: ${err.message}` : "Enter your voting code (from your email or letter).");
   }
   if (problems.length) return say("booth-errors", problems);
+  if (!$("credential").value.trim()) return say("booth-errors", ["Enter the voting credential from your email or letter."]);
   paper = read;
   $("continue").disabled = true;
   $("continue").textContent = "Sealing your vote…";
@@ -154,12 +159,6 @@ async function onAudit() {
   $("audit-result").className = "found";
   download(`opened-paper-${opened.tracker.slice(0, 8)}.json`, crypto.canonicalJson(opened.opening));
   show("step-audit");
-  // Tell the ballot box this tracker was opened, so that nobody can ever cast it (only the tracker is sent).
-  const body = new URLSearchParams({ tracker: opened.tracker });
-  fetch(root.dataset.spoilUrl, {
-    method: "POST", credentials: "same-origin", body,
-    headers: { "X-CSRFToken": document.querySelector("#cast-form [name=csrfmiddlewaretoken]").value },
-  }).catch(() => {});
 }
 
 async function onSealAgain() {
