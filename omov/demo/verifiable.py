@@ -1,10 +1,10 @@
-"""The demo's verifiable ballots (docs/verifiable.md), over the demo member's constituency so that they stay quick
-to seed: Python crypto plays the parts that browsers and the trustees' command line play in a real ballot.
+"""The demo's verifiable ballots (docs/verifiable.md), over the demo member's region, with at most
+`MOST_PAPERS` papers cast in each so that they stay quick to seed: Python crypto plays the parts that browsers and the trustees' command line play in a real ballot.
 
-- "Constituency secretary (verifiable)": the alternative vote, open; the demo member can vote in the booth.
-- "Constituency chair (verifiable)": the alternative vote, closed, mixed by the server and by a trustee,
+- "Regional secretary (verifiable)": the alternative vote, open; the demo member can vote in the booth.
+- "Regional chair (verifiable)": the alternative vote, closed, mixed by the server and by a trustee,
   decrypted by two of three trustees, counted and published: its record downloads and verifies in the browser.
-- "Constituency committee (verifiable)": a bloc vote for 2 seats, open.
+- "Regional committee (verifiable)": a bloc vote for 2 seats, open.
 
 The randomness of the crypto is the operating system's; only the demo voters' choices are drawn from a seeded
 generator. Each has three trustees (trustee.one, trustee.two, trustee.three; any two decrypt) whose key ceremony was run
@@ -16,6 +16,7 @@ secret file never leaves their own device).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.contrib.auth import get_user_model
 
 from omov.demo.context import DEMO_MEMBER, DemoContext
 
+MOST_PAPERS = 40
 TRUSTEES = [("Tess Trustee", "trustee.one"), ("Theo Trustee", "trustee.two"), ("Tara Trustee", "trustee.three")]
 
 
@@ -91,6 +93,12 @@ def finish(ballot: Any, actor: Any, secrets: dict[int, Any]) -> None:
 
     bs.close_ballot(ballot=ballot, actor=actor, early=True)  # the server's mix (or tally) runs as a job
     trustees = {t.number: t for t in Trustee.objects.filter(ballot=ballot)}
+    stage = Election.objects.get(ballot=ballot).stage
+    if stage == Election.Stage.MIXING:  # the job did not finish: say why rather than fail further on
+        from omov.audit.models import Job
+
+        job = Job.objects.filter(subject=f"ballot:{ballot.pk}").order_by("-pk").first()
+        raise RuntimeError(f"{ballot.title}: the close's first job did not finish: {job and (job.error or job.state)}")
     if Election.objects.get(ballot=ballot).stage == Election.Stage.TRUSTEE_MIX:
         mixed = record4.run_mix(pipeline.mix_input(ballot=ballot), mixers_for(ballot)[1])
         pipeline.upload_mix(ballot=ballot, trustee=trustees[2], actor=trustees[2].user, data=mixed)
@@ -125,17 +133,21 @@ def seed_verifiable(ctx: DemoContext, *, turnout: float = 0.6) -> list[str]:
     officer = ctx.officer
     member = Member.objects.get(organisation=ctx.org, membership_number=DEMO_MEMBER)
     unit = member.unit
-    while unit.parent_id and unit.kind != "constituency":
+    while unit.parent_id and unit.kind != "region":
         unit = unit.parent
     users = trustee_users()
     specs = [
-        ("Constituency secretary (verifiable)", "irv", 1, ["Asha Rao", "Ben Cole", "Cleo Dunn", "Dev Shah"], False),
-        ("Constituency chair (verifiable)", "irv", 1, ["Ed Moss", "Faye Lin", "Gus Hale"], True),
-        ("Constituency committee (verifiable)", "bloc", 2, ["Hana Ito", "Ivo Pratt", "Jade Quinn", "Kit Roe"], False),
+        ("Regional secretary (verifiable)", "irv", 1, ["Asha Rao", "Ben Cole", "Cleo Dunn", "Dev Shah"], False),
+        ("Regional chair (verifiable)", "irv", 1, ["Ed Moss", "Faye Lin", "Gus Hale"], True),
+        ("Regional committee (verifiable)", "bloc", 2, ["Hana Ito", "Ivo Pratt", "Jade Quinn", "Kit Roe"], False),
     ]
     lines, tokens, secret_files = [], {}, {}
     for title, method, seats, names, publish in specs:
-        ballot = bs.create_ballot(organisation=ctx.org, title=title, method=method, seats=seats, actor=officer)
+        ballot = bs.create_ballot(organisation=ctx.org, title=title, method=method, seats=seats, actor=ctx.admin,
+                                  opens_at=ctx.now - dt.timedelta(days=2), closes_at=ctx.now + dt.timedelta(days=12),
+                                  returning_officers=[officer],
+                                  description="A verifiable ballot: your vote is sealed on your device before it is "
+                                  "sent, and anyone can check the count.")  # fmt: skip
         for name in names:
             bs.add_candidate(ballot=ballot, actor=officer, name=name, statement=f"{name} for {title.split(' (')[0]}.")
         bs.set_electorate(ballot=ballot, actor=officer, units=[unit], freeze_date=ctx.now.date())
@@ -151,7 +163,7 @@ def seed_verifiable(ctx: DemoContext, *, turnout: float = 0.6) -> list[str]:
             if letter.membership_number == DEMO_MEMBER and not publish:
                 tokens[title] = token
                 continue  # left for you to cast, in the booth
-            if rng.random() > turnout:
+            if rng.random() > turnout or cast >= MOST_PAPERS:
                 continue
             choice = _ranking(rng, n) if method == "irv" else _marks(rng, n, seats)
             cast_sealed(ballot, token, choice)
