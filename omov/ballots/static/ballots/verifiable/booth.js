@@ -185,7 +185,7 @@ async function start() {
     return;
   }
   $("continue").hidden = false;
-  $("continue").addEventListener("click", onContinue);
+  $("continue").addEventListener("click", () => onContinue().catch((err) => say("booth-errors", [`Something went wrong on this page: ${err.message}`])));
   $("audit").addEventListener("click", onAudit);
   $("change").addEventListener("click", onChange);
   $("seal-again").addEventListener("click", onSealAgain);
