@@ -27,6 +27,7 @@ const modInverse = (x) => {
   return r;
 };
 import { lengthPrefixed, u32 } from "../src/crypto/bytes.js";
+import { normaliseCode, deriveCredential, encryptRanked, encryptMarks, checkCast, checkOpening } from "../src/crypto/ballot.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const load = (name) => JSON.parse(readFileSync(join(here, "..", "..", "tests", "crypto", "vectors", name), "utf8"));
@@ -177,5 +178,41 @@ test("trustees.json: a whole 2-of-3 ceremony replayed file by file, then partial
       for (const j of ids) shared = shared.add(mul(pointFromHex(v.partials[j - 1][index].d), lagrange(ids, j)));
       assert.ok(c.b.subtract(shared).equals(baseMul(BigInt(v.plaintexts[index]))), `trustees ${ids} decrypt ciphertext ${index}`);
     });
+  }
+});
+
+test("credentials.json: codes normalised, keys derived, refusals", () => {
+  const v = load("credentials.json");
+  for (const c of v.codes) {
+    assert.equal(normaliseCode(c.code), c.normalised);
+    assert.deepEqual(deriveCredential(v.election, c.code), { secret: c.secret, public: c.public });
+  }
+  for (const code of v.refused) assert.throws(() => normaliseCode(code), Error, JSON.stringify(code));
+  const keys = [...new Set(v.codes.map((c) => c.public))].sort();
+  assert.deepEqual(v.list, { election: v.election, keys });
+});
+
+test("ranked_papers.json: ranked and mark casts and openings replayed from their nonces, byte for byte", () => {
+  const v = load("ranked_papers.json");
+  const base = { election: v.election, fingerprint: v.fingerprint, publicKey: v.pk };
+  for (const p of v.ranked) {
+    const out = replay(p.nonces, (rng) => encryptRanked({ ...base, candidates: p.candidates, ranking: p.ranking, code: p.code }, rng));
+    assert.deepEqual(out.cast, p.cast);
+    assert.deepEqual(out.opening, p.opening);
+    assert.equal(out.tracker, p.tracker);
+    assert.equal(out.cast.paper, p.paper);
+    assert.equal(out.cast.proof, p.proof);
+    assert.deepEqual(out.cast.signature, p.signature);
+    assert.deepEqual(out.opening.values, p.values);
+    assert.equal(checkCast({ ...base, candidates: p.candidates }, p.cast), p.tracker);
+    assert.deepEqual(checkOpening({ ...base, candidates: p.candidates }, p.opening), p.values);
+  }
+  for (const p of v.marks) {
+    const out = replay(p.nonces, (rng) => encryptMarks({ ...base, question: p.question, marks: p.marks, code: p.code }, rng));
+    assert.deepEqual(out.cast, p.cast);
+    assert.deepEqual(out.opening, p.opening);
+    assert.equal(out.tracker, p.tracker);
+    assert.equal(checkCast({ ...base, question: p.question }, p.cast), p.tracker);
+    assert.deepEqual(checkOpening({ ...base, question: p.question }, p.opening), p.marks);
   }
 });

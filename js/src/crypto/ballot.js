@@ -11,20 +11,22 @@ import { encryptMarkPaper, markPaperBytes, markPaperFromBytes, questionFromJson,
 export const CAST_TYPE = "omov/cast-paper/v1";
 export const OPENING_TYPE = "omov/benaloh-opening/v2";
 const DOMAIN_RANDOMNESS = "omov/v1/proof/randomness";
-const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; // Crockford's base 32
+// omov generates codes of Crockford base-32 symbols, but a normalised code may hold any of 0-9 and A-Z, so that
+// the platform's voting tokens (RFC 4648 base 32, with I, L, O, U) serve as codes too (docs/crypto.md §11).
+const ACCEPTED = /^[0-9A-Z]+$/;
 
 // ---------------------------------------------------------------- credentials
 
-/** The normalised code: "-" and spaces removed, ASCII letters upper-cased; refused if empty or if anything
- * is left outside Crockford's alphabet (which has no I, L, O or U). */
+/** The normalised code: "-" and spaces removed, ASCII letters upper-cased; refused if empty, longer than 200
+ * characters, or holding anything but the digits 0-9 and the letters A-Z. */
 export function normaliseCode(code) {
   if (typeof code !== "string") throw new Error("the credential code must be text");
+  if (code.length > 200) throw new Error("a credential code is at most 200 characters");
   const out = code.replace(/[- ]/g, "").replace(/[a-z]/g, (ch) => ch.toUpperCase());
   if (!out) throw new Error("the credential code is empty");
-  for (const ch of out) {
-    if (!ALPHABET.includes(ch)) {
-      throw new Error(`the credential code holds ${JSON.stringify(ch)}, which is not one of its symbols (0-9 and A-Z without I, L, O, U)`);
-    }
+  if (!ACCEPTED.test(out)) {
+    const bad = [...new Set(Array.from(out).filter((ch) => !/[0-9A-Z]/.test(ch)))].sort().join("");
+    throw new Error(`a credential code holds only letters and digits, not ${JSON.stringify(bad)}`);
   }
   return out;
 }
