@@ -171,7 +171,7 @@ def ballot_files(request: HttpRequest, ballot_id: int) -> HttpResponse:
     credential keys, the board, the close's progress and (once published) the record."""
     ballot = _visible(request, ballot_id)
     election = election_of(ballot)
-    trustees = list(ballot.trustees.all())
+    trustees = _with_words(list(ballot.trustees.all()))
     head = Paper.objects.filter(ballot=ballot).order_by("-position").first()
     observer = request.user.is_authenticated and permissions.is_observer(actor=request.user, ballot=ballot)
     mine = [t for t in trustees if request.user.is_authenticated and t.user_id == request.user.pk]
@@ -204,6 +204,13 @@ def parameters_json(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 _KINDS = ("init", "shares", "combine")
+STATE_WORDS = {"invited": "keys not made yet", "init": "keys made", "shares": "shares sent", "combined": "done"}
+
+
+def _with_words(trustees: list[Trustee]) -> list[Trustee]:
+    for t in trustees:
+        t.words = STATE_WORDS.get(t.state, t.state)  # type: ignore[attr-defined]
+    return trustees
 
 
 def _canonical(obj: Any) -> str:
@@ -447,7 +454,7 @@ def trustee_page(request: HttpRequest, ballot_id: int) -> HttpResponse:
                                    "mix": "Your mix is checked and in.",
                                    "decrypt": "Your decryption is checked and in."}[step])  # fmt: skip
         return redirect("verifiable-trustee", ballot_id=ballot.pk)
-    trustees = list(ballot.trustees.all())
+    trustees = _with_words(list(ballot.trustees.all()))
     data: dict[str, Any] = {"election": ballot.election_id, "id": trustee.number, "n": ballot.trustee_count,
                             "t": ballot.trustee_threshold, "step": step}  # fmt: skip
     if step in ("share", "combine"):
