@@ -264,3 +264,38 @@ def test_the_browser_verifier_passes_the_honest_record_and_fails_a_tampered_one(
     shot(page, "verifiable-tampered.png")
     assert problems == []
     ctx.close()
+
+
+def test_the_officer_makes_a_draft_verifiable_naming_trustees_on_a_phone(browser, live_server, world):
+    ballot = world.ballot("scottish", seats=2, candidates=("Ann", "Bob", "Cat", "Dan"), ready=False)
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    problems = watch(page, [])
+    sign_in(page, live_server, "ro@example.org")
+    page.goto(f"{live_server.url}/ballots/{ballot.pk}/setup/verifiable/")
+    assert "trustees must act" not in page.inner_text("#verifiable-explained")  # said in plain words instead:
+    assert "After the close, enough of them must act" in page.inner_text("#verifiable-explained")
+    page.get_by_label("Make this a verifiable ballot").check()
+    for i, (name, email) in enumerate([("Tess", "m0@example.org"), ("Theo", "m1@example.org"),
+                                       ("Tara", "scr@example.org")], start=1):  # fmt: skip
+        page.get_by_label(f"Trustee {i}: name").fill(name)
+        page.get_by_label(f"Trustee {i}: email address").fill(email)
+    page.get_by_label("How many trustees must take part to decrypt").fill("2")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert "Saved." in page.inner_text(".messages")
+    ballot.refresh_from_db()
+    assert ballot.verifiable and (ballot.trustee_count, ballot.trustee_threshold) == (3, 2)
+    assert [t.name for t in Trustee.objects.filter(ballot=ballot)] == ["Tess", "Theo", "Tara"]
+    assert Trustee.objects.get(ballot=ballot, number=3).user == world.scrutineer  # an officer's account
+    shot(page, "verifiable-setup-phone.png")
+    # A name without an email is explained, and nothing changes.
+    page.get_by_label("Trustee 4: name").fill("Tom")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert "Give the email address Tom signs in with." in page.inner_text("#error-summary")
+    assert Trustee.objects.filter(ballot=ballot).count() == 3
+    page.goto(f"{live_server.url}/ballots/{ballot.pk}/setup/")
+    assert "yes: 3 of 3 trustees named, any 2 decrypt" in page.inner_text("body")
+    assert problems == []
+    ctx.close()
