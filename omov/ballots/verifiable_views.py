@@ -49,6 +49,17 @@ def _visible(request: HttpRequest, ballot_id: int) -> Ballot:
     return ballot
 
 
+def _visible_to_trustees(request: HttpRequest, ballot_id: int) -> Ballot:
+    """As `_visible`, and also to the ballot's own trustees while it is a draft (their ceremony can start then,
+    and a command-line trustee needs the others' public files)."""
+    ballot = get_object_or_404(Ballot.objects.select_related("organisation"), pk=ballot_id, verifiable=True)
+    if permissions.is_visible(actor=request.user, ballot=ballot):
+        return ballot
+    if request.user.is_authenticated and Trustee.objects.filter(ballot=ballot, user=request.user).exists():
+        return ballot
+    raise Http404("no such verifiable ballot")
+
+
 def election_of(ballot: Ballot) -> Election | None:
     return Election.objects.filter(ballot=ballot).first()
 
@@ -224,7 +235,7 @@ def _trustee_file_name(trustee: Trustee, kind: str) -> str:
 @require_GET
 def trustee_file(request: HttpRequest, ballot_id: int, number: int, kind: str) -> HttpResponse:
     """One trustee's public file (init, shares or combine), named as `omov trustee` names it."""
-    ballot = _visible(request, ballot_id)
+    ballot = _visible_to_trustees(request, ballot_id)
     trustee = get_object_or_404(Trustee, ballot=ballot, number=number)
     if kind not in _KINDS or getattr(trustee, kind) is None:
         raise Http404("no such file")
@@ -245,7 +256,7 @@ def _zip(files: dict[str, bytes], name: str) -> HttpResponse:
 @require_GET
 def trustee_files_zip(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Every trustee's public files so far, in one folder: what `omov trustee share/combine --public` reads."""
-    ballot = _visible(request, ballot_id)
+    ballot = _visible_to_trustees(request, ballot_id)
     files = {
         f"board/{_trustee_file_name(t, kind)}": _canonical(getattr(t, kind)).encode()
         for t in ballot.trustees.all() for kind in _KINDS if getattr(t, kind) is not None
