@@ -1,5 +1,6 @@
-"""The demo's verifiable ballots (docs/verifiable.md), over the demo member's region, with at most
-`MOST_PAPERS` papers cast in each so that they stay quick to seed: Python crypto plays the parts that browsers and the trustees' command line play in a real ballot.
+"""The demo's verifiable ballots (docs/verifiable.md), over the demo member's region, with at most `MOST_PAPERS`
+papers cast in each so that they stay quick to seed: Python crypto plays the parts that browsers and the
+trustees' command line play in a real ballot.
 
 - "Regional secretary (verifiable)": the alternative vote, open; the demo member can vote in the booth.
 - "Regional chair (verifiable)": the alternative vote, closed, mixed by the server and by a trustee,
@@ -7,8 +8,8 @@
 - "Regional committee (verifiable)": a bloc vote for 2 seats, open.
 
 The randomness of the crypto is the operating system's; only the demo voters' choices are drawn from a seeded
-generator. Each has three trustees (trustee.one, trustee.two, trustee.three; any two decrypt) whose key ceremony was run
-here with omov.crypto.trustees, uploading only the public files through the services, as browsers would. The
+generator. Each has three trustees (trustee.one, trustee.two, trustee.three; any two decrypt) whose key ceremony
+was run here with omov.crypto.trustees, uploading only the public files through the services, as browsers would. The
 trustees' secret files of the open ballots go into the data folder, so that a visitor signed in as a trustee
 can decrypt in the browser once the returning officer has closed the ballot (demo only: a real trustee's
 secret file never leaves their own device).
@@ -32,8 +33,8 @@ def trustee_users() -> list[Any]:
     User = get_user_model()
     users = []
     for (name, username), n in zip(TRUSTEES, ("one", "two", "three"), strict=True):
-        user, made = User.objects.get_or_create(username=username, defaults={"email": f"trustee.{n}@demo.omov.invalid",
-                                                                             "first_name": name.split()[0]})  # fmt: skip
+        defaults = {"email": f"trustee.{n}@demo.omov.invalid", "first_name": name.split()[0]}
+        user, made = User.objects.get_or_create(username=username, defaults=defaults)
         if made:
             user.set_unusable_password()
             user.save()
@@ -123,7 +124,6 @@ def _marks(rng: random.Random, n: int, most: int) -> list[int]:
 
 def seed_verifiable(ctx: DemoContext, *, turnout: float = 0.6) -> list[str]:
     """The three verifiable ballots; returns lines for the demo's summary."""
-    import json
 
     from omov.ballots import services as bs
     from omov.ballots.verifiable.services.ceremony import set_verifiable

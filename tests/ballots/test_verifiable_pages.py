@@ -73,7 +73,8 @@ def test_the_board_pages_and_finds_a_tracker_by_its_first_characters(world):
     ballot, tokens = _open(world)
     trackers = [play.cast_sealed(ballot, token, [i % 3]) for i, token in enumerate(tokens[:5])]
     client = Client()
-    page = " ".join(client.get(f"/ballots/{ballot.pk}/board/?tracker={trackers[3][:8].upper()}").content.decode().split())
+    found = client.get(f"/ballots/{ballot.pk}/board/?tracker={trackers[3][:8].upper()}")
+    page = " ".join(found.content.decode().split())
     assert "is paper 4 on the board" in page and "found-here" in page
     assert "No paper on this board" in client.get(f"/ballots/{ballot.pk}/board/?tracker=00000000").content.decode()
     doc = json.loads(client.get(f"/ballots/{ballot.pk}/board.json").content)

@@ -19,7 +19,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core import mail
 
 from omov.ballots import services as bs
 from omov.ballots.models import Ballot, Election, Paper, Trustee
