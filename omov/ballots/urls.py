@@ -26,6 +26,8 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/board.json", verifiable_views.board_json, name="verifiable-board-json"),
     path("ballots/<int:ballot_id>/check-opening/", verifiable_views.check_opening, name="verifiable-check-opening"),
     path("ballots/<int:ballot_id>/credentials.json", verifiable_views.credentials_json, name="verifiable-credentials"),
+    path("ballots/<int:ballot_id>/credentials/upload/", verifiable_views.credentials_upload,
+         name="verifiable-credentials-upload"),
     path("ballots/<int:ballot_id>/parameters.json", verifiable_views.parameters_json, name="verifiable-parameters"),
     path("ballots/<int:ballot_id>/trustees/files.zip", verifiable_views.trustee_files_zip,
          name="verifiable-trustee-zip"),

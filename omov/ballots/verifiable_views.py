@@ -24,13 +24,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST  # noqa: F401
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from omov.ballots import permissions
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Election, Paper, Trustee
 from omov.ballots.verifiable.election import mixers_for
-from omov.ballots.verifiable.services import casting, ceremony, pipeline
+from omov.ballots.verifiable.services import casting, ceremony, opening, pipeline
 
 S = Ballot.State
 BOARD_PER_PAGE = 100
@@ -185,6 +185,7 @@ def ballot_files(request: HttpRequest, ballot_id: int) -> HttpResponse:
     trustees = _with_words(list(ballot.trustees.all()))
     head = Paper.objects.filter(ballot=ballot).order_by("-position").first()
     observer = request.user.is_authenticated and permissions.is_observer(actor=request.user, ballot=ballot)
+    officer = request.user.is_authenticated and permissions.is_officer(actor=request.user, ballot=ballot)
     mine = [t for t in trustees if request.user.is_authenticated and t.user_id == request.user.pk]
     return render(request, "ballots/verifiable/ballot.html", {
         "ballot": ballot, "election": election, "trustees": trustees, "head": head, "observer": observer,
@@ -193,6 +194,8 @@ def ballot_files(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "used": ballot.credential_keys.filter(used=True).count() if election else 0,
         "spoiled": ballot.spoiled_trackers.count() if election else 0,
         "published": ballot.state == S.PUBLISHED,
+        "upload_keys": officer and ballot.credential_mode == "offline" and ballot.state in (S.DRAFT, S.READY),
+        "uploaded_keys": ballot.credential_keys.count() if election is None else 0,
     })  # fmt: skip
 
 
@@ -518,3 +521,21 @@ def summary(request: HttpRequest, ballot: Ballot) -> dict[str, Any]:
         "trustee": trustee,
         "trustee_step": trustee_step(trustee) if trustee is not None else None,
     }
+
+
+@require_POST
+def credentials_upload(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Offline mode: a returning officer uploads the public list of credential keys (credentials.json from
+    `omov credentials generate`) before opening; the codes themselves never come here."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("verifiable-ballot", args=[ballot_id]))
+    ballot = _visible_to_trustees(request, ballot_id)
+    try:
+        text = _upload_text(request)
+        count = opening.upload_credentials(ballot=ballot, actor=request.user, data=text)
+    except BallotError as exc:
+        messages.error(request, f"Not accepted: {_say(exc)}")
+    else:
+        messages.success(request, f"The list of {count} credential keys is in; it is checked against the roll "
+                                  "when the ballot opens.")  # fmt: skip
+    return redirect("verifiable-ballot", ballot_id=ballot.pk)

@@ -102,3 +102,29 @@ def test_a_cast_that_is_not_a_sealed_paper_is_refused_and_spends_nothing(world):
     assert not Paper.objects.filter(ballot=ballot).exists()
     play.cast_sealed(ballot, tokens[0], [1, 0])  # the credential was not spent by the refusals
     assert Paper.objects.filter(ballot=ballot).count() == 1
+
+
+def test_offline_codes_the_officer_uploads_only_the_public_list(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from omov.crypto import credentials as cr
+
+    ballot, _ = _draft(world)
+    set_verifiable(ballot=ballot, actor=world.officer, verifiable=True, threshold=2, credential_mode="offline",
+                   trustees=[(t.name, t.user) for t in Trustee.objects.filter(ballot=ballot)])  # fmt: skip
+    client = Client()
+    client.force_login(world.officer)
+    page = client.get(f"/ballots/{ballot.pk}/verifiable/").content.decode()
+    assert f"omov credentials generate --election {ballot.election_id}" in page
+    keys = sorted(cr.derive_credential(ballot.election_id, cr.new_code()).public_hex for _ in range(3))
+    body = json.dumps({"election": ballot.election_id, "keys": keys}).encode()
+    done = client.post(f"/ballots/{ballot.pk}/credentials/upload/",
+                       {"upload": SimpleUploadedFile("credentials.json", body)}, follow=True)  # fmt: skip
+    assert "The list of 3 credential keys is in" in done.content.decode()
+    codes = json.dumps({"election": ballot.election_id, "keys": keys, "codes": ["X"]}).encode()
+    refused = client.post(f"/ballots/{ballot.pk}/credentials/upload/",
+                          {"upload": SimpleUploadedFile("c.json", codes)}, follow=True)  # fmt: skip
+    assert "Not accepted" in refused.content.decode()
+    assert ballot.credential_keys.count() == 3
+    # Anyone may check an opened paper once the ballot is visible; the page reads the file locally.
+    assert client.get(f"/ballots/{ballot.pk}/check-opening/").status_code == 404  # not open: no parameters yet
