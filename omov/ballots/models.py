@@ -62,7 +62,9 @@ class Ballot(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # A verifiable ballot (docs/crypto.md §11, docs/record.md §9), chosen while drafting, for any method: papers are
     # encrypted in the voter's device and signed under a credential key; trustees hold the decryption key.
-    verifiable = models.BooleanField(default=False, help_text="papers encrypted on the voter's device; trustees decrypt")
+    verifiable = models.BooleanField(
+        default=False, help_text="papers encrypted on the voter's device; trustees decrypt"
+    )
     credential_mode = models.CharField(
         max_length=10,
         choices=[("server", "server"), ("offline", "offline")],
@@ -171,6 +173,7 @@ class Credential(models.Model):
     pending_code = models.CharField(
         max_length=40,
         blank=True,
+        db_default="",  # the roll's rows are also inserted by SQL (services/roll.py, on PostgreSQL)
         help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on the "
         "published list), kept until it is delivered and then erased",
     )

@@ -12,6 +12,7 @@ from omov.ballots.errors import CeremonyError, NotReady
 from omov.ballots.models import Credential, CredentialKey, Election, Paper, Result, Trustee
 from omov.ballots.verifiable import selectors as vs
 from omov.ballots.verifiable import services as vsv
+from omov.crypto.verify import verify_record
 from tests.ballots.verifiable_play import booth_marks, booth_ranked, run_ceremony, trustee_mix, trustee_partials
 from tests.conftest_django import open_and_issue
 
@@ -37,6 +38,15 @@ def _decrypt(ballot, world, secrets, who=(1, 3)):
         trustee = Trustee.objects.get(ballot=ballot, number=number)
         vsv.upload_partials(ballot=ballot, trustee=trustee, actor=world.officer,
                             data=trustee_partials(secrets[number], source))
+
+
+def _verified(ballot, directory):
+    """`omov verify` on the exported record: every check passes (their names and messages shown otherwise)."""
+    officer = ballot.returning_officers.first()
+    checks = verify_record(vsv.export_record(ballot=ballot, directory=directory, actor=officer))
+    failed = [f"{c.name}: {c.detail}" for c in checks if not c.ok]
+    assert checks and not failed, failed
+    return checks
 
 
 def test_a_ranked_stv_ballot_from_ceremony_to_verified_record(world, tmp_path):
@@ -72,7 +82,8 @@ def test_a_ranked_stv_ballot_from_ceremony_to_verified_record(world, tmp_path):
     assert result.papers == len(rankings)
     assert sorted(result.elected) == ["Ann", "Bob"]
     bs.publish_result(ballot=ballot, actor=world.officer)
-    directory = vsv.export_record(ballot=ballot, directory=tmp_path / "record", actor=world.officer)
+    _verified(ballot, tmp_path / "record")
+    directory = tmp_path / "record"
     assert (directory / "credentials.json").exists() and (directory / "mixes" / "mix-02.json").exists()
 
 
@@ -94,6 +105,7 @@ def test_a_bloc_ballot_with_one_mark_per_option_tallied_under_encryption(world, 
     results = json.loads(Election.objects.get(ballot=ballot).results)
     assert results["totals"] == [3, 3, 2] and results["papers"] == 5
     assert sorted(Result.objects.get(ballot=ballot).elected) == ["Ann", "Bob"]
+    _verified(ballot, tmp_path / "record")
 
 
 def test_opening_needs_a_complete_ceremony(world):

@@ -7,19 +7,11 @@ import json
 from typing import Any
 
 from omov.ballots.models import Ballot, Trustee
-from omov.ballots.verifiable.election import (
-    MIX_TYPE,
-    PARTIALS_TYPE,
-    paper_context,
-    tally_context,
-)
 from omov.ballots.verifiable.services.ceremony import upload_trustee_file
 from omov.crypto import credentials as cr
-from omov.crypto import shuffle as sh
+from omov.crypto import record4 as r4
 from omov.crypto import trustees as tr
-from omov.crypto.elgamal import Ciphertext
-from omov.crypto.encoding import canonical_json, sha256_hex
-from omov.crypto.mixnet import mix_context
+from omov.crypto.encoding import canonical_json
 
 
 def run_ceremony(ballot: Ballot, actor: Any) -> dict[int, tr.TrusteeSecret]:
@@ -54,33 +46,9 @@ def booth_marks(params: dict[str, Any], code: str, marks: list[int]) -> cr.Seale
 
 def trustee_mix(mix_input: dict[str, Any], name: str = "trustee") -> dict[str, Any]:
     """What `omov mix --input IN --out OUT --name NAME` writes: the trustee's re-mix with its proof."""
-    pk = bytes.fromhex(mix_input["public_key"])
-    papers = [bytes.fromhex(p) for p in mix_input["papers"]]
-    width, index = mix_input["width"], mix_input["index"]
-    context = mix_context(mix_input["election"], bytes.fromhex(mix_input["fingerprint"]), index)
-    outputs, psi, rands = sh.shuffle(pk, papers, width)
-    proof = sh.prove_shuffle(pk, papers, outputs, psi, rands, width, context)
-    return {"type": MIX_TYPE, "election": mix_input["election"], "fingerprint": mix_input["fingerprint"],
-            "index": index, "mixer": name, "outputs": [o.hex() for o in outputs], "proof": proof.to_json()}
-
-
-def _share(pair: Any) -> list[str]:
-    d, proof = pair
-    return [d.data.hex(), sh.sb(proof.c).hex(), sh.sb(proof.z).hex()]
+    return r4.run_mix(mix_input, name)
 
 
 def trustee_partials(secret: tr.TrusteeSecret, source: dict[str, Any]) -> dict[str, Any]:
     """What `omov trustee decrypt-record` writes for the platform's decryption input."""
-    f = bytes.fromhex(source["fingerprint"])
-    if source["kind"] == "ranked":
-        k = source["width"]
-        shares = []
-        for i, paper in enumerate(source["papers"]):
-            raw = bytes.fromhex(paper)
-            cts = [Ciphertext.decode(raw[64 * j : 64 * j + 64]) for j in range(k)]
-            shares.append([_share(p) for p in tr.partial_decrypt(secret, cts, paper_context(f, i))])
-    else:
-        cts = [Ciphertext.decode(bytes.fromhex(c)) for c in source["tally"]]
-        shares = [_share(p) for p in tr.partial_decrypt(secret, cts, tally_context(f))]
-    return {"type": PARTIALS_TYPE, "election": source["election"], "fingerprint": source["fingerprint"],
-            "trustee": secret.id, "input": sha256_hex(canonical_json(source)), "shares": shares}
+    return r4.trustee_partials(secret, source)

@@ -6,143 +6,251 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ballots', '0004_count_when_closed'),
+        ("ballots", "0004_count_when_closed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ballot',
-            name='credential_mode',
-            field=models.CharField(choices=[('server', 'server'), ('offline', 'offline')], default='server', help_text='server: the voting token is the credential code; offline: codes made off the server (`omov credentials generate`), only the public list uploaded', max_length=10),
+            model_name="ballot",
+            name="credential_mode",
+            field=models.CharField(
+                choices=[("server", "server"), ("offline", "offline")],
+                default="server",
+                help_text="server: the voting token is the credential code; offline: codes made off the server "
+                "(`omov credentials generate`), only the public list uploaded",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='mix_count',
-            field=models.PositiveSmallIntegerField(default=2, help_text="ranked verifiable ballots: 2 = the server's mix then a trustee's; 1 = the server's only"),
+            model_name="ballot",
+            name="mix_count",
+            field=models.PositiveSmallIntegerField(
+                default=2,
+                help_text="ranked verifiable ballots: 2 = the server's mix then a trustee's; 1 = the server's only",
+            ),
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='trustee_count',
-            field=models.PositiveSmallIntegerField(default=3, help_text='n, the trustees of a verifiable ballot'),
+            model_name="ballot",
+            name="trustee_count",
+            field=models.PositiveSmallIntegerField(default=3, help_text="n, the trustees of a verifiable ballot"),
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='trustee_threshold',
-            field=models.PositiveSmallIntegerField(default=2, help_text='t, how many of them must decrypt'),
+            model_name="ballot",
+            name="trustee_threshold",
+            field=models.PositiveSmallIntegerField(default=2, help_text="t, how many of them must decrypt"),
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='verifiable',
-            field=models.BooleanField(default=False, help_text="papers encrypted on the voter's device; trustees decrypt"),
+            model_name="ballot",
+            name="verifiable",
+            field=models.BooleanField(
+                default=False, help_text="papers encrypted on the voter's device; trustees decrypt"
+            ),
         ),
         migrations.AddField(
-            model_name='credential',
-            name='pending_code',
-            field=models.CharField(blank=True, help_text='verifiable ballots in server mode only: the code minted at opening (its public key is on the published list), kept until it is delivered and then erased', max_length=40),
+            model_name="credential",
+            name="pending_code",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on "
+                "the published list), kept until it is delivered and then erased",
+                max_length=40,
+            ),
         ),
         migrations.CreateModel(
-            name='DecryptionInput',
+            name="DecryptionInput",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', models.TextField(help_text='canonical JSON')),
-                ('digest', models.CharField(help_text='SHA-256 of the content, hex: what partials name', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ballot', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='decryption_input', to='ballots.ballot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content", models.TextField(help_text="canonical JSON")),
+                (
+                    "digest",
+                    models.CharField(help_text="SHA-256 of the content, hex: what partials name", max_length=64),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ballot",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decryption_input",
+                        to="ballots.ballot",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Election',
+            name="Election",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('election_id', models.CharField(help_text='E, bound into every proof', max_length=100, unique=True)),
-                ('parameters', models.TextField(help_text='parameters.json, its exact text (canonical JSON)')),
-                ('fingerprint', models.CharField(help_text='F = SHA-256 of parameters.json, hex', max_length=64)),
-                ('public_key', models.CharField(max_length=64)),
-                ('credentials', models.TextField(help_text='credentials.json, its exact text')),
-                ('stage', models.CharField(choices=[('voting', 'Voting'), ('mixing', 'Mixing'), ('trustee-mix', 'Trustee Mix'), ('decrypting', 'Decrypting'), ('counting', 'Counting'), ('counted', 'Counted')], default='voting', max_length=20)),
-                ('decryption', models.TextField(blank=True, help_text='decryption.json, once counted')),
-                ('results', models.TextField(blank=True, help_text='results.json, once counted')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('ballot', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='election', to='ballots.ballot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("election_id", models.CharField(help_text="E, bound into every proof", max_length=100, unique=True)),
+                ("parameters", models.TextField(help_text="parameters.json, its exact text (canonical JSON)")),
+                ("fingerprint", models.CharField(help_text="F = SHA-256 of parameters.json, hex", max_length=64)),
+                ("public_key", models.CharField(max_length=64)),
+                ("credentials", models.TextField(help_text="credentials.json, its exact text")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("voting", "Voting"),
+                            ("mixing", "Mixing"),
+                            ("trustee-mix", "Trustee Mix"),
+                            ("decrypting", "Decrypting"),
+                            ("counting", "Counting"),
+                            ("counted", "Counted"),
+                        ],
+                        default="voting",
+                        max_length=20,
+                    ),
+                ),
+                ("decryption", models.TextField(blank=True, help_text="decryption.json, once counted")),
+                ("results", models.TextField(blank=True, help_text="results.json, once counted")),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ballot",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="election", to="ballots.ballot"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Trustee',
+            name="Trustee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text="the trustee's id in the ceremony, 1..n")),
-                ('name', models.CharField(max_length=200)),
-                ('init', models.JSONField(blank=True, help_text='omov/trustee-init/v1', null=True)),
-                ('shares', models.JSONField(blank=True, help_text='omov/trustee-shares/v1', null=True)),
-                ('combine', models.JSONField(blank=True, help_text='omov/trustee-combine/v1', null=True)),
-                ('state', models.CharField(choices=[('invited', 'Invited'), ('init', 'Init'), ('shares', 'Shares'), ('combined', 'Combined')], default='invited', max_length=20)),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trustees', to='ballots.ballot')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='trustee_of', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(help_text="the trustee's id in the ceremony, 1..n")),
+                ("name", models.CharField(max_length=200)),
+                ("init", models.JSONField(blank=True, help_text="omov/trustee-init/v1", null=True)),
+                ("shares", models.JSONField(blank=True, help_text="omov/trustee-shares/v1", null=True)),
+                ("combine", models.JSONField(blank=True, help_text="omov/trustee-combine/v1", null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("init", "Init"),
+                            ("shares", "Shares"),
+                            ("combined", "Combined"),
+                        ],
+                        default="invited",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="trustees", to="ballots.ballot"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="trustee_of",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ballot', 'number'],
+                "ordering": ["ballot", "number"],
             },
         ),
         migrations.CreateModel(
-            name='PartialDecryption',
+            name="PartialDecryption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', models.TextField(help_text='canonical JSON')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partial_decryptions', to='ballots.ballot')),
-                ('trustee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partials', to='ballots.trustee')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content", models.TextField(help_text="canonical JSON")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="partial_decryptions",
+                        to="ballots.ballot",
+                    ),
+                ),
+                (
+                    "trustee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="partials", to="ballots.trustee"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CredentialKey',
+            name="CredentialKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='hex32(S)', max_length=64)),
-                ('used', models.BooleanField(default=False, help_text='a paper signed under this key is on the board')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credential_keys', to='ballots.ballot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(help_text="hex32(S)", max_length=64)),
+                ("used", models.BooleanField(default=False, help_text="a paper signed under this key is on the board")),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="credential_keys", to="ballots.ballot"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ballot', 'key'],
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'key'), name='credential_key_unique')],
+                "ordering": ["ballot", "key"],
+                "constraints": [models.UniqueConstraint(fields=("ballot", "key"), name="credential_key_unique")],
             },
         ),
         migrations.CreateModel(
-            name='Mix',
+            name="Mix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveSmallIntegerField()),
-                ('mixer', models.CharField(max_length=200)),
-                ('content', models.TextField(help_text="the mix file's canonical JSON")),
-                ('checked', models.BooleanField(default=False, help_text='its proof of shuffle verified when it was stored')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mixes_done', to='ballots.ballot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("index", models.PositiveSmallIntegerField()),
+                ("mixer", models.CharField(max_length=200)),
+                ("content", models.TextField(help_text="the mix file's canonical JSON")),
+                (
+                    "checked",
+                    models.BooleanField(default=False, help_text="its proof of shuffle verified when it was stored"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="mixes_done", to="ballots.ballot"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ballot', 'index'],
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'index'), name='mix_index_unique')],
+                "ordering": ["ballot", "index"],
+                "constraints": [models.UniqueConstraint(fields=("ballot", "index"), name="mix_index_unique")],
             },
         ),
         migrations.CreateModel(
-            name='SpoiledTracker',
+            name="SpoiledTracker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracker', models.CharField(max_length=64)),
-                ('opening', models.TextField(blank=True, help_text='the opening (omov/benaloh-opening/v2), if the device sent it')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spoiled_trackers', to='ballots.ballot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("tracker", models.CharField(max_length=64)),
+                (
+                    "opening",
+                    models.TextField(
+                        blank=True, help_text="the opening (omov/benaloh-opening/v2), if the device sent it"
+                    ),
+                ),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spoiled_trackers",
+                        to="ballots.ballot",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'tracker'), name='spoiled_tracker_unique')],
+                "constraints": [models.UniqueConstraint(fields=("ballot", "tracker"), name="spoiled_tracker_unique")],
             },
         ),
         migrations.AddConstraint(
-            model_name='trustee',
-            constraint=models.UniqueConstraint(fields=('ballot', 'number'), name='trustee_number_unique'),
+            model_name="trustee",
+            constraint=models.UniqueConstraint(fields=("ballot", "number"), name="trustee_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='partialdecryption',
-            constraint=models.UniqueConstraint(fields=('ballot', 'trustee'), name='one_partial_per_trustee'),
+            model_name="partialdecryption",
+            constraint=models.UniqueConstraint(fields=("ballot", "trustee"), name="one_partial_per_trustee"),
         ),
     ]

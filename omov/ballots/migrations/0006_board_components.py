@@ -5,21 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ballots', '0005_verifiable'),
+        ("ballots", "0005_verifiable"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BoardComponent',
+            name="BoardComponent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(max_length=64)),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ballots.ballot')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.CharField(max_length=64)),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="ballots.ballot"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'value'), name='board_component_unique')],
+                "constraints": [models.UniqueConstraint(fields=("ballot", "value"), name="board_component_unique")],
             },
         ),
     ]

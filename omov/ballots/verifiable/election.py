@@ -10,15 +10,12 @@ from typing import Any
 from omov.ballots.models import Ballot, Election
 from omov.ballots.selectors import max_choices_for
 from omov.crypto.encoding import length_prefixed, u32
-from omov.crypto.group import Point
 from omov.crypto.marks import QuestionSpec
 
 GROUP = "ristretto255"
 SHUFFLE_PROOF = "omov/shuffle/v1"
 SERVER_MIXER = "server"
 TRUSTEE_MIXER = "trustee"
-RANKED_ENCODING = "position j holds m = (index of the candidate ranked j-th) + 1; m = 0: no preference"
-MARKS_ENCODING = "option i holds 1 if the paper marks it, else 0"
 TALLY_DOMAIN = b"omov/record/v4/tally"
 DECRYPTION_DOMAIN = b"omov/record/v3/decryption"
 INPUT_TYPE = "omov/record-decryption-input/v1"
@@ -59,29 +56,17 @@ def mixers_for(ballot: Ballot) -> list[str]:
     return [SERVER_MIXER] if ballot.mix_count == 1 else [SERVER_MIXER, TRUSTEE_MIXER]
 
 
-def parameters_for(ballot: Ballot, *, public_key: str, credentials: bytes, count_seed: str) -> dict[str, Any]:
-    """parameters.json of a verifiable ballot (record.md §2.2 with §9's kind, credentials and question)."""
-    names = candidate_names(ballot)
-    params: dict[str, Any] = {
-        "election": ballot.election_id,
-        "title": ballot.title,
-        "group": GROUP,
-        "generator": Point.base().data.hex(),
-        "public_key": public_key,
-        "candidates": names,
-        "seats": ballot.seats,
-        "rule": ballot.method,
-        "count_seed": count_seed,
-        "width": len(names),
-        "encoding": RANKED_ENCODING if ballot.ranked else MARKS_ENCODING,
-        "mixers": mixers_for(ballot),
-        "shuffle_proof": SHUFFLE_PROOF,
-        "kind": kind_of(ballot),
-        "credentials": sha256_hex(credentials),
-    }
-    if not ballot.ranked:
-        params["question"] = question_for(ballot).to_json()
-    return params
+def parameters_for(ballot: Ballot, *, public_key: str, credentials: dict[str, Any], count_seed: str) -> dict[str, Any]:
+    """parameters.json of a verifiable ballot (record.md §2.2 with §9's kind, credentials and question), made by
+    omov.crypto.record4 from the ballot's candidates, seats, method and the opening's key, list and seed."""
+    from omov.crypto import record4 as r4
+
+    common = {"election": ballot.election_id, "title": ballot.title, "public_key": public_key,
+              "candidates": candidate_names(ballot), "seats": ballot.seats, "rule": ballot.method,
+              "count_seed": count_seed, "credentials": credentials}
+    if ballot.ranked:
+        return r4.ranked_parameters(mixers=mixers_for(ballot), **common)
+    return r4.marks_parameters(question=question_for(ballot), **common)
 
 
 def parameters_of(election: Election) -> dict[str, Any]:

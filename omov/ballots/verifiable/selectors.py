@@ -11,7 +11,7 @@ from omov.audit.models import ChainHead
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Election, Mix, Paper, PartialDecryption, Trustee
 from omov.ballots.papers import chain_name
-from omov.ballots.verifiable.election import dump, question_for
+from omov.ballots.verifiable.election import question_for
 
 GENESIS = "0" * 64
 NEXT_STEP = {
@@ -165,41 +165,57 @@ def pipeline_status(*, ballot: Ballot) -> PipelineStatus | None:
 
 # The record (docs/record.md §9) ----------------------------------------------------------------------------
 
-FORMAT = "omov-election-record"
-VERSION = 4
 
+def write_record(*, ballot: Ballot, directory: Any) -> Any:
+    """Write the ballot's version-4 election record under `directory` with omov.crypto.record4's writer (which
+    computes the manifest), once the ballot is counted. Returns the directory (a Path)."""
+    from omov.crypto import record4 as r4
 
-def record_files(*, ballot: Ballot) -> dict[str, bytes]:
-    """Every file of the ballot's version-4 election record, name -> exact bytes, manifest included; once the
-    ballot is counted."""
     election = election_for(ballot=ballot)
     if election is None or not election.results:
         raise BallotError(f"the record of {ballot.title!r} is complete once it is counted")
-    params = json.loads(election.parameters)
     trustees = list(ballot.trustees.order_by("number"))
-    files: dict[str, bytes] = {
-        "parameters.json": election.parameters.encode("utf-8"),
-        "credentials.json": election.credentials.encode("utf-8"),
-        "trustees.json": dump({
+    return r4.write_record(
+        directory,
+        parameters=json.loads(election.parameters),
+        credentials=json.loads(election.credentials),
+        papers={"chain": chain_name(ballot), "papers": board(ballot=ballot), "head": chain_head(ballot=ballot)},
+        trustees={
             "trustees": ballot.trustee_count,
             "threshold": ballot.trustee_threshold,
             "public_key": election.public_key,
             "inits": [t.init for t in trustees],
             "shares": [t.shares for t in trustees],
             "combines": [t.combine for t in trustees],
-        }),
-        "papers.json": dump({"chain": chain_name(ballot), "papers": board(ballot=ballot),
-                             "head": chain_head(ballot=ballot)}),  # fmt: skip
-        "decryption.json": election.decryption.encode("utf-8"),
-        "results.json": election.results.encode("utf-8"),
-    }
-    if params["kind"] == "ranked":
-        for mix in Mix.objects.filter(ballot=ballot).order_by("index"):
-            files[f"mixes/mix-{mix.index:02d}.json"] = dump(json.loads(mix.content))
-    import hashlib
+        },
+        decryption=json.loads(election.decryption),
+        results=json.loads(election.results),
+        mixes=[json.loads(m.content) for m in Mix.objects.filter(ballot=ballot).order_by("index")],
+    )
 
-    manifest = {"format": FORMAT, "version": VERSION, "election": election.election_id,
-                "fingerprint": election.fingerprint,
-                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
-    files["manifest.json"] = dump(manifest)
-    return files
+
+def record_files(*, ballot: Ballot) -> dict[str, bytes]:
+    """Every file of the ballot's record, name (e.g. "mixes/mix-01.json") -> exact bytes, manifest included: for a
+    download as one archive. Written by the same writer as `omov record export`."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="omov-record-") as tmp:
+        root = Path(write_record(ballot=ballot, directory=tmp))
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.json"))}
+
+
+def record_zip(*, ballot: Ballot) -> bytes:
+    """The record as one ZIP archive (files under a folder named for the election), for the results page."""
+    import io
+    import zipfile
+
+    files = record_files(ballot=ballot)
+    folder = ballot.election_id
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return out.getvalue()

@@ -28,4 +28,5 @@ __all__ = [
     "upload_credentials",
     "upload_mix",
     "upload_partials",
+    "upload_trustee_file",
 ]

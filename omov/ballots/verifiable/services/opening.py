@@ -98,12 +98,13 @@ def fix_election(*, ballot: Ballot, actor: Any) -> Election:
         if len(keys) != roll:
             raise NotReady(f"cannot open {ballot.title!r}: the uploaded list has {len(keys)} credentials but the "
                            f"roll has {roll} voters; generate a list of {roll}")  # fmt: skip
-    credentials = dump(credentials_list(election_id, keys))
+    listed = credentials_list(election_id, keys)
+    credentials = dump(listed)
     seed = ballot.seed or secrets.token_hex(8)
     if not ballot.seed:
         Ballot.objects.filter(pk=ballot.pk).update(seed=seed)
         ballot.seed = seed
-    parameters = dump(parameters_for(ballot, public_key=pk.data.hex(), credentials=credentials, count_seed=seed))
+    parameters = dump(parameters_for(ballot, public_key=pk.data.hex(), credentials=listed, count_seed=seed))
     election = Election.objects.create(
         ballot=ballot,
         election_id=election_id,

@@ -7,18 +7,13 @@ from typing import Any
 
 from omov.audit.services import record
 from omov.ballots.models import Ballot
-from omov.ballots.verifiable.selectors import record_files
+from omov.ballots.verifiable.selectors import write_record
 
 
 def export_record(*, ballot: Ballot, directory: Path | str, actor: Any) -> Path:
     """Write the record's files under `directory` (created if missing; files of the same names replaced), for
     `omov verify DIRECTORY` and the JavaScript verifier. Returns the directory."""
-    root = Path(directory)
-    files = record_files(ballot=ballot)
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    root = Path(write_record(ballot=ballot, directory=directory))
     record(actor=actor, action="ballot.record.exported", subject=f"ballot:{ballot.pk}",
-           details={"files": len(files)})  # fmt: skip
+           details={"directory": str(root)})  # fmt: skip
     return root
