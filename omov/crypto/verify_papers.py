@@ -102,8 +102,8 @@ def _disjunctive(data: bytes, values: int) -> tuple[list[bytes], list[tuple[int,
     points = [data[4 + 32 * i : 36 + 32 * i] for i in range(2 * values)]
     base = 4 + 64 * values
     try:
-        pairs = [(scalar(data[base + 64 * i : base + 64 * i + 32]), scalar(data[base + 64 * i + 32 : base + 64 * i + 64]))
-                 for i in range(values)]
+        pairs = [(scalar(data[base + 64 * i : base + 64 * i + 32]),
+                  scalar(data[base + 64 * i + 32 : base + 64 * i + 64])) for i in range(values)]
     except ValueError:
         raise BadPaper("a proof holds a non-canonical scalar") from None
     return points, pairs
@@ -167,9 +167,9 @@ def small_log(point: bytes, most: int) -> int | None:
         acc = vs.plus(acc, vs.G)
     giant, p = vs.times_g(step), point
     for i in range(most // step + 1):
-        j = table.get(p)
-        if j is not None:
-            m = i * step + j
+        found = table.get(p)
+        if found is not None:
+            m = i * step + found
             return m if m <= most else None
         p = vs.minus(p, giant)
     return None

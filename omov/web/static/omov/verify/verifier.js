@@ -3638,11 +3638,6 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
     for (let i = 0; i < N; i++) {
       const e = list[i];
       const n = i + 1;
-      if (e.position !== n) where(i, "position", `paper ${n} is not chained to paper ${n - 1}: its position is ${e.position}`);
-      if (e.previous_hash !== previous) where(i, "previous_hash", `paper ${n} is not chained to paper ${n - 1}: its previous_hash is not paper ${n - 1}'s entry hash`);
-      const entry = chainHash(doc.chain, previous, n, e.tracker);
-      if (e.entry_hash !== entry) where(i, "entry_hash", `is not the hash of paper ${n}'s chain entry`);
-      previous = entry;
       const Phex = e.ciphertexts;
       if (seenP.has(Phex)) where(i, "ciphertexts", `paper ${n} is a copy of paper ${seenP.get(Phex)}`);
       seenP.set(Phex, n);
@@ -3696,6 +3691,11 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
           aList = cts.map((ct) => hex(ct.aBytes));
         }
       }
+      if (e.position !== n) where(i, "position", `paper ${n} is not chained to paper ${n - 1}: its position is ${e.position}`);
+      if (e.previous_hash !== previous) where(i, "previous_hash", `paper ${n} is not chained to paper ${n - 1}: its previous_hash is not paper ${n - 1}'s entry hash`);
+      const entry = chainHash(doc.chain, previous, n, e.tracker);
+      if (e.entry_hash !== entry) where(i, "entry_hash", `is not the hash of paper ${n}'s chain entry`);
+      previous = entry;
       for (const a of aList) {
         if (seenA.has(a)) where(i, "ciphertexts", `a ciphertext component a appears twice (paper ${seenA.get(a)} and paper ${n}): a replayed or copied encryption`);
         seenA.set(a, n);
