@@ -13,5 +13,6 @@ class BallotsConfig(AppConfig):
         from omov.audit.scopes import register_subject_scope
         from omov.ballots import scheduling, tasks  # noqa: F401
         from omov.ballots.selectors import ballot_subjects_for
+        from omov.ballots.verifiable import tasks as verifiable_tasks  # noqa: F401
 
         register_subject_scope(ballot_subjects_for)

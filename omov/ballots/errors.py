@@ -60,3 +60,28 @@ class TooEarly(BallotError):
     (open it *now*, which moves the opening time), closing before the closing time (confirm closing early)."""
 
     code = "too-early"
+
+
+class PaperRefused(BallotError):
+    """An encrypted paper the ballot box refuses (docs/crypto.md §11): `reason` is check_cast's refusal code
+    (malformed, type, election, credential-unknown, credential-used, shape, point, tracker, signature, proof,
+    copied, spoiled, or wrong-credential: signed under a key that is not the voter's)."""
+
+    code = "paper-refused"
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class CeremonyError(BallotError):
+    """A trustee's file refused (a bad proof, the wrong ballot or trustee, a step out of order, a secret), or a
+    ceremony that is not complete when it must be."""
+
+    code = "ceremony"
+
+
+class RecordError(BallotError):
+    """A mix or a partial decryption refused, or a step of the close pipeline asked out of order."""
+
+    code = "record"

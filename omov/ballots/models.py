@@ -60,6 +60,23 @@ class Ballot(models.Model):
     seed = models.CharField(max_length=100, blank=True, help_text="seed for any draw by lot; published")
     cancelled_reason = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A verifiable ballot (docs/crypto.md §11, docs/record.md §9), chosen while drafting, for any method: papers are
+    # encrypted in the voter's device and signed under a credential key; trustees hold the decryption key.
+    verifiable = models.BooleanField(
+        default=False, help_text="papers encrypted on the voter's device; trustees decrypt"
+    )
+    credential_mode = models.CharField(
+        max_length=10,
+        choices=[("server", "server"), ("offline", "offline")],
+        default="server",
+        help_text="server: the voting token is the credential code; offline: codes made off the server "
+        "(`omov credentials generate`), only the public list uploaded",
+    )
+    trustee_count = models.PositiveSmallIntegerField(default=3, help_text="n, the trustees of a verifiable ballot")
+    trustee_threshold = models.PositiveSmallIntegerField(default=2, help_text="t, how many of them must decrypt")
+    mix_count = models.PositiveSmallIntegerField(
+        default=2, help_text="ranked verifiable ballots: 2 = the server's mix then a trustee's; 1 = the server's only"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -71,6 +88,12 @@ class Ballot(models.Model):
     def ranked(self) -> bool:
         """Papers rank candidates in order (IRV, STV); otherwise they carry marks (FPTP, bloc, approval)."""
         return self.method in RANKED_METHODS
+
+    @property
+    def election_id(self) -> str:
+        """E of a verifiable ballot: fixed from its creation, so trustees and `omov credentials generate` can use
+        it while it is a draft."""
+        return f"omov-ballot-{self.public_id}"
 
     @property
     def statuses(self) -> list[str]:
@@ -147,6 +170,13 @@ class Credential(models.Model):
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    pending_code = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",  # the roll's rows are also inserted by SQL (services/roll.py, on PostgreSQL)
+        help_text="verifiable ballots in server mode only: the code minted at opening (its public key is on the "
+        "published list), kept until it is delivered and then erased",
+    )
 
 
 class Paper(models.Model):
@@ -196,3 +226,37 @@ class Result(models.Model):
     def turnout(self) -> float:
         """Papers cast as a share of the roll (0..1)."""
         return self.papers / self.roll if self.roll else 0.0
+
+
+# The tables only a verifiable ballot uses (omov/ballots/verifiable/models.py), registered with this app.
+from omov.ballots.verifiable.models import (  # noqa: E402
+    BoardComponent,
+    CredentialKey,
+    DecryptionInput,
+    Election,
+    Mix,
+    PartialDecryption,
+    SpoiledTracker,
+    Trustee,
+)
+
+__all__ = [
+    "MARK_METHODS",
+    "METHOD_CHOICES",
+    "RANKED_METHODS",
+    "BalanceRule",
+    "Ballot",
+    "BoardComponent",
+    "Candidate",
+    "Credential",
+    "CredentialKey",
+    "DecryptionInput",
+    "Election",
+    "Mix",
+    "Paper",
+    "PartialDecryption",
+    "Result",
+    "SpoiledTracker",
+    "Trustee",
+    "Voter",
+]

@@ -199,3 +199,11 @@ def close_commitment(trackers: Iterable[str]) -> dict[str, str]:
 def paper_chain_name(ballot_id: int) -> str:
     """The name of a ballot's hash chain of papers (omov.audit.models.ChainHead)."""
     return f"papers:{ballot_id}"
+
+
+def chain_name(ballot: Any) -> str:
+    """The name of this ballot's chain of papers: a verifiable ballot's is the record's, "record:" + E +
+    ":papers" (docs/record.md §2.4), so that the chain the server keeps is the one the record publishes."""
+    if getattr(ballot, "verifiable", False):
+        return f"record:{ballot.election_id}:papers"
+    return paper_chain_name(ballot.pk)

@@ -16,9 +16,9 @@ from omov.ballots.models import MARK_METHODS, Ballot, Credential, Paper, Result,
 from omov.ballots.papers import (
     MERKLE_TREE,
     InclusionProof,
+    chain_name,
     credential_hash,
     inclusion_proof,
-    paper_chain_name,
     papers_root,
     read_paper,
     sorted_trackers,
@@ -129,6 +129,7 @@ class PaperEntry:
 def paper_list(*, ballot: Ballot, published_only: bool = True) -> list[PaperEntry]:
     """The ballot's papers sorted by tracker code (never in the order they were cast). Public once the result
     is published."""
+    _clear_papers_only(ballot)
     if published_only and ballot.state != S.PUBLISHED:
         raise NotPublished(f"the papers of {ballot.title!r} are published with its result")
     rows = Paper.objects.filter(ballot=ballot).values_list("tracker", "content").iterator(chunk_size=5000)
@@ -140,6 +141,7 @@ def find_receipt(*, ballot: Ballot, tracker: str) -> PaperEntry | None:
     """The published paper with this tracker code, if any (what a voter checks their receipt against)."""
     if ballot.state != S.PUBLISHED:
         raise NotPublished(f"receipts can be checked once the result of {ballot.title!r} is published")
+    _clear_papers_only(ballot)
     p = Paper.objects.filter(ballot=ballot, tracker=tracker.strip().lower()).first()
     if p is None:
         return None
@@ -187,13 +189,14 @@ class ChainCheck:
 
 def verify_paper_chain(*, ballot: Ballot) -> ChainCheck:
     """Recompute every paper's tracker and chain hash; report the first that does not match."""
-    name = paper_chain_name(ballot.pk)
+    name = chain_name(ballot)
+    tracker_of = _verifiable_tracker(ballot) if ballot.verifiable else tracker_code
     previous, n = GENESIS, 0
     for p in Paper.objects.filter(ballot=ballot).order_by("position").iterator(chunk_size=5000):
         n += 1
         if p.position != n:
             return ChainCheck(False, n - 1, f"paper #{n} is missing")
-        if tracker_code(bytes(p.content)) != p.tracker:
+        if tracker_of(bytes(p.content)) != p.tracker:
             return ChainCheck(False, n - 1, f"paper #{n}'s bytes do not match its tracker code")
         if p.previous_hash != previous or link_hash(name, previous, n, p.tracker.encode("ascii")) != p.entry_hash:
             return ChainCheck(False, n - 1, f"paper #{n} is not chained to paper #{n - 1}")
@@ -212,6 +215,29 @@ def verify_paper_chain(*, ballot: Ballot) -> ChainCheck:
             return ChainCheck(False, n, f"the papers' trackers no longer give the root recorded when voting closed "
                               f"(audit entry #{closed.audit_position})")  # fmt: skip
     return ChainCheck(True, n)
+
+
+def _verifiable_tracker(ballot: Ballot) -> Any:
+    """A verifiable paper's tracker from its stored cast JSON: the v4 tracker (docs/crypto.md §11), recomputed."""
+    import json
+
+    from omov.crypto.credentials import tracker_of
+
+    fingerprint = bytes.fromhex(ballot.election.fingerprint)
+
+    def recompute(content: bytes) -> str:
+        cast = json.loads(content)
+        return tracker_of(fingerprint, bytes.fromhex(cast["credential"]), bytes.fromhex(cast["paper"]),
+                          bytes.fromhex(cast["proof"]))  # fmt: skip
+
+    return recompute
+
+
+def _clear_papers_only(ballot: Ballot) -> None:
+    """The clear list of papers (choices per paper) exists only for ordinary ballots: a verifiable ballot's papers
+    are ciphertexts, published on its board and in its election record."""
+    if ballot.verifiable:
+        raise BallotError(f"{ballot.title!r} is verifiable: its papers are encrypted; see its board and its record")
 
 
 @dataclass(frozen=True)
@@ -421,6 +447,7 @@ def profile_for(ballot: Ballot) -> Any:
     from omov.count import Candidate as CountCandidate
     from omov.count import Profile
 
+    _clear_papers_only(ballot)
     candidates = [CountCandidate(c.name, withdrawn=c.withdrawn) for c in ballot.candidates.order_by("number")]
     grouped: dict[tuple[int, ...], int] = {}
     for content in Paper.objects.filter(ballot=ballot).values_list("content", flat=True).iterator(chunk_size=5000):

@@ -24,7 +24,7 @@ class Screened:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-# screener(text, *, recent, now, author, author_email, user_ip) -> Screened; `recent` are the times of the same
+# screener(text, *, recent, now, author, author_email, user_ip, organisation_id) -> Screened; `recent` are the times of the same
 # sender's earlier submissions (for the pipeline's flood rule).
 Screener = Callable[..., Screened]
 _SCREENERS: list[Screener] = []
@@ -45,7 +45,12 @@ def screen(
     author: str = "",
     author_email: str = "",
     user_ip: str = "127.0.0.1",
+    organisation_id: int | None = None,
 ) -> Screened:
+    """Screen `text` from the public for the organisation it is sent to (its own spam model, if it has one)."""
     if not _SCREENERS:
         return Screened(HOLD, ("screening:unavailable",))
-    return _SCREENERS[-1](text, recent=recent, now=now, author=author, author_email=author_email, user_ip=user_ip)
+    return _SCREENERS[-1](
+        text, recent=recent, now=now, author=author, author_email=author_email, user_ip=user_ip,
+        organisation_id=organisation_id,
+    )  # fmt: skip

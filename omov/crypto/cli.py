@@ -5,6 +5,7 @@
     omov trustee share   --secret F --public DIR [--out DIR]          encrypted shares for the others
     omov trustee combine --secret F --public DIR [--out DIR]          check shares, key share, public key
     omov trustee decrypt --secret F --input C.json --out P.json       partial decryptions with proofs
+    omov trustee decrypt-record --secret F --input IN --out OUT      the same for a verifiable ballot's record
     omov trustee result  --public DIR --input C.json --partials P... --max M --out R.json
     omov trustee verify  --public DIR [--input C.json --partials P... --result R.json]
 
@@ -146,6 +147,25 @@ def _cmd_decrypt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_decrypt_record(args: argparse.Namespace) -> int:
+    from omov.crypto.record import dump
+    from omov.crypto.record4 import trustee_partials
+
+    secret = _load_secret(args.secret)
+    obj = _read(args.input)
+    if not isinstance(obj, dict):
+        raise CryptoError(f"{args.input}: not a decryption input")
+    try:
+        partials = trustee_partials(secret, obj)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CryptoError(f"{args.input}: malformed decryption input ({type(exc).__name__}: {exc})") from None
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_bytes(dump(partials))
+    what = f"{len(partials['shares'])} papers" if obj.get("kind") == "ranked" else "the tally"
+    print(f"trustee {secret.id}: partial decryptions of {what} written to {args.out} (upload it)")
+    return 0
+
+
 def _check_partials(
     public_dir: str, input_path: str, partial_paths: list[str]
 ) -> tuple[Any, list[Any], dict[int, Any]]:
@@ -241,6 +261,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(func=_cmd_decrypt)
+    p = sub.add_parser("decrypt-record", help="partial decryptions, with proofs, of a verifiable ballot's "
+                       "omov/record-decryption-input/v1 file (docs/record.md §9)")
+    p.add_argument("--secret", required=True)
+    p.add_argument("--input", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=_cmd_decrypt_record)
     p = sub.add_parser("result", help="combine t trustees' partial decryptions (checked) into plaintexts")
     p.add_argument("--public", required=True)
     p.add_argument("--input", required=True)

@@ -27,7 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--mixers", type=int, default=2, help="mix servers in sequence (default 2)")
     demo.add_argument("--seed", default=None, help="seed for a reproducible demo (default: random)")
     demo.add_argument("--invalid-every", type=int, default=97,
-                      help="spoil every n-th paper on purpose, to show invalid papers (0: none; default 97)")
+                      help="version 3: spoil every n-th paper on purpose, to show invalid papers (0: none; default 97)")
+    demo.add_argument("--kind", choices=("ranked", "marks"), default="ranked",
+                      help="ranked (AV/STV: mixed, decrypted, counted) or marks (bloc: tally decrypted); default "
+                      "ranked")
+    demo.add_argument("--version", type=int, choices=(3, 4), default=4,
+                      help="record version: 4 (the platform's, with credentials and signed papers; default) or 3")
     demo.add_argument("--workers", type=int, default=None, help="processes for the heavy loops (default: all cores)")
     return parser
 
@@ -43,14 +48,25 @@ def main(argv: list[str]) -> int:
         workers=args.workers,
     )
     started = time.perf_counter()
+    if args.version == 3 and args.kind != "ranked":
+        print("omov record: a version 3 record is ranked only", file=sys.stderr)
+        return 2
     try:
-        files, election = run_demo(settings)
+        if args.version == 3:
+            files, election = run_demo(settings)
+        else:
+            from omov.crypto import record4
+
+            parts, election = record4.demo_parts(settings, args.kind)
     except CryptoError as exc:
         print(f"omov record: {exc}", file=sys.stderr)
         return 2
-    root = write_record(args.directory, files, election)
-    elected = files["results.json"]["count"]["elected"]
-    names = files["parameters.json"]["candidates"]
+    if args.version == 3:
+        root = write_record(args.directory, files, election)
+        elected, names = files["results.json"]["count"]["elected"], files["parameters.json"]["candidates"]
+    else:
+        root = record4.write_record(args.directory, **parts)
+        elected, names = parts["results"]["count"]["elected"], parts["parameters"]["candidates"]
     print(f"wrote the record of {election} to {root} ({time.perf_counter() - started:.1f} s)")
     print(f"elected: {', '.join(names[i] if isinstance(i, int) else str(i) for i in elected)}")
     print(f"check it with: omov verify {root}")

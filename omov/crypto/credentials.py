@@ -254,7 +254,8 @@ def encrypt_ranked(
 
 
 def encrypt_marks(
-    *, election: str, fingerprint: bytes | str, public_key: Point | bytes | str, question: QuestionSpec | dict[str, Any],
+    *, election: str, fingerprint: bytes | str, public_key: Point | bytes | str,
+    question: QuestionSpec | dict[str, Any],
     marks: Sequence[int], code: str | None = None, credential: Credential | None = None, rng: Any = None,
 ) -> Sealed:
     """Encrypt a mark paper (crypto.md §5) with binding F || S, sign it. Nonces: those of encrypt_paper, then w."""

@@ -221,7 +221,7 @@ def check_partials(input_obj: Mapping[str, Any], partials: Any, inits: Sequence[
     trustee = partials.get("trustee")
     if type(trustee) is not int or not 1 <= trustee <= len(inits):
         raise CryptoError("trustee: not one of the election's trustees")
-    key = tr.verification_key(inits, trustee)
+    vkey = tr.verification_key(inits, trustee)
     _, units = _input_items(input_obj)
     shares = partials.get("shares")
     if input_obj["kind"] == "marks":
@@ -238,7 +238,7 @@ def check_partials(input_obj: Mapping[str, Any], partials: Any, inits: Sequence[
         except (CryptoError, ValueError, TypeError):
             raise CryptoError(f"shares: {where}: a share is not [point, scalar, scalar]") from None
         for j, (ct, part) in enumerate(zip(cts, parts, strict=True)):
-            if not _verify_at(partials["election"], trustee, key, ct, part, context, j):
+            if not _verify_at(partials["election"], trustee, vkey, ct, part, context, j):
                 raise CryptoError(f"shares: {where}, position {j + 1}: trustee {trustee}'s proof does not verify")
         out.append([d for d, _ in parts])
     return out
@@ -489,7 +489,7 @@ def demo_parts(settings: DemoSettings, kind: str = "ranked") -> tuple[dict[str, 
     pk = ceremony.public_key
     codes = [demo_code(rng) for _ in range(settings.papers + 2)]  # two voters on the roll do not vote
     credentials = credentials_list(election, [derive_credential(election, code).public for code in codes])
-    common = {"election": election, "title": f"Demo election {seed} ({kind})", "public_key": pk,
+    common: dict[str, Any] = {"election": election, "title": f"Demo election {seed} ({kind})", "public_key": pk,
               "candidates": names, "seats": settings.seats, "count_seed": seed, "credentials": credentials}
     if kind == "ranked":
         parameters = ranked_parameters(**common, rule="scottish",

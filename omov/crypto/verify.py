@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from omov.crypto import verify_papers as vp
 from omov.crypto import verify_shuffle as vs
 from omov.crypto.errors import CryptoError
 from omov.crypto.verify_json import (
@@ -30,7 +31,8 @@ from omov.crypto.verify_shuffle import L as ORDER
 from omov.crypto.verify_shuffle import fields, n64
 
 FORMAT = "omov-election-record"
-VERSION = 3  # 3: the parameters' fingerprint is bound into trackers and every proof (docs/record.md §8)
+VERSION = 4  # the newest: 4, the platform's record with credentials, signed papers, mark ballots (record.md §9)
+VERSIONS = (3, 4)  # 3: the parameters' fingerprint is bound into trackers and every proof (record.md §8)
 MAX_PAPERS_SHOWN = 5
 
 
@@ -217,6 +219,37 @@ def _check_shares_job(job: _ShareJob) -> tuple[list[list[int | None]], list[str]
     return values, faults
 
 
+_PaperJob = tuple[str, str, bytes, bytes, Any, int, int, list[dict[str, Any]]]
+
+
+def _check_papers_job(job: _PaperJob) -> list[str]:
+    """Version 4 (record.md §9): each paper's tracker, signature and proof (ranked: of randomness; marks: the mark
+    paper's proofs with binding F || S); returns the faults, naming each paper."""
+    kind, election, fingerprint, pk, question, width, start, entries = job
+    faults: list[str] = []
+    for offset, e in enumerate(entries):
+        where = f"papers[{start + offset}]"
+        credential, paper, proof = (bytes.fromhex(e[k]) for k in ("credential", "ciphertexts", "proof"))
+        try:
+            if vp.tracker_v4(fingerprint, credential, paper, proof) != e["tracker"]:
+                faults.append(f"{where}.tracker: not the hash of F, the credential, the paper and its proof")
+                continue
+            c, z = vp.scalar(bytes.fromhex(e["signature"]["c"])), vp.scalar(bytes.fromhex(e["signature"]["z"]))
+            if not vp.signature_holds(election, fingerprint, e["tracker"], credential, c, z):
+                faults.append(f"{where}.signature: does not verify under its credential")
+                continue
+            if kind == "ranked":
+                if not vp.randomness_holds(election, fingerprint, credential, pk, paper, proof, width):
+                    faults.append(f"{where}.proof: the proof of randomness does not verify")
+            else:
+                fault = vp.mark_paper_fault(election, pk, question, paper, fingerprint + credential)
+                if fault:
+                    faults.append(f"{where}.ciphertexts: not a valid mark paper: {fault}")
+        except ValueError as exc:  # a non-canonical scalar, or a point that does not decode (NotAPoint)
+            faults.append(f"{where}: {exc}")
+    return faults
+
+
 # --------------------------------------------------------------------------------------------------------
 # The checks
 
@@ -313,6 +346,7 @@ SCHEMAS: dict[str, Any] = {
                   "s_hat": [HEX32], "s_prime": [HEX32], "challenge": HEX32},
     },
     "decryption.json": {"present": [INTEGER], "papers": [[[[HEX32, HEX32, HEX32]]]]},
+    "credentials.json": {"election": STRING, "keys": [HEX32]},
     "results.json": {
         "papers": [({"status": constant("valid"), "ranking": [INTEGER]}, {"status": constant("invalid")})],
         "count": ANY,  # compared byte for byte with the recount's canonical JSON (V9)
@@ -320,8 +354,34 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def schema_for(name: str) -> Any:
-    return SCHEMAS["mixes/" if name.startswith("mixes/") else name]
+_QUESTION = {"question_id": STRING, "kind": STRING, "options": INTEGER, "min_marks": INTEGER, "max_marks": INTEGER}
+_PARAMETERS_V4 = {**SCHEMAS["parameters.json"], "kind": constant("ranked"), "credentials": HEX32}
+# Version 4 (docs/record.md §9): what changes, by kind of record.
+SCHEMAS_V4: dict[str, dict[str, Any]] = {
+    "ranked": {
+        "parameters.json": (_PARAMETERS_V4, {**_PARAMETERS_V4, "kind": constant("marks"), "question": _QUESTION}),
+        "papers.json": {
+            "chain": STRING,
+            "papers": [{"position": INTEGER, "tracker": HEX32, "credential": HEX32, "ciphertexts": HEX, "proof": HEX,
+                        "signature": _PROOF, "previous_hash": HEX32, "entry_hash": HEX32}],
+            "head": {"position": INTEGER, "hash": HEX32},
+        },
+    },
+    "marks": {
+        "decryption.json": {"present": [INTEGER], "tally": [[[HEX32, HEX32, HEX32]]]},
+        "results.json": {"papers": INTEGER, "totals": [INTEGER], "count": ANY},
+    },
+}
+
+
+def schema_for(name: str, version: int = 3, kind: str = "ranked") -> Any:
+    """The shape of a record file (docs/record.md §2, and §9 for version 4 of either kind)."""
+    key = "mixes/" if name.startswith("mixes/") else name
+    if version >= 4:
+        for part in ("marks", "ranked") if kind == "marks" else ("ranked",):
+            if key in SCHEMAS_V4[part]:
+                return SCHEMAS_V4[part][key]
+    return SCHEMAS[key]
 
 
 def canonical_bytes(value: Any) -> bytes:
@@ -351,6 +411,9 @@ class Verifier:
         self.entry_hashes: list[str] = []
         self.final: list[bytes] = []
         self.values: list[list[int | None]] = []
+        self.version = VERSION
+        self.kind = "ranked"
+        self.credentials: set[str] = set()
         self.pool: vs.Pool | None = None
         self.fail_fast = False
 
@@ -385,7 +448,7 @@ class Verifier:
         """V1's reading of one file: canonical JSON of the file's shape, or the problem (file and item named)."""
         try:
             value = read_canonical(data, name)
-            check_schema(value, schema_for(name), name)
+            check_schema(value, schema_for(name, self.version, self.kind), name)
         except RecordJsonError as exc:
             self.refused[name] = str(exc)
             return str(exc)
@@ -403,8 +466,9 @@ class Verifier:
             raise _Failed(str(exc)) from None
         _need(type(manifest) is dict, "manifest.json: the document must be an object")
         _need(manifest.get("format") == FORMAT, f"format is {manifest.get('format')!r}, expected {FORMAT!r}")
-        _need(manifest.get("version") == VERSION and type(manifest.get("version")) is int,
-              f"version {json.dumps(manifest.get('version'))} is not {VERSION}")
+        _need(manifest.get("version") in VERSIONS and type(manifest.get("version")) is int,
+              f"version {json.dumps(manifest.get('version'))} is not " + " or ".join(map(str, VERSIONS)))
+        self.version = manifest["version"]
         try:
             check_schema(manifest, SCHEMAS["manifest.json"], "manifest.json")
             check_schema(manifest["files"], {name: HEX32 for name in manifest["files"]}
@@ -414,10 +478,13 @@ class Verifier:
         listed: dict[str, str] = manifest["files"]
         self.election = manifest["election"]
         required = {"parameters.json", "trustees.json", "papers.json", "decryption.json", "results.json"}
+        if self.version >= 4:
+            required.add("credentials.json")
         missing = sorted(required - set(listed))
         problems = [f"the manifest does not list {', '.join(missing)}"] if missing else []
         # Files are loaded even when a digest is wrong, so that the later checks can say what else is broken.
-        for name, digest in sorted(listed.items()):
+        # parameters.json first: in version 4 its kind decides the shape of the others.
+        for name, digest in sorted(listed.items(), key=lambda item: (item[0] != "parameters.json", item[0])):
             if name not in required and not (name.startswith("mixes/mix-") and name.endswith(".json")
                                              and "/" not in name[6:] and ".." not in name):
                 problems.append(f"unexpected file name {name!r}")
@@ -435,6 +502,8 @@ class Verifier:
                 if manifest["fingerprint"] != self.fingerprint.hex():
                     problems.append("manifest.json: fingerprint is not the SHA-256 of parameters.json")
             problem = self.read(name, data)
+            if name == "parameters.json" and self.version >= 4 and not problem:
+                self.kind = self.files[name]["kind"]
             if problem:
                 problems.append(problem)
         _need(not problems, "; ".join(problems))
@@ -454,7 +523,16 @@ class Verifier:
         width = p["width"]
         _need(1 <= width <= len(names), f"{where}width must be 1..{len(names)} (the number of candidates)")
         _need(1 <= p["seats"] < len(names), f"{where}seats must be 1..{len(names) - 1}")
-        _need(len(p["mixers"]) >= 1, f"{where}mixers: there must be at least one mix server")
+        if self.kind == "marks":
+            q = p["question"]
+            _need(q["options"] == width == len(names), f"{where}question.options must equal width and the number "
+                  "of candidates")
+            _need(q["kind"] in ("yes_no", "bloc", "approval"), f"{where}question.kind: unknown kind {q['kind']!r}")
+            _need(q["min_marks"] <= q["max_marks"] <= q["options"],
+                  f"{where}question: need min_marks <= max_marks <= options")
+            _need(not p["mixers"], f"{where}mixers: a marks record has no mix servers")
+        else:
+            _need(len(p["mixers"]) >= 1, f"{where}mixers: there must be at least one mix server")
         pk = _point(p["public_key"], f"{where}public_key")
         _need(pk != vs.ZERO, f"{where}public_key is the identity")
         mixes = sorted(n for n in [*self.files, *self.refused] if n.startswith("mixes/"))
@@ -468,6 +546,9 @@ class Verifier:
         except Exception as exc:  # noqa: BLE001 - whatever the counter says, the rule is not one it knows
             raise _Failed(f"{where}rule: {exc}") from None
         self.params = p
+        if self.version >= 4:
+            return f"{self.kind} ballot, {len(names)} candidates, {p['seats']} seats, rule {p['rule']}, " \
+                   f"{len(p['mixers'])} mix servers"
         return f"{len(names)} candidates, {p['seats']} seats, width {width}, rule {p['rule']}, " \
                f"{len(p['mixers'])} mix servers"
 
@@ -507,8 +588,26 @@ class Verifier:
         return f"{n} trustees, threshold {k}; commitments' and key shares' proofs verify; public key recomputed " \
                "and the one in parameters.json"
 
+    def check_credentials(self) -> str:
+        """V2b (record.md §9): the published list of voters' credential keys."""
+        c = self.file("credentials.json")
+        data = (self.root / "credentials.json").read_bytes()
+        _need(hashlib.sha256(data).hexdigest() == self.params["credentials"],
+              "credentials.json: its SHA-256 is not parameters.json's credentials")
+        _need(c["election"] == self.election, "credentials.json: election differs from the manifest's")
+        keys = c["keys"]
+        for i, key in enumerate(keys):
+            _need(i == 0 or keys[i - 1] < key, f"credentials.json: keys[{i}]: not after keys[{i - 1}] (the keys must "
+                  "be in strictly increasing order, none twice)")
+            _need(vs.valid(bytes.fromhex(key)) and key != vs.ZERO.hex(),
+                  f"credentials.json: keys[{i}]: not a valid point (or the identity)")
+        self.credentials = set(keys)
+        return f"{len(keys)} voters' credential keys, sorted, none twice, bound to the parameters"
+
     def check_papers(self) -> str:
         """V4."""
+        if self.version >= 4:
+            return self.check_papers_v4()
         width = self.params["width"]
         listing = self.file("papers.json")
         entries = listing["papers"]
@@ -530,6 +629,50 @@ class Verifier:
         self.papers, self.trackers, self.entry_hashes = papers, trackers, hashes
         return f"{len(papers)} papers, trackers match, chained 1..{len(papers)} up to the head " \
                f"{hashes[-1][:16]}…, no paper or ciphertext repeated"
+
+    def check_papers_v4(self) -> str:
+        """V4 of a version 4 record (record.md §9): credentials, signatures, proofs, trackers, chain, no copies."""
+        p = self.params
+        width = p["width"]
+        listing = self.file("papers.json")
+        entries = listing["papers"]
+        _need(len(entries) >= 2, "papers.json: fewer than two papers")
+        seen: dict[str, int] = {}
+        papers, trackers = [], []
+        for i, e in enumerate(entries):
+            where = f"papers.json: papers[{i}]"
+            _need(e["credential"] in self.credentials, f"{where}.credential: not in credentials.json")
+            _need(e["credential"] not in seen, f"{where}.credential: already signed papers[{seen.get(e['credential'])}]"
+                  " (no credential signs twice)")
+            seen[e["credential"]] = i
+            if self.kind == "ranked":
+                _hexbytes(e["ciphertexts"], 64 * width, f"{where}.ciphertexts")
+                _hexbytes(e["proof"], 32 * (width + 1), f"{where}.proof")
+            else:
+                _need(e["proof"] == "", f"{where}.proof: a mark paper's proof must be empty")
+            papers.append(bytes.fromhex(e["ciphertexts"]))
+            trackers.append(e["tracker"])
+        pool = self.pool or vs.Pool(1)
+        jobs: list[_PaperJob] = [
+            (self.kind, self.election, self.fingerprint, self.public_key_of_params(), p.get("question"), width, s,
+             entries[s:e]) for s, e in pool.spans(len(entries), 16)
+        ]
+        faults = [f for part in pool.map(_check_papers_job, jobs) for f in part]
+        _need(not faults, f"papers.json: {len(faults)} fault(s): {'; '.join(faults[:MAX_PAPERS_SHOWN])}")
+        hashes = self.check_chain(listing, trackers)
+        _need(len(set(papers)) == len(papers), "the same paper is on the record twice")
+        if self.kind == "ranked":
+            halves = [x[64 * j : 64 * j + 32] for x in papers for j in range(width)]
+        else:
+            halves = [c[:32] for x in papers for c in vp.mark_ciphertexts(x, p["question"])]
+        _need(len(set(halves)) == len(halves), "a ciphertext is reused (a copied or replayed encryption)")
+        self.papers, self.trackers, self.entry_hashes = papers, trackers, hashes
+        what = "proofs of randomness" if self.kind == "ranked" else "mark papers' proofs"
+        return f"{len(papers)} papers, each under its own listed credential; signatures, {what} and trackers " \
+               f"verify; chained 1..{len(papers)} up to the head {hashes[-1][:16]}…, no paper or ciphertext repeated"
+
+    def public_key_of_params(self) -> bytes:
+        return bytes.fromhex(self.params["public_key"])
 
     def check_chain(self, listing: dict[str, Any], trackers: Sequence[str]) -> list[str]:
         """The papers' hash chain (docs/record.md §2.4): positions 1..N in order, each entry's previous hash the
@@ -575,6 +718,8 @@ class Verifier:
 
     def check_decryption(self) -> str:
         """V6."""
+        if self.kind == "marks":
+            return self.check_tally_shares()
         d = self.file("decryption.json")
         p = self.params
         present = d["present"]
@@ -604,8 +749,58 @@ class Verifier:
         count = sum(len(s) for s in shares) * len(present)
         return f"{count} decryption shares by trustees {present} verify (Chaum–Pedersen)"
 
+    def check_tally_shares(self) -> str:
+        """V6 of a marks record (record.md §9): the tally is the sum of the cast papers; every share verifies."""
+        d = self.file("decryption.json")
+        q = self.params["question"]
+        present, tally = d["present"], d["tally"]
+        n = self.file("trustees.json")["trustees"]
+        _need(len(present) >= self.threshold, f"decryption.json: present: {len(present)} trustees decrypted; the "
+              f"threshold is {self.threshold}")
+        _need(present == sorted(set(present)) and all(1 <= i <= n for i in present),
+              "decryption.json: present: trustees must be distinct indices 1..n in increasing order")
+        k = q["options"]
+        _need(len(tally) == k, f"decryption.json: tally: {len(tally)} entries for {k} options")
+        sums = [[vs.ZERO, vs.ZERO] for _ in range(k)]
+        for paper in self.papers:
+            for i, ct in enumerate(vp.mark_ciphertexts(paper, q)):
+                sums[i] = [vs.plus(sums[i][0], ct[:32]), vs.plus(sums[i][1], ct[32:])]
+        weights = lagrange_at_zero(present)
+        values: list[int | None] = []
+        for i, (shares, (a, b)) in enumerate(zip(tally, sums, strict=True)):
+            _need(len(shares) == len(present), f"decryption.json: tally[{i}]: {len(shares)} shares for "
+                  f"{len(present)} present trustees")
+            combined = vs.ZERO
+            for j, (trustee, (d_hex, c_hex, z_hex)) in enumerate(zip(present, shares, strict=True)):
+                d = bytes.fromhex(d_hex)
+                c, z = _scalar(c_hex, f"decryption.json: tally[{i}][{j}]"), _scalar(z_hex, f"tally[{i}][{j}]")
+                _need(vs.valid(d), f"decryption.json: tally[{i}][{j}]: not a valid point")
+                context = vp.tally_share_context(self.election, self.fingerprint, trustee, i)
+                _need(dleq_holds(context, self.public_shares[trustee], a, d, c, z),
+                      f"decryption.json: tally[{i}][{j}]: trustee {trustee}'s share does not verify")
+                combined = vs.plus(combined, vs.times(weights[trustee], d))
+            values.append(vp.small_log(vs.minus(b, combined), len(self.papers)))
+        self.values = [values]
+        return f"{k * len(present)} decryption shares of the tally (the sum of {len(self.papers)} papers) by " \
+               f"trustees {present} verify (Chaum–Pedersen)"
+
+    def check_totals(self) -> str:
+        """V7 of a marks record: each option's value is in 0..N and is the published total."""
+        results = self.file("results.json")
+        values = self.values[0]
+        _need(results["papers"] == len(self.papers), f"results.json: papers: {results['papers']}, but "
+              f"{len(self.papers)} papers were cast")
+        _need(len(results["totals"]) == len(values), f"results.json: totals: {len(results['totals'])} for "
+              f"{len(values)} options")
+        for i, (v, t) in enumerate(zip(values, results["totals"], strict=True)):
+            _need(v is not None, f"decryption.json: tally[{i}]: decrypts to no number of papers 0..{len(self.papers)}")
+            _need(v == t, f"results.json: totals[{i}]: the record says {t}, the decryption gives {v}")
+        return f"totals {values} decrypted from the tally"
+
     def check_results(self) -> str:
         """V7."""
+        if self.kind == "marks":
+            return self.check_totals()
         c, width = len(self.params["candidates"]), self.params["width"]
         results = self.file("results.json")["papers"]
         _need(len(results) == len(self.values), f"results.json: papers: {len(results)} results for "
@@ -632,9 +827,14 @@ class Verifier:
 
         p = self.params
         results = self.file("results.json")
-        valid = [tuple(r["ranking"]) for r in results["papers"] if r["status"] == "valid"]
-        profile = Profile.from_papers(p["candidates"], valid, seats=p["seats"], title=p["title"],
-                                      invalid=len(results["papers"]) - len(valid))
+        if self.kind == "marks":
+            # record.md §9: for each option i, totals[i] papers marking only option i.
+            profile = Profile.from_papers(p["candidates"], [((i,), n) for i, n in enumerate(results["totals"]) if n],
+                                          seats=p["seats"], title=p["title"])
+        else:
+            valid = [tuple(r["ranking"]) for r in results["papers"] if r["status"] == "valid"]
+            profile = Profile.from_papers(p["candidates"], valid, seats=p["seats"], title=p["title"],
+                                          invalid=len(results["papers"]) - len(valid))
         sheet = json.loads(json.dumps(to_dict(count(profile, p["rule"], seats=p["seats"], seed=p["count_seed"]))))
         stored = results["count"]
         elected = stored.get("elected") if type(stored) is dict else None
@@ -669,10 +869,18 @@ class Verifier:
         self.run("parameters", self.check_parameters)
         if fingerprint is not None:
             self.run("published fingerprint", lambda: self.check_fingerprint(fingerprint), after=["parameters"])
+        papers_after = ["parameters"]
+        if self.version >= 4:
+            self.run("voters' credentials", self.check_credentials, after=["parameters"])
+            papers_after.append("voters' credentials")
         if not lookup_only:
             self.run("trustee keys", self.check_trustees, after=["parameters"])
-        self.run("cast papers and trackers", self.check_papers, after=["parameters"])
-        if not lookup_only:
+        self.run("cast papers and trackers", self.check_papers, after=papers_after)
+        if not lookup_only and self.kind == "marks":
+            self.run("decryption shares", self.check_decryption, after=["trustee keys", "cast papers and trackers"])
+            self.run("decrypted totals", self.check_results, after=["decryption shares"])
+            self.run("count", self.check_count, after=["parameters", "decrypted totals"])
+        elif not lookup_only:
             mixers = self.params.get("mixers", []) if "parameters" not in self.failed else []
             previous = "cast papers and trackers"
             for i, name in enumerate(mixers, start=1):

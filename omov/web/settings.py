@@ -200,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     # Organising: reminders a day before events (hourly), and erasure of canvass lists past their retention date.
     "organising-reminders": {"task": "omov.organising.send_reminders", "schedule": 3600.0},
     "organising-erase-expired": {"task": "omov.organising.erase_expired_lists", "schedule": 86400.0},
+    # Member voice: each organisation's spam model retrained daily on its officers' new spam decisions.
+    "voice-retrain-spam-models": {"task": "omov.voice.retrain_spam_models", "schedule": 86400.0},
 }
 
 # Rate limits (omov/core/ratelimit.py). The counters must be shared by every web process, so they live in Redis

@@ -23,7 +23,7 @@ def test_record_demo_then_verify(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert sorted(p.name for p in (record / "mixes").iterdir()) == ["mix-01.json"]
     assert omov_main(["verify", str(record), "--workers", "1"]) == 0
     out = capsys.readouterr().out
-    assert "✓ mix 1 (mix-1) proof of shuffle" in out and "OK: all 8 checks passed" in out
+    assert "✓ mix 1 (mix-1) proof of shuffle" in out and "OK: all 9 checks passed" in out
 
 
 def test_the_same_seed_writes_the_same_record(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from omov.audit.models import ChainHead
 from omov.audit.services import lock_chain
 from omov.ballots.errors import (
     CredentialError,
+    InvalidPaper,
     NotOpen,
 )
 from omov.ballots.models import (
@@ -100,6 +101,11 @@ def cast(*, credential: str, paper: Sequence[int], ballot_id: int | None = None)
             raise NotOpen(f"voting in {ballot.title!r} opens at {ballot.opens_at:%Y-%m-%d %H:%M} UTC")
         if ballot.closes_at and now >= ballot.closes_at:
             raise NotOpen(f"voting in {ballot.title!r} closed at {ballot.closes_at:%Y-%m-%d %H:%M} UTC")
+        if ballot.verifiable:
+            raise InvalidPaper(
+                f"{ballot.title!r} is a verifiable ballot: papers are encrypted on the voter's device and cast "
+                "with cast_encrypted (the booth does this)"
+            )
         names = _candidate_names(ballot)
         choices = validate_paper(
             paper,

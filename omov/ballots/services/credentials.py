@@ -50,8 +50,21 @@ def _voting_link(ballot: Ballot, token: str) -> str:
     return f"{base}/ballots/{ballot.pk}/vote/#credential={token}"
 
 
-def _mint(credentials: list[Credential]) -> dict[int, str]:
-    """Fresh tokens for these credentials; their hashes stored (and committed by the caller's transaction)."""
+def _keeps_codes(ballot: Ballot) -> bool:
+    """A verifiable ballot in server mode minted every token when it opened (its credential keys are published
+    then): delivering one sends that token, never a fresh one (omov.ballots.verifiable.services.opening)."""
+    return bool(ballot.verifiable and ballot.credential_mode == "server")
+
+
+def _mint(credentials: list[Credential], *, ballot: Ballot | None = None) -> dict[int, str]:
+    """Fresh tokens for these credentials; their hashes stored (and committed by the caller's transaction).
+    For a verifiable ballot in server mode, the tokens minted at the opening instead (see _keeps_codes)."""
+    if ballot is not None and _keeps_codes(ballot):
+        missing = [c.pk for c in credentials if not c.pending_code]
+        if missing:
+            raise CredentialError("these credentials were delivered already and cannot be minted again "
+                                  "(a verifiable ballot's list of credentials is fixed when it opens)")
+        return {c.pk: c.pending_code for c in credentials}
     tokens = {}
     for cred in credentials:
         token = new_credential()
@@ -128,10 +141,10 @@ def _send_batch(ballot: Ballot, creds: list[Credential], *, hold: bool) -> tuple
     if not creds:
         return 0, failed
     if hold:
-        tokens = _mint(creds)
+        tokens = _mint(creds, ballot=ballot)
     else:
         with transaction.atomic():
-            tokens = _mint(creds)
+            tokens = _mint(creds, ballot=ballot)
     ok_ids, bad = [], []
     connection = mail.get_connection()
     try:
@@ -157,7 +170,9 @@ def _send_batch(ballot: Ballot, creds: list[Credential], *, hold: bool) -> tuple
         connection.close()
     with transaction.atomic():
         if ok_ids:
-            Credential.objects.filter(pk__in=ok_ids).update(delivery=Credential.Delivery.SENT, last_error="")
+            Credential.objects.filter(pk__in=ok_ids).update(
+                delivery=Credential.Delivery.SENT, last_error="", pending_code=""
+            )
         for cred, error in bad:
             Credential.objects.filter(pk=cred.pk).update(
                 delivery=Credential.Delivery.FAILED, attempts=cred.attempts + 1, last_error=error[:1000]
@@ -217,8 +232,10 @@ def print_letters(*, ballot: Ballot, actor: Any, reprint_failed_email: bool = Fa
         .select_related("voter__member")
         .order_by("voter__member__membership_number")
     )
-    tokens = _mint(creds)
-    Credential.objects.filter(pk__in=[c.pk for c in creds]).update(delivery=Credential.Delivery.PRINTED)
+    tokens = _mint(creds, ballot=locked)
+    Credential.objects.filter(pk__in=[c.pk for c in creds]).update(
+        delivery=Credential.Delivery.PRINTED, pending_code=""
+    )
     record(actor=actor, action="ballot.letters.printed", subject=f"ballot:{locked.pk}", details={"letters": len(creds)})
     return [
         Letter(
@@ -241,6 +258,11 @@ def reissue_credential(*, voter: Voter, actor: Any, reason: str = "") -> str:
     locked = _lock(voter.ballot)
     if locked.state != S.OPEN:
         raise NotOpen(f"credentials are reissued only while {locked.title!r} is open")
+    if _keeps_codes(locked):
+        raise CredentialError(
+            f"{locked.title!r} is verifiable: its list of credentials was published when it opened, so a lost "
+            "credential cannot be replaced (a new one would not be on the list)"
+        )
     cred = Credential.objects.select_for_update().get(voter=voter)
     if cred.spent:
         raise CredentialError("this voter has already voted; their credential cannot be reissued")

@@ -25,7 +25,7 @@ from omov.ballots.errors import (
     TooEarly,
 )
 from omov.ballots.models import Ballot, Credential, Paper, Voter
-from omov.ballots.papers import close_commitment, paper_chain_name
+from omov.ballots.papers import chain_name, close_commitment
 from omov.ballots.services._common import S, _lock, _move, _require_no_job_under_way, _require_officer
 from omov.ballots.services.results import start_count
 from omov.ballots.services.roll import _freeze_roll, _freeze_roll_in_database
@@ -119,7 +119,11 @@ def open_ballot(*, ballot: Ballot, actor: Any, job: Job | None = None, open_now:
         _freeze_roll_in_database(ballot=locked, members=members, job=job)
     else:
         _freeze_roll(ballot=locked, members=members, job=job)
-    lock_chain(name=paper_chain_name(locked.pk))  # the list of papers starts empty, at the genesis hash
+    if locked.verifiable:  # the ceremony checked, the credential keys and the parameters fixed, or NotReady
+        from omov.ballots.verifiable.services.opening import fix_election
+
+        fix_election(ballot=locked, actor=actor)
+    lock_chain(name=chain_name(locked))  # the list of papers starts empty, at the genesis hash
     _move(locked, to=S.OPEN, allowed_from=[S.READY], actor=actor, action="ballot.open", roll=total)
     ballot.state = S.OPEN
     return total
@@ -141,7 +145,7 @@ def close_ballot(*, ballot: Ballot, actor: Any, early: bool = False, now: dt.dat
     # The list of papers is final from here. The audit log's own hash chain records how many papers there are,
     # the root of the Merkle tree over their sorted trackers (what the list published with the result is checked
     # against), and the private chain's head (the server's own check; withheld from the public with a seal).
-    head = ChainHead.objects.filter(name=paper_chain_name(ballot.pk)).first()
+    head = ChainHead.objects.filter(name=chain_name(ballot)).first()
     trackers = Paper.objects.filter(ballot=ballot).values_list("tracker", flat=True)
     locked = _move(
         ballot,
@@ -159,7 +163,11 @@ def close_ballot(*, ballot: Ballot, actor: Any, early: bool = False, now: dt.dat
     # matches each voter to the transaction that stored their paper.
     Voter.objects.filter(ballot=locked, voted=True).update(voted=True)
     Credential.objects.filter(ballot=locked, spent=True).update(spent=True)
-    if locked.count_when_closed:
+    if locked.verifiable:  # mixed (ranked) or summed (marks), decrypted by the trustees, then counted
+        from omov.ballots.verifiable.services.pipeline import start_pipeline
+
+        start_pipeline(ballot=locked, actor=actor)
+    elif locked.count_when_closed:
         start_count(ballot=locked, actor=actor)
     return locked
 

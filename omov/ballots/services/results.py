@@ -32,6 +32,9 @@ def start_count(*, ballot: Ballot, actor: Any) -> Job:
     ballot = _lock(ballot)
     if ballot.state != S.CLOSED:
         raise IllegalTransition(f"cannot count {ballot.title!r}: it is {ballot.state}; close it first")
+    if ballot.verifiable:
+        raise IllegalTransition(f"{ballot.title!r} is verifiable: it is counted by itself once its trustees have "
+                                "decrypted it (see its page for the step it is waiting for)")
     _require_no_job_under_way(ballot, "count", "the count of")
     job = create_job(kind="count", subject=f"ballot:{ballot.pk}", created_by=actor)
     record(actor=actor, action="ballot.count.queued", subject=f"ballot:{ballot.pk}", details={"job": str(job.pk)})
@@ -49,6 +52,8 @@ def count_ballot(*, ballot: Ballot, actor: Any, job: Job | None = None) -> Resul
     locked = _lock(ballot)
     if locked.state != S.CLOSED:
         raise IllegalTransition(f"cannot count {locked.title!r}: it is {locked.state}; close it first")
+    if locked.verifiable:
+        raise IllegalTransition(f"{locked.title!r} is verifiable: its count combines the trustees' decryptions")
     profile = profile_for(locked)
     seed = locked.seed or secrets.token_hex(8)
     try:

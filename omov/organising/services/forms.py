@@ -174,7 +174,10 @@ def submit(
         )
     )
     text = "\n".join(part for part in (name, message, " ".join(chosen)) if part)
-    verdict = screening.screen(text, recent=recent, now=now, author=name, author_email=email, user_ip=user_ip)
+    verdict = screening.screen(
+        text, recent=recent, now=now, author=name, author_email=email, user_ip=user_ip,
+        organisation_id=form.unit.organisation_id,
+    )  # fmt: skip
     if verdict.verdict == screening.REFUSE:
         raise RateLimited("too many signatures from your connection just now: wait a minute and try again")
     moderation = {screening.SPAM: Submission.Moderation.SPAM, screening.HOLD: Submission.Moderation.HELD}.get(
