@@ -24,8 +24,8 @@ class Screened:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-# screener(text, *, recent, now, author, author_email, user_ip, organisation_id) -> Screened; `recent` are the times of the same
-# sender's earlier submissions (for the pipeline's flood rule).
+# screener(text, *, recent, now, author, author_email, user_ip, organisation_id) -> Screened; `recent` are the
+# times of the same sender's earlier submissions (for the pipeline's flood rule).
 Screener = Callable[..., Screened]
 _SCREENERS: list[Screener] = []
 
