@@ -663,7 +663,7 @@ def form_public(request: HttpRequest, form_id: int) -> HttpResponse:
             services.submit(
                 form=form, name=values.get("name", ""), email=values.get("email", ""),
                 postcode=values.get("postcode", ""), phone=values.get("phone", ""),
-                interests=values.getlist("interests"), message=values.get("message", ""),
+                interests=request.POST.getlist("interests"), message=values.get("message", ""),
                 consent=bool(values.get("consent")), wants_to_join=bool(values.get("join")), actor=ANONYMOUS,
                 user_ip=client_ip(request),
             )  # fmt: skip
