@@ -142,3 +142,35 @@ def test_the_dashboard_counts_per_area_and_session(org, elector_list):
     assert page.context["charts"]["areas"]["contact"] == [14]
     assert b'id="dashboard-data"' in page.content
     assert _client(org.member_user).get(reverse("organising:dashboard")).status_code == 404
+
+
+def test_a_full_public_event_offers_its_waiting_list_to_someone_without_an_account(org, make_event):
+    from omov.organising.models import Rsvp
+
+    event = make_event(capacity=1, audience="public")
+    os_.sign_up(event=event, name="First", email="first@example.org", actor=ANONYMOUS)
+    c = _client()
+    page = c.get(reverse("organising:event", args=[event.pk]))
+    assert b"Join the waiting list" in page.content
+    c.post(reverse("organising:signup", args=[event.pk]), {"name": "Second", "email": "second@example.org",
+                                                           "waiting_list": "1"})  # fmt: skip
+    assert Rsvp.objects.get(event=event, email="second@example.org").state == "waiting"
+    assert b"on the waiting list" in c.get(reverse("organising:event", args=[event.pk])).content
+
+
+def test_the_new_pages_write_nothing_on_get(org, elector_list):
+    form = _petition(org)
+    sub = os_.submit(form=form, name="Pat", email="pat@example.org", postcode="M1 1AE", consent=True, actor=ANONYMOUS)
+    before = AuditEntry.objects.count(), Submission.objects.filter(confirmed_at__isnull=False).count()
+    c = _client(org.officer)
+    elector = Elector.objects.get(name="Ann Able")
+    for url in [
+        reverse("organising:form-new"), reverse("organising:form-manage", args=[form.pk]),
+        reverse("organising:form-close", args=[form.pk]), reverse("organising:submission-erase", args=[sub.pk]),
+        reverse("organising:join-requests"), reverse("organising:courses"), reverse("organising:dashboard"),
+        reverse("organising:unit-organisers", args=[org.b1.pk]), reverse("organising:contact-link", args=[elector.pk]),
+        reverse("organising:form-confirm", args=[sub.token]), reverse("organising:form", args=[form.pk]),
+    ]:  # fmt: skip
+        assert c.get(url).status_code == 200, url
+    assert (AuditEntry.objects.count(), Submission.objects.filter(confirmed_at__isnull=False).count()) == before
+    assert SignUpForm.objects.get(pk=form.pk).state == "open" and not Submission.objects.get(pk=sub.pk).erased
