@@ -32,6 +32,7 @@ urlpatterns = [
     path("forms/new/", views.form_new, name="form-new"),
     path("forms/<int:form_id>/", views.form_manage, name="form-manage"),
     path("forms/<int:form_id>/close/", views.form_close, name="form-close"),
+    path("forms/<int:form_id>/export/", views.form_export, name="form-export"),
     path("f/<int:form_id>/", views.form_public, name="form"),
     path("f/<int:form_id>/thanks/", views.form_thanks, name="form-thanks"),
     path("f/<int:form_id>/count.json", views.form_count, name="form-count"),

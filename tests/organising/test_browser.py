@@ -206,7 +206,8 @@ def test_someone_signs_a_petition_and_confirms_it_from_the_email(org, public_pag
     assert page.problems == []
 
 
-def test_someone_signs_up_as_a_volunteer_on_a_phone(org, public_page, live_server):
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_someone_signs_up_as_a_volunteer(org, public_page, live_server, viewport):
     from omov.organising import services as os_
     from omov.organising.models import Submission
 
@@ -214,7 +215,7 @@ def test_someone_signs_up_as_a_volunteer_on_a_phone(org, public_page, live_serve
         unit=org.b1, kind="volunteer", title="Volunteer in B one", text="Knock on doors, deliver leaflets.",
         interests="Canvassing\nDelivering leaflets\nPhone banking", actor=org.officer,
     )  # fmt: skip
-    page = public_page(PHONE)
+    page = public_page(viewport)
     page.goto(f"{live_server.url}/organising/units/{org.b1.pk}/events/")
     with page.expect_navigation():
         page.get_by_role("link", name="Volunteer in B one").click()
@@ -227,7 +228,7 @@ def test_someone_signs_up_as_a_volunteer_on_a_phone(org, public_page, live_serve
     page.get_by_role("button", name="Sign up").click()  # the consent box is required: the browser asks for it
     assert page.evaluate("() => document.querySelector('input[name=consent]').validity.valueMissing")
     page.get_by_label("I agree").check()
-    _shot(page, "volunteer-390")
+    _shot(page, f"volunteer-{viewport['width']}")
     with page.expect_navigation():
         page.get_by_role("button", name="Sign up").click()
     assert "an organiser of B one will be in touch" in page.content()

@@ -174,3 +174,13 @@ def test_the_new_pages_write_nothing_on_get(org, elector_list):
         assert c.get(url).status_code == 200, url
     assert (AuditEntry.objects.count(), Submission.objects.filter(confirmed_at__isnull=False).count()) == before
     assert SignUpForm.objects.get(pk=form.pk).state == "open" and not Submission.objects.get(pk=sub.pk).erased
+
+
+def test_an_organiser_exports_the_sign_ups_and_the_export_is_audited(org):
+    form = _petition(org)
+    os_.submit(form=form, name="Pat", email="pat@example.org", postcode="M1 1AE", consent=True, actor=ANONYMOUS)
+    r = _client(org.officer).post(reverse("organising:form-export", args=[form.pk]))
+    assert r["Content-Type"].startswith("text/csv") and b"pat@example.org" in r.content
+    entry = AuditEntry.objects.get(action="organising.form.export")
+    assert entry.details == {"rows": 1} and "pat" not in str(entry.details)
+    assert _client(org.member_user).post(reverse("organising:form-export", args=[form.pk])).status_code == 404

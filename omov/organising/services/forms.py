@@ -7,9 +7,11 @@ The audit log is permanent, so its entries carry ids and counts only, never a si
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import hmac
+import io
 import re
 import uuid
 from typing import Any
@@ -288,6 +290,26 @@ def erase_submission(*, submission: Submission, actor: Any, reason: str = "reque
     )
     submission.refresh_from_db()
     return submission
+
+
+@transaction.atomic
+def export_submissions(*, form: SignUpForm, actor: Any) -> str:
+    """The form's accepted, unerased submissions as CSV (name, email, postcode, phone, interests, message, join
+    request, consent wording, when). Every export is written to the audit log with how many rows."""
+    require_organiser(actor, form.unit, "export sign-ups")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "postcode", "phone", "interests", "message", "wants_to_join", "confirmed_at",
+                     "consent"])  # fmt: skip
+    rows = 0
+    for sub in form.submissions.filter(moderation=Submission.Moderation.ACCEPTED, erased=False).order_by("pk"):
+        writer.writerow([
+            sub.name, sub.email, sub.postcode, sub.phone, "; ".join(sub.interests), sub.message,
+            "yes" if sub.join else "", sub.confirmed_at.isoformat() if sub.confirmed_at else "", sub.consent_text,
+        ])  # fmt: skip
+        rows += 1
+    record(actor=actor, action="organising.form.export", subject=f"signup-form:{form.pk}", details={"rows": rows})
+    return out.getvalue()
 
 
 def send_submission_mail(*, submission_id: int) -> bool:
