@@ -625,7 +625,8 @@ class Verifier:
             _need(all(0 <= i < c for i in members), f"{where}.members: must be candidate indices 0..{c - 1}")
             _need(all(a < b for a, b in zip(members, members[1:], strict=False)),
                   f"{where}.members: must be strictly increasing")
-            _need(con["max"] is None or con["min"] <= con["max"], f"{where}: min {con['min']} is above max {con['max']}")
+            _need(con["max"] is None or con["min"] <= con["max"],
+                  f"{where}: min {con['min']} is above max {con['max']}")
             _need(con["min"] <= min(seats, len(members)),
                   f"{where}.min: {con['min']} cannot be met ({len(members)} members, {seats} seats)")
 
