@@ -191,3 +191,21 @@ def test_a_bloc_ballot_with_a_balance_rule_and_a_withdrawal(world, tmp_path):
     _passes(verify_record(record, workers=1))
     js = run_js(Path(record))
     assert js.returncode == 0 and "withdrawn after opening: Eve" in js.stdout, js.stdout
+
+
+def test_a_withdrawal_that_would_make_the_count_impossible_is_refused(world):
+    """After the opening (any ballot): the balance rule must stay attainable and enough candidates must stand."""
+    from omov.ballots.errors import BallotError
+
+    ballot = world.ballot(
+        "scottish", seats=2, candidates=("Ann", "Bob", "Dan"), genders=("woman", "man", "man"), ready=False
+    )
+    bs.add_balance_rule(ballot=ballot, actor=world.officer, group="women", minimum=1, genders=["woman"])
+    bs.mark_ready(ballot=ballot, actor=world.officer)
+    open_and_issue(ballot, world.officer)
+    with pytest.raises(BallotError, match="balance rules could no longer be met"):
+        bs.withdraw_candidate(candidate=Candidate.objects.get(ballot=ballot, name="Ann"), actor=world.officer)
+    bs.withdraw_candidate(candidate=Candidate.objects.get(ballot=ballot, name="Dan"), actor=world.officer)
+    with pytest.raises(BallotError, match="1 candidates would stand for 2 seats"):
+        bs.withdraw_candidate(candidate=Candidate.objects.get(ballot=ballot, name="Bob"), actor=world.officer)
+    assert list(Candidate.objects.filter(ballot=ballot, withdrawn=True).values_list("name", flat=True)) == ["Dan"]
