@@ -24,6 +24,7 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/verifiable/", verifiable_views.ballot_files, name="verifiable-ballot"),
     path("ballots/<int:ballot_id>/board/", verifiable_views.board, name="verifiable-board"),
     path("ballots/<int:ballot_id>/board.json", verifiable_views.board_json, name="verifiable-board-json"),
+    path("ballots/<int:ballot_id>/spoil/", verifiable_views.spoil, name="verifiable-spoil"),
     path("ballots/<int:ballot_id>/check-opening/", verifiable_views.check_opening, name="verifiable-check-opening"),
     path("ballots/<int:ballot_id>/credentials.json", verifiable_views.credentials_json, name="verifiable-credentials"),
     path("ballots/<int:ballot_id>/credentials/upload/", verifiable_views.credentials_upload,

@@ -27,10 +27,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from omov.ballots import permissions
+from omov.ballots.attempts import wrong_code
 from omov.ballots.errors import BallotError
 from omov.ballots.models import Ballot, Election, Paper, Trustee
 from omov.ballots.verifiable.election import mixers_for
 from omov.ballots.verifiable.services import casting, ceremony, opening, pipeline
+from omov.core.ratelimit import client_ip
 
 S = Ballot.State
 BOARD_PER_PAGE = 100
@@ -102,6 +104,13 @@ def booth(
         try:
             receipt = casting.cast_encrypted(credential=token, cast=cast, ballot_id=ballot.pk)
         except BallotError as exc:
+            # A wrong code counts against the address's allowance as on any ballot (ballots/attempts.py).
+            hit = wrong_code(ip=client_ip(request), ballot_id=ballot.pk, credential=token, refused=exc)
+            if hit is not None:
+                response = render(request, "ballots/too_many.html", {"ballot": ballot, "minutes": hit.retry_minutes},
+                                  status=429)  # fmt: skip
+                response["Retry-After"] = str(hit.retry_after)
+                return response
             return booth(request, ballot, paper, error=_say(exc), status=409 if exc.code == "not-open" else 400,
                          credential=token)
         return render(request, "ballots/verifiable/receipt.html", {
@@ -118,9 +127,22 @@ def booth(
             "public_key": election.public_key, "kind": parameters.get("kind", "ranked" if ballot.ranked else "marks"),
             "question": parameters.get("question"), "candidates": candidates_for_booth(ballot),
             "max_choices": context["max_choices"], "allow_empty": ballot.allow_empty,
+            "spoil_url": reverse("verifiable-spoil", args=[ballot.pk]),
         },
     })  # fmt: skip
     return render(request, "ballots/verifiable/booth.html", context, status=status)
+
+
+@require_POST
+def spoil(request: HttpRequest, ballot_id: int) -> JsonResponse:
+    """The booth tells the ballot box the tracker of a paper it opened (Benaloh challenge), so that paper can never
+    be cast. Only the tracker is sent: the opening, which holds the voter's choices, stays on the device."""
+    ballot = get_object_or_404(Ballot, pk=ballot_id, verifiable=True)
+    try:
+        tracker = casting.spoil_tracker(ballot=ballot, tracker=request.POST.get("tracker", ""))
+    except BallotError as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=409 if exc.code == "not-open" else 400)
+    return JsonResponse({"ok": True, "tracker": tracker})
 
 
 @require_GET

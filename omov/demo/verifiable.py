@@ -65,12 +65,11 @@ def run_ceremony(ballot: Any, actor: Any) -> dict[int, Any]:
     return secrets
 
 
-def cast_sealed(ballot: Any, token: str, choice: list[int]) -> str:
-    """A voter's device: seal a ranking (0-based indices) or marks (0/1 per candidate) and cast it."""
+def seal(ballot: Any, token: str, choice: list[int]) -> Any:
+    """A voter's device: seal a ranking (0-based indices) or marks (0/1 per candidate); nothing is sent."""
     import json
 
     from omov.ballots.models import Election
-    from omov.ballots.verifiable.services.casting import cast_encrypted
     from omov.crypto import credentials as cr
 
     election = Election.objects.get(ballot=ballot)
@@ -78,10 +77,15 @@ def cast_sealed(ballot: Any, token: str, choice: list[int]) -> str:
     common = {"election": election.election_id, "fingerprint": election.fingerprint,
               "public_key": election.public_key, "code": token}  # fmt: skip
     if params["kind"] == "ranked":
-        sealed = cr.encrypt_ranked(candidates=params["width"], ranking=choice, **common)
-    else:
-        sealed = cr.encrypt_marks(question=params["question"], marks=choice, **common)
-    return cast_encrypted(credential=token, cast=sealed.cast, ballot_id=ballot.pk).tracker
+        return cr.encrypt_ranked(candidates=params["width"], ranking=choice, **common)
+    return cr.encrypt_marks(question=params["question"], marks=choice, **common)
+
+
+def cast_sealed(ballot: Any, token: str, choice: list[int]) -> str:
+    """A voter's device: seal a ranking (0-based indices) or marks (0/1 per candidate) and cast it."""
+    from omov.ballots.verifiable.services.casting import cast_encrypted
+
+    return cast_encrypted(credential=token, cast=seal(ballot, token, choice).cast, ballot_id=ballot.pk).tracker
 
 
 def finish(ballot: Any, actor: Any, secrets: dict[int, Any]) -> None:

@@ -128,3 +128,37 @@ def test_offline_codes_the_officer_uploads_only_the_public_list(world):
     assert ballot.credential_keys.count() == 3
     # Anyone may check an opened paper once the ballot is visible; the page reads the file locally.
     assert client.get(f"/ballots/{ballot.pk}/check-opening/").status_code == 404  # not open: no parameters yet
+
+
+def test_an_audited_papers_tracker_alone_is_sent_and_that_paper_can_never_be_cast(world):
+    from omov.ballots.models import SpoiledTracker
+
+    ballot, tokens = _open(world)
+    client = Client()
+    booth = client.get(f"/ballots/{ballot.pk}/vote/").content.decode()
+    data = json.loads(re.search(r'id="booth-data"[^>]*>(.*?)</script>', booth, re.S).group(1))
+    assert data["spoil_url"] == f"/ballots/{ballot.pk}/spoil/"
+    sealed = play.seal(ballot, tokens[1], [2, 0])
+    answer = client.post(data["spoil_url"], {"tracker": sealed.tracker.upper()})
+    assert answer.status_code == 200 and answer.json() == {"ok": True, "tracker": sealed.tracker}
+    assert list(SpoiledTracker.objects.filter(ballot=ballot).values_list("tracker", flat=True)) == [sealed.tracker]
+    assert [f.name for f in SpoiledTracker._meta.get_fields()] == ["id", "ballot", "tracker"]  # no choices kept
+    refused = client.post(f"/ballots/{ballot.pk}/vote/", {"cast": json.dumps(sealed.cast), "credential": tokens[1]})
+    assert refused.status_code == 400 and not Paper.objects.filter(ballot=ballot).exists()
+    assert client.post(data["spoil_url"], {"tracker": "not a tracker"}).status_code == 400
+    cast = play.cast_sealed(ballot, tokens[2], [0])
+    assert client.post(data["spoil_url"], {"tracker": cast}).json()["ok"] is False  # a cast paper is never opened
+
+
+def test_wrong_codes_at_the_booth_count_against_the_address_like_any_ballot(world, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "credential-ip": "2/900"}
+    ballot, tokens = _open(world)
+    client = Client()
+    sealed = play.seal(ballot, tokens[0], [0])
+    wrong = [tokens[0][:-2] + x for x in ("AA", "AB", "AC", "AD") if tokens[0][:-2] + x != tokens[0]][:3]
+    statuses = [client.post(f"/ballots/{ballot.pk}/vote/", {"cast": json.dumps(sealed.cast),
+                                                            "credential": code}).status_code
+                for code in wrong]  # fmt: skip
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    ok = client.post(f"/ballots/{ballot.pk}/vote/", {"cast": json.dumps(sealed.cast), "credential": tokens[0]})
+    assert ok.status_code == 200 and Paper.objects.filter(ballot=ballot).count() == 1  # a right code always works

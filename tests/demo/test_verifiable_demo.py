@@ -52,3 +52,8 @@ def test_demo_has_an_open_and_a_published_verifiable_ranked_ballot_and_a_bloc_on
     run = subprocess.run(["node", str(cli), str(record)], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert client.get(f"/ballots/{chair.pk}/record.zip")["Content-Type"] == "application/zip"
+    # ... and with the Python verifier, which shares no code with it (and recounts under the rule).
+    from omov.crypto.verify import verify_record
+
+    checks = verify_record(record, workers=1)
+    assert checks and all(c.ok for c in checks), [f"{c.name}: {c.detail}" for c in checks if not c.ok]

@@ -17,9 +17,11 @@ function describe(v) {
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
-// Shape language: "int" (JSON integer >= 0), "str", "hex", "hex32", "any", ["arrayOf", shape], an object
-// {key: shape} (exactly those keys), {$const: value}, {$either: [shape, ...]} (the first whose keys match).
+// Shape language: "int" (JSON integer >= 0), "str", "bool", "hex", "hex32", "any", ["arrayOf", shape], an object
+// {key: shape} (exactly those keys), {$const: value}, {$either: [shape, ...]} (the first whose keys match),
+// {$nullable: shape} (null or the shape), {$some: {key: shape}} (an object holding only some of those keys).
 export const INT = "int";
+export const BOOL = "bool";
 export const STR = "str";
 export const HEXS = "hex";
 export const H32 = "hex32";
@@ -27,6 +29,8 @@ export const ANY = "any";
 export const arrayOf = (s) => ({ $array: s });
 export const konst = (v) => ({ $const: v });
 export const either = (...s) => ({ $either: s });
+export const nullable = (s) => ({ $nullable: s });
+export const someOf = (s) => ({ $some: s });
 
 export function checkShape(value, shape, file, path = []) {
   const fail = (msg) => {
@@ -41,6 +45,26 @@ export function checkShape(value, shape, file, path = []) {
   }
   if (shape === STR) {
     if (typeof value !== "string") fail(`must be a string, not ${describe(value)}`);
+    return;
+  }
+  if (shape === BOOL) {
+    if (typeof value !== "boolean") fail(`must be true or false, not ${describe(value)}`);
+    return;
+  }
+  if (shape.$nullable !== undefined) {
+    if (value !== null) checkShape(value, shape.$nullable, file, path);
+    return;
+  }
+  if (shape.$some !== undefined) {
+    if (!isObject(value)) fail(`must be an object, not ${describe(value)}`);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (!Object.hasOwn(shape.$some, key)) {
+        fail(`is not one this object may hold (known: ${Object.keys(shape.$some).join(", ")})`);
+      }
+      checkShape(value[key], shape.$some[key], file, path);
+      path.pop();
+    }
     return;
   }
   if (shape === HEXS) {
@@ -90,6 +114,15 @@ export function checkShape(value, shape, file, path = []) {
 
 const proofCZ = { c: H32, z: H32 };
 
+// record.md §9: the count rule's option changes a version-4 record may hold (any other name is refused), and the
+// balance rules (constraints); their meaning is checked with the count (count.js).
+export const RULE_OPTIONS = someOf({
+  quota: STR, decimals: nullable(INT), ties: arrayOf(STR), batch_exclusion: BOOL, max_marks: nullable(INT),
+  allow_equal_rankings: BOOL, meek_omega: STR, meek_precision: INT,
+  extra: someOf({ rounding: STR, empty_papers: STR, meek_arithmetic: STR, meek_guard: INT, meek_batch_defeat: STR }),
+});
+export const CONSTRAINT = { group: STR, min: INT, max: nullable(INT), members: arrayOf(INT) };
+
 export const MANIFEST = { election: STR, files: ANY, fingerprint: H32, format: STR, version: INT };
 
 export function parametersShape(version, kind) {
@@ -100,6 +133,8 @@ export function parametersShape(version, kind) {
   if (version >= 4) {
     s.kind = STR;
     s.credentials = H32;
+    s.options = RULE_OPTIONS;
+    s.constraints = arrayOf(CONSTRAINT);
     if (kind === "marks") s.question = { question_id: STR, kind: STR, options: INT, min_marks: INT, max_marks: INT };
   }
   return s;
@@ -145,10 +180,10 @@ export function decryptionShape(kind) {
   return { present: arrayOf(INT), papers: arrayOf(arrayOf(arrayOf(SHARE))) };
 }
 
+// Version 4 adds `withdrawn` (candidates withdrawn after opening); a ranked record of version 3 has none, which
+// count.js checks against the parameters' version-4 keys.
 export function resultsShape(kind) {
-  if (kind === "marks") return { papers: INT, totals: arrayOf(INT), count: ANY };
-  return {
-    papers: arrayOf(either({ status: konst("valid"), ranking: arrayOf(INT) }, { status: konst("invalid") })),
-    count: ANY,
-  };
+  if (kind === "marks") return { papers: INT, totals: arrayOf(INT), withdrawn: arrayOf(INT), count: ANY };
+  const papers = arrayOf(either({ status: konst("valid"), ranking: arrayOf(INT) }, { status: konst("invalid") }));
+  return either({ papers, withdrawn: arrayOf(INT), count: ANY }, { papers, count: ANY });
 }

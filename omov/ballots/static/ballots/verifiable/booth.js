@@ -159,6 +159,21 @@ async function onAudit() {
   $("audit-result").className = "found";
   download(`opened-paper-${opened.tracker.slice(0, 8)}.json`, crypto.canonicalJson(opened.opening));
   show("step-audit");
+  spoil(opened.tracker);
+}
+
+// Tell the ballot box this tracker was opened, so that paper can never be cast. Only the tracker is sent (the
+// opening, which holds the choices, stays here). Retried a few times; the booth never casts it anyway.
+async function spoil(tracker, attempt = 0) {
+  const token = document.querySelector("#cast-form input[name=csrfmiddlewaretoken]");
+  const body = new URLSearchParams({ tracker });
+  try {
+    const response = await fetch(data.spoil_url, {
+      method: "POST", body, credentials: "same-origin", headers: token ? { "X-CSRFToken": token.value } : {},
+    });
+    if (response.ok || response.status === 400) return;
+  } catch (err) { /* offline: try again below */ }
+  if (attempt < 4) setTimeout(() => spoil(tracker, attempt + 1), 2000 * (attempt + 1));
 }
 
 async function onSealAgain() {

@@ -218,6 +218,7 @@ function describe(v) {
 }
 var isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 var INT = "int";
+var BOOL = "bool";
 var STR = "str";
 var HEXS = "hex";
 var H32 = "hex32";
@@ -225,6 +226,8 @@ var ANY = "any";
 var arrayOf = (s) => ({ $array: s });
 var konst = (v) => ({ $const: v });
 var either = (...s) => ({ $either: s });
+var nullable = (s) => ({ $nullable: s });
+var someOf = (s) => ({ $some: s });
 function checkShape(value, shape, file, path = []) {
   const fail2 = (msg) => {
     throw new RecordError(file, itemPath(path) || "(the document)", msg);
@@ -238,6 +241,26 @@ function checkShape(value, shape, file, path = []) {
   }
   if (shape === STR) {
     if (typeof value !== "string") fail2(`must be a string, not ${describe(value)}`);
+    return;
+  }
+  if (shape === BOOL) {
+    if (typeof value !== "boolean") fail2(`must be true or false, not ${describe(value)}`);
+    return;
+  }
+  if (shape.$nullable !== void 0) {
+    if (value !== null) checkShape(value, shape.$nullable, file, path);
+    return;
+  }
+  if (shape.$some !== void 0) {
+    if (!isObject(value)) fail2(`must be an object, not ${describe(value)}`);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (!Object.hasOwn(shape.$some, key)) {
+        fail2(`is not one this object may hold (known: ${Object.keys(shape.$some).join(", ")})`);
+      }
+      checkShape(value[key], shape.$some[key], file, path);
+      path.pop();
+    }
     return;
   }
   if (shape === HEXS) {
@@ -285,6 +308,18 @@ function checkShape(value, shape, file, path = []) {
   }
 }
 var proofCZ = { c: H32, z: H32 };
+var RULE_OPTIONS = someOf({
+  quota: STR,
+  decimals: nullable(INT),
+  ties: arrayOf(STR),
+  batch_exclusion: BOOL,
+  max_marks: nullable(INT),
+  allow_equal_rankings: BOOL,
+  meek_omega: STR,
+  meek_precision: INT,
+  extra: someOf({ rounding: STR, empty_papers: STR, meek_arithmetic: STR, meek_guard: INT, meek_batch_defeat: STR })
+});
+var CONSTRAINT = { group: STR, min: INT, max: nullable(INT), members: arrayOf(INT) };
 var MANIFEST = { election: STR, files: ANY, fingerprint: H32, format: STR, version: INT };
 function parametersShape(version, kind) {
   const s = {
@@ -305,6 +340,8 @@ function parametersShape(version, kind) {
   if (version >= 4) {
     s.kind = STR;
     s.credentials = H32;
+    s.options = RULE_OPTIONS;
+    s.constraints = arrayOf(CONSTRAINT);
     if (kind === "marks") s.question = { question_id: STR, kind: STR, options: INT, min_marks: INT, max_marks: INT };
   }
   return s;
@@ -372,11 +409,9 @@ function decryptionShape(kind) {
   return { present: arrayOf(INT), papers: arrayOf(arrayOf(arrayOf(SHARE))) };
 }
 function resultsShape(kind) {
-  if (kind === "marks") return { papers: INT, totals: arrayOf(INT), count: ANY };
-  return {
-    papers: arrayOf(either({ status: konst("valid"), ranking: arrayOf(INT) }, { status: konst("invalid") })),
-    count: ANY
-  };
+  if (kind === "marks") return { papers: INT, totals: arrayOf(INT), withdrawn: arrayOf(INT), count: ANY };
+  const papers = arrayOf(either({ status: konst("valid"), ranking: arrayOf(INT) }, { status: konst("invalid") }));
+  return either({ papers, withdrawn: arrayOf(INT), count: ANY }, { papers, count: ANY });
 }
 
 // node_modules/@noble/hashes/_u64.js
@@ -3296,7 +3331,30 @@ function checkCount(results, params, kind) {
   if (sheet.schema !== "omov-count-sheet") fail2("schema", `is ${JSON.stringify(sheet.schema)}, not "omov-count-sheet"`);
   if (sheet.version !== 1) fail2("version", `is ${JSON.stringify(sheet.version)}, not 1`);
   const names = params.candidates;
+  const v4 = Object.hasOwn(params, "kind");
+  if (v4 !== Object.hasOwn(results, "withdrawn")) {
+    fail2("(results.json)", v4 ? "withdrawn: is missing (a version 4 record lists the candidates withdrawn after opening)" : "withdrawn: is not part of a version 3 record");
+  }
+  const constraints = v4 ? params.constraints : [];
+  constraints.forEach((c, n) => {
+    const at = `parameters.json: constraints[${n}]`;
+    if (c.group === "") fail2(`${at}.group`, "must not be empty");
+    if (!c.members.every((i) => i < names.length)) fail2(`${at}.members`, `must be candidate indices 0..${names.length - 1}`);
+    if (!c.members.every((i, j) => j === 0 || c.members[j - 1] < i)) fail2(`${at}.members`, "must be strictly increasing");
+    if (c.max !== null && c.min > c.max) fail2(at, `min ${c.min} is above max ${c.max}`);
+    if (c.min > Math.min(params.seats, c.members.length)) fail2(`${at}.min`, `${c.min} cannot be met (${c.members.length} members, ${params.seats} seats)`);
+  });
+  const withdrawn = v4 ? results.withdrawn : [];
+  if (!withdrawn.every((i, j) => i < names.length && (j === 0 || withdrawn[j - 1] < i))) {
+    fail2("(results.json) withdrawn", `must be strictly increasing candidate indices 0..${names.length - 1}`);
+  }
+  if (names.length - withdrawn.length < params.seats) fail2("(results.json) withdrawn", "leaves fewer candidates than seats");
+  const gone = new Set(withdrawn);
+  const goneNames = withdrawn.map((i) => names[i]);
   if (!same(sheet.candidates, names)) fail2("candidates", "are not parameters.json's candidates in ballot order");
+  if (!Array.isArray(sheet.withdrawn) || !same([...sheet.withdrawn].sort(), [...goneNames].sort())) {
+    fail2("withdrawn", `is ${JSON.stringify(sheet.withdrawn)}, but results.json withdraws ${JSON.stringify(goneNames)}`);
+  }
   if (sheet.title !== params.title) fail2("title", `is ${JSON.stringify(sheet.title)}, not parameters.json's title`);
   if (sheet.rule !== params.rule) fail2("rule", `is ${JSON.stringify(sheet.rule)}, not parameters.json's rule ${JSON.stringify(params.rule)}`);
   if (sheet.seats !== params.seats) fail2("seats", `is ${JSON.stringify(sheet.seats)}, not parameters.json's ${params.seats}`);
@@ -3305,22 +3363,29 @@ function checkCount(results, params, kind) {
   let valid;
   if (kind === "marks") {
     results.totals.forEach((n, i) => {
-      first[i] = n;
+      if (!gone.has(i)) first[i] = n;
     });
     valid = results.totals.reduce((x, y) => x + y, 0);
   } else {
     valid = 0;
     let invalid = 0;
+    let empty = 0;
     for (const p of results.papers) {
       if (p.status === "valid") {
         valid++;
         if (p.ranking.length < 1 || p.ranking[0] >= names.length) fail2("papers", "a valid paper's ranking names no candidate");
-        first[p.ranking[0]]++;
+        const top = p.ranking.find((c) => !gone.has(c));
+        if (top === void 0) empty++;
+        else first[top]++;
       } else invalid++;
     }
-    if (sheet.invalid !== invalid) fail2("invalid", `is ${JSON.stringify(sheet.invalid)}, but ${invalid} papers are invalid`);
-    if (sheet.papers !== valid) fail2("papers", `is ${JSON.stringify(sheet.papers)}, but ${valid} papers are valid`);
-    if (!valueIs(sheet.valid, valid)) fail2("valid", `is ${JSON.stringify(sheet.valid)}, but ${valid} papers are valid`);
+    const stage1 = Array.isArray(sheet.stages) && isObject2(sheet.stages[0]) ? sheet.stages[0] : {};
+    const rejected = sheet.invalid === invalid + empty && valueIs(sheet.valid, valid - empty);
+    const exhausted = sheet.invalid === invalid && valueIs(sheet.valid, valid) && valueIs(stage1.non_transferable, empty);
+    if (!rejected && !exhausted) {
+      fail2("invalid", `is ${JSON.stringify(sheet.invalid)} (valid ${JSON.stringify(sheet.valid)}), but ${invalid} papers are invalid and ${valid} valid` + (empty ? `, ${empty} of them naming only withdrawn candidates` : ""));
+    }
+    if (sheet.papers !== valid && sheet.papers !== valid + invalid) fail2("papers", `is ${JSON.stringify(sheet.papers)}, but ${valid} papers are valid and ${invalid} invalid`);
   }
   if (!Array.isArray(sheet.stages) || sheet.stages.length < 1) fail2("stages", "the sheet has no stages");
   const stage = sheet.stages[0];
@@ -3335,7 +3400,13 @@ function checkCount(results, params, kind) {
     fail2("elected", "is not a list of distinct candidates, at most one per seat");
   }
   const what = kind === "marks" ? "marks" : "papers and first preferences";
-  return `the sheet counts the decrypted ${what} (${valid} ${kind === "marks" ? "marks" : "valid papers"}; first-stage totals agree) and declares ${sheet.elected.join(", ") || "nobody"} elected`;
+  let also = "";
+  if (goneNames.length) also += `; withdrawn after opening: ${goneNames.join(", ")} (skipped on every paper)`;
+  if (v4 && Object.keys(params.options).length) also += `; the rule's options are changed (${canonicalText(params.options)})`;
+  if (constraints.length) {
+    also += "; CONSTRAINTS APPLY, which only a recount under the rule checks: " + constraints.map((c) => `at least ${c.min}${c.max === null ? "" : ` and at most ${c.max}`} elected from ${c.group} (${c.members.map((i) => names[i]).join(", ")})`).join("; ");
+  }
+  return `the sheet counts the decrypted ${what} (${valid} ${kind === "marks" ? "marks" : "valid papers"}; first-stage totals agree) and declares ${sheet.elected.join(", ") || "nobody"} elected${also}`;
 }
 
 // src/verify/index.js
