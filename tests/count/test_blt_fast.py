@@ -173,3 +173,23 @@ def test_a_large_generated_file_agrees_and_counts_the_same() -> None:
     a = count(fast, "ers97", seed="x")  # type: ignore[arg-type]
     b = count(full, "ers97", seed="x")
     assert a.elected_names == b.elected_names and len(a.stages) == len(b.stages)
+
+
+def test_the_fast_paths_profile_builds_its_tuples_only_when_read_and_behaves_as_any_other() -> None:
+    import copy
+    import pickle
+    from dataclasses import replace
+
+    text = _blt(4, [(2, [1, 2]), (1, [3]), (1, [1, 2]), (0, []), (5, [4, 3, 2, 1])])
+    fast, full = parse_blt(text), parse_blt(text, fast=False)
+    assert "rankings" not in fast.__dict__  # the counts read the arrays; nothing built the tuples yet
+    assert fast.papers == full.papers == 9
+    assert pickle.loads(pickle.dumps(fast)) == full
+    assert copy.deepcopy(fast) == full
+    assert fast.withdraw("C2") == full.withdraw("C2")
+    assert replace(fast, title="New") == replace(full, title="New")
+    assert fast.continuing_rankings() == full.continuing_rankings()
+    assert fast.rankings == full.rankings == ((0, 1), (2,), (), (3, 2, 1, 0))
+    assert "rankings" in fast.__dict__  # built once, kept
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        fast.nothing  # type: ignore[attr-defined]  # noqa: B018

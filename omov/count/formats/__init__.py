@@ -40,8 +40,6 @@ def read_profile(
 ) -> Profile:
     """Read a ballot file (BLT, CSV or JSON) into a Profile; any problem is a CountError naming file and line."""
     from omov.count.formats.blt import decode, parse_blt
-    from omov.count.formats.csv_ import parse_csv
-    from omov.count.formats.json_ import parse_json
 
     source = str(path)
     if fmt is not None and fmt not in FORMATS:
@@ -57,7 +55,11 @@ def read_profile(
     if kind == "blt":
         return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress)
     if kind == "csv":
+        from omov.count.formats.csv_ import parse_csv  # each reader imported only when its format is read
+
         return parse_csv(text, source=source, allow_equal=allow_equal, progress=progress)
+    from omov.count.formats.json_ import parse_json
+
     return parse_json(text, source=source, allow_equal=allow_equal, progress=progress)
 
 

@@ -18,12 +18,9 @@ So both paths give the identical Profile (tests/count/test_blt_fast.py checks it
 from __future__ import annotations
 
 import copy
-import gc
 import re
-import struct
 from collections.abc import Callable
 from dataclasses import fields
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -82,7 +79,7 @@ def parse_plain(
     names = {f.name for f in fields(Profile)}
     for key in [k for k in profile.__dict__ if k not in names]:
         del profile.__dict__[key]  # cached properties of the empty shell (its arrays)
-    object.__setattr__(profile, "rankings", _tuples(arrays))
+    del profile.__dict__["rankings"]  # built from the arrays when first read (Profile.__getattr__)
     object.__setattr__(profile, "weights", tuple(arrays.weights.tolist()))
     profile.__dict__["arrays"] = arrays
     if progress is not None:
@@ -286,29 +283,3 @@ def _repeats(rows: npt.NDArray[Any], ncand: int) -> bool:
             return True
         seen |= bit
     return False
-
-
-def _tuples(arrays: RankingArrays) -> tuple[tuple[int, ...], ...]:
-    """The rankings as tuples of 0-based candidate indices, built a length at a time (struct unpacks a whole
-    block of rows of one length into tuples at C speed)."""
-    collect = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new tuples would set off the cycle collector over and over
-    try:
-        return _tuples_of(arrays)
-    finally:
-        if collect:
-            gc.enable()
-
-
-def _tuples_of(arrays: RankingArrays) -> tuple[tuple[int, ...], ...]:
-    out = np.empty(arrays.rows, dtype=object)
-    code = "b" if arrays.matrix.size == 0 or int(arrays.matrix.max()) < 128 else "i"  # one byte a number
-    small = arrays.matrix.astype(np.int8 if code == "b" else np.int32)
-    for k in np.unique(arrays.lengths).tolist():
-        at = np.flatnonzero(arrays.lengths == k)
-        if k == 0:
-            out[at] = np.fromiter(repeat((), at.size), dtype=object, count=at.size)
-            continue
-        rows = struct.iter_unpack(f"={k}{code}", np.ascontiguousarray(small[at, :k]).tobytes())
-        out[at] = np.fromiter(rows, dtype=object, count=at.size)
-    return tuple(out.tolist())
