@@ -32,7 +32,7 @@ from omov.count.profile import MAX_PAPERS, Profile, RankingArrays
 ProgressFn = Callable[[int, int], None]
 FullParser = Callable[..., Profile]
 
-BLOCK = 2 << 20  # bytes of papers converted at once: bounds the temporary arrays (a few times this)
+BLOCK = 512 << 10  # bytes of papers converted at once: the temporary arrays (a few times this) stay in cache
 _MAX_TOKEN = 18  # digits: a longer number may not fit an int64 (10**18 - 1 does); the full parser judges it
 _MAX_PREFIX_LINES = 1_000  # header, withdrawn candidates, comments and blank lines before the papers
 _HEADER = re.compile(r"[0-9]+[ \t]+[0-9]+(?:[ \t]+-?[0-9]+)*")
@@ -58,17 +58,21 @@ def parse_plain(
     if cut is None:
         return None
     start, end = cut
-    section = text[start:end]
-    if not section.isascii():
-        return None
+    if text.isascii():  # known without a scan: the whole file once as bytes, not the section copied twice
+        data = text.encode("ascii")
+    else:
+        section = text[start:end]  # names with accents, say: the papers must still be ASCII
+        if not section.isascii():
+            return None
+        data, start, end = section.encode("ascii"), 0, end - start
     try:
-        shell = full(text[:start] + text[end:], source=source, allow_equal=allow_equal, fast=False)
+        shell = full(text[: cut[0]] + text[cut[1] :], source=source, allow_equal=allow_equal, fast=False)
     except CountError:
         return None  # the full parser, reading the whole file, names the line
     if shell.rankings:
         return None
     ncand = len(shell.candidates)
-    grouped = _grouped_papers(section.encode("ascii"), ncand, progress, len(text))
+    grouped = _grouped_papers(data, start, end, ncand, progress)
     if grouped is None:
         return None
     rows, weights, _ = grouped
@@ -117,8 +121,8 @@ def _papers_section(text: str) -> tuple[int, int] | None:
     return pos, min(ends) + 1
 
 
-def _grouped_papers(data: bytes, ncand: int, progress: ProgressFn | None, total: int) -> Grouped | None:
-    """The papers' rankings grouped: rows of 1-based candidate numbers padded with 0, weights, first paper.
+def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: ProgressFn | None) -> Grouped | None:
+    """The papers in data[pos:end] grouped: rows of 1-based candidate numbers padded with 0, weights, first paper.
 
     Each paper's ranking is packed into integer keys (`_packing`), block by block; identical keys are grouped
     once all blocks are read, and the groups put in order of their first paper, as the full parser has them.
@@ -127,10 +131,9 @@ def _grouped_papers(data: bytes, ncand: int, progress: ProgressFn | None, total:
     keys: list[npt.NDArray[np.int64]] = []
     weights: list[npt.NDArray[np.int64]] = []
     papers = 0
-    pos = 0
     heaviest = 0
-    while pos < len(data):
-        stop = len(data) if len(data) - pos <= BLOCK else data.rfind(b"\n", pos, pos + BLOCK) + 1
+    while pos < end:
+        stop = end if end - pos <= BLOCK else data.rfind(b"\n", pos, pos + BLOCK) + 1
         if stop <= pos:
             stop = data.find(b"\n", pos) + 1  # a line longer than a block is a block (the section ends with \n)
         block = _parse_block(np.frombuffer(data, dtype=np.uint8, count=stop - pos, offset=pos), ncand)
@@ -142,7 +145,7 @@ def _grouped_papers(data: bytes, ncand: int, progress: ProgressFn | None, total:
         heaviest = max(heaviest, int(block[1].max()) if block[1].size else 0)
         pos = stop
         if progress is not None:
-            progress(pos, total)
+            progress(pos, len(data))
     if heaviest * papers > MAX_PAPERS:
         return None  # the papers might add up to more than a count takes: the full parser finds the line
     words = max(k.shape[1] for k in keys)
@@ -153,11 +156,14 @@ def _grouped_papers(data: bytes, ncand: int, progress: ProgressFn | None, total:
         flat = key.reshape(-1)
     else:
         flat = key.view(np.dtype((np.void, 8 * words))).reshape(-1)  # whole rows compared as bytes
-    order = np.argsort(flat)
+    order = np.argsort(flat, kind="stable")  # stable: each group's first paper comes first
     ordered = flat[order]
     bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    first = np.minimum.reduceat(order, bounds)  # each group's first paper
-    totals = np.add.reduceat(weight[order], bounds)
+    first = order[bounds]
+    if heaviest == 1 and int(weight.min()) == 1:  # one paper a line, the usual case: a group's size is its total
+        totals = np.diff(bounds, append=order.size)
+    else:
+        totals = np.add.reduceat(weight[order], bounds)
     # the groups in order of their first paper: first papers are distinct line numbers, so a scatter sorts them
     rank = np.full(weight.size, -1, dtype=np.int64)
     rank[first] = np.arange(first.size)
