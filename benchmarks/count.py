@@ -238,6 +238,7 @@ def measure(args: argparse.Namespace) -> list[Row]:
             else:
                 row.note = inner.note
             rows.append(row)
+            report(row)
         for tool, method, family in PEERS:
             if peers is None or tool in args.skip:
                 continue
@@ -262,9 +263,15 @@ def measure(args: argparse.Namespace) -> list[Row]:
                 row.count, row.elected = got["count"], short(got["elected"])
                 row.note = f"read {fmt_s(got['read'])} s, load {fmt_s(got['load'])} s"
             rows.append(row)
+            report(row)
             last[(tool, method)] = (n, whole.wall)
     ratios(rows)
     return rows
+
+
+def report(row: Row) -> None:
+    """One row as soon as it is measured (stderr), so that a long run's results survive an interruption."""
+    print("    " + " | ".join(c for c in cells(row) if c), file=sys.stderr)
 
 
 def short(names: list[str]) -> str:
