@@ -129,7 +129,7 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
     """
     bits, per_word = _packing(ncand)
     keys: list[npt.NDArray[np.int64]] = []
-    weights: list[npt.NDArray[np.int64]] = []
+    weights: list[npt.NDArray[np.int64] | None] = []  # None: every line of the block is one paper
     papers = 0
     heaviest = 0
     while pos < end:
@@ -140,9 +140,11 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
         if block is None:
             return None
         keys.append(block[0])
-        weights.append(block[1])
-        papers += block[1].size
-        heaviest = max(heaviest, int(block[1].max()) if block[1].size else 0)
+        w = block[1]
+        ones = bool(w.size) and int(w.min()) == int(w.max()) == 1
+        weights.append(None if ones else w)
+        papers += w.size
+        heaviest = max(heaviest, int(w.max()) if w.size else 0)
         pos = stop
         if progress is not None:
             progress(pos, len(data))
@@ -150,7 +152,6 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
         return None  # the papers might add up to more than a count takes: the full parser finds the line
     words = max(k.shape[1] for k in keys)
     key = np.concatenate([np.pad(k, ((0, 0), (0, words - k.shape[1]))) for k in keys])
-    weight = np.concatenate(weights)
     flat: npt.NDArray[Any]
     if words == 1:
         flat = key.reshape(-1)
@@ -160,12 +161,13 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
     ordered = flat[order]
     bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     first = order[bounds]
-    if heaviest == 1 and int(weight.min()) == 1:  # one paper a line, the usual case: a group's size is its total
+    if all(w is None for w in weights):  # one paper a line, the usual case: a group's size is its total
         totals = np.diff(bounds, append=order.size)
     else:
-        totals = np.add.reduceat(weight[order], bounds)
+        each = [np.ones(k.shape[0], dtype=np.int64) if w is None else w for k, w in zip(keys, weights, strict=True)]
+        totals = np.add.reduceat(np.concatenate(each)[order], bounds)
     # the groups in order of their first paper: first papers are distinct line numbers, so a scatter sorts them
-    rank = np.full(weight.size, -1, dtype=np.int64)
+    rank = np.full(order.size, -1, dtype=np.int64)
     rank[first] = np.arange(first.size)
     by_first = rank[rank >= 0]
     return _unpack(key[first[by_first]], ncand, bits, per_word), totals[by_first], first[by_first]
