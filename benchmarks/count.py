@@ -249,8 +249,7 @@ def measure(args: argparse.Namespace) -> list[Row]:
                 if took is None or took * n / size > args.peer_limit:
                     why = "did not finish" if took is None else f"took {fmt_s(took)} s"
                     rows.append(Row(n, tool, method, family, Run(), note=f"not run: {why} at {size:,} papers"))
-                    last[(tool, method)] = (size, None)
-                    continue
+                    continue  # (the size it was last run at stays the one the next sizes are judged by)
             print(f"[{n:,}] {tool} {method}", file=sys.stderr)
             cmd = [str(peers), str(PEER_SCRIPT), tool, method, str(blt), str(seats)]
             runs = [run(cmd, args.peer_limit)]
