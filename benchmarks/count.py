@@ -1,26 +1,26 @@
-"""Counting benchmark: omov's counts beside peer libraries on the same ballots, in the same run.
+"""Counting benchmark: `omov count` beside peer libraries on the same BLT files, side by side, in one run.
 
-    .venv/bin/python benchmarks/count.py                 # 1,000,000 papers, two elections (takes minutes)
-    .venv/bin/python benchmarks/count.py --quick         # 20,000 papers, to check that everything runs
-    .venv/bin/python benchmarks/count.py --papers 200000 --markdown /tmp/count.md
+    .venv/bin/python benchmarks/count.py                       # 10k, 100k and 1M papers (takes a while)
+    .venv/bin/python benchmarks/count.py --quick               # 10k papers: check that everything runs
+    .venv/bin/python benchmarks/count.py --ten-million         # also 10M papers (peers only where they can finish)
+    .venv/bin/python benchmarks/count.py --markdown /tmp/count.md
 
-Run by hand, never by CI. For each election (12 candidates / 3 seats and 20 candidates / 9 seats) it draws
-seeded papers (candidates' popularity varies, each paper ranks candidates by a Plackett-Luce draw and stops at a
-random length), writes them as a BLT file with one paper a line, then measures, each in a fresh process:
+Run by hand, never by CI. For each size it draws seeded papers for one election (12 candidates, 3 seats;
+candidates' popularity varies, each paper ranks candidates by a Plackett-Luce draw and stops at a random length),
+writes them as a BLT file with one paper a line, as a cast-vote record would list them, and then measures, each
+in a fresh process:
 
-* omov: the time to read and parse the BLT file, the time to count it (irv, scottish, ers97, meek), and the
-  process's peak resident memory (VmHWM: interpreter, file text, parsed profile and count together);
-* peers: pyrankvote (IRV, STV), pref_voting (IRV for truncated ballots) and votekit (STV and FastSTV), given the
-  same ballots in their own objects. "Load" is the time to build those objects from rankings already in memory
-  (they do not read BLT), "count" the time of the election itself. Identical papers are given to the peers
-  grouped with a weight where the library takes weights (pref_voting, votekit), as separate papers where it
-  does not (pyrankvote).
+* whole process: the wall-clock seconds of the command, from start to exit, and its CPU seconds and peak resident
+  memory (os.wait4's ru_maxrss of that child). For omov this is `python -m omov.cli count FILE --rule RULE`,
+  printing the count sheet; for a peer it is benchmarks/count_peer.py, which reads the BLT file for the library
+  (none of them reads BLT), builds its objects and counts.
+* count: the seconds of the count alone, the file already read (measured inside a second run of each).
 
-A peer is first run on the first --sample/5 and --sample papers; if the time extrapolated from those two runs
-(t = a * n^b) to the full count is within --peer-limit seconds it is run on all the papers, else the table gives
-the extrapolated time and says so ("est."); a run that does not finish within its limit is reported as such.
-IRV is a single-seat count: every IRV row counts the same papers for one seat. Wall-clock seconds
-(time.perf_counter) on whatever machine runs it.
+Peers (pyrankvote, pref_voting, votekit) run in their own virtual environment, benchmarks/.venv-peers, which this
+script creates and fills on first use: they are never omov's dependencies. RCTab (a Java application) is not
+measured: it is published only as a download from GitHub, which this machine cannot reach (see
+docs/performance.md). A peer whose time at one size, scaled linearly, would pass --peer-limit at the next is not
+run there; the table says so. IRV counts are single-seat; every IRV row counts the same papers for one seat.
 """
 
 from __future__ import annotations
@@ -33,33 +33,30 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 import argparse  # noqa: E402
-import multiprocessing as mp  # noqa: E402
-import pickle  # noqa: E402
+import json  # noqa: E402
 import platform  # noqa: E402
-import resource  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-ELECTIONS = (("12 candidates / 3 seats", 12, 3), ("20 candidates / 9 seats", 20, 9))
-OMOV_METHODS = ("irv", "scottish", "ers97", "meek")
+PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
+PEER_SCRIPT = ROOT / "benchmarks" / "count_peer.py"
+PEER_PACKAGES = ("pyrankvote>=2.0,<3", "votekit>=3,<4", "pref_voting>=1.14,<2")
+CANDIDATES, SEATS = 12, 3
+OMOV = (("irv", "IRV"), ("ers97", "STV"), ("scottish", "STV"), ("meek", "STV"))
 PEERS = (
-    ("pyrankvote", "irv"),
-    ("pref_voting", "irv"),
-    ("pyrankvote", "stv"),
-    ("votekit", "stv"),
-    ("votekit", "faststv"),
+    ("pyrankvote", "irv", "IRV"),
+    ("pref_voting", "irv", "IRV"),
+    ("votekit", "irv", "IRV"),
+    ("pyrankvote", "stv", "STV"),
+    ("votekit", "stv", "STV"),
+    ("votekit", "faststv", "STV"),
 )
-FAMILY = {"irv": "IRV", "scottish": "STV", "ers97": "STV", "meek": "STV", "stv": "STV", "faststv": "STV"}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -69,7 +66,7 @@ FAMILY = {"irv": "IRV", "scottish": "STV", "ers97": "STV", "meek": "STV", "stv":
 def draw_papers(papers: int, ncand: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded papers: (papers x ncand) preference orders (0-based) and how many preferences each paper gives."""
     rng = np.random.default_rng(seed)
-    popularity = rng.dirichlet(np.full(ncand, 0.8)) + 0.005  # a few strong candidates, a long tail
+    popularity = np.random.default_rng(1).dirichlet(np.full(ncand, 0.8)) + 0.005  # the same field every chunk
     keys = np.log(popularity)[None, :] + rng.gumbel(size=(papers, ncand))  # Plackett-Luce by Gumbel-max
     order = np.argsort(-keys, axis=1).astype(np.int16)
     lengths = np.minimum(ncand, rng.geometric(0.3, size=papers) + rng.integers(0, 2, size=papers))
@@ -78,176 +75,118 @@ def draw_papers(papers: int, ncand: int, seed: int) -> tuple[np.ndarray, np.ndar
     return order, lengths
 
 
-def group(order: np.ndarray, lengths: np.ndarray) -> tuple[list[tuple[int, ...]], list[int], np.ndarray]:
-    """Identical papers grouped: unique rankings, their weights, and each paper's group index."""
-    ncand = order.shape[1]
-    padded = np.where(np.arange(ncand)[None, :] < lengths[:, None], order + 1, 0).astype(np.int16)
-    uniq, inverse, counts = np.unique(padded, axis=0, return_inverse=True, return_counts=True)
-    rankings = [tuple(int(c) - 1 for c in row if c) for row in uniq.tolist()]
-    return rankings, counts.tolist(), inverse.reshape(-1)
-
-
-def write_blt(path: Path, names: list[str], seats: int, rankings: list[tuple[int, ...]], inverse: np.ndarray,
-              title: str) -> None:
-    """One paper a line ("1 3 1 4 0"), in the order drawn, as a cast-vote record would list them."""
-    lines = np.array(["1 " + " ".join(str(c + 1) for c in r) + " 0" for r in rankings], dtype=object)
+def write_blt(path: Path, papers: int, ncand: int, seats: int, chunk: int = 1_000_000) -> None:
+    """One paper a line ("1 3 1 4 0"), drawn a million at a time (so 10M papers fit in memory)."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f"{len(names)} {seats}\n")
-        fh.write("\n".join(lines[inverse].tolist()))
-        fh.write("\n0\n")
-        fh.writelines(f'"{n}"\n' for n in names)
-        fh.write(f'"{title}"\n')
+        fh.write(f"{ncand} {seats}\n")
+        for i, start in enumerate(range(0, papers, chunk)):
+            n = min(chunk, papers - start)
+            order, lengths = draw_papers(n, ncand, seed=1000 + i)
+            padded = np.where(np.arange(ncand)[None, :] < lengths[:, None], order + 1, 0).astype(np.int16)
+            uniq, inverse = np.unique(padded, axis=0, return_inverse=True)
+            text = np.array(["1 " + "".join(f"{c} " for c in row if c) + "0" for row in uniq.tolist()], dtype=object)
+            fh.write("\n".join(text[inverse.reshape(-1)].tolist()))
+            fh.write("\n")
+        fh.write("0\n")
+        fh.writelines(f'"Candidate {i + 1}"\n' for i in range(ncand))
+        fh.write(f'"Benchmark, {papers:,} papers"\n')
 
 
 # ---------------------------------------------------------------------------------------------------------
-# the runs, each in a fresh process
+# the runs
 
 
-class Clock:
-    """Wall-clock and CPU seconds of the steps of one run."""
-
-    def __init__(self) -> None:
-        self.times: dict[str, float] = {}
-        self._wall, self._cpu = time.perf_counter(), time.process_time()
-
-    def lap(self, name: str) -> None:
-        wall, cpu = time.perf_counter(), time.process_time()
-        self.times[name], self.times[name + "_cpu"] = wall - self._wall, cpu - self._cpu
-        self._wall, self._cpu = wall, cpu
+@dataclass
+class Run:
+    wall: float | None = None  # None: did not finish (see note)
+    cpu: float = 0.0
+    peak_mb: float = 0.0
+    out: str = ""
+    note: str = ""
 
 
-def peak_mb() -> float:
-    """This process's peak resident memory in MB.
+GNU_TIME = "/usr/bin/time"
 
-    VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a spawned child would report at least the
-    parent's size at the time it was started.
+
+def run(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> Run:
+    """Run a command to its end: wall seconds, and the child's CPU seconds and peak memory.
+
+    The child is started by GNU time, which forks it from its own small process and reports its rusage: a child
+    started from this process would inherit this process's peak memory in its ru_maxrss (Linux keeps the
+    high-water mark across the exec). Without GNU time, os.wait4's figures are given, peak memory flattering
+    nobody (it is at least this process's).
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+    with tempfile.NamedTemporaryFile() as usage_file, tempfile.TemporaryFile() as out, \
+            tempfile.TemporaryFile() as err:
+        timed = os.path.exists(GNU_TIME)
+        argv = [GNU_TIME, "-q", "-f", "%U %S %M", "-o", usage_file.name, *cmd] if timed else cmd
+        actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, err.fileno(), 2)]
+        start = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, dict(os.environ if env is None else env), file_actions=actions,
+                             setpgroup=0)  # a group of its own, so that a timeout stops GNU time's child too
+        while True:
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            if done:
+                break
+            if time.perf_counter() - start > timeout:
+                os.killpg(pid, 9)
+                os.wait4(pid, 0)
+                return Run(note=f"did not finish in {timeout:.0f} s")
+            time.sleep(0.002)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace")
+        why = (err.read().decode("utf-8", "replace").strip().splitlines() or [""])[-1][:100]
+        cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+        if timed:
+            fields = Path(usage_file.name).read_text().split()
+            if len(fields) >= 3:
+                cpu, peak = float(fields[-3]) + float(fields[-2]), int(fields[-1]) / 1024.0
+    r = Run(wall, cpu, peak, text)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        r.wall, r.note = None, f"failed (exit {code}): {why}"
+    return r
 
 
-def run_omov(blt: str, method: str) -> dict[str, Any]:
+def best(runs: list[Run]) -> Run:
+    done = [r for r in runs if r.wall is not None]
+    return min(done, key=lambda r: r.wall or 0.0) if done else runs[0]
+
+
+def omov_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def count_only_child(path: str, method: str, seats: int) -> None:
+    """In a fresh process: read the file, then count it, timing each (imports done beforehand)."""
     import importlib
 
-    from omov.count import count, read_blt
+    from omov.count import count
     from omov.count.engine import METHOD_MODULES
+    from omov.count.formats import read_profile
 
-    # imports are not part of a count (the peers' imports are outside their timings too)
     importlib.import_module(f"omov.count.methods.{METHOD_MODULES[method]}")
-    importlib.import_module("numpy")
-    clock = Clock()
-    profile = read_blt(blt)
-    clock.lap("load")
-    result = count(profile, method, seats=1 if method == "irv" else None, seed="benchmark")
-    clock.lap("count")
-    return {
-        **clock.times,
-        "elected": list(result.elected_names),
-        "stages": len(result.stages),
-        "unique": len(profile.rankings),
-    }
+    t0 = time.perf_counter()
+    profile = read_profile(path)
+    t1 = time.perf_counter()
+    result = count(profile, method, seats=seats, seed="benchmark")
+    t2 = time.perf_counter()
+    print(json.dumps({"read": t1 - t0, "count": t2 - t1, "elected": list(result.elected_names)}))
 
 
-def run_peer(data: str, tool: str, method: str) -> dict[str, Any]:
-    with open(data, "rb") as fh:
-        names, seats, rankings, weights = pickle.load(fh)
-    if tool == "pyrankvote":
-        import pyrankvote
-
-        clock = Clock()
-        cands = [pyrankvote.Candidate(n) for n in names]
-        ballots = [
-            pyrankvote.Ballot(ranked_candidates=[cands[c] for c in r])
-            for r, w in zip(rankings, weights, strict=True)
-            for _ in range(w)
-        ]
-        clock.lap("load")
-        if method == "irv":
-            res = pyrankvote.instant_runoff_voting(cands, ballots)
-        else:
-            res = pyrankvote.single_transferable_vote(cands, ballots, number_of_seats=seats)
-        clock.lap("count")
-        elected = [c.name for c in res.get_winners()]
-    elif tool == "pref_voting":
-        from pref_voting.profiles_with_ties import ProfileWithTies
-        from pref_voting.voting_methods import instant_runoff_for_truncated_linear_orders
-
-        clock = Clock()
-        prof = ProfileWithTies(
-            [{c: i + 1 for i, c in enumerate(r)} for r in rankings], rcounts=weights, candidates=list(range(len(names)))
-        )
-        clock.lap("load")
-        winners = instant_runoff_for_truncated_linear_orders(prof)
-        clock.lap("count")
-        elected = [names[w] for w in winners]
-    elif tool == "votekit":
-        import logging
-        import warnings
-
-        warnings.filterwarnings("ignore")
-        logging.disable(logging.WARNING)
-        from votekit import RankBallot, RankProfile
-        from votekit.elections import STV, FastSTV
-
-        clock = Clock()
-        prof = RankProfile(
-            ballots=[
-                RankBallot(ranking=tuple(frozenset({names[c]}) for c in r), weight=w)
-                for r, w in zip(rankings, weights, strict=True)
-                if r
-            ],
-            candidates=list(names),
-        )
-        clock.lap("load")
-        kind = STV if method == "stv" else FastSTV
-        election = kind(prof, n_seats=seats, tiebreak="random", rng_seed=1)
-        clock.lap("count")
-        elected = [name for group in election.get_elected() for name in sorted(group)]
-    else:
-        raise ValueError(tool)
-    return {**clock.times, "elected": elected, "size": len(rankings) if tool != "pyrankvote" else sum(weights)}
-
-
-def _child(conn: Any, kind: str, args: tuple[Any, ...]) -> None:
-    # a stray module in the temp folder (say, a platform.py) must not shadow the standard library
-    tmp = os.path.realpath(tempfile.gettempdir())
-    sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) != tmp]
-    try:
-        out = run_omov(*args) if kind == "omov" else run_peer(*args)
-        out["peak_mb"] = peak_mb()
-        conn.send(out)
-    except BaseException as exc:  # report, never hang the parent
-        conn.send({"error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()})
-    finally:
-        conn.close()
-
-
-def isolated(kind: str, args: tuple[Any, ...], timeout: float) -> dict[str, Any]:
-    """Run one measurement in a fresh process; {"timeout": s} if it takes longer than `timeout` seconds."""
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, kind, args))
-    start = time.perf_counter()
-    proc.start()
-    child.close()
-    if parent.poll(timeout):
-        try:
-            out: dict[str, Any] = parent.recv()
-        except EOFError:
-            out = {"error": "the process died (out of memory?)"}
-    else:
-        out = {"timeout": timeout}
-    proc.join(5)
-    if proc.is_alive():
-        proc.kill()
-        proc.join()
-    out["wall"] = time.perf_counter() - start
-    return out
+def ensure_peers(install: bool) -> Path | None:
+    """The peers' interpreter, creating benchmarks/.venv-peers (and installing the peers) if need be."""
+    python = PEERS_VENV / "bin" / "python"
+    if python.exists():
+        return python
+    if not install:
+        return None
+    print(f"creating {PEERS_VENV} and installing {', '.join(PEER_PACKAGES)}...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    return python
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -256,18 +195,15 @@ def isolated(kind: str, args: tuple[Any, ...], timeout: float) -> dict[str, Any]
 
 @dataclass
 class Row:
-    election: str
+    papers: int
     tool: str
     method: str
-    papers: str
-    load: str
-    count: str
-    peak: str
-    elected: str
+    family: str
+    whole: Run
+    count: float | None = None
+    elected: str = ""
     note: str = ""
-    count_s: float | None = None
-    family: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    ratio: str = ""
 
 
 def fmt_s(x: float | None) -> str:
@@ -276,134 +212,104 @@ def fmt_s(x: float | None) -> str:
     return f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
+def measure(args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    tmp = Path(tempfile.mkdtemp(prefix="omov-bench-"))
+    peers = ensure_peers(not args.no_install) if not args.no_peers else None
+    last: dict[tuple[str, str], tuple[int, float | None]] = {}  # a peer's previous size and whole-process time
+    for n in args.sizes:
+        blt = tmp / f"bench-{n}.blt"
+        print(f"[{n:,}] writing {blt.name}...", file=sys.stderr)
+        write_blt(blt, n, CANDIDATES, SEATS)
+        print(f"[{n:,}] {blt.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
+        for method, family in OMOV:
+            seats = 1 if method == "irv" else SEATS
+            print(f"[{n:,}] omov {method}", file=sys.stderr)
+            cmd = [sys.executable, "-m", "omov.cli", "count", str(blt), "--rule", method, "--seats", str(seats),
+                   "--seed", "benchmark", "--no-progress"]
+            whole = best([run(cmd, args.omov_limit, omov_env()) for _ in range(args.repeat)])
+            inner = run([sys.executable, __file__, "--child", str(blt), method, str(seats)], args.omov_limit,
+                        omov_env())
+            row = Row(n, "omov", method, family, whole)
+            if inner.wall is not None:
+                got = json.loads(inner.out)
+                row.count, row.elected = got["count"], short(got["elected"])
+                row.note = f"read {fmt_s(got['read'])} s"
+            else:
+                row.note = inner.note
+            rows.append(row)
+            report(row)
+        for tool, method, family in PEERS:
+            if peers is None or tool in args.skip:
+                continue
+            seats = 1 if method == "irv" else SEATS
+            prev = last.get((tool, method))
+            if prev is not None:
+                size, took = prev
+                if took is None or took * n / size > args.peer_limit:
+                    why = "did not finish" if took is None else f"took {fmt_s(took)} s"
+                    rows.append(Row(n, tool, method, family, Run(), note=f"not run: {why} at {size:,} papers"))
+                    continue  # (the size it was last run at stays the one the next sizes are judged by)
+            print(f"[{n:,}] {tool} {method}", file=sys.stderr)
+            cmd = [str(peers), str(PEER_SCRIPT), tool, method, str(blt), str(seats)]
+            runs = [run(cmd, args.peer_limit)]
+            while len(runs) < args.repeat and runs[0].wall is not None and runs[0].wall < 10:
+                runs.append(run(cmd, args.peer_limit))  # repeated only where a run is quick
+            whole = best(runs)
+            row = Row(n, tool, method, family, whole, note=whole.note)
+            if whole.wall is not None:
+                got = json.loads(whole.out.strip().splitlines()[-1])
+                row.count, row.elected = got["count"], short(got["elected"])
+                row.note = f"read {fmt_s(got['read'])} s, load {fmt_s(got['load'])} s"
+            rows.append(row)
+            report(row)
+            last[(tool, method)] = (n, whole.wall)
+    ratios(rows)
+    return rows
+
+
+def report(row: Row) -> None:
+    """One row as soon as it is measured (stderr), so that a long run's results survive an interruption."""
+    print("    " + " | ".join(c for c in cells(row) if c), file=sys.stderr)
+
+
 def short(names: list[str]) -> str:
     return " ".join(n.replace("Candidate ", "C") for n in names)
 
 
-def measure(args: argparse.Namespace) -> list[Row]:
-    rows: list[Row] = []
-    tmp = Path(tempfile.mkdtemp(prefix="omov-bench-"))
-    for e, (label, ncand, seats) in enumerate(ELECTIONS):
-        print(f"[{label}] drawing {args.papers:,} papers...", file=sys.stderr)
-        order, lengths = draw_papers(args.papers, ncand, seed=1000 + e)
-        names = [f"Candidate {i + 1}" for i in range(ncand)]
-        rankings, weights, inverse = group(order, lengths)
-        blt = tmp / f"bench-{ncand}.blt"
-        write_blt(blt, names, seats, rankings, inverse, f"Benchmark {label}")
-        full = tmp / f"bench-{ncand}.pickle"
-        full.write_bytes(pickle.dumps((names, seats, rankings, weights)))
-        sample_n = min(args.sample, args.papers)
-        small_n = max(1, sample_n // 5)
-        sample, small = tmp / f"bench-{ncand}-sample.pickle", tmp / f"bench-{ncand}-small.pickle"
-        for path, n in ((sample, sample_n), (small, small_n)):
-            s_rank, s_weights, _ = group(order[:n], lengths[:n])
-            path.write_bytes(pickle.dumps((names, seats, s_rank, s_weights)))
-        size_mb = blt.stat().st_size / 1e6
-        print(f"[{label}] {len(rankings):,} different rankings; BLT file {size_mb:.1f} MB", file=sys.stderr)
-
-        for method in OMOV_METHODS:
-            print(f"[{label}] omov {method}...", file=sys.stderr)
-            out = isolated("omov", (str(blt), method), args.omov_limit)
-            rows.append(_row(label, "omov", method, f"{args.papers:,}", out))
-        for tool, method in PEERS:
-            if tool in args.skip:
-                continue
-            rows.append(measure_peer(args, label, tool, method, full, small, sample, sample_n, small_n))
-    return rows
-
-
-def measure_peer(args: argparse.Namespace, label: str, tool: str, method: str, full: Path, sample: Path,
-                 sample_small: Path | None = None, sample_n: int = 0, small_n: int = 0) -> Row:
-    """Run a peer on all the papers if it can finish within --peer-limit, else estimate from two samples.
-
-    The estimate fits t = a * x^b through runs on sample/5 and sample papers, where x is what the library is
-    given (papers for pyrankvote, different rankings for the libraries that take weights), b kept within
-    0.5..2, and extrapolates to the full count, for each time (load and count, wall and CPU) separately.
-    """
-    if sample_n >= args.papers:
-        print(f"[{label}] {tool} {method}...", file=sys.stderr)
-        return _row(label, tool, method, f"{args.papers:,}", isolated("peer", (str(full), tool, method),
-                                                                   args.peer_limit))
-    print(f"[{label}] {tool} {method} on {small_n:,} and {sample_n:,} papers...", file=sys.stderr)
-    small = isolated("peer", (str(sample_small), tool, method), args.peer_limit)
-    if "count" not in small:
-        return _row(label, tool, method, f"{small_n:,}", small)
-    big = isolated("peer", (str(sample), tool, method), args.peer_limit)
-    if "count" not in big:
-        row = _row(label, tool, method, f"{small_n:,}", small)
-        why = f"did not finish in {big['timeout']:.0f} s" if "timeout" in big else big.get("error", "failed")
-        row.note = f"on {sample_n:,} papers it {why}; these times are for {small_n:,} papers"
-        return row
-    with open(full, "rb") as fh:
-        _, _, rankings, weights = pickle.load(fh)
-    size = sum(weights) if tool == "pyrankvote" else len(rankings)
-    est: dict[str, float] = {}
-    exps: dict[str, float] = {}
-    for key in ("load", "count", "load_cpu", "count_cpu"):
-        t1, t2 = max(small[key], 1e-6), max(big[key], 1e-6)
-        b = min(2.0, max(0.5, float(np.log(t2 / t1) / np.log(big["size"] / small["size"]))))
-        exps[key] = b
-        est[key] = float(t2 * (size / big["size"]) ** b)
-    if est["load"] + est["count"] <= args.peer_limit:
-        print(f"[{label}] {tool} {method} on all {args.papers:,} papers...", file=sys.stderr)
-        limit = max(args.peer_limit * 1.5, 3 * (est["load"] + est["count"]))
-        whole = isolated("peer", (str(full), tool, method), limit)
-        if "count" in whole:
-            return _row(label, tool, method, f"{args.papers:,}", whole)
-    row = _row(label, tool, method, f"{sample_n:,}", {**big, **est})
-    unit = "papers" if tool == "pyrankvote" else "different rankings"
-    row.note = (f"extrapolated from runs on {small_n:,} and {sample_n:,} papers: count ~ x^{exps['count_cpu']:.2f}, "
-                f"load ~ x^{exps['load_cpu']:.2f} (x = {unit}); peak MB and elected from the {sample_n:,} run")
-    row.papers = f"{args.papers:,} (est.)"
-    return row
-
-
-def _row(label: str, tool: str, method: str, papers: str, out: dict[str, Any]) -> Row:
-    family = FAMILY[method]
-    if "timeout" in out:
-        return Row(label, tool, method, papers, "-", "-", "-", "", f"did not finish in {out['timeout']:.0f} s",
-                   None, family)
-    if "error" in out:
-        return Row(label, tool, method, papers, "-", "-", "-", "", "failed: " + out["error"][:80], None, family)
-    note = ""
-    if tool == "omov":
-        note = f"{out['unique']:,} different rankings, {out['stages']} stages"
-    return Row(label, tool, method, papers, f"{fmt_s(out['load'])} ({fmt_s(out['load_cpu'])})",
-               f"{fmt_s(out['count'])} ({fmt_s(out['count_cpu'])})", f"{out['peak_mb']:.0f}",
-               short(out["elected"]), note, out["count_cpu"], family, out)
-
-
-def speedups(rows: list[Row]) -> None:
-    """Each omov row's count CPU time against the fastest peer of the same family in the same election."""
+def ratios(rows: list[Row]) -> None:
+    """Each omov row's whole-process time as a fraction of the fastest peer's (same size, same family)."""
     for row in rows:
-        if row.tool != "omov" or row.count_s is None:
+        if row.tool != "omov" or row.whole.wall is None:
             continue
-        peers = [r.count_s for r in rows if r.tool != "omov" and r.election == row.election
-                 and r.family == row.family and r.count_s is not None]
+        peers = [r for r in rows if r.tool != "omov" and r.papers == row.papers and r.family == row.family
+                 and r.whole.wall is not None]
         if peers:
-            row.extra["speedup"] = min(peers) / max(row.count_s, 1e-9)
+            fastest = min(peers, key=lambda r: r.whole.wall or 0.0)
+            row.ratio = f"{row.whole.wall / (fastest.whole.wall or 1e-9):.2f}x {fastest.tool}"
 
 
-HEAD = ("Election", "Tool", "Method", "Papers", "Parse/load s wall (CPU)", "Count s wall (CPU)", "Peak MB",
-        "vs fastest peer (CPU)", "Elected", "Note")
+HEAD = ("Papers", "Tool", "Method", "Whole process s (wall)", "CPU s", "Peak MB", "Count s", "vs fastest peer",
+        "Elected", "Note")
 
 
-def cells(row: Row) -> list[str]:
-    sp = row.extra.get("speedup")
-    return [row.election, row.tool, row.method, row.papers, row.load, row.count, row.peak,
-            "" if sp is None else (f"{sp:,.0f}x" if sp >= 10 else f"{sp:.1f}x"), row.elected, row.note]
+def cells(r: Row) -> list[str]:
+    w = r.whole
+    done = w.wall is not None
+    return [f"{r.papers:,}", r.tool, r.method, fmt_s(w.wall), fmt_s(w.cpu) if done else "-",
+            f"{w.peak_mb:.0f}" if done else "-", fmt_s(r.count), r.ratio, r.elected, r.note]
 
 
-def print_table(rows: list[Row], papers: int) -> None:
+def print_table(rows: list[Row]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Counting {papers:,} papers: omov and peers (same ballots, same run)")
+    table = Table(title="omov count and peers: the same BLT files, whole process and count alone")
     for h in HEAD:
         table.add_column(h, overflow="fold")
     for row in rows:
         table.add_row(*cells(row))
-    Console(width=240).print(table)
+    Console(width=220).print(table)
 
 
 def markdown(rows: list[Row]) -> str:
@@ -426,24 +332,31 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--papers", type=int, default=1_000_000, help="papers per election (default 1,000,000)")
-    p.add_argument("--quick", action="store_true", help="20,000 papers: check that everything runs")
-    p.add_argument("--sample", type=int, default=50_000, help="papers for a slow peer's trial runs (and a fifth)")
-    p.add_argument("--peer-limit", type=float, default=120.0, help="seconds a peer may take on the full set")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        count_only_child(argv[1], argv[2], int(argv[3]))
+        return 0
+    p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    p.add_argument("--sizes", default="10000,100000,1000000", help="papers per file, comma-separated")
+    p.add_argument("--ten-million", action="store_true", help="also 10,000,000 papers")
+    p.add_argument("--quick", action="store_true", help="10,000 papers only: check that everything runs")
+    p.add_argument("--repeat", type=int, default=3, help="runs of each whole process; the fastest is shown")
+    p.add_argument("--peer-limit", type=float, default=300.0, help="seconds a peer's run may take")
     p.add_argument("--omov-limit", type=float, default=600.0, help="seconds an omov run may take")
     p.add_argument("--skip", action="append", default=[], help="leave out a peer (pyrankvote, pref_voting, votekit)")
+    p.add_argument("--no-peers", action="store_true", help="omov only")
+    p.add_argument("--no-install", action="store_true", help="never create benchmarks/.venv-peers")
     p.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
     args = p.parse_args(argv)
-    if args.quick:
-        args.papers = 20_000
+    args.sizes = [10_000] if args.quick else [int(x.replace("_", "")) for x in args.sizes.split(",") if x]
+    if args.ten_million:
+        args.sizes.append(10_000_000)
     started = time.perf_counter()
     rows = measure(args)
-    speedups(rows)
-    print_table(rows, args.papers)
+    print_table(rows)
     print(f"machine: {machine()}; whole run {time.perf_counter() - started:.0f} s")
     if args.markdown:
-        cmd = " ".join(["benchmarks/count.py", *(sys.argv[1:] if argv is None else argv)])
+        cmd = " ".join(["benchmarks/count.py", *argv])
         args.markdown.write_text(f"`{cmd}` on {machine()}\n\n" + markdown(rows))
     return 0
 

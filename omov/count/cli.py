@@ -3,19 +3,26 @@
     omov count ward.blt --rule scottish
     omov count a.blt b.csv --rule ers97 --seats 3 --format json --seed 2026
     omov count nec.csv --rule bloc --seats 3 --group women=Ann,Cat,Eve --at-least women=1
+    omov count wards/*.blt --rule scottish --jobs 2
 
-Errors are one line on stderr ("omov count: ward.blt, line 7: ...") and exit status 2. A progress bar shows on
-stderr, when it is a terminal, for work that takes more than a second. Never imports Django.
+Errors are one line on stderr ("omov count: ward.blt, line 7: ...") and exit status 2. Given several files, a bad
+one never stops the rest: each file's error is printed as it comes, the sheets of the others are printed in the
+order the files were given, a summary line on stderr ends the run ("omov count: 3 files: 2 counted, 1 failed")
+and the exit status is 2 if any file failed. `--jobs N` counts N files at a time, each in its own process (N at
+most the number of cores); the output is the same as with one job. A progress bar shows on stderr, when it is a
+terminal and files are counted one at a time, for work that takes more than a second. Never imports Django.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import IO, Any, NoReturn
 
@@ -49,6 +56,17 @@ def _seats(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _jobs(text: str) -> int:
+    """--jobs: a whole number of processes, at least 1."""
+    try:
+        n = whole(text, what="the jobs must be a whole number")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be at least 1 (got {n})")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command's options."""
     p = _Parser(
@@ -68,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--at-most", action="append", default=[], metavar="GROUP=K", help="elect at most K of GROUP")
     p.add_argument("--title", help="title for the sheet (default: the ballot file's)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="count N files at a time, in separate processes (default 1; at most the number of cores)")
     return p
 
 
@@ -179,7 +199,8 @@ class Progress:
                 self._bar = None
 
 
-def _count_file(path: str, args: argparse.Namespace, rule: Rule, show_progress: bool) -> Any:
+def _count_file(path: str, args: argparse.Namespace, rule: Rule, show_progress: bool) -> tuple[Any, list[str]]:
+    """The count of one file and the warnings its reader gave (a Profile's `warnings`, where the format has them)."""
     from omov.count.engine import count
     from omov.count.formats import read_profile
 
@@ -197,16 +218,19 @@ def _count_file(path: str, args: argparse.Namespace, rule: Rule, show_progress: 
         profile = replace(profile, title=args.title)
     with Progress(f"counting {name}", enabled=show_progress) as bar:
         try:
-            return count(profile, rule, seats=args.seats, seed=args.seed, progress=bar)
+            result = count(profile, rule, seats=args.seats, seed=args.seed, progress=bar)
         except CountError as exc:
             if exc.source is None:
                 raise CountError(exc.message, source=path, line=exc.line) from None
             raise
+    from omov.count.engine import file_warnings
+
+    # what the reader accepted that is not plain BLT (Profile.warnings), as the sheet's notes repeat it
+    return result, [" ".join(w.split()) for w in file_warnings(result)]
 
 
 def _print_error(exc: BaseException, err: IO[str]) -> None:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    print(f"{PROG}: {text}", file=err)
+    print(f"{PROG}: {_one_line(exc)}", file=err)
 
 
 def main(argv: list[str], *, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
@@ -230,34 +254,101 @@ def main(argv: list[str], *, out: IO[str] | None = None, err: IO[str] | None = N
         _print_error(exc, err)
         return EXIT_ERROR
 
-    show_progress = not args.no_progress and err.isatty()
     several = len(args.files) > 1
     width = None
     if args.sheet_format == "text" and out.isatty():
         width = os.get_terminal_size(out.fileno()).columns if hasattr(out, "fileno") else None
-    status = 0
-    for i, path in enumerate(args.files):
-        try:
-            result = _count_file(path, args, rule, show_progress)
-        except CountError as exc:
-            _print_error(exc, err)
-            status = EXIT_ERROR
-            continue
-        except KeyboardInterrupt:
-            print(f"{PROG}: interrupted", file=err)
-            return 130
-        except Exception as exc:
-            # a bug in a method, never the user's fault: still one line, never a traceback
-            _print_error(CountError(f"internal error while counting: {type(exc).__name__}: {exc}", source=path), err)
-            status = EXIT_ERROR
-            continue
-        from omov.count.engine import file_warnings
-
-        for warning in file_warnings(result):  # what the reader accepted that is not plain BLT: also on the sheet
-            print(f"{PROG}: warning: {path}: {warning}", file=err)
-        _write_sheet(result, path, args.sheet_format, several, i, width, out)
+    jobs = min(args.jobs, len(args.files), _cores())
+    show_progress = jobs == 1 and not args.no_progress and err.isatty()
+    tasks = [_Task(path, i, several, width, show_progress) for i, path in enumerate(args.files)]
+    counted = warned = failed = 0
+    outcomes = _run_parallel(tasks, args, rule, jobs) if jobs > 1 else (_run(t, args, rule) for t in tasks)
+    try:
+        for outcome in outcomes:
+            for line in outcome.messages:
+                print(f"{PROG}: {line}", file=err)
+            if outcome.failed:
+                failed += 1
+                continue
+            counted += 1
+            warned += bool(outcome.warnings)
+            out.write(outcome.sheet)
+            out.flush()
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=err)
+        return 130
+    if several:
+        parts = [f"{counted} counted" + (f" ({warned} with warnings)" if warned else "")]
+        if failed:
+            parts.append(f"{failed} failed")
+        print(f"{PROG}: {len(args.files)} files: {', '.join(parts)}", file=err)
     out.flush()
-    return status
+    return EXIT_ERROR if failed else 0
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: str
+    index: int
+    several: bool
+    width: int | None
+    show_progress: bool
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    sheet: str  # the count sheet as printed; "" when the file failed
+    messages: tuple[str, ...]  # lines for stderr, without the "omov count: " prefix
+    warnings: tuple[str, ...]
+    failed: bool
+
+
+def _run(task: _Task, args: argparse.Namespace, rule: Rule) -> _Outcome:
+    """Count one file: its sheet, or its error as one line (never a traceback)."""
+    try:
+        result, warnings = _count_file(task.path, args, rule, task.show_progress)
+    except CountError as exc:
+        return _Outcome("", (_one_line(exc),), (), True)
+    except Exception as exc:
+        # a bug in a method, never the user's fault: still one line, never a traceback
+        bug = CountError(f"internal error while counting: {type(exc).__name__}: {exc}", source=task.path)
+        return _Outcome("", (_one_line(bug),), (), True)
+    buf = io.StringIO()
+    _write_sheet(result, task.path, args.sheet_format, task.several, task.index, task.width, buf)
+    return _Outcome(buf.getvalue(), tuple(f"warning: {task.path}: {w}" for w in warnings), tuple(warnings), False)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_parallel(tasks: list[_Task], args: argparse.Namespace, rule: Rule, jobs: int) -> Iterator[_Outcome]:
+    """Count the files in `jobs` worker processes, yielding the outcomes in the order the files were given."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork starts a worker at once (this process holds no threads or locks here); spawn where there is no fork
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    try:
+        futures = [pool.submit(_run, task, args, rule) for task in tasks]
+        for task, future in zip(tasks, futures, strict=True):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                why = f"{task.path}: the process counting this file stopped (out of memory?)"
+                yield _Outcome("", (why,), (), True)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _write_sheet(result: Any, path: str, fmt: str, several: bool, i: int, width: int | None, out: IO[str]) -> None:

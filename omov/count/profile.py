@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from itertools import chain
-from typing import Any, TypeVar
+from itertools import chain, repeat
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -93,10 +95,24 @@ class RankingArrays:
 
     def tuples(self) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
         """The rankings as tuples and the weights as ints (the inverse of `from_tuples`)."""
-        return (
-            tuple(tuple(row[:k]) for row, k in zip(self.matrix.tolist(), self.lengths.tolist(), strict=True)),
-            tuple(self.weights.tolist()),
-        )
+        collect = gc.isenabled()
+        gc.disable()  # hundreds of thousands of new tuples would set off the cycle collector over and over
+        try:
+            return self._ranking_tuples(), tuple(self.weights.tolist())
+        finally:
+            if collect:
+                gc.enable()
+
+    def _ranking_tuples(self) -> tuple[tuple[int, ...], ...]:
+        # the rows of each length at once: struct unpacks a block of same-length rows into tuples at C speed
+        out = np.empty(self.rows, dtype=object)
+        small = self.matrix.size == 0 or int(self.matrix.max()) < 128
+        code, matrix = ("b", self.matrix.astype(np.int8)) if small else ("i", self.matrix.astype(np.int32))
+        for k in np.flatnonzero(np.bincount(self.lengths)).tolist():  # (np.unique would import numpy.ma)
+            at = np.flatnonzero(self.lengths == k)
+            rows = repeat((), at.size) if k == 0 else struct.iter_unpack(f"={k}{code}", matrix[at, :k].tobytes())
+            out[at] = np.fromiter(rows, dtype=object, count=at.size)
+        return tuple(out.tolist())
 
 
 _A = TypeVar("_A", bound="npt.NDArray[Any]")
@@ -171,6 +187,18 @@ class Profile:
             for c in ranking:
                 if not 0 <= c < n:
                     raise CountError(f"a ranking names candidate {c + 1}, but there are only {n} candidates")
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which would otherwise accept any attribute at all
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when `name` is not set. A reader that builds the array form itself (the BLT fast
+            # path, omov.count.formats.blt_fast) leaves `rankings` unset: the counts that read arrays never pay
+            # for a tuple per ranking, and the tuples are built, once, the first time anything reads them.
+            if name == "rankings" and "arrays" in self.__dict__:
+                rankings = self.__dict__["arrays"].tuples()[0]
+                object.__setattr__(self, "rankings", rankings)
+                return rankings
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @classmethod
     def from_papers(

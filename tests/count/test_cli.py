@@ -142,7 +142,10 @@ def test_several_files_as_json_lines_each_with_its_file(files: Path) -> None:
 def test_several_files_as_text_have_headings_and_a_bad_one_does_not_stop_the_rest(files: Path) -> None:
     run = omov("ward.blt", "bad.blt", "tie.blt", "--rule", "irv", "--seats", "1", "--seed", "5", cwd=files)
     assert run.returncode == 2
-    assert run.stderr == "omov count: bad.blt, line 2: expected a candidate's number (a whole number), found 'x'\n"
+    assert run.stderr == (
+        "omov count: bad.blt, line 2: expected a candidate's number (a whole number), found 'x'\n"
+        "omov count: 3 files: 2 counted, 1 failed\n"
+    )
     assert "== ward.blt ==" in run.stdout and "== tie.blt ==" in run.stdout
     assert run.stdout.index("== ward.blt ==") < run.stdout.index("Ward Seven") < run.stdout.index("== tie.blt ==")
 
@@ -260,3 +263,84 @@ def test_counts_json_and_ranking_layout_csv_ballots_alike(files: Path) -> None:
         doc.pop("file")
         sheets.append(doc)
     assert sheets[0] == sheets[1] == sheets[2]
+
+
+# ---- several files: keep going, a summary, and --jobs
+
+
+def test_a_batch_keeps_going_names_each_bad_file_and_line_and_sums_up(files: Path) -> None:
+    (files / "short.blt").write_text("3 1\n1 1 2 0\n0\nA\nB\n")
+    run = omov("bad.blt", "ward.blt", "missing.blt", "short.blt", "tie.blt", "--rule", "irv", "--seats", "1",
+               "--seed", "5", "--format", "json", cwd=files)
+    assert run.returncode == 2
+    errors = run.stderr.splitlines()
+    assert errors[0] == "omov count: bad.blt, line 2: expected a candidate's number (a whole number), found 'x'"
+    assert errors[1].startswith("omov count: missing.blt: cannot read the file")
+    assert errors[2].startswith("omov count: short.blt, line ") and "only 2 names" in errors[2]
+    assert errors[3] == "omov count: 5 files: 2 counted, 3 failed"
+    assert len(errors) == 4 and "Traceback" not in run.stderr
+    assert [json.loads(line)["file"] for line in run.stdout.splitlines()] == ["ward.blt", "tie.blt"]
+
+
+def test_a_batch_that_all_counts_exits_0_with_its_summary(files: Path) -> None:
+    run = omov("ward.blt", "tie.blt", "--rule", "irv", "--seats", "1", "--seed", "5", cwd=files)
+    assert run.returncode == 0
+    assert run.stderr == "omov count: 2 files: 2 counted\n"
+
+
+def test_one_file_has_no_summary(files: Path) -> None:
+    run = omov("ward.blt", "--rule", "irv", "--seats", "1", "--seed", "5", cwd=files)
+    assert run.returncode == 0 and run.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv", "html"])
+def test_jobs_give_the_same_output_in_the_same_order_as_one_job(files: Path, fmt: str) -> None:
+    names = ["ward.blt", "bad.blt", "tie.blt", "slate.csv", "ward.blt", "nope.blt", "tie.blt"]
+    common = ["--rule", "bloc", "--seats", "2", "--seed", "9", "--format", fmt]
+    one = omov(*names, *common, cwd=files)
+    two = omov(*names, *common, "--jobs", "2", cwd=files)
+    many = omov(*names, *common, "--jobs", "64", cwd=files)  # capped at the cores
+    assert one.returncode == two.returncode == many.returncode == 2
+    assert one.stdout == two.stdout == many.stdout and one.stdout
+    assert one.stderr == two.stderr == many.stderr
+    assert one.stderr.splitlines()[-1] == "omov count: 7 files: 5 counted, 2 failed"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5", "٢"])
+def test_jobs_must_be_a_whole_number_of_at_least_1(files: Path, value: str) -> None:
+    assert_one_line_error(omov("ward.blt", "--rule", "irv", "--jobs", value, cwd=files), "jobs")
+
+
+def test_jobs_in_process_order_and_streams(files: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    paths = [str(files / n) for n in ("tie.blt", "bad.blt", "ward.blt")]
+    assert main([*paths, "--rule", "ers97", "--seats", "1", "--seed", "2", "--jobs", "2"], out=out, err=err) == 2
+    text = out.getvalue()
+    assert text.index(f"== {paths[0]} ==") < text.index(f"== {paths[2]} ==")
+    assert err.getvalue().splitlines() == [
+        f"omov count: {paths[1]}, line 2: expected a candidate's number (a whole number), found 'x'",
+        "omov count: 3 files: 2 counted, 1 failed",
+    ]
+
+
+def test_a_readers_warnings_are_printed_and_counted_in_the_summary(files: Path, monkeypatch) -> None:
+    from dataclasses import replace
+
+    import omov.count.formats as formats
+
+    real = formats.read_profile
+
+    def reader(path, *a, **k):
+        p = real(path, *a, **k)
+        if str(path).endswith("tie.blt"):
+            return replace(p, warnings=("line 3: a warning from the reader",))
+        return p
+
+    monkeypatch.setattr(formats, "read_profile", reader)
+    out, err = io.StringIO(), io.StringIO()
+    paths = [str(files / n) for n in ("tie.blt", "ward.blt", "bad.blt")]
+    assert main([*paths, "--rule", "irv", "--seats", "1", "--seed", "2"], out=out, err=err) == 2
+    lines = err.getvalue().splitlines()
+    assert lines[0] == f"omov count: warning: {paths[0]}: line 3: a warning from the reader"
+    assert lines[-1] == "omov count: 3 files: 2 counted (1 with warnings), 1 failed"
+    assert "== " + paths[0] + " ==" in out.getvalue()

@@ -78,22 +78,20 @@ def read_profile(
     tally: Tally | None = None,
 ) -> Profile:
     """Read a ballot file (or a Dominion export folder) into a Profile; any problem is a CountError naming the
-    file and the line (or, in JSON cast vote records, the item).
+    file and the line (or, in JSON cast vote records, the item). Each reader is imported only when its format is
+    read (a count of a BLT file loads nothing else).
 
     `rules` are for cast vote records (cdf, ess, dominion): which contest, and what overvotes, skipped ranks and
     repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
     """
     from omov.count.formats.blt import decode, decode_noting, parse_blt
-    from omov.count.formats.cdf import parse_cdf
-    from omov.count.formats.csv_ import parse_csv
-    from omov.count.formats.dominion import read_dominion
-    from omov.count.formats.ess import parse_ess
-    from omov.count.formats.json_ import parse_json
 
     source = str(path)
     if fmt is not None and fmt not in FORMATS:
         raise CountError(f"unknown ballot format {fmt!r}; choose one of: {', '.join(FORMATS)}", source=source)
     if fmt == "dominion" or (fmt is None and Path(path).is_dir()):
+        from omov.count.formats.dominion import read_dominion
+
         return read_dominion(path, rules=rules, tally=tally, progress=progress)
     try:
         data = Path(path).read_bytes()
@@ -103,17 +101,27 @@ def read_profile(
         raise CountError(f"cannot read the file: {exc.strerror}", source=source) from None
     kind = fmt or detect_format(path, data)
     if kind == "dominion":
+        from omov.count.formats.dominion import read_dominion
+
         return read_dominion(path, rules=rules, tally=tally, progress=progress)
     if kind == "blt":
         text, notes = decode_noting(data)
         return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress, warnings=notes)
     text = decode(data)
     if kind == "csv":
+        from omov.count.formats.csv_ import parse_csv  # each reader imported only when its format is read
+
         return parse_csv(text, source=source, allow_equal=allow_equal, progress=progress)
     if kind == "cdf":
+        from omov.count.formats.cdf import parse_cdf
+
         return parse_cdf(text, source=source, rules=rules, tally=tally, progress=progress)
     if kind == "ess":
+        from omov.count.formats.ess import parse_ess
+
         return parse_ess(text, source=source, rules=rules, tally=tally, progress=progress)
+    from omov.count.formats.json_ import parse_json
+
     return parse_json(text, source=source, allow_equal=allow_equal, progress=progress)
 
 

@@ -33,9 +33,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -47,7 +45,6 @@ _PLAIN = re.compile(r"^[0-9 \t]+$")
 ProgressFn = Callable[[int, int], None]
 MAX_WEIGHT = MAX_PAPERS  # one line's weight; the papers of the whole file together are held to the same bound
 _MAX_DIGITS = 19  # len(str(MAX_WEIGHT)): a longer number is refused before int() (which refuses over 4,300 digits)
-_FAST_CANDIDATES = 10_000  # the fast path's number table stops here; a file with more is read line by line
 
 
 class Warnings:
@@ -220,45 +217,6 @@ def _check_candidates(tokens: Iterable[str], ncand: int, source: str, line: int)
             )
 
 
-def _fast_papers(lines: list[str], start: int, ncand: int) -> tuple[dict[tuple[int, ...], int], int] | None:
-    """The papers section read in bulk: identical lines are counted once, then parsed once.
-
-    Returns the papers grouped by ranking (as the line-by-line loop groups them, in the same order) and the
-    index of the line after the closing "0"; None when anything is unusual (a comment, a ballot id, equal
-    rankings, a repeated or unknown candidate, a malformed line, an early end marker), so that the line-by-line
-    loop reads the file and names the line.
-    """
-    try:
-        end = lines.index("0", start)
-    except ValueError:
-        return None
-    # sized by the candidates the header claims, so capped: a header claiming millions must not cost gigabytes
-    number = {str(i): i - 1 for i in range(1, min(ncand, _FAST_CANDIDATES) + 1)}.__getitem__
-    merged: dict[tuple[int, ...], int] = {}
-    get = merged.get
-    for raw, n in Counter(islice(lines, start, end)).items():
-        parts = raw.split()
-        if len(parts) < 2 or parts[-1] != "0":
-            if not parts:
-                continue  # a blank line
-            return None
-        weight = parts[0]
-        if len(weight) >= _MAX_DIGITS or not (weight.isascii() and weight.isdigit()):
-            return None  # a weight that may be too large: the line-by-line loop checks it and names the line
-        try:
-            # every preference must be a candidate's number as written by the slow loop's int(); anything
-            # else (a comment, "-", "2=3", "01", a number too high) sends the file to the line-by-line loop
-            ranking = tuple(map(number, parts[1:-1]))
-        except KeyError:
-            return None
-        if len(set(ranking)) != len(ranking):
-            return None
-        merged[ranking] = get(ranking, 0) + int(weight) * n
-    if sum(merged.values()) > MAX_PAPERS:
-        return None  # the line-by-line loop finds the line at which the papers pass the bound
-    return merged, end + 1
-
-
 _COMMENT = re.compile(r"/\*.*?\*/")
 _PARTY_CODE = re.compile(r"[^\s\"]{1,5}")  # a short party code written before the name: SNP, Lab, LD, Grn, UKIP
 
@@ -292,12 +250,22 @@ def parse_blt(
     allow_equal: bool = False,
     progress: ProgressFn | None = None,
     warnings: Iterable[str] = (),
+    fast: bool = True,
 ) -> Profile:
     """Parse BLT text into a Profile; any problem is a CountError naming the line.
 
     `warnings` are notes already made about the file (its encoding: see `decode_noting`); the profile's
-    `warnings` add every variant of the format this text uses.
+    `warnings` add every variant of the format this text uses. A plain file's papers are read in bulk by
+    omov.count.formats.blt_fast (the same Profile, faster); `fast=False` reads every line here.
     """
+    warnings = tuple(warnings)
+    if fast:
+        from omov.count.formats.blt_fast import parse_plain
+
+        plain = parse_plain(text, parse_blt, source=source, allow_equal=allow_equal, progress=progress,
+                            warnings=warnings)  # fmt: skip
+        if plain is not None:
+            return plain
     notes = Warnings(warnings)
     if "\r" in text:
         notes.add("crlf", "Windows line endings (CRLF)" if "\r\n" in text else "carriage-return line endings")
@@ -384,8 +352,6 @@ def parse_blt(
         grouped[key] = grouped.get(key, 0) + weight
     ended = False
     tick = max(1, total // 200)
-    tried_fast = False
-    fast_merged: dict[tuple[int, ...], int] | None = None
     while True:
         item = next_content()
         if item is None:
@@ -393,15 +359,6 @@ def parse_blt(
         lineno, body = item
         if progress is not None and lineno % tick == 0:
             progress(lineno, total)
-        if not tried_fast and not grouped and _PLAIN.match(body):
-            tried_fast = True
-            fast = _fast_papers(lines, lineno - 1, ncand)
-            if fast is not None:
-                fast_merged, pos = fast
-                ended = True
-                if progress is not None:
-                    progress(pos, total)
-                break
         if _PLAIN.match(body):
             parts = body.split()
             if parts == ["0"]:
@@ -476,7 +433,7 @@ def parse_blt(
 
     rankings: list[tuple[int, ...]] = []
     weights: list[int] = []
-    merged: dict[tuple[int, ...], int] = fast_merged if fast_merged is not None else {}
+    merged: dict[tuple[int, ...], int] = {}
     for key, weight in grouped.items():
         ranking = tuple(int(x) for x in key.split()) if key else ()
         clean: list[int] = []
