@@ -35,6 +35,7 @@ async function outputs() {
   for (const { entry, out } of BUNDLES) {
     const result = await build({
       entryPoints: [join(here, entry)],
+      absWorkingDir: here, // the paths in the bundle's comments are relative to js/, wherever the build runs from
       bundle: true,
       format: "esm",
       platform: "neutral",

@@ -10,3 +10,10 @@ test("the committed bundles are what the build makes", () => {
   const out = execFileSync(process.execPath, [join(here, "..", "build.mjs"), "--check"], { encoding: "utf8" });
   assert.match(out, /bundles are what the build makes/);
 });
+
+test("the build does not depend on the directory it is run from", () => {
+  for (const cwd of [join(here, ".."), join(here, "..", ".."), "/"]) {
+    const out = execFileSync(process.execPath, [join(here, "..", "build.mjs"), "--check"], { encoding: "utf8", cwd });
+    assert.match(out, /bundles are what the build makes/);
+  }
+});
