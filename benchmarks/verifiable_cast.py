@@ -14,10 +14,12 @@
              each with its own database connection; `cast_encrypted` (every check of the ballot box: proofs of
              randomness, signature, tracker, the board; then the chain) beside `cast`
     load     `omov serve` (gunicorn, production settings as in platform_load.py) and --casts casts of each kind
-             over HTTP from --concurrency keep-alive client threads: encrypted papers through the booth's form
-             (POST /ballots/<id>/vote/ with the sealed paper's JSON in `cast` and the token in `credential`,
-             answered by the receipt page: what the browser sends), plain ones through POST
-             /api/ballots/<id>/cast (JSON, as platform_load.py measures). Casts/s, p50/p95/p99, CPU a cast.
+             over HTTP from --concurrency keep-alive client threads: encrypted papers through POST
+             /api/ballots/<id>/cast-encrypted (JSON {"credential", "cast"}: one request, no page), and, where the
+             booth's page exists (omov/ballots/verifiable_views.py), through its form too (POST
+             /ballots/<id>/vote/ with the sealed paper's JSON in `cast` and the token in `credential`, answered
+             by the receipt page: what the browser sends today); plain ones through POST /api/ballots/<id>/cast
+             (as platform_load.py measures). Casts/s, p50/p95/p99, CPU a cast (gunicorn, PostgreSQL).
 
 Results accumulate in --work (default /tmp/omov-vbbench/results.json); every run prints the table of what is
 measured so far (`table` prints it alone; --markdown FILE also writes it as Markdown). Run by hand, never by CI.
@@ -62,10 +64,14 @@ TARGETS: dict[str, tuple[str, str, float | None, bool]] = {
     "svc_enc_p99": ("cast_encrypted, service layer, p99", "ms", None, True),
     "svc_plain": ("cast (plain), service layer", "casts/s", None, False),
     "svc_plain_p99": ("cast (plain), service layer, p99", "ms", None, True),
-    "http_enc": ("encrypted casts over HTTP (booth form)", "casts/s", 300.0, False),
+    "http_enc": ("encrypted casts over HTTP (JSON API)", "casts/s", 300.0, False),
     "http_enc_p50": ("encrypted cast latency p50", "ms", None, True),
     "http_enc_p95": ("encrypted cast latency p95", "ms", None, True),
     "http_enc_p99": ("encrypted cast latency p99", "ms", 250.0, True),
+    "http_booth": ("encrypted casts over HTTP (booth's form, receipt page)", "casts/s", None, False),
+    "http_booth_p50": ("booth form latency p50", "ms", None, True),
+    "http_booth_p95": ("booth form latency p95", "ms", None, True),
+    "http_booth_p99": ("booth form latency p99", "ms", None, True),
     "http_plain": ("plain casts over HTTP (JSON API)", "casts/s", None, False),
     "http_plain_p50": ("plain cast latency p50", "ms", None, True),
     "http_plain_p95": ("plain cast latency p95", "ms", None, True),
@@ -144,9 +150,15 @@ def open_verifiable(opts: argparse.Namespace, results: pl.Results, *, title: str
 
     org = Organisation.objects.get(slug="bench")
     now = timezone.now()
-    ballot = bs.create_ballot(organisation=org, title=f"{title} {now:%H:%M:%S}", method="irv", actor=_bench(),
-                              opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=2),
-                              returning_officers=[_officer()])
+    ballot = bs.create_ballot(
+        organisation=org,
+        title=f"{title} {now:%H:%M:%S}",
+        method="irv",
+        actor=_bench(),
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=2),
+        returning_officers=[_officer()],
+    )
     for name in CANDIDATES:
         bs.add_candidate(ballot=ballot, actor=_bench(), name=name)
     vsv.set_verifiable(ballot=ballot, actor=_bench(), verifiable=True, trustees=list(TRUSTEES), threshold=2,
@@ -177,9 +189,15 @@ def stage_open(opts: argparse.Namespace, results: pl.Results) -> None:
     work(opts, "enc-tokens.txt").write_text("".join(x + "\n" for x in tokens))
     org = Organisation.objects.get(slug="bench")
     now = timezone.now()
-    plain = bs.create_ballot(organisation=org, title=f"Plain bench {now:%H:%M:%S}", method="irv", actor=_bench(),
-                             opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=2),
-                              returning_officers=[_officer()])
+    plain = bs.create_ballot(
+        organisation=org,
+        title=f"Plain bench {now:%H:%M:%S}",
+        method="irv",
+        actor=_bench(),
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=2),
+        returning_officers=[_officer()],
+    )
     for name in CANDIDATES:
         bs.add_candidate(ballot=plain, actor=_bench(), name=name)
     bs.mark_ready(ballot=plain, actor=_bench())
@@ -200,8 +218,14 @@ def _seal_job(job: tuple[dict[str, Any], list[str], int]) -> list[str]:
     out = []
     for token in tokens:
         ranking = rng.sample(range(k), rng.randint(1, k))
-        sealed = cr.encrypt_ranked(election=params["election"], fingerprint=params["fingerprint"],
-                                   public_key=params["publicKey"], candidates=k, ranking=ranking, code=token)
+        sealed = cr.encrypt_ranked(
+            election=params["election"],
+            fingerprint=params["fingerprint"],
+            public_key=params["publicKey"],
+            candidates=k,
+            ranking=ranking,
+            code=token,
+        )
         out.append(json.dumps({"credential": token, "cast": sealed.cast}, separators=(",", ":")))
     return out
 
@@ -277,7 +301,9 @@ def _stats(latencies: list[float]) -> tuple[float, float, float]:
     return tuple(pl._percentile(s, q) * 1000 for q in (0.50, 0.95, 0.99))  # type: ignore[return-value]
 
 
-def _threads(items: list[Any], concurrency: int, one: Any, max_seconds: float) -> tuple[list[float], dict[str, int], float]:
+def _threads(
+    items: list[Any], concurrency: int, one: Any, max_seconds: float
+) -> tuple[list[float], dict[str, int], float]:
     """Run one(item) for every item from `concurrency` threads; latencies (s), outcomes, wall time."""
     lock = threading.Lock()
     todo = iter(items)
@@ -345,15 +371,66 @@ def stage_service(opts: argparse.Namespace, results: pl.Results) -> None:
         ok = outcomes.get("ok", 0)
         p50, p95, p99 = _stats(latencies)
         cpu = ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / max(1, len(latencies)) * 1000
-        detail = (f"{ok:,}/{len(latencies):,} stored {outcomes if len(outcomes) > 1 else ''} in {wall:.1f}s, "
-                  f"{opts.concurrency} threads; p50 {p50:.1f} ms, p95 {p95:.1f} ms; Python CPU a cast {cpu:.1f} ms")
+        detail = (
+            f"{ok:,}/{len(latencies):,} stored {outcomes if len(outcomes) > 1 else ''} in {wall:.1f}s, "
+            f"{opts.concurrency} threads; p50 {p50:.1f} ms, p95 {p95:.1f} ms; Python CPU a cast {cpu:.1f} ms"
+        )
         results.put(key, ok / wall, detail)
         results.put(key + "_p99", p99, "")
         print(f"service {key}: {ok / wall:,.0f} casts/s, {detail}, p99 {p99:.1f} ms")
 
 
-def drive_booth(*, port: int, ballot_id: int, papers: list[tuple[str, str]], concurrency: int,
-                max_seconds: float) -> tuple[list[float], dict[int, int], float]:
+def drive_api(
+    *, port: int, ballot_id: int, papers: list[tuple[str, str]], concurrency: int, max_seconds: float
+) -> tuple[list[float], dict[int, int], float]:
+    """POST each sealed paper to /api/ballots/<id>/cast-encrypted from `concurrency` keep-alive connections."""
+    lock = threading.Lock()
+    todo = iter(papers)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    deadline = time.monotonic() + max_seconds
+    path = f"/api/ballots/{ballot_id}/cast-encrypted"
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        codes: dict[int, int] = {}
+        while time.monotonic() < deadline:
+            with lock:
+                item = next(todo, None)
+            if item is None:
+                break
+            body = ('{"credential":' + json.dumps(item[0]) + ',"cast":' + item[1] + "}").encode()
+            t = time.perf_counter()
+            try:
+                conn.request("POST", path, body, {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            mine.append(time.perf_counter() - t)
+            codes[status] = codes.get(status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for k, v in codes.items():
+                statuses[k] = statuses.get(k, 0) + v
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies, statuses, time.perf_counter() - t0
+
+
+def drive_booth(
+    *, port: int, ballot_id: int, papers: list[tuple[str, str]], concurrency: int, max_seconds: float
+) -> tuple[list[float], dict[int, int], float]:
     """POST each sealed paper to the booth (/ballots/<id>/vote/, form fields `cast` and `credential`, as the
     booth page's form sends them) from `concurrency` keep-alive connections; each first GETs the page for its
     CSRF cookie, as a browser has it from showing the booth."""
@@ -384,8 +461,11 @@ def drive_booth(*, port: int, ballot_id: int, papers: list[tuple[str, str]], con
             if item is None:
                 break
             body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "credential": item[0], "cast": item[1]})
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={token}",
-                       "Referer": f"http://127.0.0.1:{port}{path}"}
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={token}",
+                "Referer": f"http://127.0.0.1:{port}{path}",
+            }
             t = time.perf_counter()
             try:
                 conn.request("POST", path, body.encode(), headers)
@@ -418,24 +498,26 @@ def drive_booth(*, port: int, ballot_id: int, papers: list[tuple[str, str]], con
 def stage_load(opts: argparse.Namespace, results: pl.Results) -> None:
     enc_id = int(results.data["ballot_enc"]["value"])
     plain_id = int(results.data["ballot_plain"]["value"])
-    papers = _papers(opts, opts.casts + opts.warmup)
-    plain = _unused(opts, work(opts, "plain-tokens.txt").read_text().split(), opts.casts + opts.warmup, "plain")
+    booth = (Path(_ROOT) / "omov/ballots/verifiable_views.py").exists() and not opts.skip_booth
+    each = opts.casts + opts.warmup
+    papers = _papers(opts, each * (2 if booth else 1))
+    plain = _unused(opts, work(opts, "plain-tokens.txt").read_text().split(), each, "plain")
     log = work(opts, "server.log")
     cmd = [sys.executable, "-m", "omov.cli", "serve", "--bind", f"127.0.0.1:{opts.port}",
            "--workers", str(opts.workers), "--threads", str(opts.threads)]  # fmt: skip
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, env=pl.server_env(opts), stdout=out, stderr=out, start_new_session=True)
     measured: dict[str, Any] = {}
+    common = {"port": opts.port, "concurrency": opts.concurrency, "max_seconds": opts.max_seconds}
     try:
         pl._wait_healthy(opts.port, proc)
-        runs = (
-            ("http_enc", lambda items: drive_booth(port=opts.port, ballot_id=enc_id, papers=items,
-                                                   concurrency=opts.concurrency, max_seconds=opts.max_seconds),
-             papers),
-            ("http_plain", lambda items: pl.drive(port=opts.port, ballot_id=plain_id, tokens=items,
-                                                  concurrency=opts.concurrency, max_seconds=opts.max_seconds),
-             plain),
-        )  # fmt: skip
+        runs: list[tuple[str, Any, list[Any]]] = [
+            ("http_enc", lambda items: drive_api(ballot_id=enc_id, papers=items, **common), papers[:each]),
+            ("http_plain", lambda items: pl.drive(ballot_id=plain_id, tokens=items, **common), plain),
+        ]
+        if booth:
+            runs.append(("http_booth", lambda items: drive_booth(ballot_id=enc_id, papers=items, **common),
+                         papers[each:]))  # fmt: skip
         for key, run, items in runs:
             if opts.warmup:
                 run(items[: opts.warmup])
@@ -458,8 +540,10 @@ def stage_load(opts: argparse.Namespace, results: pl.Results) -> None:
         ok = statuses.get(200, 0)
         n = max(1, len(latencies))
         p50, p95, p99 = _stats(latencies)
-        detail = (f"{ok:,}/{len(latencies):,} stored (HTTP {statuses}) in {wall:.1f}s; {config}; CPU a cast: "
-                  f"gunicorn {1000 * web_cpu / n:.1f} ms, PostgreSQL {1000 * db_cpu / n:.1f} ms")
+        detail = (
+            f"{ok:,}/{len(latencies):,} stored (HTTP {statuses}) in {wall:.1f}s; {config}; CPU a cast: "
+            f"gunicorn {1000 * web_cpu / n:.1f} ms, PostgreSQL {1000 * db_cpu / n:.1f} ms"
+        )
         results.put(key, ok / wall, detail)
         results.put(key + "_p50", p50, "")
         results.put(key + "_p95", p95, "")
@@ -527,6 +611,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--max-seconds", type=float, default=300)
+    parser.add_argument("--skip-booth", action="store_true", help="load: leave out the booth's form")
     opts = parser.parse_args()
     Path(opts.work).mkdir(parents=True, exist_ok=True)
     results = pl.Results(Path(opts.work) / "results.json")
