@@ -68,15 +68,28 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
-    """Run a command; its wall seconds, peak memory (MB, its own: wait4's rusage), exit status, last output."""
+def cpu_now() -> float:
+    """Processor seconds used so far by this process and its reaped children (the worker pools)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str, float]:
+    """Run a command; its wall seconds, peak memory (MB, its own: wait4's rusage), exit status, last output, and
+    processor seconds (its own and its worker processes')."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - t, usage.ru_maxrss / 1024, proc.returncode, out.decode(errors="replace")[-400:]
+    return (
+        time.perf_counter() - t,
+        usage.ru_maxrss / 1024,
+        proc.returncode,
+        out.decode(errors="replace")[-400:],
+        usage.ru_utime + usage.ru_stime,
+    )
 
 
 def store_papers(ballot: Any, papers_file: Path) -> int:
@@ -130,10 +143,17 @@ def measure(opts: argparse.Namespace, n: int, results: dict[str, Any]) -> None:
     row: dict[str, Any] = {"at": pl.dt.datetime.now(pl.dt.UTC).isoformat(timespec="seconds")}
     loads = [os.getloadavg()[0]]
 
-    def put(step: str, seconds: float, mb: float, note: str = "") -> None:
-        row[step] = {"s": round(seconds, 2), "mb": round(mb), "note": note}
+    mark = [cpu_now()]
+
+    def put(step: str, seconds: float, mb: float, note: str = "", cpu: float | None = None) -> None:
+        """A step's wall seconds, peak memory, and processor seconds (given for a command; else what this
+        process and its worker pools used since the last step)."""
+        now = cpu_now()
+        used = now - mark[0] if cpu is None else cpu
+        mark[0] = now
+        row[step] = {"s": round(seconds, 2), "mb": round(mb), "note": note, "cpu": round(used, 2)}
         loads.append(os.getloadavg()[0])
-        print(f"  N={n:,} {LABELS[step]}: {seconds:.1f}s, peak {mb:.0f} MB {note}", flush=True)
+        print(f"  N={n:,} {LABELS[step]}: {seconds:.1f}s, CPU {used:.1f}s, peak {mb:.0f} MB {note}", flush=True)
 
     presults = pl.Results(Path(opts.work) / "close-open.json")
     ballot, tokens = vc.open_verifiable(opts, presults, title=f"Close bench {n}")
@@ -159,32 +179,32 @@ def measure(opts: argparse.Namespace, n: int, results: dict[str, Any]) -> None:
     mix_in = Path(opts.work) / "mix-input.json"
     mix_in.write_text(json.dumps(vsv.mix_input(ballot=ballot)))
     mix_out = Path(opts.work) / "mix-out.json"
-    seconds, mb, status, out = run_child([sys.executable, "-m", "omov.cli", "mix", "--input", str(mix_in), "--out",
+    seconds, mb, status, out, cpu = run_child([sys.executable, "-m", "omov.cli", "mix", "--input", str(mix_in), "--out",
                                           str(mix_out), "--name", "trustee", "--workers", str(opts.workers)],
                                          env=_env())  # fmt: skip
     if status:
         raise SystemExit(f"omov mix failed: {out}")
-    put("trustee_mix", seconds, mb, f"{opts.workers} processes")
+    put("trustee_mix", seconds, mb, f"{opts.workers} processes", cpu)
     t = time.perf_counter()
     vsv.upload_mix(ballot=ballot, trustee=trustees[2], actor=vc._bench(), data=mix_out.read_bytes())
     put("upload_mix", time.perf_counter() - t, peak_mb())
     dec_in = Path(opts.work) / "decryption-input.json"
     dec_in.write_text(json.dumps(vsv.decryption_input(ballot=ballot)))
     partials = {}
-    worst = 0.0
+    worst, worst_cpu = 0.0, 0.0
     for number in (1, 3):
         secret_file = Path(opts.work) / f"trustee-{number}.secret.json"
         secret_file.write_text(json.dumps(secrets_[number].to_json()))
         secret_file.chmod(0o600)
         out_file = Path(opts.work) / f"partials-{number}.json"
-        seconds, mb, status, out = run_child([sys.executable, "-m", "omov.cli", "trustee", "decrypt-record", "--secret",
-                                              str(secret_file), "--input", str(dec_in), "--out", str(out_file)],
-                                             env=_env())  # fmt: skip
+        command = [sys.executable, "-m", "omov.cli", "trustee", "decrypt-record", "--secret", str(secret_file),
+                   "--input", str(dec_in), "--out", str(out_file), "--workers", str(opts.workers)]  # fmt: skip
+        seconds, mb, status, out, cpu = run_child(command, env=_env())
         if status:
             raise SystemExit(f"omov trustee decrypt-record failed: {out}")
-        worst = max(worst, seconds)
+        worst, worst_cpu = max(worst, seconds), max(worst_cpu, cpu)
         partials[number] = out_file.read_bytes()
-    put("decrypt", worst, mb, "slower of the two")
+    put("decrypt", worst, mb, "slower of the two", worst_cpu)
     t = time.perf_counter()
     vsv.upload_partials(ballot=ballot, trustee=trustees[1], actor=vc._bench(), data=partials[1])
     put("upload_partials", time.perf_counter() - t, peak_mb())
@@ -200,16 +220,21 @@ def measure(opts: argparse.Namespace, n: int, results: dict[str, Any]) -> None:
     t = time.perf_counter()
     vsv.export_record(ballot=ballot, directory=record, actor=vc._bench())
     put("export", time.perf_counter() - t, peak_mb())
-    seconds, mb, status, out = run_child([sys.executable, "-m", "omov.cli", "verify", str(record)], env=_env())
-    put("verify_py", seconds, mb, "passed" if status == 0 else f"FAILED: {out}")
+    seconds, mb, status, out, cpu = run_child([sys.executable, "-m", "omov.cli", "verify", str(record)], env=_env())
+    put("verify_py", seconds, mb, "passed" if status == 0 else f"FAILED: {out}", cpu)
     cli = Path(_ROOT) / "omov/web/static/omov/verify/cli.mjs"
     if cli.exists() and shutil.which("node"):
-        seconds, mb, status, out = run_child(["node", str(cli), str(record)])
-        put("verify_js", seconds, mb, "passed" if status == 0 else f"FAILED: {out}")
+        seconds, mb, status, out, cpu = run_child(["node", str(cli), str(record)])
+        put("verify_js", seconds, mb, "passed" if status == 0 else f"FAILED: {out}", cpu)
     row["close_total"] = round(sum(row[s]["s"] for s in CLOSE_STEPS), 1)
+    row["close_cpu"] = round(sum(row[s]["cpu"] for s in CLOSE_STEPS), 1)
     row["load"] = f"{min(loads):.1f}-{max(loads):.1f}"
     results[str(n)] = row
-    print(f"N={n:,}: the close (mixes, decryptions, count) took {row['close_total']:.0f}s", flush=True)
+    print(
+        f"N={n:,}: the close (mixes, decryptions, count) took {row['close_total']:.0f}s, "
+        f"{row['close_cpu']:.0f} processor seconds",
+        flush=True,
+    )
 
 
 def _env() -> dict[str, str]:
@@ -222,18 +247,21 @@ def table(results: dict[str, Any], markdown: str | None) -> None:
     sizes = sorted(results, key=int)
     head = ["step"] + [f"N = {int(n):,}" for n in sizes]
     lines = ["| " + " | ".join(head) + " |", "|---" + "|---:" * len(sizes) + "|"]
-    for step in (*STEPS, "close_total"):
+    for step in (*STEPS, "close_total", "close_cpu"):
         cells = []
         for n in sizes:
             entry = results[n].get(step)
             if entry is None:
                 cells.append("-")
-            elif step == "close_total":
+            elif step in ("close_total", "close_cpu"):
                 cells.append(f"**{entry:,.0f} s**")
             else:
-                cells.append(f"{entry['s']:,.1f} s, {entry['mb']:,} MB" + (" " + entry["note"] if
-                             entry["note"].startswith("FAILED") else ""))  # fmt: skip
-        label = "the close: mixes + decryptions + count" if step == "close_total" else LABELS[step]
+                failed = " " + entry["note"] if entry["note"].startswith("FAILED") else ""
+                cells.append(f"{entry['s']:,.1f} s (CPU {entry.get('cpu', 0):,.1f} s), {entry['mb']:,} MB{failed}")
+        label = {
+            "close_total": "the close: mixes + decryptions + count (wall)",
+            "close_cpu": "the close: processor seconds (all processes of the steps above)",
+        }.get(step) or LABELS[step]
         lines.append("| " + " | ".join([label, *cells]) + " |")
     lines.append("| load average during the run | " + " | ".join(results[n].get("load", "-") for n in sizes) + " |")
     text = "\n".join(lines) + "\n\n" + pl.machine() + "\n"
