@@ -319,17 +319,32 @@ def combine_ranked(input_obj: Mapping[str, Any], partials: Mapping[int, Mapping[
     if len(checked) < threshold:
         raise CryptoError(f"{len(checked)} trustees decrypted; {threshold} are needed")
     present = sorted(checked)
-    _, units = _input_items(input_obj)
-    table = {sh.base_mul(m): m for m in range(candidates + 1)}
+    items = input_obj["papers"]
+    width = int(input_obj["width"])
+    with sh.Workers(workers) as pool:
+        jobs = [(items[a:b], width, {t: [[d.data for d in unit] for unit in checked[t][a:b]] for t in present},
+                 candidates) for a, b in pool.spans(len(items), SPAN)]  # fmt: skip
+        decrypted = [vs for part in pool.map(_combine_span, jobs) for vs in part]
     papers, values = [], []
-    for i, (_, cts) in enumerate(units):
-        points = _combine(cts, {t: checked[t][i] for t in present})
-        vs = [table.get(p.data) for p in points]
+    for i, vs in enumerate(decrypted):
         fault = ranking_fault(vs, candidates)
         shown = len(vs) if fault is None else fault + 1
         papers.append([[partials[t]["shares"][i][j] for t in present] for j in range(shown)])
         values.append(vs[:shown])
     return {"present": present, "papers": papers}, values
+
+
+def _combine_span(job: tuple[Any, ...]) -> list[list[int | None]]:
+    """The values of some papers from t trustees' (checked) shares d: m*G = b - sum of lambda_t * d_t, looked up
+    among 0..candidates (None: no such value)."""
+    papers, width, shares, candidates = job
+    table = {sh.base_mul(m): m for m in range(candidates + 1)}
+    out = []
+    for offset, paper in enumerate(papers):
+        cts = mx.decode_paper(bytes.fromhex(paper), width)
+        points = _combine(cts, {t: [Point(d) for d in ds[offset]] for t, ds in shares.items()})
+        out.append([table.get(p.data) for p in points])
+    return out
 
 
 def combine_marks(input_obj: Mapping[str, Any], partials: Mapping[int, Mapping[str, Any]], inits: Sequence[Any],
