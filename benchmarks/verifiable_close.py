@@ -75,21 +75,36 @@ def cpu_now() -> float:
 
 
 def run_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int, str, float]:
-    """Run a command; its wall seconds, peak memory (MB, its own: wait4's rusage), exit status, last output, and
-    processor seconds (its own and its worker processes')."""
+    """Run a command; its wall seconds, peak memory (MB: the command's own process, its VmHWM read from /proc
+    while it runs; wait4's ru_maxrss would report this large process's, inherited at the fork), exit status,
+    last output, and processor seconds (its own and its worker processes')."""
+    import threading
+
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    peak = [0.0]
+    done = threading.Event()
+
+    def watch() -> None:
+        status = Path(f"/proc/{proc.pid}/status")
+        while not done.wait(0.05):
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+            except (OSError, ValueError):
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     assert proc.stdout is not None
     out = proc.stdout.read()
+    done.set()
+    watcher.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return (
-        time.perf_counter() - t,
-        usage.ru_maxrss / 1024,
-        proc.returncode,
-        out.decode(errors="replace")[-400:],
-        usage.ru_utime + usage.ru_stime,
-    )
+    seconds = time.perf_counter() - t
+    return seconds, peak[0], proc.returncode, out.decode(errors="replace")[-400:], usage.ru_utime + usage.ru_stime
 
 
 def store_papers(ballot: Any, papers_file: Path) -> int:
