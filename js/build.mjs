@@ -11,8 +11,10 @@ const staticDir = join(here, "..", "omov", "web", "static", "omov");
 
 // Each bundle: an entry under src/ and where it goes under omov/web/static/omov/.
 export const BUNDLES = [
-  // The booth and the trustees' ceremony (docs/crypto.md §11, §6): helper vbjs.
+  // The booth and the trustees' ceremony (docs/crypto.md §11, §6).
   { entry: "src/booth.js", out: "booth/omov-crypto.js" },
+  // The independent verifier of election records (docs/record.md, docs/verifier-js.md).
+  { entry: "src/verify/index.js", out: "verify/verifier.js" },
 ];
 
 const LICENSED = ["@noble/curves", "@noble/hashes", "@noble/ciphers"];

@@ -200,3 +200,62 @@ class OfficerForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = people
+
+
+TRUSTEE_ROWS = 7
+
+
+class VerifiableForm(forms.Form):
+    """Whether the ballot is verifiable, and how (docs/verifiable.md): its trustees (a name and the email they
+    sign in with, one row each), the threshold, the voting codes and the mixing."""
+
+    verifiable = forms.BooleanField(required=False, label="Make this a verifiable ballot")
+    trustee_threshold = forms.IntegerField(
+        min_value=1, max_value=TRUSTEE_ROWS, label="How many trustees must take part to decrypt",
+        help_text="Fewer than all lets the count go ahead if a trustee is ill or loses their file; more than half "
+        "stops a minority of them from decrypting on their own.",
+    )  # fmt: skip
+    credential_mode = forms.ChoiceField(
+        label="Voting codes",
+        widget=forms.RadioSelect,
+        choices=[
+            ("server", "Sent by omov in each voter's voting link (simplest)"),
+            ("offline", "Made on your own computer and sent by letter (the server never sees them)"),
+        ],
+    )
+    mix_count = forms.ChoiceField(
+        label="Mixing (ranked ballots)", widget=forms.RadioSelect,
+        choices=[("2", "The server, then one trustee on their own computer (recommended)"),
+                 ("1", "The server only")],
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, TRUSTEE_ROWS + 1):
+            self.fields[f"name_{i}"] = forms.CharField(max_length=200, required=False, label=f"Trustee {i}: name")
+            self.fields[f"email_{i}"] = forms.EmailField(required=False, label=f"Trustee {i}: email address")
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"name_{i}"], self[f"email_{i}"]) for i in range(1, TRUSTEE_ROWS + 1)]
+
+    def trustees(self) -> list[tuple[str, str]]:
+        """The filled rows as (name, email), in order."""
+        d = self.cleaned_data
+        return [(d[f"name_{i}"].strip(), d[f"email_{i}"].strip()) for i in range(1, TRUSTEE_ROWS + 1)
+                if d.get(f"name_{i}", "").strip() or d.get(f"email_{i}", "").strip()]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in range(1, TRUSTEE_ROWS + 1):
+            name, email = (data.get(f"name_{i}") or "").strip(), (data.get(f"email_{i}") or "").strip()
+            if name and not email and f"email_{i}" not in self.errors:
+                self.add_error(f"email_{i}", f"Give the email address {name} signs in with.")
+            if email and not name:
+                self.add_error(f"name_{i}", "Give this trustee's name.")
+        if data.get("verifiable") and not self.errors:
+            n, t = len(self.trustees()), data.get("trustee_threshold")
+            if n == 0:
+                self.add_error("name_1", "Name at least one trustee (three, any two of whom decrypt, is usual).")
+            elif t is not None and t > n:
+                self.add_error("trustee_threshold", f"At most the number of trustees ({n}).")
+        return data

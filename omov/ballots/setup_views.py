@@ -39,11 +39,14 @@ from omov.ballots.setup_forms import (
     NewBallotForm,
     OfficerForm,
     TimetableForm,
+    VerifiableForm,
 )
+from omov.ballots.verifiable.services.ceremony import set_verifiable
 from omov.ballots.views import _choices, _paper_context
 from omov.members.models import Appointment
 from omov.members.permissions import organisation_wide, organisations_for, units_run_by
 from omov.members.selectors import eligible_members, genders_recorded, people_with_role
+from omov.members.services import user_for_member
 
 S = Ballot.State
 RO = Appointment.Role.RETURNING_OFFICER
@@ -55,6 +58,7 @@ STEPS = [
     ("setup-electorate", "Who may vote"),
     ("setup-timetable", "Timetable"),
     ("setup-officers", "Officers"),
+    ("setup-verifiable", "Verifiable"),
     ("setup-preview", "Preview"),
 ]
 
@@ -179,7 +183,18 @@ def checklist(ballot: Ballot) -> list[Check]:
         Check("setup-timetable", "Timetable", bool(ballot.opens_at and ballot.closes_at), _when(ballot)),
         Check("setup-officers", "Officers", bool(officers),
               ", ".join(u.get_username() for u in officers) or "no returning officer yet"),
+        _verifiable_check(ballot),
     ]  # fmt: skip
+
+
+def _verifiable_check(ballot: Ballot) -> Check:
+    if not ballot.verifiable:
+        return Check("setup-verifiable", "Verifiable", True, "no (optional): papers are counted as cast, not sealed")
+    named = ballot.trustees.count()
+    codes = "by letter, made offline" if ballot.credential_mode == "offline" else "in the voting link"
+    return Check("setup-verifiable", "Verifiable", named == ballot.trustee_count,
+                 f"yes: {named} of {ballot.trustee_count} trustees named, any {ballot.trustee_threshold} decrypt; "
+                 f"codes {codes}")  # fmt: skip
 
 
 def _when(ballot: Ballot) -> str:
@@ -465,3 +480,47 @@ def preview(request: HttpRequest, ballot_id: int) -> HttpResponse:
     context = _paper_context(ballot, _choices(ballot), None, "")  # the voting page's own, for an empty paper
     context.pop("ballot")
     return _page(request, ballot, "preview.html", "setup-preview", **context)
+
+
+def _trustee_user(ballot: Ballot, email: str) -> Any:
+    """The account a trustee signs in with: an active user with this email (an officer), or the organisation's
+    member with this email (their account is made on first use, as when they sign in). None if neither."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    if user is not None:
+        return user
+    member = ballot.organisation.members.filter(email__iexact=email).first()
+    return user_for_member(member=member) if member is not None else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verifiable(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Whether the ballot is verifiable; its trustees, threshold, voting codes and mixing (docs/verifiable.md)."""
+    ballot = _draft(request, ballot_id)
+    if isinstance(ballot, HttpResponse):
+        return ballot
+    trustees = list(ballot.trustees.select_related("user").order_by("number"))
+    initial: dict[str, Any] = {"verifiable": ballot.verifiable, "credential_mode": ballot.credential_mode,
+                               "trustee_threshold": ballot.trustee_threshold, "mix_count": str(ballot.mix_count)}
+    for t in trustees:
+        initial[f"name_{t.number}"] = t.name
+        initial[f"email_{t.number}"] = t.user.email if t.user else ""
+    form = VerifiableForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        named, unknown = [], []
+        for name, email in form.trustees():
+            person = _trustee_user(ballot, email)
+            if person is None:
+                unknown.append(email)
+            named.append((name, person))
+        if unknown:
+            messages.error(request, f"Nobody in the organisation has the email address {', '.join(unknown)}.")
+        elif _attempt(request, lambda: set_verifiable(
+                ballot=ballot, actor=request.user, verifiable=d["verifiable"],
+                trustees=named if d["verifiable"] else (), threshold=d["trustee_threshold"],
+                credential_mode=d["credential_mode"], mix_count=int(d["mix_count"])),
+                "Saved." if d["verifiable"] else "Saved: this is an ordinary ballot."):  # fmt: skip
+            return redirect("setup-verifiable", ballot_id=ballot.pk)
+    return _page(request, ballot, "verifiable.html", "setup-verifiable", form=form, trustees=trustees)

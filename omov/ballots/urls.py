@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from omov.ballots import roll_views, setup_views, views
+from omov.ballots import roll_views, setup_views, verifiable_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +20,27 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/sheet.csv", views.download_sheet_csv, name="sheet-csv"),
     path("ballots/<int:ballot_id>/jobs.json", views.jobs_json, name="ballot-jobs"),
     path("ballots/<int:ballot_id>/officer/<slug:action>/", views.officer_action, name="officer-action"),
+    # A verifiable ballot's own pages (omov/ballots/verifiable_views.py; the booth is at `vote` above).
+    path("ballots/<int:ballot_id>/verifiable/", verifiable_views.ballot_files, name="verifiable-ballot"),
+    path("ballots/<int:ballot_id>/board/", verifiable_views.board, name="verifiable-board"),
+    path("ballots/<int:ballot_id>/board.json", verifiable_views.board_json, name="verifiable-board-json"),
+    path("ballots/<int:ballot_id>/spoil/", verifiable_views.spoil, name="verifiable-spoil"),
+    path("ballots/<int:ballot_id>/check-opening/", verifiable_views.check_opening, name="verifiable-check-opening"),
+    path("ballots/<int:ballot_id>/credentials.json", verifiable_views.credentials_json, name="verifiable-credentials"),
+    path("ballots/<int:ballot_id>/credentials/upload/", verifiable_views.credentials_upload,
+         name="verifiable-credentials-upload"),
+    path("ballots/<int:ballot_id>/parameters.json", verifiable_views.parameters_json, name="verifiable-parameters"),
+    path("ballots/<int:ballot_id>/trustees/files.zip", verifiable_views.trustee_files_zip,
+         name="verifiable-trustee-zip"),
+    path("ballots/<int:ballot_id>/trustees/<int:number>/<slug:kind>.json", verifiable_views.trustee_file,
+         name="verifiable-trustee-file"),
+    path("ballots/<int:ballot_id>/trustee/", verifiable_views.trustee_page, name="verifiable-trustee"),
+    path("ballots/<int:ballot_id>/trustee/mix-input.json", verifiable_views.mix_input, name="verifiable-mix-input"),
+    path("ballots/<int:ballot_id>/decryption-input.json", verifiable_views.decryption_input,
+         name="verifiable-decryption-input"),
+    path("ballots/<int:ballot_id>/record.zip", verifiable_views.record_zip, name="verifiable-record-zip"),
+    path("ballots/<int:ballot_id>/record/<path:path>", verifiable_views.record_file, name="verifiable-record-file"),
+    path("ballots/<int:ballot_id>/setup/verifiable/", setup_views.verifiable, name="setup-verifiable"),
     # The voter roll during the ballot (officers and scrutineers; omov/ballots/roll_views.py).
     path("ballots/<int:ballot_id>/roll/", roll_views.roll, name="roll"),
     path("ballots/<int:ballot_id>/roll/reminders/", roll_views.roll_reminders, name="roll-reminders"),

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from omov.ballots import permissions, selectors, steps
+from omov.ballots import permissions, selectors, steps, verifiable_views
 from omov.ballots import services as bs
 from omov.ballots.attempts import wrong_code
 from omov.ballots.errors import BallotError, CredentialError, NotOpen
@@ -216,6 +216,8 @@ def vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return render(
             request, "ballots/not_open.html", {"ballot": ballot}, status=409 if request.method == "POST" else 200
         )
+    if ballot.verifiable:  # the paper is sealed on the voter's device: its own page and its own cast
+        return verifiable_views.booth(request, ballot, _paper_context(ballot, choices, None, ""))
     if request.method == "GET":
         credential = request.GET.get("c", "").strip()[:100]
         return render(request, "ballots/vote.html", _paper_context(ballot, choices, None, credential))
@@ -277,13 +279,16 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "observer": observer,
         "jobs": jobs,
         "jobs_running": any(not j.finished for j in jobs),
-        "next_action": _NEXT.get(ballot.state) if officer and waiting is None else None,
+        # A verifiable ballot is counted by its close pipeline once the trustees have decrypted: no count button.
+        "next_action": _NEXT.get(ballot.state) if officer and waiting is None
+        and not (ballot.verifiable and ballot.state == S.CLOSED) else None,
         "confirm_steps": steps.CONFIRMED_STEPS,  # these buttons lead to a confirmation page, not straight to a change
         "can_cancel": officer and ballot.state not in (S.PUBLISHED, S.CANCELLED),
         "waiting": waiting,
         "stats": selectors.roll_stats(ballot=ballot) if observer and ballot.state != S.DRAFT else None,
         # The root the close recorded is public from the close on, so it can be noted before any result.
         "closing": selectors.closing_head(ballot=ballot) if ballot.state in _CLOSED else None,
+        "verifiable": verifiable_views.summary(request, ballot) if ballot.verifiable else None,
     }
     if result is not None:
         context["sheet_html"] = _sheet_html(result)

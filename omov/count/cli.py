@@ -251,6 +251,10 @@ def main(argv: list[str], *, out: IO[str] | None = None, err: IO[str] | None = N
             _print_error(CountError(f"internal error while counting: {type(exc).__name__}: {exc}", source=path), err)
             status = EXIT_ERROR
             continue
+        from omov.count.engine import file_warnings
+
+        for warning in file_warnings(result):  # what the reader accepted that is not plain BLT: also on the sheet
+            print(f"{PROG}: warning: {path}: {warning}", file=err)
         _write_sheet(result, path, args.sheet_format, several, i, width, out)
     out.flush()
     return status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from omov.count.constraints import Constraints
@@ -14,6 +15,7 @@ from omov.count.rules import Rule, preset
 from omov.count.ties import Lot
 
 ProgressFn = Callable[[int, int], None]
+FILE_NOTE = "Ballot file: "  # starts each note that repeats a warning of the ballot file's reader
 
 # method -> module in omov.count.methods that carries it out
 METHOD_MODULES = {
@@ -71,4 +73,20 @@ def count(
                 + "; change the constraints (or the seats) before counting"
             )
     module: MethodModule = importlib.import_module(f"omov.count.methods.{module_name}")
-    return module.run(profile, rule, seats=n_seats, lot=Lot(seed), progress=progress)
+    result = module.run(profile, rule, seats=n_seats, lot=Lot(seed), progress=progress)
+    return with_ballot_file(result, profile)
+
+
+def with_ballot_file(result: Count, profile: Profile) -> Count:
+    """The count with what its ballot file said beyond the papers: the parties beside the names, and a note for
+    every variant of the format the reader accepted (Profile.warnings), before the count's own notes."""
+    parties = profile.parties if any(profile.parties) else ()
+    if not parties and not profile.warnings:
+        return result
+    notes = tuple(FILE_NOTE + w for w in profile.warnings)
+    return replace(result, parties=parties, notes=notes + result.notes)
+
+
+def file_warnings(result: Count) -> tuple[str, ...]:
+    """The ballot file's warnings among the count's notes (what `omov count` repeats on stderr)."""
+    return tuple(n[len(FILE_NOTE):] for n in result.notes if n.startswith(FILE_NOTE))

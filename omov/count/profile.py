@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
 from typing import Any, TypeVar
@@ -31,10 +31,15 @@ def too_many_papers(*, source: str | None = None, line: int | None = None) -> Co
 
 @dataclass(frozen=True)
 class Candidate:
-    """A candidate on the ballot paper; a withdrawn one is skipped wherever a paper names them."""
+    """A candidate on the ballot paper; a withdrawn one is skipped wherever a paper names them.
+
+    `party` is the party or description printed beside the name (as council BLT files give it), "" for none;
+    the count sheet shows it beside the name, and the name alone identifies the candidate.
+    """
 
     name: str
     withdrawn: bool = False
+    party: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +139,10 @@ class Profile:
     repeats. For mark ballots (FPTP, bloc, approval) the order of a ranking is ignored. `weights[i]` is the
     number of papers with `rankings[i]`. Papers with no valid mark at all are kept as empty rankings so that
     turnout figures stay honest; papers rejected outright are only counted in `invalid`.
+
+    `warnings` name every unusual thing the reader accepted in the ballot file (a party beside each name, commas
+    after the numbers, a Latin-1 file...); they go on the count sheet's notes. They are not part of the profile's
+    identity: two profiles with the same papers and candidates are equal whatever their files looked like.
     """
 
     candidates: tuple[Candidate, ...]
@@ -142,6 +151,7 @@ class Profile:
     seats: int | None = None
     title: str = ""
     invalid: int = 0
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if len(self.rankings) != len(self.weights):
@@ -191,6 +201,11 @@ class Profile:
         return tuple(c.name for c in self.candidates)
 
     @property
+    def parties(self) -> tuple[str, ...]:
+        """The candidates' parties or descriptions, in ballot order ("" where the file gives none)."""
+        return tuple(c.party for c in self.candidates)
+
+    @property
     def papers(self) -> int:
         """The number of papers counted (empty ones included, invalid ones not)."""
         return sum(self.weights)
@@ -211,8 +226,8 @@ class Profile:
         out = list(self.candidates)
         for name in names:
             i = self.index(name)
-            out[i] = Candidate(out[i].name, withdrawn=True)
-        copy = Profile(tuple(out), self.rankings, self.weights, self.seats, self.title, self.invalid)
+            out[i] = replace(out[i], withdrawn=True)
+        copy = replace(self, candidates=tuple(out))
         if "arrays" in self.__dict__:  # the same rankings: share their array form (a cached property)
             copy.__dict__["arrays"] = self.__dict__["arrays"]
         return copy

@@ -66,6 +66,12 @@ class Count:
     withdrawn: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict, compare=False)
+    parties: tuple[str, ...] = ()  # each candidate's party/description ("" for none); () when the file gave none
+
+    def label(self, c: int) -> str:
+        """Candidate c as the sheet's rows show them: the name, then the party in parentheses if there is one."""
+        party = self.parties[c] if c < len(self.parties) else ""
+        return f"{self.candidates[c]} ({party})" if party else self.candidates[c]
 
     @property
     def elected_names(self) -> tuple[str, ...]:

@@ -250,8 +250,8 @@ def render_text(count: Count, *, width: int | None = None) -> str:
         last = bool(group) and group[-1] == len(count.stages) - 1
         if last:
             table.add_column("Result", no_wrap=True)
-        for c, name in enumerate(names):
-            row = [name, *(cell(c, k) for k in group)]
+        for c in range(len(names)):
+            row = [count.label(c), *(cell(c, k) for k in group)]
             if last:
                 row.append(result_of(count, c))
             table.add_row(*row)
@@ -351,8 +351,8 @@ def render_csv(count: Count) -> str:
         header.append(f"{stage_heading(stage)} (total)")
     header.append("Result")
     w.writerow(header)
-    for c, name in enumerate(count.candidates):
-        row = [name]
+    for c in range(len(count.candidates)):
+        row = [count.label(c)]
         for k, stage in enumerate(count.stages):
             if k > 0:
                 row.append(signed(changes[k][0][c], digits))
@@ -419,7 +419,9 @@ def render_html(count: Count) -> str:
     for c, name in enumerate(count.candidates):
         state = final[c] if final else "continuing"
         out.append(f'<tr class="candidate state-{e(state)}">')
-        out.append(f'<th scope="row">{e(name)}</th>')
+        party = count.parties[c] if c < len(count.parties) else ""
+        party_html = f' <span class="omov-party">({e(party)})</span>' if party else ""
+        out.append(f'<th scope="row">{e(name)}{party_html}</th>')
         for k, stage in enumerate(count.stages):
             classes = ["votes"]
             if elected_at.get(c) == stage.number:
@@ -545,6 +547,7 @@ def to_dict(count: Count) -> dict[str, Any]:
         "decimals": count.decimals,
         "places": digits,
         "candidates": list(names),
+        **({"parties": {names[c]: p for c, p in enumerate(count.parties) if p}} if any(count.parties) else {}),
         "withdrawn": [names[c] for c in count.withdrawn],
         "papers": count.papers,
         "valid": dec(count.valid),
@@ -668,11 +671,24 @@ def from_dict(doc: dict[str, Any], *, source: str = "<json>") -> Count:
             withdrawn=tuple(idx(n) for n in doc.get("withdrawn", [])),
             notes=tuple(str(n) for n in doc.get("notes", [])),
             options=dict(doc.get("options") or {}),
+            parties=_parties(doc.get("parties"), names, fail),
         )
     except KeyError as exc:
         raise fail(f"missing key {exc.args[0]!r}") from None
     except (TypeError, ValueError, ZeroDivisionError) as exc:
         raise fail(str(exc)) from None
+
+
+def _parties(value: Any, names: list[str], fail: Any) -> tuple[str, ...]:
+    """The sheet's optional "parties" map (name -> party) as a tuple in candidate order; () when absent."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise fail('"parties" must map candidates\' names to their parties')
+    unknown = [n for n in value if n not in names]
+    if unknown:
+        raise fail(f"{unknown[0]!r} is not one of the candidates")
+    return tuple(str(value.get(n, "")) for n in names)
 
 
 def from_json(text: str, *, source: str = "<json>") -> Count:

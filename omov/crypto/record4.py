@@ -3,16 +3,20 @@
 What the platform calls (stable API):
 
     ranked_parameters(election=, title=, public_key=, candidates=, seats=, rule=, count_seed=, mixers=,
-                      credentials=) -> dict              parameters.json of a ranked (AV/STV) ballot
+                      credentials=, options={}, constraints=()) -> dict   parameters.json of a ranked ballot
     marks_parameters(election=, title=, public_key=, candidates=, seats=, rule=, count_seed=, question=,
-                     credentials=) -> dict               parameters.json of a mark (FPTP/bloc/approval) ballot
+                     credentials=, options={}, constraints=()) -> dict    parameters.json of a mark ballot
+    rule_options(options) / constraints_json(constraints, candidates)    their canonical forms (record.md §9)
+    count_rule(parameters) -> omov.count Rule            the preset with the options and constraints
+    ranked_profile(...) / marks_profile(...) / count_record(parameters, profile)   the record's count
     fingerprint(parameters) -> bytes                     F = SHA-256 of parameters.json's exact bytes
     papers_file(election, entries) -> dict               papers.json (entries: CastPaper or their .entry() dicts)
     tally_of(papers, options) -> list[bytes]             marks: the summed ciphertext of each option (64 bytes)
     decryption_input(...)  / trustee_partials(secret, input) / check_partials(input, partials, inits)
     combine_ranked(...) / combine_marks(...)             decryption.json and the decrypted values
     mix_input(...) / run_mix(input, name) / check_mix(input, mix)   a trustee's (or the server's) mix
-    ranked_results(parameters, papers) / marks_results(parameters, n, totals)   results.json
+    ranked_results(parameters, papers, withdrawn=()) / marks_results(parameters, n, totals, withdrawn=())
+                                                         results.json (ranked_counted / marks_counted: with the Count)
     write_record(directory, parameters=, credentials=, papers=, trustees=, decryption=, results=, mixes=)
 
 `demo_parts(settings, kind)` simulates a whole election of either kind (`omov record demo`).
@@ -43,7 +47,6 @@ from omov.crypto.record import (
     Ceremony,
     DemoSettings,
     chain_entry_hash,
-    count_sheet,
     decryption_context,
     demo_rankings,
     dump,
@@ -65,13 +68,152 @@ SPAN = 256  # the fewest papers a worker process takes at once when decryptions 
 
 # ---------------------------------------------------------------------------------------------------- parameters
 
+# The count rule's options a record may change (record.md §9): each name and the JSON type of its value. Any other
+# name is refused, so that the record's recount depends on nothing it does not name.
+RULE_OPTIONS: dict[str, str] = {
+    "quota": "string", "decimals": "integer or null", "ties": "array of strings", "batch_exclusion": "boolean",
+    "max_marks": "integer or null", "allow_equal_rankings": "boolean", "meek_omega": "string",
+    "meek_precision": "integer", "extra": "object",
+}
+RULE_EXTRA: dict[str, str] = {
+    "rounding": "string", "empty_papers": "string", "meek_arithmetic": "string", "meek_guard": "integer",
+    "meek_batch_defeat": "string",
+}
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return type(value) is str
+    if kind == "integer":
+        return type(value) is int and value >= 0
+    if kind == "integer or null":
+        return value is None or (type(value) is int and value >= 0)
+    if kind == "boolean":
+        return type(value) is bool
+    if kind == "array of strings":
+        return type(value) in (list, tuple) and all(type(v) is str for v in value)
+    return type(value) is dict
+
+
+def rule_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The count rule's option changes in the record's form (record.md §9), or CryptoError naming the option."""
+    out: dict[str, Any] = {}
+    for name, value in sorted((options or {}).items()):
+        if name not in RULE_OPTIONS:
+            raise CryptoError(f"options.{name}: not a rule option a record can hold (known: "
+                              f"{', '.join(RULE_OPTIONS)})")
+        if not _is(value, RULE_OPTIONS[name]):
+            raise CryptoError(f"options.{name}: must be {RULE_OPTIONS[name]}, not {value!r}")
+        if name == "extra":
+            for key, item in value.items():
+                if key not in RULE_EXTRA:
+                    raise CryptoError(f"options.extra.{key}: not a rule option a record can hold (known: "
+                                      f"{', '.join(RULE_EXTRA)})")
+                if not _is(item, RULE_EXTRA[key]):
+                    raise CryptoError(f"options.extra.{key}: must be {RULE_EXTRA[key]}, not {item!r}")
+            value = dict(sorted(value.items()))
+        out[name] = list(value) if name == "ties" else value
+    return out
+
+
+def constraints_json(constraints: Sequence[Any], candidates: Sequence[str]) -> list[dict[str, Any]]:
+    """Balance rules in the record's form (record.md §9): {"group", "min", "max" (or null), "members": increasing
+    0-based candidate indices}, in the order given. Takes omov.count Constraint objects (members by name) or the
+    record's own dicts; CryptoError naming the constraint otherwise."""
+    index = {name: i for i, name in enumerate(candidates)}
+    out = []
+    for n, con in enumerate(constraints):
+        if isinstance(con, Mapping):
+            group, lo, hi, members = con.get("group"), con.get("min"), con.get("max"), list(con.get("members", []))
+        else:
+            group, lo, hi = con.group, con.minimum, con.maximum
+            try:
+                members = [index[name] for name in con.members]
+            except KeyError as exc:
+                raise CryptoError(f"constraints[{n}]: {exc.args[0]!r} is not a candidate") from None
+        members = sorted(set(members))
+        if type(group) is not str or not group:
+            raise CryptoError(f"constraints[{n}].group: must be a non-empty string")
+        if type(lo) is not int or lo < 0 or (hi is not None and (type(hi) is not int or hi < lo)):
+            raise CryptoError(f"constraints[{n}]: need 0 <= min <= max (max may be null)")
+        if any(type(i) is not int or not 0 <= i < len(candidates) for i in members):
+            raise CryptoError(f"constraints[{n}].members: must be candidate indices 0..{len(candidates) - 1}")
+        out.append({"group": group, "min": lo, "max": hi, "members": members})
+    return out
+
+
+def count_rule(parameters: Mapping[str, Any]) -> Any:
+    """The omov.count Rule a version-4 record counts under: the preset `rule` with `options` and `constraints`."""
+    from omov.count import Constraint, preset
+
+    names = parameters["candidates"]
+    changes = dict(parameters.get("options") or {})
+    if "ties" in changes:
+        changes["ties"] = tuple(changes["ties"])
+    cons = tuple(Constraint(c["group"], frozenset(names[i] for i in c["members"]), c["min"], c["max"])
+                 for c in parameters.get("constraints") or ())
+    rule = preset(parameters["rule"]).with_(**changes)
+    return rule.with_(constraints=cons) if cons else rule
+
+
+def _standing(parameters: Mapping[str, Any], profile: Any, withdrawn: Sequence[int]) -> Any:
+    names = parameters["candidates"]
+    return profile.withdraw(*(names[i] for i in withdrawn)) if withdrawn else profile
+
+
+def ranked_profile(parameters: Mapping[str, Any], papers: Sequence[Mapping[str, Any]],
+                   withdrawn: Sequence[int] = ()) -> Any:
+    """The profile a ranked record counts: one paper per valid ranking, the invalid ones counted as such, the
+    candidates withdrawn after opening marked withdrawn (their papers go to the next preference)."""
+    from omov.count import Profile
+
+    valid = [tuple(r["ranking"]) for r in papers if r["status"] == "valid"]
+    profile = Profile.from_papers(parameters["candidates"], valid, seats=parameters["seats"],
+                                  title=parameters["title"], invalid=len(papers) - len(valid))
+    return _standing(parameters, profile, withdrawn)
+
+
+def marks_profile(parameters: Mapping[str, Any], totals: Sequence[int], withdrawn: Sequence[int] = ()) -> Any:
+    """record.md §9: for each option i, totals[i] one-mark papers of option i (all a mark count depends on)."""
+    from omov.count import Profile
+
+    papers = [((i,), n) for i, n in enumerate(totals) if n]
+    profile = Profile.from_papers(parameters["candidates"], papers, seats=parameters["seats"],
+                                  title=parameters["title"])
+    return _standing(parameters, profile, withdrawn)
+
+
+def count_record(parameters: Mapping[str, Any], profile: Any) -> Any:
+    """The count (omov.count Count) of a record's profile under its rule, options, constraints, seats and seed."""
+    from omov.count import count
+
+    return count(profile, count_rule(parameters), seats=parameters["seats"], seed=parameters["count_seed"])
+
+
+def withdrawn_indices(parameters: Mapping[str, Any], withdrawn: Sequence[int | str]) -> list[int]:
+    """The withdrawn candidates (indices or names) as results.json lists them: increasing indices."""
+    names = list(parameters["candidates"])
+    out = set()
+    for w in withdrawn:
+        if isinstance(w, str):
+            if w not in names:
+                raise CryptoError(f"withdrawn: {w!r} is not a candidate")
+            out.add(names.index(w))
+        elif type(w) is int and 0 <= w < len(names):
+            out.add(w)
+        else:
+            raise CryptoError(f"withdrawn: {w!r} is not a candidate index")
+    return sorted(out)
+
+
 
 def _credentials_digest(credentials: Mapping[str, Any]) -> str:
     return hashlib.sha256(dump(dict(credentials))).hexdigest()
 
 
 def _common(election: str, title: str, public_key: str | bytes | Point, candidates: Sequence[str], seats: int,
-            rule: str, count_seed: str, credentials: Mapping[str, Any]) -> dict[str, Any]:
+            rule: str, count_seed: str, credentials: Mapping[str, Any], options: Mapping[str, Any] | None,
+            constraints: Sequence[Any]) -> dict[str, Any]:
     pk = public_key.data.hex() if isinstance(public_key, Point) else \
         public_key.hex() if isinstance(public_key, bytes) else str(public_key)
     if credentials.get("election") != election:
@@ -79,28 +221,34 @@ def _common(election: str, title: str, public_key: str | bytes | Point, candidat
     return {"election": election, "title": title, "group": "ristretto255", "generator": sh.G.hex(),
             "public_key": pk, "candidates": list(candidates), "seats": seats, "rule": rule,
             "count_seed": count_seed, "width": len(candidates), "shuffle_proof": sh.DOMAIN.decode(),
-            "credentials": _credentials_digest(credentials)}
+            "credentials": _credentials_digest(credentials), "options": rule_options(options),
+            "constraints": constraints_json(constraints, candidates)}
 
 
 def ranked_parameters(*, election: str, title: str, public_key: str | bytes | Point, candidates: Sequence[str],
                       seats: int, rule: str, count_seed: str, mixers: Sequence[str],
-                      credentials: Mapping[str, Any]) -> dict[str, Any]:
-    """parameters.json of a ranked ballot (record.md §2.2 and §9): width = the number of candidates."""
+                      credentials: Mapping[str, Any], options: Mapping[str, Any] | None = None,
+                      constraints: Sequence[Any] = ()) -> dict[str, Any]:
+    """parameters.json of a ranked ballot (record.md §2.2 and §9): width = the number of candidates; the rule's
+    option changes and the constraints (omov.count Constraint objects, or the record's dicts) fixed with them."""
     if not mixers:
         raise CryptoError("a ranked ballot needs at least one mix server")
-    out = _common(election, title, public_key, candidates, seats, rule, count_seed, credentials)
+    out = _common(election, title, public_key, candidates, seats, rule, count_seed, credentials, options,
+                  constraints)
     out.update(kind="ranked", encoding=RANKED_ENCODING, mixers=list(mixers))
     return out
 
 
 def marks_parameters(*, election: str, title: str, public_key: str | bytes | Point, candidates: Sequence[str],
                      seats: int, rule: str, count_seed: str, question: QuestionSpec | Mapping[str, Any],
-                     credentials: Mapping[str, Any]) -> dict[str, Any]:
+                     credentials: Mapping[str, Any], options: Mapping[str, Any] | None = None,
+                     constraints: Sequence[Any] = ()) -> dict[str, Any]:
     """parameters.json of a mark ballot (record.md §9): no mixers, the question of crypto.md §5."""
     spec = question if isinstance(question, QuestionSpec) else QuestionSpec.from_json(dict(question))
     if spec.options != len(candidates):
         raise CryptoError("the question must have one option per candidate")
-    out = _common(election, title, public_key, candidates, seats, rule, count_seed, credentials)
+    out = _common(election, title, public_key, candidates, seats, rule, count_seed, credentials, options,
+                  constraints)
     out.update(kind="marks", encoding=MARKS_ENCODING, mixers=[], question=spec.to_json())
     return out
 
@@ -432,29 +580,45 @@ def check_mix(input_obj: Mapping[str, Any], mix_obj: Any, *, workers: int | None
 # ---------------------------------------------------------------------------------------------------- results
 
 
-def ranked_results(parameters: Mapping[str, Any], values: Sequence[Sequence[int | None]]) -> dict[str, Any]:
-    """results.json of a ranked record from each paper's published values."""
-    papers = results_of(values, len(parameters["candidates"]))
-    return {"papers": papers, "count": count_sheet(dict(parameters), papers)}
-
-
-def marks_count(parameters: Mapping[str, Any], totals: Sequence[int]) -> Any:
-    """The count of the profile holding n_i one-mark papers for each option i (record.md §9)."""
+def _sheet(count: Any) -> Any:
     import json
 
-    from omov.count import Profile, count
     from omov.count.sheet import to_dict
 
-    papers = [((i,), n) for i, n in enumerate(totals) if n]
-    profile = Profile.from_papers(parameters["candidates"], papers, seats=parameters["seats"],
-                                  title=parameters["title"])
-    sheet = count(profile, parameters["rule"], seats=parameters["seats"], seed=parameters["count_seed"])
-    return json.loads(json.dumps(to_dict(sheet)))
+    return json.loads(json.dumps(to_dict(count)))
 
 
-def marks_results(parameters: Mapping[str, Any], papers: int, totals: Sequence[int]) -> dict[str, Any]:
-    """results.json of a mark record."""
-    return {"papers": papers, "totals": list(totals), "count": marks_count(parameters, totals)}
+def ranked_counted(parameters: Mapping[str, Any], values: Sequence[Sequence[int | None]],
+                   withdrawn: Sequence[int | str] = ()) -> tuple[dict[str, Any], Any, Any]:
+    """(results.json, the profile counted, its omov.count Count) of a ranked record from each paper's published
+    values and the candidates withdrawn after opening (indices or names)."""
+    papers = results_of(values, len(parameters["candidates"]))
+    gone = withdrawn_indices(parameters, withdrawn)
+    profile = ranked_profile(parameters, papers, gone)
+    counted = count_record(parameters, profile)
+    return {"papers": papers, "withdrawn": gone, "count": _sheet(counted)}, profile, counted
+
+
+def ranked_results(parameters: Mapping[str, Any], values: Sequence[Sequence[int | None]],
+                   withdrawn: Sequence[int | str] = ()) -> dict[str, Any]:
+    """results.json of a ranked record (see ranked_counted)."""
+    return ranked_counted(parameters, values, withdrawn)[0]
+
+
+def marks_counted(parameters: Mapping[str, Any], papers: int, totals: Sequence[int],
+                  withdrawn: Sequence[int | str] = ()) -> tuple[dict[str, Any], Any, Any]:
+    """(results.json, the profile counted, its Count) of a mark record: the profile holds n_i one-mark papers for
+    each option i (record.md §9), with the candidates withdrawn after opening marked so."""
+    gone = withdrawn_indices(parameters, withdrawn)
+    profile = marks_profile(parameters, totals, gone)
+    counted = count_record(parameters, profile)
+    return {"papers": papers, "totals": list(totals), "withdrawn": gone, "count": _sheet(counted)}, profile, counted
+
+
+def marks_results(parameters: Mapping[str, Any], papers: int, totals: Sequence[int],
+                  withdrawn: Sequence[int | str] = ()) -> dict[str, Any]:
+    """results.json of a mark record (see marks_counted)."""
+    return marks_counted(parameters, papers, totals, withdrawn)[0]
 
 
 # ---------------------------------------------------------------------------------------------------- writing

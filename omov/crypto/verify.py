@@ -22,6 +22,7 @@ from omov.crypto.verify_json import (
     HEX32,
     INTEGER,
     STRING,
+    Kind,
     RecordJsonError,
     check_schema,
     constant,
@@ -355,7 +356,34 @@ SCHEMAS: dict[str, Any] = {
 
 
 _QUESTION = {"question_id": STRING, "kind": STRING, "options": INTEGER, "min_marks": INTEGER, "max_marks": INTEGER}
-_PARAMETERS_V4 = {**SCHEMAS["parameters.json"], "kind": constant("ranked"), "credentials": HEX32}
+_INTEGER_OR_NULL = Kind("integer or null", lambda v: None if v is None or (type(v) is int and v >= 0)
+                        else "must be a non-negative integer or null")
+_OBJECT = Kind("object", lambda v: None if type(v) is dict else "must be an object")
+# Balance rules (record.md §9): checked item by item in V2.
+_CONSTRAINT = {"group": STRING, "min": INTEGER, "max": _INTEGER_OR_NULL, "members": [INTEGER]}
+_PARAMETERS_V4 = {**SCHEMAS["parameters.json"], "kind": constant("ranked"), "credentials": HEX32,
+                  "options": _OBJECT, "constraints": [_CONSTRAINT]}
+
+# The count rule's options a version-4 record may change (record.md §9), with their JSON types; any other name is
+# refused by V2, so that the recount depends on nothing the record does not say.
+_RULE_OPTIONS = {
+    "quota": "string", "decimals": "integer or null", "ties": "array of strings", "batch_exclusion": "boolean",
+    "max_marks": "integer or null", "allow_equal_rankings": "boolean", "meek_omega": "string",
+    "meek_precision": "integer", "extra": "object",
+}
+_RULE_EXTRA = {"rounding": "string", "empty_papers": "string", "meek_arithmetic": "string", "meek_guard": "integer",
+               "meek_batch_defeat": "string"}
+
+
+def _of_type(value: Any, kind: str) -> bool:
+    return {
+        "string": lambda: type(value) is str,
+        "integer": lambda: type(value) is int and value >= 0,
+        "integer or null": lambda: value is None or (type(value) is int and value >= 0),
+        "boolean": lambda: type(value) is bool,
+        "array of strings": lambda: type(value) is list and all(type(v) is str for v in value),
+        "object": lambda: type(value) is dict,
+    }[kind]()
 # Version 4 (docs/record.md §9): what changes, by kind of record.
 SCHEMAS_V4: dict[str, dict[str, Any]] = {
     "ranked": {
@@ -366,10 +394,11 @@ SCHEMAS_V4: dict[str, dict[str, Any]] = {
                         "signature": _PROOF, "previous_hash": HEX32, "entry_hash": HEX32}],
             "head": {"position": INTEGER, "hash": HEX32},
         },
+        "results.json": {**SCHEMAS["results.json"], "withdrawn": [INTEGER]},
     },
     "marks": {
         "decryption.json": {"present": [INTEGER], "tally": [[[HEX32, HEX32, HEX32]]]},
-        "results.json": {"papers": INTEGER, "totals": [INTEGER], "count": ANY},
+        "results.json": {"papers": INTEGER, "totals": [INTEGER], "withdrawn": [INTEGER], "count": ANY},
     },
 }
 
@@ -545,12 +574,61 @@ class Verifier:
             preset(p["rule"])
         except Exception as exc:  # noqa: BLE001 - whatever the counter says, the rule is not one it knows
             raise _Failed(f"{where}rule: {exc}") from None
+        if self.version >= 4:
+            self._check_rule_options(p)
+            self._check_constraints(p)
         self.params = p
         if self.version >= 4:
-            return f"{self.kind} ballot, {len(names)} candidates, {p['seats']} seats, rule {p['rule']}, " \
+            extras = ""
+            if p["options"]:
+                extras += f" with options {json.dumps(p['options'], sort_keys=True)}"
+            if p["constraints"]:
+                extras += " and constraints " + "; ".join(
+                    f"{c['group']} at least {c['min']}" + (f" at most {c['max']}" if c["max"] is not None else "")
+                    for c in p["constraints"])
+            return f"{self.kind} ballot, {len(names)} candidates, {p['seats']} seats, rule {p['rule']}{extras}, " \
                    f"{len(p['mixers'])} mix servers"
         return f"{len(names)} candidates, {p['seats']} seats, width {width}, rule {p['rule']}, " \
                f"{len(p['mixers'])} mix servers"
+
+    @staticmethod
+    def _check_rule_options(p: dict[str, Any]) -> None:
+        """V2 (record.md §9): every option name known, of its type, and the rule with them a rule the counter takes."""
+        from omov.count.rules import preset
+
+        for name, value in p["options"].items():
+            _need(name in _RULE_OPTIONS, f"parameters.json: options.{name}: not a rule option a record may change "
+                  f"(known: {', '.join(_RULE_OPTIONS)})")
+            kind = _RULE_OPTIONS[name]
+            _need(_of_type(value, kind), f"parameters.json: options.{name}: must be {kind}")
+            if name == "extra":
+                for key, item in value.items():
+                    _need(key in _RULE_EXTRA, f"parameters.json: options.extra.{key}: not a rule option a record "
+                          f"may change (known: {', '.join(_RULE_EXTRA)})")
+                    _need(_of_type(item, _RULE_EXTRA[key]),
+                          f"parameters.json: options.extra.{key}: must be {_RULE_EXTRA[key]}")
+        changes = {k: tuple(v) if k == "ties" else v for k, v in p["options"].items()}
+        try:
+            preset(p["rule"]).with_(**changes)
+        except Exception as exc:  # noqa: BLE001 - whatever the counter says
+            raise _Failed(f"parameters.json: options: the rule {p['rule']} does not take them: {exc}") from None
+
+    @staticmethod
+    def _check_constraints(p: dict[str, Any]) -> None:
+        """V2 (record.md §9): each balance rule names a group, 0 <= min <= max (or max null), min <= seats, and
+        its members are strictly increasing candidate indices, at least min of them."""
+        c, seats = len(p["candidates"]), p["seats"]
+        for n, con in enumerate(p["constraints"]):
+            where = f"parameters.json: constraints[{n}]"
+            _need(con["group"] != "", f"{where}.group: must not be empty")
+            members = con["members"]
+            _need(all(0 <= i < c for i in members), f"{where}.members: must be candidate indices 0..{c - 1}")
+            _need(all(a < b for a, b in zip(members, members[1:], strict=False)),
+                  f"{where}.members: must be strictly increasing")
+            _need(con["max"] is None or con["min"] <= con["max"],
+                  f"{where}: min {con['min']} is above max {con['max']}")
+            _need(con["min"] <= min(seats, len(members)),
+                  f"{where}.min: {con['min']} cannot be met ({len(members)} members, {seats} seats)")
 
     def check_fingerprint(self, published: str) -> str:
         """V2a: parameters.json is the one whose fingerprint was published before voting opened."""
@@ -835,14 +913,51 @@ class Verifier:
             valid = [tuple(r["ranking"]) for r in results["papers"] if r["status"] == "valid"]
             profile = Profile.from_papers(p["candidates"], valid, seats=p["seats"], title=p["title"],
                                           invalid=len(results["papers"]) - len(valid))
-        sheet = json.loads(json.dumps(to_dict(count(profile, p["rule"], seats=p["seats"], seed=p["count_seed"]))))
+        rule: Any = p["rule"]
+        notes = ""
+        if self.version >= 4:
+            profile = self._withdrawn(profile, results["withdrawn"])
+            rule = self._count_rule()
+            if results["withdrawn"]:
+                notes += "; withdrawn after opening: " + ", ".join(p["candidates"][i] for i in results["withdrawn"])
+            if p["constraints"]:
+                notes += f"; {len(p['constraints'])} constraint(s) applied"
+        try:
+            counted = count(profile, rule, seats=p["seats"], seed=p["count_seed"])
+        except Exception as exc:  # noqa: BLE001 - a record whose count cannot run is refused, not crashed on
+            raise _Failed(f"results.json: count: the recount cannot run: {exc}") from None
+        sheet = json.loads(json.dumps(to_dict(counted)))
         stored = results["count"]
         elected = stored.get("elected") if type(stored) is dict else None
         _need(canonical_bytes(sheet["elected"]) == canonical_bytes(elected),
               f"results.json: count.elected: the recount elects {sheet['elected']}, the record says {elected}")
         _need(canonical_bytes(sheet) == canonical_bytes(stored),
               "results.json: count: the recount's sheet differs from the record's count sheet")
-        return f"recount under {p['rule']} elects {', '.join(str(e) for e in sheet['elected'])}"
+        return f"recount under {p['rule']} elects {', '.join(str(e) for e in sheet['elected'])}{notes}"
+
+    def _withdrawn(self, profile: Any, withdrawn: list[int]) -> Any:
+        """results.json's candidates withdrawn after opening (record.md §9): strictly increasing indices, leaving
+        at least as many candidates standing as seats; the profile with them withdrawn."""
+        names = self.params["candidates"]
+        _need(all(0 <= i < len(names) for i in withdrawn),
+              f"results.json: withdrawn: must be candidate indices 0..{len(names) - 1}")
+        _need(all(a < b for a, b in zip(withdrawn, withdrawn[1:], strict=False)),
+              "results.json: withdrawn: must be strictly increasing")
+        _need(len(names) - len(withdrawn) >= self.params["seats"],
+              f"results.json: withdrawn: {len(withdrawn)} withdrawn leaves fewer candidates than seats")
+        return profile.withdraw(*(names[i] for i in withdrawn)) if withdrawn else profile
+
+    def _count_rule(self) -> Any:
+        """The preset with parameters.json's options and constraints (members by name), as V2 checked them."""
+        from omov.count import Constraint
+        from omov.count.rules import preset
+
+        p = self.params
+        changes = {k: tuple(v) if k == "ties" else v for k, v in p["options"].items()}
+        rule = preset(p["rule"]).with_(**changes)
+        cons = tuple(Constraint(c["group"], frozenset(p["candidates"][i] for i in c["members"]), c["min"], c["max"])
+                     for c in p["constraints"])
+        return rule.with_(constraints=cons) if cons else rule
 
     def verify(
         self, tracker: str | None = None, *, fail_fast: bool = False, lookup_only: bool = False,

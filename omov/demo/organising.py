@@ -132,12 +132,74 @@ def _seed(ctx: DemoContext) -> list[str]:
                 wants_poster=spoke and rng.random() < 0.2, wants_to_join=spoke and rng.random() < 0.05,
             )  # fmt: skip
             doors += 1
+    forms_line = _forms(ctx, constituency, officer)
     return [
+        forms_line,
         f"Organising ({constituency.name}): 3 trainings (one today with {len(present)} present, who may now "
         f"canvass), a public meeting, 2 canvass sessions; {elector_list.electors.count()} made-up electors in "
         f"{len(walks)} walk lists, {doors} doors recorded: /organising/lists/{elector_list.pk}/ "
         "(the returning officer organises the region).",
     ]
+
+
+PETITION_REASONS = [
+    "",
+    "",
+    "",
+    "I take the 7 to work every day.",
+    "My mum can't get to the hospital without it.",
+    "Buses are how our kids get to school.",
+    "",
+    "Cutting it would put more cars on the road.",
+]
+
+
+def _forms(ctx: DemoContext, constituency: Any, officer: Any) -> str:
+    """A petition with signatures over the last fortnight (most confirmed, a few not yet, one held by the spam
+    screening for the officer to review) and a volunteer sign-up form with a few sign-ups and a join request."""
+    from omov.core.actors import ANONYMOUS
+    from omov.organising import services as os_
+
+    rng, now = ctx.rng, ctx.now
+    petition = os_.create_form(
+        unit=constituency, kind="petition", title="Save the number 7 bus",
+        text="The county plans to cut the number 7 bus after 7 pm and on Sundays. We call on the council to keep "
+        "the full timetable: people rely on it to get to work, to school and to the hospital.",
+        target=250, actor=officer,
+    )  # fmt: skip
+    signed = 0
+    for i in range(90):
+        when = now - dt.timedelta(days=14) + dt.timedelta(hours=i * 3.5 + rng.random())
+        sub = os_.submit(
+            form=petition, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", email=f"signer{i}@example.org",
+            postcode=f"DT{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFG')}{rng.choice('HJLNPQ')}",
+            message=rng.choice(PETITION_REASONS), consent=True, actor=ANONYMOUS, user_ip=f"203.0.113.{i}", now=when,
+        )  # fmt: skip
+        if i % 11 != 5:  # most follow the link in the email; a few have not yet
+            os_.confirm_submission(token=str(sub.token), actor=ANONYMOUS, now=when + dt.timedelta(minutes=20))
+            signed += 1
+    os_.submit(
+        form=petition, name="Best Deals", email="deals@spam.example", postcode="DT1 1AA", consent=True,
+        message="CHEAP loans!!! http://loans.example/a http://loans.example/b http://loans.example/c click now",
+        actor=ANONYMOUS, user_ip="198.51.100.99",
+    )  # fmt: skip
+    volunteers = os_.create_form(
+        unit=constituency, kind="volunteer", title=f"Volunteer in {constituency.name}",
+        text="Help us talk to every household before the council elections: knock on doors, deliver leaflets, "
+        "or make calls from home.",
+        interests="Canvassing\nDelivering leaflets\nPhone banking\nPutting up a poster", actor=officer,
+    )  # fmt: skip
+    for i in range(6):
+        os_.submit(
+            form=volunteers, name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", email=f"volunteer{i}@example.org",
+            postcode="DT2 4QR", phone="07700 900" + f"{100 + i}", consent=True, actor=ANONYMOUS,
+            interests=rng.sample(volunteers.interest_choices, 2), wants_to_join=i % 3 == 0,
+            user_ip=f"192.0.2.{i}",
+        )  # fmt: skip
+    return (
+        f"Petition “{petition.title}”: {signed} confirmed signatures (target {petition.target}): "
+        f"/organising/f/{petition.pk}/; a volunteer form with 6 sign-ups: /organising/forms/{volunteers.pk}/."
+    )
 
 
 def _register(rng: Any) -> str:

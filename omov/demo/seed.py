@@ -287,7 +287,9 @@ def _seed(*, data: Path, out: TextIO | None, members: int, turnout: float) -> st
         now=now,
         data=data,
     )
-    more = [*seed_nominations(ctx), *seed_voice(ctx), *seed_organising(ctx)]
+    from omov.demo.verifiable import seed_verifiable
+
+    more = [*seed_verifiable(ctx), *seed_nominations(ctx), *seed_voice(ctx), *seed_organising(ctx)]
     seconds = (timezone.now() - started).total_seconds()
     return "\n".join([
         f"Demo organisation created in {seconds:.1f}s: {report.created} members, {len(constituencies)} constituencies, "
@@ -360,6 +362,7 @@ def demo_accounts() -> list[tuple[str, Any]]:
         ("returning officer (ro@demo.omov.invalid): sets up and runs the party's ballots", "returning.officer"),
         ("returning officer for the North region only (north.ro@demo.omov.invalid)", "north.officer"),
         ("scrutineer (scrutineer@demo.omov.invalid): observes every ballot", "scrutineer"),
+        ("trustee (trustee.one@demo.omov.invalid): holds a share of the verifiable ballots' key", "trustee.one"),
         ("nominations officer (nominations@demo.omov.invalid)", "nominations.officer"),
         ("member-voice officer (voice@demo.omov.invalid)", "voice.officer"),
     ]

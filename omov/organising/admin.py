@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from omov.organising.models import Completion, Course, Event, Organiser
+from omov.organising.models import Completion, Course, Event, Organiser, SignUpForm
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -40,3 +40,9 @@ class EventAdmin(ReadOnly):
 @admin.register(Completion)
 class CompletionAdmin(ReadOnly):
     list_display = ("member", "course", "completed_on")
+
+
+@admin.register(SignUpForm)
+class SignUpFormAdmin(ReadOnly):
+    list_display = ("title", "kind", "unit", "state", "created_at")
+    list_filter = ("kind", "state")

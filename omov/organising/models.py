@@ -111,6 +111,7 @@ class Rsvp(models.Model):
 
     class State(models.TextChoices):
         GOING = "going"
+        WAITING = "waiting"  # the event was full: first come, first served when a place is given up
         CANCELLED = "cancelled"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
@@ -121,6 +122,8 @@ class Rsvp(models.Model):
     attended = models.BooleanField(null=True, blank=True)  # None until the organiser marks attendance
     confirmed_at = models.DateTimeField(null=True, blank=True)  # confirmation email sent
     reminded_at = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True)  # the waiting list's order (first come first served)
+    promoted_at = models.DateTimeField(null=True, blank=True)  # a place came up and was given to them
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -251,3 +254,84 @@ class DoorRecord(models.Model):
 
     class Meta:
         ordering = ["recorded_at"]
+
+
+class SignUpForm(models.Model):
+    """A public page of a unit: a volunteer sign-up form, or a petition with a target. Anyone may sign it without
+    an account; every submission is screened by the moderation pipeline before it is shown or counted."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER = "volunteer", "volunteer sign-up form"
+        PETITION = "petition", "petition"
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        CLOSED = "closed"
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="signup_forms")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="the petition's text, or what the volunteers sign up for")
+    interests = models.TextField(blank=True, help_text="volunteer forms: interests to tick, one a line")
+    consent = models.TextField(help_text="the consent wording each person agrees to (kept with their submission)")
+    ask_phone = models.BooleanField(default=True)
+    offer_join = models.BooleanField(default=True, help_text="ask whether they would like to join")
+    target = models.PositiveIntegerField(default=0, help_text="petitions: the number of signatures aimed for")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def interest_choices(self) -> list[str]:
+        return [line.strip() for line in self.interests.splitlines() if line.strip()]
+
+
+class Submission(models.Model):
+    """One person's sign-up or signature. It counts (and becomes a contact) once the moderation pipeline accepted
+    it (or an organiser approved it) and, for a petition, once its signer confirmed their email address."""
+
+    class Moderation(models.TextChoices):
+        ACCEPTED = "accepted"
+        HELD = "held"  # kept for an organiser to review
+        SPAM = "spam"  # kept too (an organiser may restore it), never counted or shown
+
+    class JoinState(models.TextChoices):
+        NONE = "", "—"
+        REQUESTED = "requested", "waiting for the membership officer"
+        HANDLED = "handled", "handled by the membership officer"
+
+    form = models.ForeignKey(SignUpForm, on_delete=models.CASCADE, related_name="submissions")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    postcode = models.CharField(max_length=10)
+    phone = models.CharField(max_length=30, blank=True)
+    interests = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    consent_text = models.TextField()  # the wording they agreed to, as it was then
+    moderation = models.CharField(max_length=20, choices=Moderation.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    join = models.CharField(max_length=20, choices=JoinState.choices, default=JoinState.NONE, blank=True)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # the confirmation link's secret
+    ip_key = models.CharField(max_length=64, blank=True)  # a keyed hash of the address (flood screening), not the IP
+    created_at = models.DateTimeField(db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    erased = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["form", "email"], name="submission_email_unique")]
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name or f"erased submission {self.pk}"
+
+    @property
+    def counts(self) -> bool:
+        return self.moderation == self.Moderation.ACCEPTED and self.confirmed_at is not None and not self.erased

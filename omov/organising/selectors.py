@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -11,7 +11,18 @@ from django.utils import timezone
 
 from omov.core.actors import is_user
 from omov.members.models import Member, Unit
-from omov.organising.models import Completion, DoorRecord, Elector, ElectorList, Event, Organiser, Rsvp, WalkList
+from omov.organising.models import (
+    Completion,
+    DoorRecord,
+    Elector,
+    ElectorList,
+    Event,
+    Organiser,
+    Rsvp,
+    SignUpForm,
+    Submission,
+    WalkList,
+)
 from omov.organising.permissions import in_audience, is_organiser
 
 _HOUSE = re.compile(r"(\d+)\s*([A-Za-z]?)\b")
@@ -175,5 +186,152 @@ def organising_subjects_for(user: Any) -> list[str]:
         under = Q(unit__organisation_id=unit.organisation_id, unit__path__startswith=unit.path)
         subjects += [f"event:{pk}" for pk in Event.objects.filter(under).values_list("pk", flat=True)]
         subjects += [f"elector-list:{pk}" for pk in ElectorList.objects.filter(under).values_list("pk", flat=True)]
+        subjects += [f"signup-form:{pk}" for pk in SignUpForm.objects.filter(under).values_list("pk", flat=True)]
         subjects.append(f"unit:{unit.pk}")
     return subjects
+
+
+# Dashboards: contact rate and voting intention per area (polling district) and per session, across lists ------
+
+
+@dataclass
+class Tally:
+    """One row of the dashboard: doors, knocked, spoke to, and the latest intention of each elector spoken to."""
+
+    name: str
+    doors: int = 0
+    knocked: int = 0
+    spoke: int = 0
+    intentions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def knocked_percent(self) -> int:
+        return round(100 * self.knocked / self.doors) if self.doors else 0
+
+    @property
+    def contact_percent(self) -> int:
+        return round(100 * self.spoke / self.doors) if self.doors else 0
+
+
+def dashboard(*, lists: list[ElectorList]) -> dict[str, Any]:
+    """Per area (list and polling district) and per canvass session, across `lists`: doors, knocked, spoke and
+    intentions (each elector's latest answer). Counts survive erasure (they count rows). Three queries whatever
+    the size: the electors, their door records in time order, and the sessions' names."""
+    scale_of = {el.pk: el.scale for el in lists}
+    labels: list[str] = []
+    for el in lists:
+        labels += [label for label in el.scale if label not in labels]
+    electors = Elector.objects.filter(elector_list__in=lists).values_list(
+        "pk", "elector_list_id", "polling_district", "walk_list__session_id"
+    )
+    area_of: dict[int, tuple[str, int | None]] = {}
+    areas: dict[str, Tally] = {}
+    sessions: dict[int | None, Tally] = {}
+    list_names = {el.pk: el.name for el in lists}
+    for pk, list_id, district, session_id in electors.iterator(chunk_size=5000):
+        area = f"{district or '(no district)'} · {list_names[list_id]}" if len(lists) > 1 else district or "(none)"
+        area_of[pk] = (area, session_id)
+        areas.setdefault(area, Tally(area)).doors += 1
+        sessions.setdefault(session_id, Tally("")).doors += 1
+    latest: dict[int, tuple[str, int | None, int]] = {}
+    for elector_id, outcome, intention, list_id in (
+        DoorRecord.objects.filter(elector__elector_list__in=lists)
+        .order_by("recorded_at", "pk")
+        .values_list("elector_id", "outcome", "intention", "elector__elector_list_id")
+        .iterator(chunk_size=5000)
+    ):
+        prev = latest.get(elector_id)
+        spoke = outcome == DoorRecord.Outcome.SPOKE or (prev is not None and prev[0] == DoorRecord.Outcome.SPOKE)
+        answer = intention if intention is not None else (prev[1] if prev else None)
+        latest[elector_id] = (DoorRecord.Outcome.SPOKE if spoke else outcome, answer, list_id)
+    for elector_id, (outcome, intention, list_id) in latest.items():
+        area, session_id = area_of[elector_id]
+        for tally in (areas[area], sessions[session_id]):
+            tally.knocked += 1
+            if outcome == DoorRecord.Outcome.SPOKE:
+                tally.spoke += 1
+            if intention is not None and 1 <= intention <= len(scale_of[list_id]):
+                label = scale_of[list_id][intention - 1]
+                tally.intentions[label] = tally.intentions.get(label, 0) + 1
+    names = dict(Event.objects.filter(pk__in=[s for s in sessions if s is not None]).values_list("pk", "title"))
+    starts = dict(Event.objects.filter(pk__in=names).values_list("pk", "starts_at"))
+    for session_id, tally in sessions.items():
+        if session_id is None:
+            tally.name = "(no session)"
+        else:
+            tally.name = f"{names[session_id]} ({timezone.localtime(starts[session_id]):%d %b})"
+    session_rows = sorted(sessions.values(), key=lambda t: (t.name == "(no session)", t.name))
+    return {"labels": labels, "areas": sorted(areas.values(), key=lambda t: t.name), "sessions": session_rows}
+
+
+def dashboard_chart_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's figures as the charts' script reads them (json_script): contact rates and intentions."""
+
+    def block(rows: list[Tally]) -> dict[str, Any]:
+        return {
+            "names": [t.name for t in rows],
+            "knocked": [t.knocked_percent for t in rows],
+            "contact": [t.contact_percent for t in rows],
+            "intentions": [
+                {"label": label, "values": [t.intentions.get(label, 0) for t in rows]} for label in data["labels"]
+            ],
+        }
+
+    return {"areas": block(data["areas"]), "sessions": block(data["sessions"])}
+
+
+# Sign-up forms and petitions -----------------------------------------------------------------------------------
+
+
+COUNTED = Q(moderation=Submission.Moderation.ACCEPTED, confirmed_at__isnull=False, erased=False)
+
+
+def signature_count(form: SignUpForm) -> int:
+    return form.submissions.filter(COUNTED).count()
+
+
+def signatures_over_time(form: SignUpForm) -> dict[str, list[Any]]:
+    """The running total of counted signatures per day since the form opened (for the petition's chart)."""
+    days: dict[str, int] = {}
+    for confirmed in form.submissions.filter(COUNTED).order_by("confirmed_at").values_list("confirmed_at", flat=True):
+        day = timezone.localtime(confirmed).date().isoformat()
+        days[day] = days.get(day, 0) + 1
+    total, labels, values = 0, [], []
+    for day, n in days.items():
+        total += n
+        labels.append(day)
+        values.append(total)
+    return {"labels": labels, "values": values}
+
+
+def forms_visible_to(*, user: Any) -> list[SignUpForm]:
+    """The forms and petitions of the units a user organises."""
+    return [f for f in SignUpForm.objects.select_related("unit") if is_organiser(actor=user, unit=f.unit)]
+
+
+def open_forms_of(*, unit: Unit) -> QuerySet[SignUpForm]:
+    """A unit's (and its sub-units') open forms and petitions, for its public page."""
+    return SignUpForm.objects.filter(
+        unit__organisation_id=unit.organisation_id, unit__path__startswith=unit.path, state=SignUpForm.State.OPEN
+    )
+
+
+def join_requests_for(*, user: Any) -> QuerySet[Submission]:
+    """Volunteers who asked to join, waiting for the membership officer, in the units this user organises."""
+    ids = [f.pk for f in forms_visible_to(user=user)]
+    return (
+        Submission.objects.filter(form_id__in=ids, join=Submission.JoinState.REQUESTED, erased=False)
+        .exclude(moderation=Submission.Moderation.SPAM)
+        .select_related("form", "form__unit")
+    )
+
+
+def candidate_members(*, organisation_id: int, query: str) -> QuerySet[Member]:
+    """Members of an organisation whose name, membership number or email matches (to link a contact)."""
+    query = query.strip()
+    if not query:
+        return Member.objects.none()
+    return Member.objects.filter(
+        Q(name__icontains=query) | Q(membership_number__iexact=query) | Q(email__iexact=query),
+        organisation_id=organisation_id,
+    ).select_related("unit")

@@ -21,6 +21,18 @@ def send_confirmation_task(self, rsvp_id: int) -> None:  # type: ignore[no-untyp
             raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
 
 
+@shared_task(name="omov.organising.send_submission_mail", bind=True, max_retries=SEND_RETRIES, default_retry_delay=60)
+def send_submission_mail_task(self, submission_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Email a petition signer their confirmation link (or a volunteer their thanks); retry if the mail fails."""
+    from omov.organising.services import send_submission_mail
+
+    try:
+        send_submission_mail(submission_id=submission_id)
+    except Exception as exc:  # SMTP and socket errors: tried again with back-off
+        if self.request.retries < SEND_RETRIES:
+            raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
 @shared_task(name="omov.organising.send_reminders")
 def send_reminders_task() -> int:
     """Remind everyone going to an event in the next day (run hourly by beat)."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from omov.core.actors import ANONYMOUS
 from omov.core.ratelimit import client_ip, limiter
-from omov.members.models import Unit
+from omov.members.models import Member, Unit
 from omov.members.selectors import member_for_user
+from omov.members.services import user_for_member
 from omov.organising import ical, selectors, services
 from omov.organising.errors import OrganisingError, RateLimited
-from omov.organising.models import Course, DoorRecord, Elector, ElectorList, Event, WalkList
+from omov.organising.models import Course, DoorRecord, Elector, ElectorList, Event, SignUpForm, Submission, WalkList
 from omov.organising.permissions import in_audience, is_organiser
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -53,6 +55,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "events": selectors.upcoming_events_for(user=request.user, member=member),
             "units": selectors.organised_units(user=request.user),
             "lists": selectors.lists_visible_to(user=request.user),
+            "forms": selectors.forms_visible_to(user=request.user),
+            "join_requests": selectors.join_requests_for(user=request.user).count(),
         },
     )
 
@@ -62,7 +66,8 @@ def unit_events(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's public page of events (titles, times, places; no one's name)."""
     unit = get_object_or_404(Unit, pk=unit_id)
     events = selectors.public_events_of(unit=unit).filter(ends_at__gte=timezone.now())
-    return render(request, "organising/unit_events.html", {"unit": unit, "events": events})
+    forms = selectors.open_forms_of(unit=unit).select_related("unit")
+    return render(request, "organising/unit_events.html", {"unit": unit, "events": events, "forms": forms})
 
 
 @require_GET
@@ -81,16 +86,23 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("unit", "requires", "teaches"), pk=event_id)
     member = member_for_user(user=request.user)
     organiser = is_organiser(actor=request.user, unit=event.unit)
+    place = selectors.rsvp_of(member=member, event=event)
     context: dict[str, Any] = {
         "event": event,
         "member": member,
         "organiser": organiser,
-        "place": selectors.rsvp_of(member=member, event=event),
+        "place": place,
         "left": selectors.places_left(event),
         "may_join": in_audience(member=member, event=event),
         "trained": event.requires is None
         or (member is not None and selectors.has_completed(member=member, course=event.requires)),
         "going": event.rsvps.filter(state="going").select_related("member") if organiser else None,
+        "waiting": services.waiting_list_of(event) if organiser else None,
+        "queue_position": (
+            services.waiting_list_of(event).filter(waiting_since__lte=place.waiting_since).count()
+            if place is not None and place.state == "waiting"
+            else None
+        ),
         "walk_lists": event.walk_lists.all() if organiser else None,
     }
     return render(request, "organising/event.html", context)
@@ -107,6 +119,12 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
     return response
 
 
+_PLACE_MESSAGE = {
+    "going": "You have a place. We have emailed you a confirmation with a calendar file.",
+    "waiting": "You are on the waiting list. We have emailed you, and will email again if a place comes up.",
+}
+
+
 @login_required
 @require_POST
 def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
@@ -115,11 +133,13 @@ def event_rsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         if member is None:
             raise OrganisingError("you are signed in, but not as a member: only members can RSVP")
-        services.rsvp(event=event, member=member, actor=request.user)
+        place = services.rsvp(
+            event=event, member=member, actor=request.user, waiting_list=bool(request.POST.get("waiting_list"))
+        )
     except OrganisingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "You have a place. We have emailed you a confirmation with a calendar file.")
+        messages.success(request, _PLACE_MESSAGE[place.state])
     return redirect("organising:event", event_id=event.pk)
 
 
@@ -130,12 +150,13 @@ def event_unrsvp(request: HttpRequest, event_id: int) -> HttpResponse:
     place = selectors.rsvp_of(member=member_for_user(user=request.user), event=event)
     if place is None:
         raise Http404("no RSVP")
+    waiting = place.state == "waiting"
     try:
         services.cancel_rsvp(place=place, actor=request.user)
     except OrganisingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Your place is given up.")
+        messages.success(request, "You have left the waiting list." if waiting else "Your place is given up.")
     return redirect("organising:event", event_id=event.pk)
 
 
@@ -147,13 +168,14 @@ def event_signup(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         if not limit.hit(client_ip(request)).allowed:
             raise RateLimited("too many sign-ups from your connection: try again in an hour")
-        services.sign_up(
-            event=event, name=request.POST.get("name", ""), email=request.POST.get("email", ""), actor=ANONYMOUS
-        )
+        place = services.sign_up(
+            event=event, name=request.POST.get("name", ""), email=request.POST.get("email", ""), actor=ANONYMOUS,
+            waiting_list=bool(request.POST.get("waiting_list")),
+        )  # fmt: skip
     except OrganisingError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "You are signed up. We have emailed you a confirmation with a calendar file.")
+        messages.success(request, _PLACE_MESSAGE[place.state])
     return redirect("organising:event", event_id=event.pk)
 
 
@@ -317,7 +339,7 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
         "organising/list.html",
         {
             "list": elector_list,
-            "walk_lists": elector_list.walk_lists.select_related("session", "canvasser"),
+            "walk_lists": _with_canvassers(elector_list.walk_lists.select_related("session", "canvasser")),
             "rates": selectors.contact_rates(elector_list=elector_list),
             "query": query,
             "found": selectors.find_contacts(elector_list=elector_list, query=query)[:50] if query else None,
@@ -334,14 +356,42 @@ def walk_assign(request: HttpRequest, walk_id: int) -> HttpResponse:
     session_id = _number(request.POST.get("session"))
     session = Event.objects.filter(pk=session_id).first() if session_id is not None else None
     try:
-        services.assign_walk_list(
-            walk_list=walk_list, session=session, canvasser=walk_list.canvasser, actor=request.user
-        )
+        canvasser = walk_list.canvasser
+        if "canvasser" in request.POST:
+            canvasser = _canvasser(request.POST.get("canvasser", ""), walk_list.elector_list.unit.organisation_id)
+        services.assign_walk_list(walk_list=walk_list, session=session, canvasser=canvasser, actor=request.user)
     except OrganisingError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{walk_list.name}: assigned.")
     return redirect("organising:list", list_id=walk_list.elector_list_id)
+
+
+def _with_canvassers(walk_lists: Any) -> list[WalkList]:
+    """Walk lists with their canvasser's name and membership number (what an organiser types to assign one)."""
+    rows = list(walk_lists)
+    members = {m.user_id: m for m in Member.objects.filter(user__in=[w.canvasser for w in rows if w.canvasser])}
+    for w in rows:
+        m = members.get(w.canvasser_id)
+        username = w.canvasser.get_username() if w.canvasser else ""
+        w.canvasser_label = m.membership_number if m else username  # type: ignore[attr-defined]
+        w.canvasser_name = f"{m.name} ({m.membership_number})" if m else w.canvasser_label  # type: ignore[attr-defined]
+    return rows
+
+
+def _canvasser(text: str, organisation_id: int) -> Any:
+    """The user a walk list goes to, from a membership number or email of the organisation ("" for no one)."""
+    text = text.strip()
+    if not text:
+        return None
+    found = list(
+        Member.objects.filter(
+            Q(membership_number__iexact=text) | Q(email__iexact=text), organisation_id=organisation_id
+        )[:2]
+    )
+    if len(found) != 1:
+        raise OrganisingError(f"no one member has the membership number or email {text!r}: check it")
+    return user_for_member(member=found[0])
 
 
 @login_required
@@ -429,3 +479,340 @@ def walk_record(request: HttpRequest, walk_id: int) -> HttpResponse:
         return JsonResponse({"ok": True, "created": created})
     messages.success(request, "Door recorded.")
     return redirect(reverse("organising:walk", args=[walk_list.pk]) + f"#door-{elector.pk}")
+
+
+# Organisers and courses ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_organisers(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's organisers; an organiser of it (or above) appoints another by membership number or email."""
+    unit = get_object_or_404(Unit, pk=unit_id)
+    _need_organiser(request, unit)
+    if request.method == "POST":
+        try:
+            user = _canvasser(request.POST.get("who", ""), unit.organisation_id)
+            if user is None:
+                raise OrganisingError("give the new organiser's membership number or email")
+            services.appoint_organiser(user=user, unit=unit, actor=request.user)
+        except OrganisingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{user.get_username()} now organises {unit.name} and the units below it.")
+        return redirect("organising:unit-organisers", unit_id=unit.pk)
+    roles = unit.organisers.select_related("user").order_by("user__username")
+    names = {m.user_id: m.name for m in Member.objects.filter(user__in=[r.user for r in roles])}
+    return render(
+        request,
+        "organising/organisers.html",
+        {"unit": unit, "roles": [(r, names.get(r.user_id, "")) for r in roles]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def courses(request: HttpRequest) -> HttpResponse:
+    """The organisation's courses; an organiser adds one."""
+    units = list(selectors.organised_units(user=request.user))
+    if not units:
+        raise Http404("no such page")
+    organisations = {u.organisation_id: u.organisation for u in units}
+    if request.method == "POST":
+        organisation = organisations.get(_number(request.POST.get("organisation")) or -1)
+        if organisation is None and len(organisations) == 1:
+            organisation = next(iter(organisations.values()))
+        try:
+            if organisation is None:
+                raise OrganisingError("choose the organisation")
+            course = services.create_course(
+                organisation=organisation, code=request.POST.get("code", "").strip(), name=request.POST.get("name", ""),
+                description=request.POST.get("description", "").strip(), actor=request.user,
+            )  # fmt: skip
+        except OrganisingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Course “{course.name}” added: a training can now complete it.")
+        return redirect("organising:courses")
+    return render(
+        request,
+        "organising/courses.html",
+        {
+            "courses": Course.objects.filter(organisation_id__in=organisations).annotate(
+                completed=Count("completions")
+            ),
+            "organisations": list(organisations.values()),
+        },
+    )
+
+
+# Contact to member link ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_link(request: HttpRequest, elector_id: int) -> HttpResponse:
+    """Link a contact to a member, only when an organiser confirms they are the same person: GET finds members and
+    asks; POST (with the chosen member) links, and is audited."""
+    elector = get_object_or_404(Elector.objects.select_related("elector_list__unit", "member"), pk=elector_id)
+    _need_organiser(request, elector.elector_list.unit)
+    organisation_id = elector.elector_list.unit.organisation_id
+    if request.method == "POST":
+        member = Member.objects.filter(pk=_number(request.POST.get("member")), organisation_id=organisation_id).first()
+        try:
+            if member is None:
+                raise OrganisingError("choose the member from the list")
+            services.confirm_contact_is_member(elector=elector, member=member, actor=request.user)
+        except OrganisingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{elector.name} is linked to member {member.membership_number}.")
+        return redirect("organising:list", list_id=elector.elector_list_id)
+    query = request.GET.get("q", elector.name)
+    return render(
+        request,
+        "organising/contact_link.html",
+        {
+            "elector": elector,
+            "query": query,
+            "found": selectors.candidate_members(organisation_id=organisation_id, query=query)[:20],
+        },
+    )
+
+
+# Dashboard -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Contact rate and voting intention per area and per canvass session, across the lists this organiser sees."""
+    lists = selectors.lists_visible_to(user=request.user)
+    if not lists and not selectors.organised_units(user=request.user):
+        raise Http404("no such page")
+    chosen = _number(request.GET.get("list"))
+    shown = [el for el in lists if chosen is None or el.pk == chosen]
+    data = selectors.dashboard(lists=shown)
+    return render(
+        request,
+        "organising/dashboard.html",
+        {"lists": lists, "chosen": chosen, "data": data, "charts": selectors.dashboard_chart_data(data)},
+    )
+
+
+# Sign-up forms and petitions -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_new(request: HttpRequest) -> HttpResponse:
+    """An organiser creates a volunteer sign-up form or a petition for one of their units."""
+    units = list(selectors.organisable_units(user=request.user))
+    if not units:
+        raise Http404("no such page")
+    form = request.POST if request.method == "POST" else {"kind": request.GET.get("kind", "petition")}
+    error = ""
+    if request.method == "POST":
+        try:
+            unit = next((u for u in units if str(u.pk) == form.get("unit")), None)
+            if unit is None:
+                raise OrganisingError("choose one of your units")
+            target = form.get("target", "0").strip() or "0"
+            if _number(target, 9) is None:
+                raise OrganisingError("the target is a whole number of signatures")
+            made = services.create_form(
+                unit=unit, kind=form.get("kind", ""), title=form.get("title", ""), text=form.get("text", ""),
+                consent=form.get("consent", ""), interests=form.get("interests", ""),
+                ask_phone=bool(form.get("ask_phone")), offer_join=bool(form.get("offer_join")), target=int(target),
+                actor=request.user,
+            )  # fmt: skip
+        except OrganisingError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Created and open: share the public page's address.")
+            return redirect("organising:form-manage", form_id=made.pk)
+    return render(
+        request,
+        "organising/form_new.html",
+        {"units": units, "form": form, "error": error, "kinds": SignUpForm.Kind.choices},
+        status=400 if error else 200,
+    )
+
+
+def _form_context(form: SignUpForm) -> dict[str, Any]:
+    count = selectors.signature_count(form)
+    return {
+        "form": form,
+        "count": count,
+        "percent": min(100, round(100 * count / form.target)) if form.target else 0,
+        "series": selectors.signatures_over_time(form),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def form_public(request: HttpRequest, form_id: int) -> HttpResponse:
+    """The public page of a petition or volunteer form: anyone signs it, without an account (rate-limited per
+    address, screened by the moderation pipeline)."""
+    form = get_object_or_404(SignUpForm.objects.select_related("unit"), pk=form_id)
+    values = request.POST if request.method == "POST" else {}
+    error = ""
+    if request.method == "POST":
+        try:
+            if not limiter("form-ip").hit(client_ip(request)).allowed:
+                raise RateLimited("too many signatures from your connection: try again in an hour")
+            services.submit(
+                form=form, name=values.get("name", ""), email=values.get("email", ""),
+                postcode=values.get("postcode", ""), phone=values.get("phone", ""),
+                interests=request.POST.getlist("interests"), message=values.get("message", ""),
+                consent=bool(values.get("consent")), wants_to_join=bool(values.get("join")), actor=ANONYMOUS,
+                user_ip=client_ip(request),
+            )  # fmt: skip
+        except OrganisingError as exc:
+            error = str(exc)
+        else:
+            # The same thanks whatever the screening said and whether the address signed before: the page tells
+            # a stranger nothing about who signed.
+            return redirect("organising:form-thanks", form_id=form.pk)
+    return render(
+        request,
+        "organising/form_public.html",
+        {**_form_context(form), "values": values, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+def form_thanks(request: HttpRequest, form_id: int) -> HttpResponse:
+    form = get_object_or_404(SignUpForm.objects.select_related("unit"), pk=form_id)
+    context = {**_form_context(form), "confirmed": request.GET.get("confirmed") == "1"}
+    return render(request, "organising/form_thanks.html", context)
+
+
+@require_GET
+def form_count(request: HttpRequest, form_id: int) -> JsonResponse:
+    """The live counter: the petition page asks for it every half minute."""
+    form = get_object_or_404(SignUpForm, pk=form_id)
+    response = JsonResponse({"count": selectors.signature_count(form), "target": form.target, "state": form.state})
+    response["Cache-Control"] = "max-age=15"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def form_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a petition signer's email: GET asks (mail scanners follow links); POST counts the signature."""
+    if request.method == "POST":
+        try:
+            sub = services.confirm_submission(token=token, actor=ANONYMOUS)
+        except OrganisingError as exc:
+            return render(request, "organising/form_confirm.html", {"error": str(exc)}, status=400)
+        return redirect(reverse("organising:form-thanks", args=[sub.form_id]) + "?confirmed=1")
+    return render(request, "organising/form_confirm.html", {"token": token})
+
+
+def _managed_form(request: HttpRequest, form_id: int) -> SignUpForm:
+    form = get_object_or_404(SignUpForm.objects.select_related("unit"), pk=form_id)
+    _need_organiser(request, form.unit)
+    return form
+
+
+@login_required
+@require_GET
+def form_manage(request: HttpRequest, form_id: int) -> HttpResponse:
+    """The organiser's view of a form: the count, those held for review or filed as spam, and the sign-ups."""
+    form = _managed_form(request, form_id)
+    subs = form.submissions.filter(erased=False)
+    return render(
+        request,
+        "organising/form_manage.html",
+        {
+            **_form_context(form),
+            "review": subs.exclude(moderation="accepted").order_by("moderation", "created_at"),
+            "accepted": subs.filter(moderation="accepted").order_by("-created_at")[:200],
+            "unconfirmed": subs.filter(moderation="accepted", confirmed_at__isnull=True).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def form_export(request: HttpRequest, form_id: int) -> HttpResponse:
+    """The sign-ups as CSV. A POST from the form's page: every export is written to the audit chain."""
+    form = _managed_form(request, form_id)
+    try:
+        text = services.export_submissions(form=form, actor=request.user)
+    except OrganisingError as exc:
+        messages.error(request, str(exc))
+        return redirect("organising:form-manage", form_id=form.pk)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signups-{form.pk}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def submission_moderate(request: HttpRequest, submission_id: int) -> HttpResponse:
+    sub = get_object_or_404(Submission.objects.select_related("form__unit"), pk=submission_id)
+    _need_organiser(request, sub.form.unit)
+    try:
+        services.moderate_submission(submission=sub, decision=request.POST.get("decision", ""), actor=request.user)
+    except OrganisingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Accepted." if sub.moderation == "accepted" else "Filed as spam.")
+    return redirect("organising:form-manage", form_id=sub.form_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_erase(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Erasing a signer cannot be undone: GET says what it does and asks; POST does it."""
+    sub = get_object_or_404(Submission.objects.select_related("form__unit"), pk=submission_id)
+    _need_organiser(request, sub.form.unit)
+    if request.method == "POST":
+        try:
+            services.erase_submission(submission=sub, actor=request.user, reason=request.POST.get("reason", "request"))
+        except OrganisingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Their personal data are erased and their signature withdrawn.")
+        return redirect("organising:form-manage", form_id=sub.form_id)
+    return render(request, "organising/submission_erase.html", {"sub": sub})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_close(request: HttpRequest, form_id: int) -> HttpResponse:
+    """Closing cannot be undone: GET says what it does and asks; POST does it."""
+    form = _managed_form(request, form_id)
+    if request.method == "POST":
+        try:
+            services.close_form(form=form, actor=request.user)
+        except OrganisingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Closed: it takes no more signatures; its page and count stay.")
+        return redirect("organising:form-manage", form_id=form.pk)
+    return render(request, "organising/form_close.html", _form_context(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_requests(request: HttpRequest) -> HttpResponse:
+    """Volunteers who asked to join, for the membership officer; POST marks one as dealt with."""
+    if not selectors.organised_units(user=request.user):
+        raise Http404("no such page")
+    if request.method == "POST":
+        sub = get_object_or_404(Submission.objects.select_related("form__unit"), pk=_number(request.POST.get("id")))
+        _need_organiser(request, sub.form.unit)
+        try:
+            services.handle_join_request(submission=sub, actor=request.user)
+        except OrganisingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{sub.name}: marked as dealt with.")
+        return redirect("organising:join-requests")
+    return render(
+        request,
+        "organising/join_requests.html",
+        {"requests": selectors.join_requests_for(user=request.user).order_by("created_at")},
+    )

@@ -12,6 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from omov.voice import services
 from omov.voice.errors import VoiceError
@@ -26,6 +28,7 @@ from omov.voice.models import (
     Question,
     VoiceOfficer,
 )
+from omov.voice.moderation.explain import explain
 from omov.voice.selectors import under, units_looked_after
 
 
@@ -231,6 +234,7 @@ class CommentAdmin(OfficerAdmin):
         "body",
         "status",
         "reasons",
+        "reasons_explained",
         "spam_score",
         "abuse_score",
         "target_member",
@@ -256,9 +260,17 @@ class CommentAdmin(OfficerAdmin):
     def short_body(self, obj: Comment) -> str:
         return obj.body[:80] + ("…" if len(obj.body) > 80 else "")
 
-    @admin.display(description="reasons")
+    @admin.display(description="why held")
     def reason_list(self, obj: Comment) -> str:
-        return ", ".join(obj.reasons)
+        # One short sentence per reason ("links: 3 links (limit 2)", "words: free, click here"); the codes
+        # themselves stay in the comment's `reasons` (the reason filter matches them).
+        scores = {"spam": obj.spam_score, "abuse": obj.abuse_score}
+        lines = explain(obj.reasons, obj.body, scores=scores, settings=services.moderation_settings())
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+    @admin.display(description="reasons explained")
+    def reasons_explained(self, obj: Comment) -> str:
+        return self.reason_list(obj)
 
     @admin.display(description="on")
     def thread_kind(self, obj: Comment) -> str:

@@ -368,9 +368,47 @@ class PostingSuspension(models.Model):
 
 
 class SpamFeedback(models.Model):
-    """An officer's spam / not-spam decision, learned by the local filter (and sent to Akismet if configured)."""
+    """An officer's spam / not-spam decision, learned by the local filter (and sent to Akismet if configured).
+
+    It belongs to the organisation of the comment's discussion (set by the service, never taken from a form):
+    only that organisation's spam model learns from it."""
 
     text = models.TextField()
     spam = models.BooleanField()
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="whose spam model learns this decision (none: a decision recorded before models were per "
+        "organisation, and no thread to tell whose; learned by none)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "created_at"], name="spamfeedback_org_time")]
+
+
+class SpamModel(models.Model):
+    """One retraining of an organisation's spam model on its officers' decisions (omov.voice.moderation.adapt):
+    a sparse correction of the shipped weights, with how it did on the organisation's most recent decisions,
+    held out. `accepted` ones are used (the latest); a refused one is kept to say why it was refused."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField(help_text="1, 2, 3, ... per organisation")
+    accepted = models.BooleanField(default=False)
+    trained_at = models.DateTimeField()
+    decisions = models.PositiveIntegerField(help_text="decisions learnt (the held-out ones not counted)")
+    spam_decisions = models.PositiveIntegerField(default=0)
+    held_out = models.PositiveIntegerField(default=0, help_text="the most recent decisions, kept back to check it")
+    base = models.CharField(max_length=64, help_text="sha256 of the shipped model's training set")
+    metrics = models.JSONField(default=dict, blank=True)
+    correction = models.BinaryField(blank=True, default=b"")
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "version"], name="spammodel_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"spam model {self.version} ({'used' if self.accepted else 'refused'})"

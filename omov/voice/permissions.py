@@ -27,5 +27,18 @@ def is_voice_officer(*, actor: Any, unit: Unit | None) -> bool:
     )
 
 
+def is_voice_officer_in(*, actor: Any, organisation: Any) -> bool:
+    """Is `actor` a member-voice officer somewhere in `organisation` (any of its units, or organisation-wide),
+    an administrator of it, a superuser or a trusted caller? (Who may see and retrain its spam model.)"""
+    if (decided := decided_by_rank(actor)) is not None:
+        return decided
+    org_id = getattr(organisation, "pk", organisation)
+    if Appointment.objects.filter(user=actor, organisation_id=org_id).filter(
+        role__in=[Appointment.Role.VOICE_OFFICER, Appointment.Role.ADMINISTRATOR]
+    ).exists():
+        return True
+    return VoiceOfficer.objects.filter(user=actor, unit__organisation_id=org_id).exists()
+
+
 def member_in_unit(member: Member, unit: Unit) -> bool:
     return member.organisation_id == unit.organisation_id and member.unit.path.startswith(unit.path)

@@ -376,3 +376,45 @@ def find_thread(
     if consultation is not None:
         return Thread.objects.filter(consultation=consultation).first()
     return Thread.objects.filter(candidate=candidate).first()
+
+
+# Spam models per organisation ---------------------------------------------------------------------------------
+
+
+def spam_model_organisations(user: Any) -> list[Any]:
+    """The organisations whose spam model a user may see and retrain: those they are a member-voice officer
+    or administrator in (every one for a superuser)."""
+    from omov.members.models import Appointment, Organisation
+    from omov.voice.models import VoiceOfficer
+
+    orgs = Organisation.objects.order_by("name", "pk")
+    if getattr(user, "is_superuser", False):
+        return list(orgs)
+    ids = set(VoiceOfficer.objects.filter(user=user).values_list("unit__organisation_id", flat=True))
+    ids.update(
+        Appointment.objects.filter(
+            user=user, role__in=[Appointment.Role.VOICE_OFFICER, Appointment.Role.ADMINISTRATOR]
+        ).values_list("organisation_id", flat=True)
+    )
+    return list(orgs.filter(pk__in=ids))
+
+
+def spam_model_overview(organisation: Any) -> dict[str, Any]:
+    """What the spam-model page shows: the model in use, the retrainings, the decisions and the jobs."""
+    from omov.audit.models import Job
+    from omov.voice.models import SpamFeedback, SpamModel
+
+    rows = list(SpamModel.objects.filter(organisation=organisation).defer("correction").order_by("-version")[:20])
+    active = next((r for r in rows if r.accepted), None)
+    if active is None:
+        active = SpamModel.objects.filter(organisation=organisation, accepted=True).defer("correction").first()
+    decisions = SpamFeedback.objects.filter(organisation=organisation)
+    jobs = list(Job.objects.filter(subject=f"organisation:{organisation.pk}", kind="retrain-spam-model")[:5])
+    return {
+        "active": active,
+        "history": rows,
+        "spam_decisions": decisions.filter(spam=True).count(),
+        "ham_decisions": decisions.filter(spam=False).count(),
+        "jobs": jobs,
+        "running": any(not j.finished for j in jobs),
+    }

@@ -26,4 +26,6 @@ urlpatterns = [
     path("comments/<int:comment_id>/report/", views.comment_report, name="comment-report"),
     path("moderation/abuse/", views.abuse_stats, name="abuse"),
     path("moderation/abuse.csv", views.abuse_stats_csv, name="abuse-csv"),
+    path("moderation/spam-model/", views.spam_model, name="spam-model"),
+    path("moderation/spam-model/retrain/", views.spam_model_retrain, name="spam-model-retrain"),
 ]

@@ -666,3 +666,57 @@ def abuse_stats_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(selectors.abuse_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="abuse-statistics.csv"'
     return response
+
+
+# The organisation's spam model (officers) ---------------------------------------------------------------------
+
+
+def _spam_model_org(request: HttpRequest, orgs: list[Any]) -> Any:
+    wanted = request.GET.get("organisation") or request.POST.get("organisation")
+    if not wanted:
+        return orgs[0]
+    pk = _id(wanted)
+    for org in orgs:
+        if org.pk == pk:
+            return org
+    raise Http404("no such organisation among those you moderate")
+
+
+@login_required
+@require_GET
+def spam_model(request: HttpRequest) -> HttpResponse:
+    """The organisation's spam model: what it learnt from the officers' decisions, how it does on the most
+    recent ones (held out), when it was trained, and a button to retrain it now (a background job)."""
+    orgs = selectors.spam_model_organisations(request.user)
+    if not orgs:
+        return HttpResponseForbidden("Only member-voice officers can see the spam model.")
+    org = _spam_model_org(request, orgs)
+    conf = services.moderation_settings()
+    return render(
+        request,
+        "voice/spam_model.html",
+        {
+            "organisation": org,
+            "organisations": orgs,
+            "min_decisions": conf.adapt_min_decisions,
+            "holdout_percent": round(conf.adapt_holdout * 100),
+            **selectors.spam_model_overview(org),
+        },
+    )
+
+
+@login_required
+@require_POST
+def spam_model_retrain(request: HttpRequest) -> HttpResponse:
+    orgs = selectors.spam_model_organisations(request.user)
+    if not orgs:
+        return HttpResponseForbidden("Only member-voice officers can retrain the spam model.")
+    org = _spam_model_org(request, orgs)
+    try:
+        job = services.request_spam_retrain(organisation=org, actor=request.user)
+    except VoiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        job.refresh_from_db()
+        messages.success(request, f"Retraining queued ({job.state}).")
+    return redirect(f"{reverse('voice:spam-model')}?organisation={org.pk}")

@@ -200,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     # Organising: reminders a day before events (hourly), and erasure of canvass lists past their retention date.
     "organising-reminders": {"task": "omov.organising.send_reminders", "schedule": 3600.0},
     "organising-erase-expired": {"task": "omov.organising.erase_expired_lists", "schedule": 86400.0},
+    # Member voice: each organisation's spam model retrained daily on its officers' new spam decisions.
+    "voice-retrain-spam-models": {"task": "omov.voice.retrain_spam_models", "schedule": 86400.0},
 }
 
 # Rate limits (omov/core/ratelimit.py). The counters must be shared by every web process, so they live in Redis
@@ -241,6 +243,8 @@ RATELIMITS = {
     "api-ip": os.environ.get("OMOV_RATELIMIT_API_IP", "1000/3600"),
     # Public sign-ups to events from one IP (organising): enough for a family, not for a script.
     "signup-ip": os.environ.get("OMOV_RATELIMIT_SIGNUP_IP", "10/3600"),
+    # Petition signatures and volunteer sign-ups from one IP: an office or a campus signs from one address.
+    "form-ip": os.environ.get("OMOV_RATELIMIT_FORM_IP", "30/3600"),
 }
 for _scope, _rate in RATELIMITS.items():
     _parts = _rate.split("/")

@@ -82,7 +82,7 @@ def test_every_refusal_stores_and_spends_nothing(open_ranked):
 
     # Spoiled: a tracker opened by a Benaloh challenge can never be cast.
     opened = booth_ranked(params, tokens[2], [2, 1])
-    assert vsv.spoil_tracker(ballot=ballot, opening=opened.opening) == opened.tracker
+    assert vsv.spoil_tracker(ballot=ballot, tracker=opened.tracker) == opened.tracker
     assert SpoiledTracker.objects.filter(tracker=opened.tracker).exists()
     _refused(tokens[2], opened.cast, "spoiled")
     vsv.cast_encrypted(credential=tokens[2], cast=booth_ranked(params, tokens[2], [2, 1]).cast)  # a fresh one is fine

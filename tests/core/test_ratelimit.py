@@ -55,7 +55,7 @@ def ask(client: Client, email: str, ip: str = "127.0.0.1", **headers: str):
 def test_the_defaults_are_the_documented_limits(settings):
     assert settings.RATELIMITS == {
         "signin-email": "5/3600", "signin-ip": "30/3600", "credential-ip": "100/900", "api-ip": "1000/3600",
-        "signup-ip": "10/3600",
+        "signup-ip": "10/3600", "form-ip": "30/3600",
     }  # fmt: skip
     assert settings.RATELIMIT_TRUSTED_PROXY_HOPS == 0
     assert Rate.parse("10/900") == Rate(10, 900)

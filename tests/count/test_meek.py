@@ -23,6 +23,10 @@ PRF = {"meek_arithmetic": "fixed"}
 
 def norm(name: str) -> str:
     """Names as the data README says to compare them: letters, spaces, hyphens, parentheses; case ignored."""
+    # The reference counter read a 2007/2012 line `Lab "Ann SMITH"` as one name (its quotes shown as ''); omov
+    # reads the party code apart from the name (docs/formats.md), so the reference's party prefix is dropped.
+    if "''" in name:
+        name = name.split("''")[1]
     kept = re.sub(r"[^A-Za-z \-()]", "", name)
     return " ".join(kept.split()).casefold()
 

@@ -23,6 +23,10 @@ SCALE = 10**5
 
 def norm(name: str) -> str:
     """The data README's comparison: letters, spaces, hyphens and parentheses kept; whitespace collapsed."""
+    # The reference counter read a 2007/2012 line `Lab "Ann SMITH"` as one name (its quotes shown as ''); omov
+    # reads the party code apart from the name (docs/formats.md), so the reference's party prefix is dropped.
+    if "''" in name:
+        name = name.split("''")[1]
     return " ".join(re.sub(r"[^A-Za-z \-()]", "", name).split()).casefold()
 
 

@@ -183,3 +183,28 @@ def test_trustee_mix_and_decrypt_record_clis(records: dict[str, Path], tmp_path:
     partials[2]["shares"][0][0][0] = partials[2]["shares"][0][1][0]
     with pytest.raises(r4.CryptoError, match="paper 1, position 1: trustee 2's proof does not verify"):
         r4.check_partials(dinput, partials[2], inits)
+
+
+def test_rule_options_and_constraints_in_the_records_form() -> None:
+    from omov.count import Constraint
+    from omov.crypto.errors import CryptoError
+
+    assert r4.rule_options({"ties": ("forwards", "lot"), "decimals": 3, "extra": {"rounding": "nearest"}}) == \
+        {"decimals": 3, "extra": {"rounding": "nearest"}, "ties": ["forwards", "lot"]}
+    for bad, item in [({"surplus": "all"}, "options.surplus"), ({"decimals": 2.5}, "options.decimals"),
+                      ({"meek_omega": 0}, "options.meek_omega"), ({"extra": {"guard": 1}}, "options.extra.guard"),
+                      ({"ties": "lot"}, "options.ties")]:
+        with pytest.raises(CryptoError, match=item):
+            r4.rule_options(bad)
+    names = ["Ann", "Bob", "Cat"]
+    cons = r4.constraints_json([Constraint("women", frozenset({"Cat", "Ann"}), 1), Constraint("men", frozenset({"Bob"}),
+                                                                                             0, 1)], names)
+    assert cons == [{"group": "women", "min": 1, "max": None, "members": [0, 2]},
+                    {"group": "men", "min": 0, "max": 1, "members": [1]}]
+    rule = r4.count_rule({"candidates": names, "rule": "wigm", "options": {"ties": ["forwards", "lot"]},
+                          "constraints": cons})
+    assert rule.ties == ("forwards", "lot") and rule.constraints[0] == Constraint("women", frozenset({"Ann", "Cat"}), 1)
+    with pytest.raises(CryptoError, match=r"constraints\[0\]: 'Dan' is not a candidate"):
+        r4.constraints_json([Constraint("x", frozenset({"Dan"}), 1)], names)
+    with pytest.raises(CryptoError, match=r"constraints\[0\].members"):
+        r4.constraints_json([{"group": "x", "min": 0, "max": None, "members": [3]}], names)

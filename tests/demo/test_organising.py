@@ -48,3 +48,19 @@ def test_the_demo_member_sees_the_trainings_and_the_officer_sees_the_canvass(see
     officer.force_login(ctx.officer)
     page = officer.get(f"/organising/lists/{elector_list.pk}/").content.decode()
     assert "Contact rate" in page and "whole list" in page
+
+
+def test_the_demo_has_a_petition_with_signatures_and_a_volunteer_form(seeded):
+    lines, ctx = seeded
+    from omov.organising.models import SignUpForm
+    from omov.organising.selectors import signature_count, signatures_over_time
+
+    petition = SignUpForm.objects.get(unit__organisation=ctx.org, kind="petition")
+    assert 60 <= signature_count(petition) < petition.submissions.count()
+    assert len(signatures_over_time(petition)["labels"]) >= 10  # a chart over two weeks
+    assert petition.submissions.exclude(moderation="accepted").exists()  # the spam waits for review
+    volunteers = SignUpForm.objects.get(unit__organisation=ctx.org, kind="volunteer")
+    assert volunteers.submissions.filter(join="requested").exists()
+    assert any(line.startswith("Petition ") for line in lines)
+    page = Client().get(f"/organising/f/{petition.pk}/")
+    assert page.status_code == 200 and b"Save the number 7 bus" in page.content

@@ -26,9 +26,9 @@ def seeded(tmp_path, db):
 def test_the_demo_links_every_role_and_its_returning_officer_sets_up_ballots_unprivileged(seeded):
     text = demo_links(site="http://127.0.0.1:8000")
     for role in ("administrator", "returning officer", "scrutineer", "nominations officer", "member-voice officer",
-                 "member "):  # fmt: skip
+                 "trustee", "member "):  # fmt: skip
         assert f"  {role}" in text
-    assert len(re.findall(r"^    http://127\.0\.0\.1:8000/signin/\S+/$", text, re.M)) == 7
+    assert len(re.findall(r"^    http://127\.0\.0\.1:8000/signin/\S+/$", text, re.M)) == 8
     assert "/demo/mail/" in text
     # The returning officer is no superuser and sets up ballots for their region (one seeding for both checks).
     assert not seeded.officer.is_superuser

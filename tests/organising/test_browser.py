@@ -1,15 +1,19 @@
 """Organising in a real headless Chromium against a live server, on a 390 px phone and a desktop: a member RSVPs
 to an event; a canvasser records doors on the walk list, one of them while the phone has no signal (the outbox
-keeps it and sends it when the signal comes back); an organiser erases a contact after the confirmation page."""
+keeps it and sends it when the signal comes back); an organiser erases a contact after the confirmation page;
+someone with no account signs a petition (and confirms it from the email) and signs up as a volunteer; a place
+given up goes to the first on the waiting list."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from omov.members.services import user_for_member
 from omov.organising.models import DoorRecord, Elector, Rsvp
@@ -131,4 +135,128 @@ def test_an_organiser_erases_a_contact_on_request(org, elector_list, page_as, li
     assert not Elector.objects.filter(name="Ann Able").exists()
     assert _fits(page)
     _shot(page, "erase-390")
+    assert page.problems == []
+
+
+# Petitions, volunteer forms and waiting lists --------------------------------------------------------------------
+
+
+@pytest.fixture
+def public_page(browser):
+    """public_page(viewport): a page of someone with no account."""
+    contexts = []
+
+    def make(viewport):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        problems: list[str] = []
+        page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+        watch_csp(page, problems)
+        page.problems = problems
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_someone_signs_a_petition_and_confirms_it_from_the_email(org, public_page, live_server, viewport):
+    import re
+
+    from django.core import mail
+
+    from omov.core.actors import ANONYMOUS
+    from omov.organising import services as os_
+
+    petition = os_.create_form(
+        unit=org.b1, kind="petition", title="Save the number 7 bus", target=100, actor=org.officer,
+        text="The county plans to cut the number 7 bus after 7 pm. We call on the council to keep it.",
+    )  # fmt: skip
+    for i, day in enumerate((3, 2, 2, 1)):  # earlier signatures, for the chart
+        when = timezone.now() - dt.timedelta(days=day)
+        sub = os_.submit(form=petition, name=f"S {i}", email=f"s{i}@example.org", postcode="M1 1AE", consent=True,
+                         actor=ANONYMOUS, now=when, user_ip=f"192.0.2.{i}")  # fmt: skip
+        os_.confirm_submission(token=str(sub.token), actor=ANONYMOUS, now=when)
+    mail.outbox.clear()
+    page = public_page(viewport)
+    page.goto(f"{live_server.url}/organising/f/{petition.pk}/")
+    assert page.locator("#sig-count").inner_text() == "4"
+    page.wait_for_function("() => window.petitionChart !== undefined")
+    page.get_by_label("Your name", exact=True).fill("Pat Public")
+    page.get_by_label("Your email", exact=True).fill("pat@example.org")
+    page.get_by_label("Postcode", exact=True).fill("sw1a 1aa")
+    page.get_by_label("Why you are signing (optional)").fill("I take the 7 to work.")
+    page.get_by_label("I agree").check()
+    _shot(page, f"petition-{viewport['width']}")
+    assert _fits(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign", exact=True).click()
+    assert "counts once you follow the link" in page.content()
+    assert page.locator("#sig-count").inner_text() == "4"  # not counted until confirmed
+    link = re.search(r"/organising/confirm/[0-9a-f-]+/", mail.outbox[0].body).group(0)
+    page.goto(live_server.url + link)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm my signature").click()
+    assert "is confirmed and counts" in page.content() and "once you follow the link" not in page.content()
+    assert page.locator("#sig-count").inner_text() == "5"
+    _shot(page, f"petition-confirmed-{viewport['width']}")
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_someone_signs_up_as_a_volunteer(org, public_page, live_server, viewport):
+    from omov.organising import services as os_
+    from omov.organising.models import Submission
+
+    form = os_.create_form(
+        unit=org.b1, kind="volunteer", title="Volunteer in B one", text="Knock on doors, deliver leaflets.",
+        interests="Canvassing\nDelivering leaflets\nPhone banking", actor=org.officer,
+    )  # fmt: skip
+    page = public_page(viewport)
+    page.goto(f"{live_server.url}/organising/units/{org.b1.pk}/events/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Volunteer in B one").click()
+    page.get_by_label("Your name", exact=True).fill("Sam Helper")
+    page.get_by_label("Your email", exact=True).fill("sam@example.org")
+    page.get_by_label("Postcode", exact=True).fill("M1 1AE")
+    page.get_by_label("Phone (optional)").fill("07700 900123")
+    page.get_by_label("Delivering leaflets").check()
+    page.get_by_label("I would like to join").check()
+    page.get_by_role("button", name="Sign up").click()  # the consent box is required: the browser asks for it
+    assert page.evaluate("() => document.querySelector('input[name=consent]').validity.valueMissing")
+    page.get_by_label("I agree").check()
+    _shot(page, f"volunteer-{viewport['width']}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign up").click()
+    assert "an organiser of B one will be in touch" in page.content()
+    sub = Submission.objects.get(form=form)
+    assert (sub.interests, sub.join, sub.phone) == (["Delivering leaflets"], "requested", "07700 900123")
+    assert _fits(page)
+    assert page.problems == []
+
+
+def test_a_place_given_up_goes_to_the_first_on_the_waiting_list(org, make_event, page_as, live_server):
+    from django.core import mail
+
+    from omov.organising import services as os_
+
+    event = make_event(title="Phone bank", kind="phone_bank", capacity=1)
+    first = os_.rsvp(event=event, member=org.members[1], actor=user_for_member(member=org.members[1]))
+    page = page_as(org.member_user, PHONE)
+    page.goto(f"{live_server.url}/organising/events/{event.pk}/")
+    assert "All places are taken" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Join the waiting list").click()
+    assert "number 1 on the waiting list" in page.content()
+    _shot(page, "waiting-390")
+    mail.outbox.clear()
+    os_.cancel_rsvp(place=first, actor=user_for_member(member=org.members[1]))
+    assert mail.outbox[0].to == [org.members[0].email] and "A place came up" in mail.outbox[0].body
+    page.reload()
+    assert "You are going." in page.content()
+    assert Rsvp.objects.get(event=event, member=org.members[0]).state == "going"
+    assert _fits(page)
     assert page.problems == []

@@ -154,10 +154,11 @@ def django_capture_on_commit():
 def test_officers_spam_decisions_teach_the_local_filter(voice, thread):
     text = "Join the quarterly gardening raffle for the allotment society"
     c = vs.post_comment(thread=thread, author=voice.members[1], body=text)
-    before = vs.get_pipeline().spam_model.prob_spam(text)
+    before = vs.get_pipeline(thread.organisation).spam_model.prob_spam(text)
     vs.moderate_comment(comment=c, actor=voice.officer, decision="spam", reason="advertising")
-    assert SpamFeedback.objects.get().spam
-    after = vs.get_pipeline().spam_model.prob_spam(text)
+    feedback = SpamFeedback.objects.get()
+    assert feedback.spam and feedback.organisation == thread.organisation  # the comment's organisation learns it
+    after = vs.get_pipeline(thread.organisation).spam_model.prob_spam(text)
     assert after > before
     vs.moderate_comment(comment=c, actor=voice.officer, decision="not-spam", reason="on reflection it is fine")
     assert c.status == S.ACCEPTED
@@ -178,7 +179,7 @@ def test_officers_decisions_reach_akismet_when_configured(voice, thread, setting
             calls.append(("spam", kw["comment_content"]))
             return True
 
-    pipeline = vs.get_pipeline()
+    pipeline = vs.get_pipeline(thread.organisation)
     pipeline.akismet._client = Client(config=akismet.Config(key="test-key", url="https://vote.example.org"))
     c = vs.post_comment(thread=thread, author=voice.members[1], body="Thanks for the update on the meeting")
     assert c.status == S.ACCEPTED and "akismet:ham" in c.reasons

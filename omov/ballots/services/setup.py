@@ -291,6 +291,25 @@ def remove_candidate(*, candidate: Candidate, actor: Any) -> None:
     record(actor=actor, action="candidate.remove", subject=f"ballot:{locked.pk}", details={"name": candidate.name})
 
 
+def _require_countable_without(ballot: Ballot, candidate: Candidate) -> None:
+    """BallotError unless enough candidates would still stand for the seats, and the balance rules could still be
+    met, with `candidate` withdrawn (else the count would fail after the close, with no way back)."""
+    from omov.ballots.selectors import rule_for
+    from omov.count.constraints import Constraints
+
+    names = list(ballot.candidates.order_by("number").values_list("name", "withdrawn"))
+    standing = [i for i, (name, gone) in enumerate(names) if not gone and name != candidate.name]
+    if len(standing) < ballot.seats:
+        raise BallotError(f"cannot withdraw {candidate.name!r}: {len(standing)} candidates would stand for "
+                          f"{ballot.seats} seats")  # fmt: skip
+    rule = rule_for(ballot)
+    if rule.constraints:
+        cons = Constraints(rule.constraints, [n for n, _ in names], ballot.seats)
+        if not cons.feasible([], standing):
+            raise BallotError(f"cannot withdraw {candidate.name!r}: the balance rules could no longer be met ("
+                              + "; ".join(cons.describe([n for n, _ in names])) + ")")
+
+
 @transaction.atomic
 def withdraw_candidate(*, candidate: Candidate, actor: Any) -> Candidate:
     """Mark a candidate withdrawn after the paper is fixed: papers naming them skip to the next preference."""
@@ -298,6 +317,8 @@ def withdraw_candidate(*, candidate: Candidate, actor: Any) -> Candidate:
     locked = _lock(candidate.ballot)
     if locked.state not in (S.DRAFT, S.READY, S.OPEN, S.CLOSED):
         raise IllegalTransition(f"cannot withdraw a candidate from a ballot that is {locked.state}")
+    if locked.state in (S.OPEN, S.CLOSED):  # papers are cast: the count must still be possible without them
+        _require_countable_without(locked, candidate)
     candidate.withdrawn = True
     candidate.save(update_fields=["withdrawn"])
     record(actor=actor, action="candidate.withdraw", subject=f"ballot:{locked.pk}", details={"name": candidate.name})

@@ -18,7 +18,7 @@ Services (`from omov.ballots.verifiable import services as vsv`):
   cast_encrypted(credential=token, cast=<omov/cast-paper/v1 JSON: dict, str or bytes>, ballot_id=None)
       -> EncryptedReceipt(ballot_id, tracker, position, entry_hash)
       raises CredentialError (token), NotOpen, PaperRefused(.reason = check_cast's code, or "wrong-credential")
-  spoil_tracker(ballot, opening=<omov/benaloh-opening/v2>) -> tracker          no actor: the device sends it
+  spoil_tracker(ballot, tracker=<64 hex>) -> tracker       no actor: the device sends only the tracker
   (closing: the usual bs.close_ballot, which queues the job "omov.ballots.verifiable.prepare": the server's mix,
    or the marks' tally)
   mix_input(ballot) -> omov/mix-input/v1 dict         for the trustee's `omov mix --name trustee`

@@ -56,14 +56,28 @@ def mixers_for(ballot: Ballot) -> list[str]:
     return [SERVER_MIXER] if ballot.mix_count == 1 else [SERVER_MIXER, TRUSTEE_MIXER]
 
 
-def parameters_for(ballot: Ballot, *, public_key: str, credentials: dict[str, Any], count_seed: str) -> dict[str, Any]:
-    """parameters.json of a verifiable ballot (record.md §2.2 with §9's kind, credentials and question), made by
-    omov.crypto.record4 from the ballot's candidates, seats, method and the opening's key, list and seed."""
+def count_rule_parts(ballot: Ballot) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The ballot's rule option changes and balance rules in the record's form (record.md §9): what the plain
+    count applies (omov.ballots.selectors.rule_for), with gender groups resolved to the candidates standing now.
+    CryptoError (from omov.crypto.record4) naming the option or constraint the record cannot hold."""
+    from omov.ballots.selectors import rule_for
     from omov.crypto import record4 as r4
 
+    options = r4.rule_options(ballot.options or {})
+    return options, r4.constraints_json(rule_for(ballot).constraints, candidate_names(ballot))
+
+
+def parameters_for(ballot: Ballot, *, public_key: str, credentials: dict[str, Any], count_seed: str) -> dict[str, Any]:
+    """parameters.json of a verifiable ballot (record.md §2.2 with §9's kind, credentials and question), made by
+    omov.crypto.record4 from the ballot's candidates, seats, method, option changes and balance rules, and the
+    opening's key, list and seed."""
+    from omov.crypto import record4 as r4
+
+    options, constraints = count_rule_parts(ballot)
     common = {"election": ballot.election_id, "title": ballot.title, "public_key": public_key,
               "candidates": candidate_names(ballot), "seats": ballot.seats, "rule": ballot.method,
-              "count_seed": count_seed, "credentials": credentials}
+              "count_seed": count_seed, "credentials": credentials, "options": options,
+              "constraints": constraints}
     if ballot.ranked:
         return r4.ranked_parameters(mixers=mixers_for(ballot), **common)
     return r4.marks_parameters(question=question_for(ballot), **common)

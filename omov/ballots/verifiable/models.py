@@ -121,11 +121,11 @@ class PartialDecryption(models.Model):
 
 
 class SpoiledTracker(models.Model):
-    """A tracker opened by a Benaloh challenge: the paper is public, so it can never be cast."""
+    """A tracker opened by a Benaloh challenge on the voter's device: its randomness is known, so it can never be
+    cast. Only the tracker: the opening (the voter's choices) never reaches the server."""
 
     ballot = models.ForeignKey("ballots.Ballot", on_delete=models.CASCADE, related_name="spoiled_trackers")
     tracker = models.CharField(max_length=64)
-    opening = models.TextField(blank=True, help_text="the opening (omov/benaloh-opening/v2), if the device sent it")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ballot", "tracker"], name="spoiled_tracker_unique")]

@@ -83,7 +83,7 @@ def read_profile(
     `rules` are for cast vote records (cdf, ess, dominion): which contest, and what overvotes, skipped ranks and
     repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
     """
-    from omov.count.formats.blt import decode, parse_blt
+    from omov.count.formats.blt import decode, decode_noting, parse_blt
     from omov.count.formats.cdf import parse_cdf
     from omov.count.formats.csv_ import parse_csv
     from omov.count.formats.dominion import read_dominion
@@ -104,9 +104,10 @@ def read_profile(
     kind = fmt or detect_format(path, data)
     if kind == "dominion":
         return read_dominion(path, rules=rules, tally=tally, progress=progress)
-    text = decode(data)
     if kind == "blt":
-        return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress)
+        text, notes = decode_noting(data)
+        return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress, warnings=notes)
+    text = decode(data)
     if kind == "csv":
         return parse_csv(text, source=source, allow_equal=allow_equal, progress=progress)
     if kind == "cdf":

@@ -149,14 +149,23 @@ def _open_for_rsvp(event: Event) -> Event:
     return event
 
 
-def _take_place(event: Event) -> None:
-    if event.capacity and event.rsvps.filter(state=Rsvp.State.GOING).count() >= event.capacity:
-        raise EventFull(f"all {event.capacity} places are taken: ask the organiser about a waiting list")
+def _is_full(event: Event) -> bool:
+    return bool(event.capacity) and event.rsvps.filter(state=Rsvp.State.GOING).count() >= event.capacity
+
+
+def _state_for(event: Event, waiting_list: bool) -> str:
+    """GOING if a place is left; WAITING if full and they asked for the waiting list; else EventFull."""
+    if not _is_full(event):
+        return Rsvp.State.GOING
+    if waiting_list:
+        return Rsvp.State.WAITING
+    raise EventFull(f"all {event.capacity} places are taken: join the waiting list to get the next place")
 
 
 @transaction.atomic
-def rsvp(*, event: Event, member: Member, actor: Any) -> Rsvp:
-    """A member says they are going: in the event's audience, trained if it requires a course, a place left."""
+def rsvp(*, event: Event, member: Member, actor: Any, waiting_list: bool = False) -> Rsvp:
+    """A member says they are going: in the event's audience, trained if it requires a course, a place left (or,
+    with `waiting_list`, a place on the waiting list when the event is full)."""
     if is_user(actor) and member.user_id != actor.pk:
         raise NotAllowed("you can RSVP only for yourself")
     event = _open_for_rsvp(event)
@@ -167,22 +176,31 @@ def rsvp(*, event: Event, member: Member, actor: Any) -> Rsvp:
     if not member.email:
         raise InvalidInput("we have no email address for you: ask your branch to add one to your membership")
     existing = Rsvp.objects.filter(event=event, member=member).first()
-    if existing is not None and existing.state == Rsvp.State.GOING:
+    if existing is not None and existing.state in (Rsvp.State.GOING, Rsvp.State.WAITING):
         return existing
-    _take_place(event)
-    if existing is None:
-        place = Rsvp.objects.create(event=event, member=member, name=member.name, email=member.email)
-    else:
-        existing.state = Rsvp.State.GOING
-        existing.save(update_fields=["state"])
-        place = existing
-    record(actor=actor, action="organising.rsvp", subject=f"event:{event.pk}", details={"rsvp": place.pk})
+    state = _state_for(event, waiting_list)
+    place = _place(event, existing, state, member=member, name=member.name, email=member.email)
+    record(
+        actor=actor, action="organising.rsvp", subject=f"event:{event.pk}", details={"rsvp": place.pk, "state": state}
+    )
     enqueue("omov.organising.send_confirmation", place.pk)
     return place
 
 
+def _place(event: Event, existing: Rsvp | None, state: str, **fields: Any) -> Rsvp:
+    """A new RSVP row, or the cancelled one of the same person taken up again (as a new arrival)."""
+    now = timezone.now()
+    waiting = now if state == Rsvp.State.WAITING else None
+    if existing is None:
+        return Rsvp.objects.create(event=event, state=state, waiting_since=waiting, **fields)
+    existing.state, existing.waiting_since, existing.name = state, waiting, fields["name"]
+    existing.confirmed_at = existing.promoted_at = None  # a new confirmation is sent for the new state
+    existing.save(update_fields=["state", "waiting_since", "name", "confirmed_at", "promoted_at"])
+    return existing
+
+
 @transaction.atomic
-def sign_up(*, event: Event, name: str, email: str, actor: Any) -> Rsvp:
+def sign_up(*, event: Event, name: str, email: str, actor: Any, waiting_list: bool = False) -> Rsvp:
     """Someone who is not signed in takes a place at a public event with their name and email."""
     event = _open_for_rsvp(event)
     if event.audience != Event.Audience.PUBLIC:
@@ -196,17 +214,12 @@ def sign_up(*, event: Event, name: str, email: str, actor: Any) -> Rsvp:
     if not is_email(email):
         raise InvalidInput("give an email address we can send the confirmation to")
     existing = Rsvp.objects.filter(event=event, member__isnull=True, email=email).first()
-    if existing is not None and existing.state == Rsvp.State.GOING:
+    if existing is not None and existing.state in (Rsvp.State.GOING, Rsvp.State.WAITING):
         return existing
-    _take_place(event)
+    state = _state_for(event, waiting_list)
     try:
         with transaction.atomic():
-            if existing is None:
-                place = Rsvp.objects.create(event=event, name=name, email=email)
-            else:
-                existing.state, existing.name = Rsvp.State.GOING, name
-                existing.save(update_fields=["state", "name"])
-                place = existing
+            place = _place(event, existing, state, name=name, email=email)
     except IntegrityError:  # the same address signed up at the same moment
         return Rsvp.objects.get(event=event, member__isnull=True, email=email)
     record(actor=actor, action="organising.signup", subject=f"event:{event.pk}", details={"rsvp": place.pk})
@@ -221,12 +234,36 @@ def cancel_rsvp(*, place: Rsvp, actor: Any) -> Rsvp:
     if not own and not is_organiser(actor=actor, unit=place.event.unit):
         raise NotAllowed("you can cancel only your own RSVP")
     if place.state != Rsvp.State.CANCELLED:
+        event = Event.objects.select_for_update(of=("self",)).get(pk=place.event_id)  # one promotion at a time
+        was_going = place.state == Rsvp.State.GOING
         place.state = Rsvp.State.CANCELLED
         place.save(update_fields=["state"])
         record(
             actor=actor, action="organising.rsvp.cancel", subject=f"event:{place.event_id}", details={"rsvp": place.pk}
         )
+        if was_going and event.state == Event.State.SCHEDULED and event.ends_at > timezone.now():
+            _promote_waiting(event, actor)
     return place
+
+
+def waiting_list_of(event: Event) -> Any:
+    """Who waits for a place, first come first served."""
+    return event.rsvps.filter(state=Rsvp.State.WAITING).order_by("waiting_since", "pk")
+
+
+def _promote_waiting(event: Event, actor: Any) -> list[Rsvp]:
+    """Give the places now free to the first on the waiting list; each is emailed that a place came up."""
+    promoted = []
+    while not _is_full(event):
+        first = waiting_list_of(event).first()
+        if first is None:
+            break
+        first.state, first.promoted_at, first.confirmed_at = Rsvp.State.GOING, timezone.now(), None
+        first.save(update_fields=["state", "promoted_at", "confirmed_at"])
+        record(actor=actor, action="organising.rsvp.promote", subject=f"event:{event.pk}", details={"rsvp": first.pk})
+        enqueue("omov.organising.send_confirmation", first.pk)
+        promoted.append(first)
+    return promoted
 
 
 @transaction.atomic
@@ -268,23 +305,39 @@ def _message(place: Rsvp, *, reminder: bool) -> mail.EmailMessage:
     event = place.event
     where = event.place or f"online: {event.link}"
     page = site_url(f"/organising/events/{event.pk}/")
-    opening = "A reminder: you are going to" if reminder else "You have a place at"
+    if reminder:
+        opening = "A reminder: you are going to"
+    elif place.state == Rsvp.State.WAITING:
+        ahead = waiting_list_of(event).filter(waiting_since__lt=place.waiting_since).count()
+        opening = f"The event is full. You are number {ahead + 1} on the waiting list for"
+    elif place.promoted_at is not None:
+        opening = "A place came up, and it is yours: you have a place at"
+    else:
+        opening = "You have a place at"
     body = (
         f"Dear {place.name},\n\n{opening} {event.title} ({event.get_kind_display()}, {event.unit.name}).\n\n"
         f"When: {_when(event)}\nWhere: {where}\n\n"
         f"The event's page, where you can cancel your place: {page}\n"
         "The calendar file attached adds it to your calendar.\n"
     )
-    subject = f"{'Reminder' if reminder else 'Confirmed'}: {event.title}"
-    message = mail.EmailMessage(subject=subject, body=body, to=[place.email])
-    message.attach("event.ics", ical.calendar([event], now=timezone.now()), "text/calendar")
+    waiting = place.state == Rsvp.State.WAITING and not reminder
+    if waiting:
+        body = body.replace("where you can cancel your place", "where you can leave the waiting list").replace(
+            "The calendar file attached adds it to your calendar.\n", "We will email you if a place comes up.\n"
+        )
+    label = "Reminder" if reminder else "Waiting list" if waiting else "Confirmed"
+    if place.promoted_at is not None and not reminder and not waiting:
+        label = "A place for you"
+    message = mail.EmailMessage(subject=f"{label}: {event.title}", body=body, to=[place.email])
+    if not waiting:
+        message.attach("event.ics", ical.calendar([event], now=timezone.now()), "text/calendar")
     return message
 
 
 def send_confirmation(*, rsvp_id: int) -> bool:
     """Email the confirmation of one RSVP (once); True if sent now. Called by the background job."""
     place = Rsvp.objects.select_related("event", "event__unit").filter(pk=rsvp_id).first()
-    if place is None or place.state != Rsvp.State.GOING or place.confirmed_at is not None:
+    if place is None or place.state == Rsvp.State.CANCELLED or place.confirmed_at is not None:
         return False
     _message(place, reminder=False).send(fail_silently=False)
     Rsvp.objects.filter(pk=place.pk).update(confirmed_at=timezone.now())

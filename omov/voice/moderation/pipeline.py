@@ -43,6 +43,10 @@ class ModerationSettings:
     spam_prior: float = 0.2
     # Officers' spam / not-spam decisions count (a naive Bayes over them) once there are this many of each.
     feedback_min: int = 20
+    # An organisation's spam model is retrained on its officers' decisions once it has this many; the most
+    # recent `adapt_holdout` share of them is held out to check the retrained model before it is used.
+    adapt_min_decisions: int = 20
+    adapt_holdout: float = 0.25
     # Rate limits per member: above `soft` comments in the window they are held; above `hard` refused.
     rate_window_seconds: int = 60
     rate_soft: int = 5
@@ -60,7 +64,7 @@ class ModerationSettings:
     def __post_init__(self) -> None:
         """Refuse settings that would screen nothing or everything by accident (a threshold of nan or 2)."""
         for name in ("spam_threshold", "spam_hold_threshold", "spam_hold_threshold_words_only",
-                     "abuse_hold_threshold"):
+                     "abuse_hold_threshold", "adapt_holdout"):
             value = getattr(self, name)
             # `not 0 <= value <= 1` is also true of nan, which compares false with everything.
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
@@ -72,8 +76,8 @@ class ModerationSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
                 raise ValueError(f"moderation setting {name} is a positive number, not {value!r}")
-        for name in ("max_length", "max_links", "spamassassin_port", "feedback_min", "rate_window_seconds", "rate_soft", "rate_hard",
-                     "hourly_soft"):
+        for name in ("max_length", "max_links", "spamassassin_port", "feedback_min", "adapt_min_decisions",
+                     "rate_window_seconds", "rate_soft", "rate_hard", "hourly_soft"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"moderation setting {name} is a whole number of 0 or more, not {value!r}")

@@ -44,10 +44,16 @@ from omov.voice.services.discussion import (
 )
 from omov.voice.services.moderation import (
     DECISION_TEXT,
+    active_spam_model,
     get_pipeline,
     moderate_comment,
     moderation_settings,
+    org_decisions,
+    request_spam_retrain,
     reset_pipeline,
+    retrain_due,
+    retrain_due_spam_models,
+    retrain_spam_model,
 )
 from omov.voice.services.motion_votes import (
     position_vote_from_question,
@@ -84,6 +90,12 @@ __all__ = [
     "draft_motion",
     "edit_comment",
     "get_pipeline",
+    "active_spam_model",
+    "org_decisions",
+    "request_spam_retrain",
+    "retrain_due",
+    "retrain_due_spam_models",
+    "retrain_spam_model",
     "in_electorate",
     "is_suspended",
     "is_voice_officer",

@@ -281,7 +281,7 @@ def answer_consultation(
         if not locked.anonymous:
             NamedResponse.objects.create(response=response, member=member)
         action = "consultation.answer"
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(locked.organisation_id)
     for number, value in cleaned.items():
         q = questions[number]
         status, moderation = "", {}

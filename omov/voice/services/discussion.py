@@ -127,7 +127,7 @@ def post_comment(
     """Post a comment or a reply. It passes the moderation pipeline first: accepted (shown), held for review
     (abuse, flooding, suspicious), or spam; never dropped. Above the hard rate limit it is refused."""
     now = now or timezone.now()
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(thread.organisation_id)
     body = _check_body(body, pipeline.settings.max_length)
     _can_post(thread, author, now)
     if parent is not None and parent.thread_id != thread.pk:
@@ -188,7 +188,7 @@ def edit_comment(*, comment: Comment, author: Member, body: str, now: dt.datetim
         raise NotAllowed("only the author can edit a comment")
     if locked.status in (Comment.Status.REJECTED, Comment.Status.SPAM):
         raise WrongState("a rejected comment cannot be edited")
-    pipeline = get_pipeline()
+    pipeline = get_pipeline(locked.thread.organisation_id)
     body = _check_body(body, pipeline.settings.max_length)
     _can_post(locked.thread, author, now)
     if body == locked.body:

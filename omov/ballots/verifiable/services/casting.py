@@ -12,6 +12,7 @@ ciphertexts, which the trustees decrypt after the mix.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -284,33 +285,22 @@ def _append(cursor: Any, ballot: Ballot, tracker: str, content: bytes) -> tuple[
 
 
 @transaction.atomic
-def spoil_tracker(*, ballot: Ballot, opening: Any) -> str:
-    """Record a paper opened by a Benaloh challenge (omov/benaloh-opening/v2): checked, then its tracker is never
-    accepted for casting. Anyone's device may send it (it holds only a spoiled paper, which will never be counted);
-    a tracker already cast is refused. Returns the tracker."""
+def spoil_tracker(*, ballot: Ballot, tracker: str) -> str:
+    """Record a tracker whose paper was opened by a Benaloh challenge on the voter's device: that paper's randomness
+    is known, so it must never be cast (a dishonest device could otherwise show an opening and cast the same paper).
+
+    Only the tracker is sent, never the opening: the opening holds the voter's choices, which must not reach the
+    server. Anyone's device may send a tracker (a tracker is a hash of fresh ciphertexts, so nobody can name
+    another voter's paper before it is cast); a tracker already cast is refused. Returns the tracker."""
+    tracker = tracker.strip().lower() if isinstance(tracker, str) else ""
+    if not re.fullmatch(r"[0-9a-f]{64}", tracker):
+        raise PaperRefused("malformed", "a tracker is 64 hexadecimal digits")
     locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if not locked.verifiable or locked.state != S.OPEN:
         raise NotOpen(f"{locked.title!r} is not taking papers (it is {locked.state})")
-    election = Election.objects.get(ballot=locked)
-    fixed = fixed_for(election)
-    opening = _read_cast(opening)
-    try:
-        cr.check_opening(
-            opening,
-            election=fixed.election,
-            fingerprint=fixed.fingerprint,
-            public_key=fixed.public_key,
-            candidates=fixed.width,
-            question=fixed.question,
-        )
-    except (CryptoError, PaperRefused) as exc:
-        raise PaperRefused("malformed", f"the opening does not check: {exc}") from None
-    tracker = opening["tracker"]
     if Paper.objects.filter(ballot=locked, tracker=tracker).exists():
         raise PaperRefused("spoiled", "this tracker was cast: a cast paper cannot be opened")
-    SpoiledTracker.objects.get_or_create(
-        ballot=locked, tracker=tracker, defaults={"opening": canonical_json(opening).decode("utf-8")}
-    )
+    SpoiledTracker.objects.get_or_create(ballot=locked, tracker=tracker)
     record(actor=Untrusted("voter's device"), action="ballot.paper.spoiled", subject=f"ballot:{locked.pk}",
            details={"tracker": tracker})  # fmt: skip
     return tracker

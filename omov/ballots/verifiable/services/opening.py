@@ -21,7 +21,7 @@ from omov.ballots.errors import BallotError, IllegalTransition, NotReady
 from omov.ballots.models import Ballot, Credential, CredentialKey, Election, Voter
 from omov.ballots.papers import credential_hash, new_credential
 from omov.ballots.services._common import S, _lock, _require_officer
-from omov.ballots.verifiable.election import dump, parameters_for, sha256_hex
+from omov.ballots.verifiable.election import count_rule_parts, dump, parameters_for, sha256_hex
 from omov.ballots.verifiable.services.ceremony import check_complete_ceremony, read_upload
 from omov.crypto.credentials import credentials_list, derive_credential
 from omov.crypto.errors import CryptoError
@@ -36,13 +36,16 @@ def opening_problems(ballot: Ballot) -> list[str]:
         check_complete_ceremony(ballot)
     except BallotError as exc:
         problems.append(str(exc))
-    if ballot.options:
-        problems.append("a verifiable ballot is counted under its rule's preset alone (the record names only the "
-                        "rule): remove the rule's option changes")  # fmt: skip
-    if ballot.balance_rules.exists():
-        problems.append("a verifiable ballot cannot have balance rules yet (the record's recount knows none)")
+    from omov.count import CountError
+
+    try:  # the rule's option changes and balance rules go into parameters.json: they must fit its form
+        count_rule_parts(ballot)
+    except (CryptoError, CountError) as exc:
+        problems.append(f"its counting rule cannot be published in the election record: {exc}")
     if ballot.candidates.filter(withdrawn=True).exists():
-        problems.append("a verifiable ballot cannot open with a withdrawn candidate: remove them instead")
+        problems.append("a verifiable ballot cannot open with a withdrawn candidate (its paper and parameters are "
+                        "fixed at the opening): remove them instead; candidates withdrawn after it opens are "
+                        "recorded with the result")  # fmt: skip
     if ballot.credential_mode == "offline" and not CredentialKey.objects.filter(ballot=ballot).exists():
         problems.append("upload the credentials' public list (credentials.json, from `omov credentials generate`)")
     return problems

@@ -222,8 +222,9 @@ def upload_partials(*, ballot: Ballot, trustee: Trustee, actor: Any, data: Any) 
 def count_verifiable(*, ballot: Ballot, actor: Any, job: Job | None = None) -> Result:
     """closed → counted: combine the trustees' partials (all that are in, at least t), publish each paper's
     positions up to its first fault (ranked) or the option totals (marks), count with omov.count under the
-    parameters' rule, seats and seed, and store the Result and the record's decryption and results files."""
-    from omov.count import CountError, Profile, count, write_blt
+    parameters' rule, options, constraints, seats and seed, with the candidates withdrawn since the opening, and
+    store the Result and the record's decryption and results files."""
+    from omov.count import CountError, write_blt
     from omov.count.sheet import render_csv, render_html, render_json, to_dict
 
     _require_officer(actor, ballot)
@@ -241,21 +242,18 @@ def count_verifiable(*, ballot: Ballot, actor: Any, job: Job | None = None) -> R
     n_papers = Paper.objects.filter(ballot=locked).count()
     if job is not None:
         report_progress(job=job, done=0, total=1, message="decrypting")
+    # Candidates withdrawn after the opening (the opening refuses a withdrawn one): their papers go to the next
+    # preference, as in a plain ballot's count; results.json lists them (record.md §9), since F came before.
+    withdrawn = [names.index(n) for n in locked.candidates.filter(withdrawn=True).values_list("name", flat=True)]
     try:
         if params["kind"] == "ranked":
             decryption, values = r4.combine_ranked(source, partials, inits, len(names), workers=WORKERS)
-            results = r4.ranked_results(params, values)
-            valid = [tuple(p["ranking"]) for p in results["papers"] if p["status"] == "valid"]
-            profile = Profile.from_papers(names, valid, seats=params["seats"], title=params["title"],
-                                          invalid=len(results["papers"]) - len(valid))  # fmt: skip
+            results, profile, outcome = r4.ranked_counted(params, values, withdrawn)
         else:
             decryption, totals = r4.combine_marks(source, partials, inits, n_papers)
-            results = r4.marks_results(params, n_papers, totals)
-            profile = marks_profile(names, totals, seats=params["seats"], title=params["title"])
+            results, profile, outcome = r4.marks_counted(params, n_papers, totals, withdrawn)
     except CryptoError as exc:
         raise RecordError(f"the trustees' decryptions do not combine: {exc}") from None
-    try:
-        outcome = count(profile, params["rule"], seats=params["seats"], seed=params["count_seed"])
     except CountError as exc:
         raise BallotError(f"the count of {locked.title!r} failed: {exc}") from exc
     if json.loads(json.dumps(to_dict(outcome))) != results["count"]:  # pragma: no cover - one profile, one count
@@ -275,10 +273,3 @@ def count_verifiable(*, ballot: Ballot, actor: Any, job: Job | None = None) -> R
           trustees=present)  # fmt: skip
     ballot.state = S.COUNTED
     return result
-
-
-def marks_profile(names: list[str], totals: list[int], *, seats: int, title: str) -> Any:
-    """record.md §9: for each option i, totals[i] one-mark papers of option i (all a mark count depends on)."""
-    from omov.count import Profile
-
-    return Profile.from_papers(names, [((i,), n) for i, n in enumerate(totals) if n], seats=seats, title=title)
