@@ -235,10 +235,11 @@ def measure(opts: argparse.Namespace, n: int, results: dict[str, Any]) -> None:
     t = time.perf_counter()
     vsv.export_record(ballot=ballot, directory=record, actor=vc._bench())
     put("export", time.perf_counter() - t, peak_mb())
-    seconds, mb, status, out, cpu = run_child([sys.executable, "-m", "omov.cli", "verify", str(record)], env=_env())
-    put("verify_py", seconds, mb, "passed" if status == 0 else f"FAILED: {out}", cpu)
+    if not opts.skip_py:
+        seconds, mb, status, out, cpu = run_child([sys.executable, "-m", "omov.cli", "verify", str(record)], env=_env())
+        put("verify_py", seconds, mb, "passed" if status == 0 else f"FAILED: {out}", cpu)
     cli = Path(_ROOT) / "omov/web/static/omov/verify/cli.mjs"
-    if cli.exists() and shutil.which("node"):
+    if cli.exists() and shutil.which("node") and not opts.skip_js:
         seconds, mb, status, out, cpu = run_child(["node", str(cli), str(record)])
         put("verify_js", seconds, mb, "passed" if status == 0 else f"FAILED: {out}", cpu)
     row["close_total"] = round(sum(row[s]["s"] for s in CLOSE_STEPS), 1)
@@ -290,6 +291,8 @@ def main() -> int:
     vc.common_arguments(parser, "/tmp/omov-vbbench", 12_000)
     parser.add_argument("--papers", type=int, nargs="*", default=[2_000], help="sizes to measure, in order")
     parser.add_argument("--workers", type=int, default=2, help="processes for sealing and the trustee's mix")
+    parser.add_argument("--skip-js", action="store_true", help="leave out the JavaScript verifier")
+    parser.add_argument("--skip-py", action="store_true", help="leave out omov verify")
     parser.add_argument("--table", action="store_true", help="print the table of what is measured, nothing else")
     opts = parser.parse_args()
     path = Path(opts.work) / "close.json"
