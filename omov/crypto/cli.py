@@ -156,7 +156,7 @@ def _cmd_decrypt_record(args: argparse.Namespace) -> int:
     if not isinstance(obj, dict):
         raise CryptoError(f"{args.input}: not a decryption input")
     try:
-        partials = trustee_partials(secret, obj)
+        partials = trustee_partials(secret, obj, workers=args.workers)
     except (KeyError, TypeError, ValueError) as exc:
         raise CryptoError(f"{args.input}: malformed decryption input ({type(exc).__name__}: {exc})") from None
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -266,6 +266,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--secret", required=True)
     p.add_argument("--input", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--workers", type=int, default=None, help="processes to use (default: all cores)")
     p.set_defaults(func=_cmd_decrypt_record)
     p = sub.add_parser("result", help="combine t trustees' partial decryptions (checked) into plaintexts")
     p.add_argument("--public", required=True)

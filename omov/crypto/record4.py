@@ -63,6 +63,7 @@ DECRYPTION_INPUT_TYPE = "omov/record-decryption-input/v1"
 PARTIALS_TYPE = "omov/record-partials/v1"
 MIX_INPUT_TYPE = "omov/mix-input/v1"
 MIX_TYPE = "omov/mix/v1"
+SPAN = 256  # the fewest papers a worker process takes at once when decryptions are made or checked in parallel
 
 
 # ---------------------------------------------------------------------------------------------------- parameters
@@ -344,21 +345,38 @@ def _share(d: Point, proof: DleqProof) -> list[str]:
     return [d.data.hex(), scalar_bytes(proof.c).hex(), scalar_bytes(proof.z).hex()]
 
 
-def trustee_partials(secret: tr.TrusteeSecret, input_obj: Mapping[str, Any], rng: Any = None) -> dict[str, Any]:
+def trustee_partials(secret: tr.TrusteeSecret, input_obj: Mapping[str, Any], rng: Any = None, *,
+                     workers: int | None = 1) -> dict[str, Any]:
     """A trustee's partial decryptions with proofs (record.md §9): every position of every paper, or every option
-    of the tally, under the record's contexts (§4, §9)."""
+    of the tally, under the record's contexts (§4, §9). With `workers` > 1 (and no seeded `rng`), the papers are
+    shared among that many processes."""
     if input_obj.get("election") != secret.election:
         raise CryptoError(f"the input is for election {input_obj.get('election')!r}, not {secret.election!r}")
+    if rng is not None or input_obj.get("kind") != "ranked":
+        workers = 1
     _, units = _input_items(input_obj)
-    shares = [[_share(d, p) for d, p in tr.partial_decrypt(secret, cts, context, rng=rng)] for context, cts in units]
+    with sh.Workers(workers) as pool:
+        jobs = [(secret.to_json(), [(c, [x.encode() for x in cts]) for c, cts in units[a:b]], rng)
+                for a, b in pool.spans(len(units), SPAN)]
+        shares = [unit for part in pool.map(_partials_span, jobs) for unit in part]
     return {"type": PARTIALS_TYPE, "election": secret.election, "fingerprint": input_obj["fingerprint"],
             "trustee": secret.id, "input": input_digest(input_obj),
             "shares": shares if input_obj["kind"] == "ranked" else shares[0]}
 
 
-def check_partials(input_obj: Mapping[str, Any], partials: Any, inits: Sequence[Any]) -> list[list[Point]]:
+def _partials_span(job: tuple[Any, ...]) -> list[list[list[str]]]:
+    secret_json, units, rng = job
+    secret = tr.TrusteeSecret.from_json(secret_json)
+    return [[_share(d, p) for d, p in tr.partial_decrypt(secret, [Ciphertext.decode(c) for c in cts], context,
+                                                         rng=rng)]
+            for context, cts in units]
+
+
+def check_partials(input_obj: Mapping[str, Any], partials: Any, inits: Sequence[Any], *,
+                   workers: int | None = 1) -> list[list[Point]]:
     """Check a trustee's uploaded partials against the input and its verification key; returns the shares d
-    (per paper, per position; marks: one list of the options) or CryptoError naming the item that fails."""
+    (per paper, per position; marks: one list of the options) or CryptoError naming the item that fails (the
+    first in order, however many `workers` processes share the proofs)."""
     if type(partials) is not dict or partials.get("type") != PARTIALS_TYPE:
         raise CryptoError(f"not a trustee's partial decryptions (type must be {PARTIALS_TYPE!r})")
     for key in ("election", "fingerprint"):
@@ -366,29 +384,58 @@ def check_partials(input_obj: Mapping[str, Any], partials: Any, inits: Sequence[
             raise CryptoError(f"{key}: the partials are for another {key}")
     if partials.get("input") != input_digest(input_obj):
         raise CryptoError("input: the partials decrypt another input file")
+    if input_obj.get("type") != DECRYPTION_INPUT_TYPE or input_obj.get("kind") not in ("ranked", "marks"):
+        _input_items(input_obj)  # raises, naming what is wrong with the input
     trustee = partials.get("trustee")
     if type(trustee) is not int or not 1 <= trustee <= len(inits):
         raise CryptoError("trustee: not one of the election's trustees")
     vkey = tr.verification_key(inits, trustee)
-    _, units = _input_items(input_obj)
+    kind = input_obj["kind"]
+    items = input_obj["papers"] if kind == "ranked" else [None]
     shares = partials.get("shares")
-    if input_obj["kind"] == "marks":
+    if kind == "marks":
         shares = [shares]
-    if type(shares) is not list or len(shares) != len(units):
-        raise CryptoError(f"shares: {len(units)} entries expected")
+    if type(shares) is not list or len(shares) != len(items):
+        raise CryptoError(f"shares: {len(items)} entries expected")
+    with sh.Workers(workers) as pool:
+        spans = pool.spans(len(items), SPAN)
+        jobs = [(dict(input_obj, papers=[], tally=[]) if kind == "ranked" else dict(input_obj), partials["election"],
+                 trustee, vkey.data, a, items[a:b] if kind == "ranked" else None, shares[a:b]) for a, b in spans]
+        out: list[list[Point]] = []
+        for found in pool.map(_check_partials_span, jobs):
+            if isinstance(found, str):
+                raise CryptoError(found)
+            out += [[Point(d) for d in unit] for unit in found]
+    return out
+
+
+def _check_partials_span(job: tuple[Any, ...]) -> list[list[bytes]] | str:
+    """Papers `start`.. of a ranked input (or the tally of a marks input) checked in order: the shares d as bytes,
+    or the message naming the first that fails."""
+    input_obj, election, trustee, vkey_data, start, papers, shares = job
+    vkey = Point(vkey_data)
+    fp = bytes.fromhex(input_obj["fingerprint"])
+    ranked = input_obj["kind"] == "ranked"
     out = []
-    for i, ((context, cts), unit) in enumerate(zip(units, shares, strict=True)):
-        where = f"paper {i + 1}" if input_obj["kind"] == "ranked" else "tally"
+    for offset, unit in enumerate(shares):
+        i = start + offset
+        if ranked:
+            context = decryption_context(fp, i)
+            cts = list(mx.decode_paper(bytes.fromhex(papers[offset]), int(input_obj["width"])))
+        else:
+            context = tally_context(fp)
+            cts = [Ciphertext.decode(bytes.fromhex(t)) for t in input_obj["tally"]]
+        where = f"paper {i + 1}" if ranked else "tally"
         if type(unit) is not list or len(unit) != len(cts):
-            raise CryptoError(f"shares: {where}: {len(cts)} shares expected")
+            return f"shares: {where}: {len(cts)} shares expected"
         try:
             parts = [(point_from_hex(d), DleqProof(scalar_from_hex(c), scalar_from_hex(z))) for d, c, z in unit]
         except (CryptoError, ValueError, TypeError):
-            raise CryptoError(f"shares: {where}: a share is not [point, scalar, scalar]") from None
+            return f"shares: {where}: a share is not [point, scalar, scalar]"
         for j, (ct, part) in enumerate(zip(cts, parts, strict=True)):
-            if not _verify_at(partials["election"], trustee, vkey, ct, part, context, j):
-                raise CryptoError(f"shares: {where}, position {j + 1}: trustee {trustee}'s proof does not verify")
-        out.append([d for d, _ in parts])
+            if not _verify_at(election, trustee, vkey, ct, part, context, j):
+                return f"shares: {where}, position {j + 1}: trustee {trustee}'s proof does not verify"
+        out.append([d.data for d, _ in parts])
     return out
 
 
@@ -412,25 +459,40 @@ def _combine(cts: Sequence[Ciphertext], shares: Mapping[int, Sequence[Point]]) -
 
 
 def combine_ranked(input_obj: Mapping[str, Any], partials: Mapping[int, Mapping[str, Any]], inits: Sequence[Any],
-                   candidates: int) -> tuple[dict[str, Any], list[list[int | None]]]:
+                   candidates: int, *, workers: int | None = 1) -> tuple[dict[str, Any], list[list[int | None]]]:
     """decryption.json of a ranked record from the (checked) partials of at least t trustees, keeping for each
     paper only the positions up to its first fault (record.md §7), and the values so published."""
     threshold = int(inits[0]["t"])
-    checked = {t: check_partials(input_obj, p, inits) for t, p in sorted(partials.items())}
+    checked = {t: check_partials(input_obj, p, inits, workers=workers) for t, p in sorted(partials.items())}
     if len(checked) < threshold:
         raise CryptoError(f"{len(checked)} trustees decrypted; {threshold} are needed")
     present = sorted(checked)
-    _, units = _input_items(input_obj)
-    table = {sh.base_mul(m): m for m in range(candidates + 1)}
+    items = input_obj["papers"]
+    width = int(input_obj["width"])
+    with sh.Workers(workers) as pool:
+        jobs = [(items[a:b], width, {t: [[d.data for d in unit] for unit in checked[t][a:b]] for t in present},
+                 candidates) for a, b in pool.spans(len(items), SPAN)]  # fmt: skip
+        decrypted = [vs for part in pool.map(_combine_span, jobs) for vs in part]
     papers, values = [], []
-    for i, (_, cts) in enumerate(units):
-        points = _combine(cts, {t: checked[t][i] for t in present})
-        vs = [table.get(p.data) for p in points]
+    for i, vs in enumerate(decrypted):
         fault = ranking_fault(vs, candidates)
         shown = len(vs) if fault is None else fault + 1
         papers.append([[partials[t]["shares"][i][j] for t in present] for j in range(shown)])
         values.append(vs[:shown])
     return {"present": present, "papers": papers}, values
+
+
+def _combine_span(job: tuple[Any, ...]) -> list[list[int | None]]:
+    """The values of some papers from t trustees' (checked) shares d: m*G = b - sum of lambda_t * d_t, looked up
+    among 0..candidates (None: no such value)."""
+    papers, width, shares, candidates = job
+    table = {sh.base_mul(m): m for m in range(candidates + 1)}
+    out = []
+    for offset, paper in enumerate(papers):
+        cts = mx.decode_paper(bytes.fromhex(paper), width)
+        points = _combine(cts, {t: [Point(d) for d in ds[offset]] for t, ds in shares.items()})
+        out.append([table.get(p.data) for p in points])
+    return out
 
 
 def combine_marks(input_obj: Mapping[str, Any], partials: Mapping[int, Mapping[str, Any]], inits: Sequence[Any],

@@ -168,6 +168,8 @@ class Workers:
         # Capped at the cores: a huge `--workers` must not fork thousands of processes.
         cores = os.cpu_count() or 1
         self.n = max(1, min(workers if workers is not None else cores, cores))
+        if multiprocessing.current_process().daemon:  # e.g. a worker of a process pool: it may not have children
+            self.n = 1
         self._pool: Any = None
 
     def __enter__(self) -> Workers:

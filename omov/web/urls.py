@@ -15,6 +15,7 @@ urlpatterns = [
     path("signin/<str:token>/", views.signin_link, name="signin-link"),
     path("signout/", views.signout, name="signout"),
     path("api/ballots/<int:ballot_id>/cast", views.api_cast, name="api-cast"),
+    path("api/ballots/<int:ballot_id>/cast-encrypted", views.api_cast_encrypted, name="api-cast-encrypted"),
     path("admin/", admin.site.urls),
     # -- pages (voting, results) are added here --
     path("", include("omov.ballots.urls")),

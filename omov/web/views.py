@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from omov.ballots.errors import BallotError
+from omov.ballots.errors import BallotError, PaperRefused
 from omov.ballots.papers import MAX_PAPER_BYTES
 from omov.core.jobs import enqueue
 from omov.core.ratelimit import Hit, client_ip, limiter
@@ -139,18 +139,9 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
     from omov.ballots.services import cast
 
     ip = client_ip(request)
-    if request.content_type != "application/json":
-        return _refused(ip, 415, "bad-request", "send JSON (application/json)")
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0  # a nonsense length: Django reads no body either, and the empty body is refused below
-    if length > MAX_PAPER_BYTES:
-        return _refused(ip, 413, "invalid-paper", "this paper is too large")
-    try:
-        body = json.loads(request.body[: MAX_PAPER_BYTES + 1] or b"null")
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
-        return _refused(ip, 400, "bad-request", "the body is not valid JSON")
+    body = _json_body(request, ip, MAX_PAPER_BYTES)
+    if isinstance(body, JsonResponse):
+        return body
     if not isinstance(body, dict) or "credential" not in body or "paper" not in body:
         return _refused(ip, 400, "bad-request", 'send {"credential": "...", "paper": [...]}')
     try:
@@ -163,6 +154,55 @@ def api_cast(request: HttpRequest, ballot_id: int) -> JsonResponse:
         status = {"bad-credential": 403, "not-open": 409}.get(exc.code, 400)
         return _refused(ip, status, exc.code, str(exc))
     return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id})
+
+
+def _json_body(request: HttpRequest, ip: str, limit: int) -> Any:
+    """The request's JSON body, or the refusal to answer (415 not JSON, 413 over `limit` bytes, 400 unreadable)."""
+    if request.content_type != "application/json":
+        return _refused(ip, 415, "bad-request", "send JSON (application/json)")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # a nonsense length: Django reads no body either, and the empty body is refused below
+    if length > limit:
+        return _refused(ip, 413, "invalid-paper", "this paper is too large")
+    try:
+        return json.loads(request.body[: limit + 1] or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
+        return _refused(ip, 400, "bad-request", "the body is not valid JSON")
+
+
+@csrf_exempt  # authenticated by the credential in the body, never by a cookie; JSON only (no simple form post)
+@require_POST
+def api_cast_encrypted(request: HttpRequest, ballot_id: int) -> JsonResponse:
+    """POST /api/ballots/<id>/cast-encrypted  {"credential": "...", "cast": <omov/cast-paper/v1 object>}  →
+    {"ok": true, "tracker": "...", "position": n, "entry_hash": "..."}: a verifiable ballot's sealed paper, as the
+    booth makes it (one request, no page rendered; docs/verifiable.md). A refused paper answers 400 with
+    "error": "paper-refused" and "reason": the ballot box's rule; rate limits as for /cast."""
+    from omov.ballots.attempts import wrong_code, wrong_code_message
+    from omov.ballots.verifiable.services.casting import MAX_CAST_BYTES, cast_encrypted
+
+    ip = client_ip(request)
+    body = _json_body(request, ip, MAX_CAST_BYTES)
+    if isinstance(body, JsonResponse):
+        return body
+    if not isinstance(body, dict) or not isinstance(body.get("credential"), str) or "cast" not in body:
+        return _refused(ip, 400, "bad-request", 'send {"credential": "...", "cast": {...}}')
+    try:
+        receipt = cast_encrypted(credential=body["credential"], cast=body["cast"], ballot_id=ballot_id)
+    except BallotError as exc:
+        slowed = wrong_code(ip=ip, ballot_id=ballot_id, credential=body["credential"], refused=exc)
+        if slowed is not None:
+            limiter("api-ip").hit(ip)
+            return _too_many(slowed, wrong_code_message(slowed))
+        status = {"bad-credential": 403, "not-open": 409}.get(exc.code, 400)
+        answer = _refused(ip, status, exc.code, str(exc))
+        if isinstance(exc, PaperRefused) and answer.status_code != 429:
+            answer = JsonResponse({"ok": False, "error": exc.code, "reason": exc.reason, "message": str(exc)},
+                                  status=status)  # fmt: skip
+        return answer
+    return JsonResponse({"ok": True, "tracker": receipt.tracker, "ballot": receipt.ballot_id,
+                         "position": receipt.position, "entry_hash": receipt.entry_hash})  # fmt: skip
 
 
 @never_cache

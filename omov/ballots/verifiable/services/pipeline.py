@@ -31,6 +31,9 @@ from omov.crypto.encoding import canonical_json
 from omov.crypto.errors import CryptoError
 
 ST = Election.Stage
+# The heavy steps (mixing, checking proofs of shuffle and of decryption) use a process per core
+# (omov.crypto.shuffle.Workers; one process where that cannot fork).
+WORKERS: int | None = None
 
 
 def start_pipeline(*, ballot: Ballot, actor: Any) -> Job:
@@ -75,9 +78,10 @@ def prepare_decryption(*, ballot: Ballot, actor: Any, job: Job | None = None) ->
     if locked.ranked:
         source = r4.mix_input(election=election.election_id, fingerprint=fingerprint, index=1,
                               public_key=election.public_key, width=int(params["width"]), papers=papers)
-        made = r4.run_mix(source, params["mixers"][0])
+        made = r4.run_mix(source, params["mixers"][0], workers=WORKERS)
         try:
-            mix = r4.check_mix(source, made)  # the server's own proof, checked before anyone relies on it
+            # The server's own proof, checked before anyone relies on it.
+            mix = r4.check_mix(source, made, workers=WORKERS)
         except CryptoError as exc:  # pragma: no cover - our own proof
             raise RecordError(f"the server's mix does not verify: {exc}") from None
         Mix.objects.create(ballot=locked, index=1, mixer=mix["mixer"], content=canonical_json(mix).decode(),
@@ -157,7 +161,7 @@ def upload_mix(*, ballot: Ballot, trustee: Trustee, actor: Any, data: Any) -> Mi
         raise RecordError(f"{what}: the mixer is named {mixer!r}; the parameters name {expected!r} (run `omov mix "
                           f"--name {expected}`)")  # fmt: skip
     try:
-        mix = r4.check_mix(mix_input(ballot=locked), obj)
+        mix = r4.check_mix(mix_input(ballot=locked), obj, workers=WORKERS)
     except CryptoError as exc:
         raise RecordError(f"{what}: refused: {exc}") from None
     outputs = [bytes.fromhex(o) for o in mix["outputs"]]
@@ -199,7 +203,7 @@ def upload_partials(*, ballot: Ballot, trustee: Trustee, actor: Any, data: Any) 
     source = json.loads(DecryptionInput.objects.get(ballot=locked).content)
     inits = [t.init for t in locked.trustees.order_by("number")]
     try:
-        r4.check_partials(source, obj, inits)
+        r4.check_partials(source, obj, inits, workers=WORKERS)
     except CryptoError as exc:
         raise RecordError(f"{what}: refused: {exc}") from None
     stored = PartialDecryption.objects.create(ballot=locked, trustee=trustee, content=canonical_json(obj).decode())
@@ -243,7 +247,7 @@ def count_verifiable(*, ballot: Ballot, actor: Any, job: Job | None = None) -> R
     withdrawn = [names.index(n) for n in locked.candidates.filter(withdrawn=True).values_list("name", flat=True)]
     try:
         if params["kind"] == "ranked":
-            decryption, values = r4.combine_ranked(source, partials, inits, len(names))
+            decryption, values = r4.combine_ranked(source, partials, inits, len(names), workers=WORKERS)
             results, profile, outcome = r4.ranked_counted(params, values, withdrawn)
         else:
             decryption, totals = r4.combine_marks(source, partials, inits, n_papers)
