@@ -158,7 +158,12 @@ test("a missing file, a wrong digest and an unknown version are named", async ()
 });
 
 test("a pool of worker threads gives the same results as one thread, honest or tampered", async () => {
-  const pool = workerPool([0, 1].map(() => new Worker(new URL("./pool-worker.mjs", import.meta.url))));
+  // Worker threads running the tasks from the sources (as omov/web/static/omov/verify/cli-worker.mjs does from the bundle).
+  const source = `import { parentPort } from "node:worker_threads";
+    import { taskReply } from ${JSON.stringify(new URL("../src/verify/pool.js", import.meta.url).href)};
+    parentPort.on("message", (m) => parentPort.postMessage(taskReply(m)));`;
+  const spawn = () => new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
+  const pool = workerPool([spawn(), spawn()]);
   try {
     const cases = [
       [fixture, null, null],
