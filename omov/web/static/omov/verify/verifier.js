@@ -2787,6 +2787,7 @@ var ristretto255_hasher = /* @__PURE__ */ Object.freeze({
 var Point = ristretto255.Point;
 var L = 2n ** 252n + 27742317777372353535851937790883648493n;
 var G = Point.BASE;
+G.precompute(8, false);
 var ZERO = Point.ZERO;
 var G_HEX = "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76";
 var utf8 = new TextEncoder();
