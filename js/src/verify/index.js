@@ -23,10 +23,9 @@ import {
   G, G_HEX, L, ZERO, bytesToHex, enc, equalBytes, hexToBytes, lengthPrefixed, mul, pointFromHex, scalarFromHex,
   sha256, text, u32, u64, clearPointCache,
 } from "./group.js";
-import { verifyDleq, verifyDlog, verifyRandomness } from "./proofs.js";
+import { verifyDleq } from "./proofs.js";
 import { verifyShuffle } from "./shuffle.js";
 import { checkCeremony } from "./trustees.js";
-import { checkMarkPaper } from "./marks.js";
 import { checkCount } from "./count.js";
 import { inlinePool, mapChunks } from "./pool.js";
 

@@ -257,4 +257,4 @@ export function runTask(name, ctx, payload) {
   return task(ctx, payload);
 }
 
-export { Refused, prepare, mul };
+export { Refused };
