@@ -89,8 +89,9 @@ def main() -> int:
     names = [name for name, _ in rows[0][1]]
     print(f"{'record':8} " + " ".join(f"{name + ' (s)':>16} {'papers/s':>9}" for name in names))
     for kind, runs in rows:
+        codes = [c for _, (_t, c) in runs]
         print(f"{kind:8} " + " ".join(f"{t:16.1f} {args.papers / t:9.1f}" for _, (t, _c) in runs)
-              + ("" if all(c == 0 for _, (_t, c) in runs) else "   exit codes " + "/".join(str(c) for _, (_t, c) in runs)))
+              + ("" if not any(codes) else "   exit codes " + "/".join(map(str, codes))))
     return 0 if all(c == 0 for _, runs in rows for _, (_t, c) in runs) else 1
 
 
