@@ -11,10 +11,15 @@ import { readCanonical, canonicalText, compareCodePoints, RecordError } from "..
 import { verifyShuffle } from "../src/verify/shuffle.js";
 import { pointFromHex, hexToBytes, bytesToHex, sha256 } from "../src/verify/group.js";
 import { verifyRecord, firstFault } from "../src/verify/index.js";
+import { inlinePool, workerPool } from "../src/verify/pool.js";
+import { checkMarkPaper } from "../src/verify/marks.js";
+import { batchHolds, newBatch } from "../src/verify/proofs.js";
+import { Worker } from "node:worker_threads";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const vectors = join(here, "..", "..", "tests", "crypto", "vectors");
 const fixture = join(here, "fixtures", "record-v4");
+const marksFixture = join(here, "fixtures", "record-v4-marks");
 const enc = new TextEncoder();
 const read = (s, file = "x.json") => readCanonical(enc.encode(s), file);
 
@@ -59,16 +64,16 @@ test("keys are ordered by code points, not UTF-16 units", () => {
   refused('{"\u{1f600}":1,"\uff5e":2}\n', /increasing order of code points/);
 });
 
-test("the proof of shuffle accepts the test vectors and refuses them with the outputs reversed", () => {
+test("the proof of shuffle accepts the test vectors and refuses them with the outputs reversed", async () => {
   for (const name of ["shuffle_small.json", "shuffle_ranked.json"]) {
     const v = JSON.parse(readFileSync(join(vectors, name), "utf8"));
     const args = { inputs: v.inputs, outputs: v.outputs, proof: v.proof, publicKey: pointFromHex(v.public_key),
       pkBytes: hexToBytes(v.public_key), context: hexToBytes(v.context), width: v.width };
-    assert.equal(verifyShuffle(args), null, name);
-    assert.notEqual(verifyShuffle({ ...args, outputs: [...v.outputs].reverse() }), null);
+    assert.equal(await verifyShuffle(args), null, name);
+    assert.notEqual(await verifyShuffle({ ...args, outputs: [...v.outputs].reverse() }), null);
     const bad = structuredClone(v.proof);
     bad.s_hat[0] = v.proof.s_hat[1];
-    assert.match(verifyShuffle({ ...args, proof: bad }), /t_hat\[0\]/);
+    assert.match(await verifyShuffle({ ...args, proof: bad }), /t_hat\[0\]/);
   }
 });
 
@@ -82,7 +87,7 @@ test("first faults follow record.md §6.3", () => {
   assert.equal(firstFault([1, null], 3), 2);
 });
 
-function loadFixture() {
+function loadFixture(root = fixture) {
   const files = new Map();
   const walk = (dir, prefix) => {
     for (const name of readdirSync(dir)) {
@@ -91,7 +96,7 @@ function loadFixture() {
       else files.set(`${prefix}${name}`, new Uint8Array(readFileSync(path)));
     }
   };
-  walk(fixture, "");
+  walk(root, "");
   return files;
 }
 
@@ -150,4 +155,65 @@ test("a missing file, a wrong digest and an unknown version are named", async ()
   rewrite(files, "manifest.json", (d) => { d.version = 5; });
   checks = await verifyRecord(reader(files), {});
   assert.match(checks[0].detail, /version 5 is not 3 or 4/);
+});
+
+test("a pool of worker threads gives the same results as one thread, honest or tampered", async () => {
+  // Worker threads running the tasks from the sources (as omov/web/static/omov/verify/cli-worker.mjs does from the bundle).
+  const source = `import { parentPort } from "node:worker_threads";
+    import { taskReply } from ${JSON.stringify(new URL("../src/verify/pool.js", import.meta.url).href)};
+    parentPort.on("message", (m) => parentPort.postMessage(taskReply(m)));`;
+  const spawn = () => new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`));
+  const pool = workerPool([spawn(), spawn()]);
+  try {
+    const cases = [
+      [fixture, null, null],
+      [fixture, "decryption.json", (d) => { d.papers[2][1][0][2] = d.papers[2][1][0][1]; }],
+      [fixture, "mixes/mix-01.json", (d) => { d.outputs[1] = d.outputs[1].slice(0, 64) + "00".repeat(32) + d.outputs[1].slice(128); }],
+      [fixture, "mixes/mix-01.json", (d) => { d.proof.s_prime[2] = d.proof.s_prime[0]; }],
+      [fixture, "papers.json", (d) => { d.papers[2].signature.z = d.papers[2].signature.c; }],
+      [fixture, "credentials.json", (d) => { d.keys[3] = "ff".repeat(32); d.keys.sort(); }],
+      [marksFixture, null, null],
+      [marksFixture, "decryption.json", (d) => { d.tally[1][0][2] = d.tally[1][0][1]; }],
+      [marksFixture, "papers.json", (d) => { d.papers[3].credential = d.papers[1].credential; }],
+      [marksFixture, "papers.json", (d) => { d.papers[1].tracker = d.papers[0].tracker; }],
+    ];
+    for (const [root, name, change] of cases) {
+      const files = loadFixture(root);
+      if (name) rewrite(files, name, change);
+      const here1 = await verifyRecord(reader(files), { pool: inlinePool() });
+      const spread = await verifyRecord(reader(files), { pool });
+      assert.deepEqual(spread, here1, `${root} ${name}`);
+      assert.equal(here1.every((c) => c.ok), name === null, `${root} ${name}: ${JSON.stringify(here1.filter((c) => !c.ok))}`);
+    }
+  } finally {
+    pool.close();
+  }
+});
+
+test("mark proofs checked in a batch: a false branch equation fails the batch and is named one by one", async () => {
+  const files = loadFixture(marksFixture);
+  const params = JSON.parse(new TextDecoder().decode(files.get("parameters.json")));
+  const papers = JSON.parse(new TextDecoder().decode(files.get("papers.json"))).papers;
+  const F = hexToBytes(bytesToHex(sha256(files.get("parameters.json"))));
+  const PK = pointFromHex(params.public_key);
+  const pkBytes = hexToBytes(params.public_key);
+  const binding = (e) => new Uint8Array([...F, ...hexToBytes(e.credential)]);
+  for (const e of papers) {
+    const batch = newBatch();
+    checkMarkPaper(hexToBytes(e.ciphertexts), params.question, params.election, binding(e), PK, pkBytes, batch);
+    assert.ok(batchHolds(batch, PK));
+  }
+  // Option 1's proof: field 2 + k + 1; its z_0 (not hashed) is replaced by z_1.
+  const e = papers[0];
+  const P = hexToBytes(e.ciphertexts);
+  const k = params.question.options;
+  let at = 0;
+  for (let f = 0; f < 2 + k + 1; f++) at += 8 + Number(new DataView(P.buffer, at, 8).getBigUint64(0));
+  const proof = at + 8;
+  const pairs = proof + 4 + 128;
+  P.set(P.slice(pairs + 64 + 32, pairs + 128), pairs + 32);
+  const batch = newBatch();
+  checkMarkPaper(P, params.question, params.election, binding(e), PK, pkBytes, batch);
+  assert.equal(batchHolds(batch, PK), false);
+  assert.throws(() => checkMarkPaper(P, params.question, params.election, binding(e), PK, pkBytes), /option 1's 0\/1 proof does not verify/);
 });

@@ -112,6 +112,17 @@ def test_both_verifiers_accept_an_honest_v3_record(v3_record: Path, capsys: pyte
     assert code == 0, out
 
 
+def test_the_js_verifier_says_the_same_with_one_or_three_worker_threads(v3_record: Path, tmp_path: Path) -> None:
+    tampered = tmp_path / "tampered"
+    shutil.copytree(v3_record, tampered)
+    edit(tampered, "decryption.json", lambda d: d["papers"][5][0][1].__setitem__(2, d["papers"][5][0][1][1]))
+    for record in (v3_record, tampered):
+        one, three = run_js(record, "--workers", "1"), run_js(record, "--workers", "3")
+        assert one.returncode == three.returncode == (0 if record == v3_record else 1)
+        assert one.stdout.splitlines()[:-1] == three.stdout.splitlines()[:-1]  # the last line says how long it took
+    assert "✗ decryption shares: decryption.json: papers[5][0][1]: " in three.stdout
+
+
 def test_the_js_verifier_runs_v9_v10_and_v2a(v3_record: Path) -> None:
     papers = json.loads((v3_record / "papers.json").read_text())
     manifest = json.loads((v3_record / "manifest.json").read_text())
@@ -141,6 +152,10 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
                           check=False).returncode == 2
     assert subprocess.run([node(), str(CLI), str(tmp_path), "--bogus"], capture_output=True, text=True,
                           check=False).returncode == 2
+    for bad in ("0", "two"):
+        refused = subprocess.run([node(), str(CLI), str(tmp_path), "--workers", bad], capture_output=True, text=True,
+                                 check=False)
+        assert refused.returncode == 2 and "--workers needs a positive whole number" in refused.stderr
     empty = run_js(tmp_path)  # a directory that is not a record
     assert empty.returncode == 1 and "✗ manifest and file digests: manifest.json: the file is missing" in empty.stdout
 

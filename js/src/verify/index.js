@@ -6,7 +6,9 @@
 //   verifyRecord(readFile, options, onProgress) -> [{id, name, ok, detail}]
 //     readFile(name): Promise<Uint8Array> of the record's file `name` ("manifest.json", "mixes/mix-01.json");
 //       rejects when the file does not exist.
-//     options: {fingerprint, tracker, head, all, failFast}
+//     options: {fingerprint, tracker, head, all, failFast, pool}
+//       pool: where the heavy per-paper checks run (pool.js: workerPool over Web Workers or worker threads);
+//       by default in this thread. The results are the same either way.
 //     onProgress({check, done, total}): called as long checks advance.
 //
 // The count (V8) is checked only where it can be checked exactly without re-running the counting rules: the
@@ -21,11 +23,11 @@ import {
   G, G_HEX, L, ZERO, bytesToHex, enc, equalBytes, hexToBytes, lengthPrefixed, mul, pointFromHex, scalarFromHex,
   sha256, text, u32, u64, clearPointCache,
 } from "./group.js";
-import { verifyDleq, verifyDlog, verifyRandomness } from "./proofs.js";
+import { verifyDleq } from "./proofs.js";
 import { verifyShuffle } from "./shuffle.js";
 import { checkCeremony } from "./trustees.js";
-import { checkMarkPaper } from "./marks.js";
 import { checkCount } from "./count.js";
+import { inlinePool, mapChunks } from "./pool.js";
 
 export const VERSIONS = [3, 4];
 export const RULES = ["fptp", "bloc", "approval", "irv", "scottish", "ers97", "meek", "wigm"];
@@ -65,13 +67,19 @@ function modInverse(x) {
 }
 
 // The m in 0..max with M = m*G, or null (baby-step giant-step).
+const babySteps = new Map();
 function smallLog(M, max) {
   const step = Math.max(1, Math.ceil(Math.sqrt(max + 1)));
-  const baby = new Map();
-  let P = ZERO;
-  for (let i = 0; i < step; i++) {
-    baby.set(hex(enc(P)), i);
-    P = P.add(G);
+  let baby = babySteps.get(step);
+  if (baby === undefined) {
+    baby = new Map();
+    let P = ZERO;
+    for (let i = 0; i < step; i++) {
+      baby.set(hex(enc(P)), i);
+      P = P.add(G);
+    }
+    babySteps.clear();
+    babySteps.set(step, baby);
   }
   const giant = mul(G, BigInt(step));
   let Q = M;
@@ -112,6 +120,7 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
   const lookupOnly = Boolean(options.tracker) && !options.all;
   let stop = false;
   const state = {};
+  const pool = options.pool ?? inlinePool();
   clearPointCache();
 
   const progress = (check, done, total) => {
@@ -299,15 +308,22 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
       const digest = hex(sha256(bytesOf.get("credentials.json")));
       if (digest !== params.credentials) fail(`parameters.json: credentials: is not the SHA-256 of credentials.json (${digest})`);
       if (doc.election !== E) fail(`credentials.json: election: is ${JSON.stringify(doc.election)}, not ${JSON.stringify(E)}`);
-      credentialSet = new Map();
-      doc.keys.forEach((key, i) => {
-        if (i > 0 && !(doc.keys[i - 1] < key)) {
-          fail(`credentials.json: keys[${i}]: ${doc.keys[i - 1] === key ? "appears twice" : "is not after the key before it (keys must be strictly increasing)"}`);
+      credentialSet = new Set();
+      // The keys are decoded by the pool; the first fault in list order is reported, order before point.
+      const keys = doc.keys;
+      let bad = null;
+      await mapChunks(pool, "credentials", {}, keys, 2000, (r) => {
+        if (r !== null && bad === null) bad = r;
+        if (bad !== null) fail();
+      }).catch((e) => {
+        if (!(e instanceof Failed)) throw e;
+      });
+      keys.forEach((key, i) => {
+        if (i > 0 && !(keys[i - 1] < key)) {
+          fail(`credentials.json: keys[${i}]: ${keys[i - 1] === key ? "appears twice" : "is not after the key before it (keys must be strictly increasing)"}`);
         }
-        const S = pointFromHex(key);
-        if (S === null) fail(`credentials.json: keys[${i}]: is not a valid ristretto255 point`);
-        if (S.is0()) fail(`credentials.json: keys[${i}]: is the identity`);
-        credentialSet.set(key, S);
+        if (bad !== null && bad.at === i) fail(`credentials.json: keys[${i}]: ${bad.msg}`);
+        credentialSet.add(key);
       });
       return `${doc.keys.length} credential public keys, strictly increasing, valid points; bound to the parameters`;
     });
@@ -331,7 +347,7 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
 
   // ---------------------------------------------------------------- V4
   const papersDoc = docs.get("papers.json");
-  let markCts = null; // marks: per paper, its option ciphertexts
+  let markSums = null; // marks: per option, the sum (a, b) of its ciphertexts over the papers
   await run("V4", "cast papers and trackers", version >= 4 ? ["V2", "V2b"] : ["V2"], ["papers.json", "parameters.json"], async () => {
     const doc = papersDoc;
     const list = doc.papers;
@@ -344,64 +360,24 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
     const seenA = new Map();
     const seenCred = new Map();
     const question = kind === "marks" ? params.question : null;
-    if (kind === "marks") markCts = [];
     let previous = "0".repeat(64);
-    for (let i = 0; i < N; i++) {
-      const e = list[i];
+    // Each paper's own checks (tracker, signature, proof of randomness or mark proofs) run in the pool, a chunk
+    // at a time; here, in order, what depends on the papers before it: copies, credentials used twice, the chain.
+    const serial = (i, e, own, aList) => {
       const n = i + 1;
-      // the paper
       const Phex = e.ciphertexts;
       if (seenP.has(Phex)) where(i, "ciphertexts", `paper ${n} is a copy of paper ${seenP.get(Phex)}`);
       seenP.set(Phex, n);
-      const P = hexToBytes(Phex);
-      let aList = [];
       if (version < 4) {
+        const P = hexToBytes(Phex);
         if (P.length !== 64 * k) where(i, "ciphertexts", `is ${P.length} bytes, not 64·${k}`);
         const tracker = hex(sha256(lengthPrefixed(text("omov/record/v3/tracker"), Fbytes, P)));
         if (e.tracker !== tracker) where(i, "tracker", `is not the tracker of paper ${n} (${tracker})`);
-        for (let j = 0; j < k; j++) aList.push(Phex.slice(128 * j, 128 * j + 64));
       } else {
-        const S = credentialSet.get(e.credential);
-        if (S === undefined) where(i, "credential", "is not in credentials.json");
+        if (!credentialSet.has(e.credential)) where(i, "credential", "is not in credentials.json");
         if (seenCred.has(e.credential)) where(i, "credential", `signs a second paper: paper ${seenCred.get(e.credential)} was cast under the same credential`);
         seenCred.set(e.credential, n);
-        const Sb = hexToBytes(e.credential);
-        const Q = hexToBytes(e.proof);
-        const tracker = hex(sha256(lengthPrefixed(text("omov/record/v4/tracker"), Fbytes, Sb, P, Q)));
-        if (e.tracker !== tracker) where(i, "tracker", `is not the tracker of paper ${n} (${tracker})`);
-        const sc = scalarFromHex(e.signature.c);
-        const sz = scalarFromHex(e.signature.z);
-        if (sc === null || sz === null) where(i, "signature", "holds a scalar that is not canonical (< L)");
-        const sctx = lengthPrefixed(text("omov/v1/paper-signature"), text(E), Fbytes, hexToBytes(e.tracker));
-        if (!verifyDlog(sctx, G, S, sc, sz)) where(i, "signature", "does not verify under the paper's credential");
-        if (kind === "ranked") {
-          if (P.length !== 64 * k) where(i, "ciphertexts", `is ${P.length} bytes, not 64·${k}`);
-          if (Q.length !== 32 * (k + 1)) where(i, "proof", `is ${Q.length} bytes, not 32·(${k}+1)`);
-          const c = scalarFromHex(e.proof.slice(0, 64));
-          const zs = [];
-          for (let j = 0; j < k; j++) zs.push(scalarFromHex(e.proof.slice(64 * (j + 1), 64 * (j + 2))));
-          if (c === null || zs.includes(null)) where(i, "proof", "holds a scalar that is not canonical (< L)");
-          const aPoints = [];
-          for (let j = 0; j < k; j++) {
-            const a = pointFromHex(Phex.slice(128 * j, 128 * j + 64));
-            const b = pointFromHex(Phex.slice(128 * j + 64, 128 * j + 128));
-            if (a === null || b === null) where(i, "ciphertexts", `position ${j + 1} is not a pair of valid points`);
-            aPoints.push(a);
-          }
-          const RP = lengthPrefixed(text("omov/v1/ranked-paper"), text(E), Fbytes, Sb);
-          if (!verifyRandomness(RP, pkBytes, P, aPoints, c, zs)) where(i, "proof", "the proof of knowledge of the paper's randomness does not verify");
-          for (let j = 0; j < k; j++) aList.push(Phex.slice(128 * j, 128 * j + 64));
-        } else {
-          if (Q.length !== 0) where(i, "proof", "must be empty for a mark paper");
-          let cts;
-          try {
-            cts = checkMarkPaper(P, question, E, new Uint8Array([...Fbytes, ...Sb]), PK, pkBytes);
-          } catch (err) {
-            where(i, "ciphertexts", `is not a valid mark paper: ${err.message}`);
-          }
-          markCts.push(cts);
-          aList = cts.map((ct) => hex(ct.aBytes));
-        }
+        if (own !== null) fail(own);
       }
       // the chain (after the paper, so that a rewritten tracker is named as such)
       if (e.position !== n) where(i, "position", `paper ${n} is not chained to paper ${n - 1}: its position is ${e.position}`);
@@ -413,10 +389,38 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
         if (seenA.has(a)) where(i, "ciphertexts", `a ciphertext component a appears twice (paper ${seenA.get(a)} and paper ${n}): a replayed or copied encryption`);
         seenA.set(a, n);
       }
-      if (i % 50 === 49) {
-        progress("cast papers and trackers", i + 1, N);
-        await breathe();
+    };
+    const rankedA = (Phex) => {
+      const out = [];
+      for (let j = 0; j < k; j++) out.push(Phex.slice(128 * j, 128 * j + 64));
+      return out;
+    };
+    if (version < 4) {
+      for (let i = 0; i < N; i++) {
+        serial(i, list[i], null, rankedA(list[i].ciphertexts));
+        if (i % 500 === 499) {
+          progress("cast papers and trackers", i + 1, N);
+          await breathe();
+        }
       }
+    } else {
+      const ctx = { key: `papers:${E}:${state.F}:${kind}`, kind, E, F: state.F, k, pk: params.public_key, question };
+      const sums = kind === "marks" ? Array.from({ length: k }, () => [ZERO, ZERO]) : null;
+      await mapChunks(pool, "papers", ctx, list, 25, async (r, offset) => {
+        r.errors.forEach((own, x) => {
+          const i = offset + x;
+          serial(i, list[i], own, kind === "marks" ? r.aLists[x] : rankedA(list[i].ciphertexts));
+        });
+        if (sums) {
+          r.sums.forEach(([a, b], j) => {
+            sums[j][0] = sums[j][0].add(pointFromHex(a));
+            sums[j][1] = sums[j][1].add(pointFromHex(b));
+          });
+        }
+        progress("cast papers and trackers", Math.min(N, offset + r.errors.length), N);
+        await breathe();
+      });
+      if (sums) markSums = sums;
     }
     if (doc.head.position !== N) fail(`papers.json: head.position: the head says position ${doc.head.position}, but the list ends at paper ${N}`);
     if (doc.head.hash !== previous) fail(`papers.json: head.hash: is not paper ${N}'s entry hash`);
@@ -441,10 +445,9 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
           if (o.length !== 128 * k) fail(`${file}: outputs[${i}]: is ${o.length / 2} bytes, not 64·${k}`);
         });
         const context = lengthPrefixed(text("omov/mix/v2"), text(E), Fbytes, u64(s));
-        const total = inputs.length * 2;
-        const reason = verifyShuffle({
-          inputs, outputs: mix.outputs, proof: mix.proof, publicKey: PK, pkBytes, context, width: k,
-          onStep: (done) => progress(name, done, total),
+        const reason = await verifyShuffle({
+          inputs, outputs: mix.outputs, proof: mix.proof, publicKey: PK, pkBytes, context, width: k, pool,
+          onStep: (done) => progress(name, done, inputs.length),
         });
         if (reason !== null) fail(`${file}: proof: ${reason}`);
         return `${inputs.length} papers shuffled and re-encrypted; proof of shuffle verifies`;
@@ -466,37 +469,24 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
       const outs = state.finalPapers;
       checkPresent(dec.present);
       if (dec.papers.length !== outs.length) fail(`decryption.json: papers: ${dec.papers.length} papers, not one per output paper of the last mix (${outs.length})`);
-      const lambdas = new Map(dec.present.map((T) => [T, lagrange(T, dec.present)]));
       values = [];
       let count = 0;
       const N = outs.length;
-      for (let i = 0; i < N; i++) {
-        const paper = dec.papers[i];
-        if (paper.length < 1 || paper.length > k) fail(`decryption.json: papers[${i}]: has ${paper.length} positions, not 1..${k}`);
-        const pctx = lengthPrefixed(text("omov/record/v3/decryption"), Fbytes, u64(i));
-        const vals = [];
-        for (let j = 0; j < paper.length; j++) {
-          const pos = paper[j];
-          if (pos.length !== dec.present.length) fail(`decryption.json: papers[${i}][${j}]: has ${pos.length} shares, not one per present trustee (${dec.present.length})`);
-          const a = pointFromHex(outs[i].slice(128 * j, 128 * j + 64));
-          const b = pointFromHex(outs[i].slice(128 * j + 64, 128 * j + 128));
-          if (a === null || b === null) fail(`${lastFile}: outputs[${i}]: position ${j + 1} is not a pair of valid points`);
-          let M = b;
-          pos.forEach((share, x) => {
-            const T = dec.present[x];
-            const at = `decryption.json: papers[${i}][${j}][${x}]`;
-            const d = checkShare(share, at, a, T, lengthPrefixed(text("omov/v1/partial-decryption"), text(E), u32(T), pctx, u32(j)));
-            M = M.subtract(mul(d, lambdas.get(T)));
-            count++;
-          });
-          vals.push(smallLog(M, C));
-        }
-        values.push(vals);
-        if (i % 20 === 19) {
-          progress("decryption shares", i + 1, N);
-          await breathe();
-        }
-      }
+      const keys = {};
+      for (const T of dec.present) keys[T] = hex(enc(ceremony.keys.get(T)));
+      const ctx = {
+        key: `shares:${E}:${state.F}:${dec.present.join(",")}`, E, F: state.F, k, C, present: dec.present, keys, lastFile,
+      };
+      const items = outs.map((out, i) => ({ out, paper: dec.papers[i] }));
+      await mapChunks(pool, "shares", ctx, items, 10, async (r, offset) => {
+        r.errors.forEach((error, x) => {
+          if (error !== null) fail(error);
+          values.push(r.values[x]);
+        });
+        count += r.count;
+        progress("decryption shares", Math.min(N, offset + r.errors.length), N);
+        await breathe();
+      });
       return `${count} decryption shares by trustees [${dec.present.join(", ")}] verify (Chaum–Pedersen)`;
     });
 
@@ -537,16 +527,11 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
       if (dec.tally.length !== k) fail(`decryption.json: tally: ${dec.tally.length} options, not ${k}`);
       const lambdas = new Map(dec.present.map((T) => [T, lagrange(T, dec.present)]));
       const h = lengthPrefixed(text("omov/record/v4/tally"), Fbytes);
-      const N = markCts.length;
+      const N = papersDoc.papers.length;
       values = [];
       let count = 0;
       for (let i = 0; i < k; i++) {
-        let a = ZERO;
-        let b = ZERO;
-        for (const cts of markCts) {
-          a = a.add(cts[i].a);
-          b = b.add(cts[i].b);
-        }
+        const [a, b] = markSums[i]; // summed over the papers in V4
         const pos = dec.tally[i];
         if (pos.length !== dec.present.length) fail(`decryption.json: tally[${i}]: has ${pos.length} shares, not one per present trustee (${dec.present.length})`);
         let M = b;
@@ -564,7 +549,8 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
     });
     await run("V7", "decrypted totals", ["V6"], ["results.json"], async () => {
       const res = docs.get("results.json");
-      if (res.papers !== markCts.length) fail(`results.json: papers: is ${res.papers}, but ${markCts.length} papers were cast`);
+      const cast = papersDoc.papers.length;
+      if (res.papers !== cast) fail(`results.json: papers: is ${res.papers}, but ${cast} papers were cast`);
       if (res.totals.length !== k) fail(`results.json: totals: ${res.totals.length} totals, not ${k}`);
       for (let i = 0; i < k; i++) {
         if (res.totals[i] !== values[i]) fail(`results.json: totals[${i}]: is ${res.totals[i]}, but the tally decrypts to ${values[i]}`);
@@ -646,5 +632,6 @@ export async function verifyRecord(readFile, options = {}, onProgress = () => {}
 }
 
 export { readCanonical, RecordError } from "./canonical.js";
+export { inlinePool, workerPool, taskReply } from "./pool.js";
 export { canonicalText } from "./canonical.js";
 export { equalBytes };

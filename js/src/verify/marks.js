@@ -49,7 +49,8 @@ function readProof(bytes, branches, what) {
 }
 
 // question: {question_id, options, min_marks, max_marks}; binding: Uint8Array.
-export function checkMarkPaper(P, question, election, binding, publicKey, pkBytes) {
+// With `batch` (proofs.js newBatch()), the proofs' branch equations are added to it rather than checked here.
+export function checkMarkPaper(P, question, election, binding, publicKey, pkBytes, batch = null) {
   const k = question.options;
   const fields = readFields(P);
   const needSum = question.min_marks > 0 || question.max_marks < k;
@@ -72,7 +73,7 @@ export function checkMarkPaper(P, question, election, binding, publicKey, pkByte
     u32(question.min_marks), u32(question.max_marks), binding);
   for (let i = 0; i < k; i++) {
     const proof = readProof(fields[2 + k + i], 2, `option ${i}'s proof`);
-    if (!verifyDisjunctive(lengthPrefixed(ctx, text("mark"), u32(i)), publicKey, pkBytes, [cts[i]], [0, 1], proof)) {
+    if (!verifyDisjunctive(lengthPrefixed(ctx, text("mark"), u32(i)), publicKey, pkBytes, [cts[i]], [0, 1], proof, batch)) {
       throw new Error(`option ${i}'s 0/1 proof does not verify`);
     }
   }
@@ -83,7 +84,7 @@ export function checkMarkPaper(P, question, election, binding, publicKey, pkByte
     const values = [];
     for (let v = question.min_marks; v <= question.max_marks; v++) values.push(v);
     const proof = readProof(sumField, values.length, "the sum proof");
-    if (!verifyDisjunctive(lengthPrefixed(ctx, text("sum")), publicKey, pkBytes, cts, values, proof)) {
+    if (!verifyDisjunctive(lengthPrefixed(ctx, text("sum")), publicKey, pkBytes, cts, values, proof, batch)) {
       throw new Error(`the sum proof (between ${question.min_marks} and ${question.max_marks} marks) does not verify`);
     }
   }

@@ -3,15 +3,20 @@
 // verifier.js, built by js/build.mjs from js/src/verify/):
 //
 //   node omov/web/static/omov/verify/cli.mjs RECORD_DIR [--fingerprint F] [--tracker T] [--head H] [--all] [--fail-fast]
+//       [--workers N]
 //
+// The heavy per-paper checks run on N worker threads (cli-worker.mjs; default: one per core); --workers 1 runs
+// everything in this thread. The results are the same.
 // Prints one line per check (✓ or ✗ and a sentence); exits 0 only if every check passes, 1 if any fails, 2 on
 // bad usage. It re-checks everything in the record except the full recount of the count sheet, which is the
 // Python verifier's (`omov verify`) and `omov count`'s job; see docs/record.md §3 and docs/verifier-js.md.
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { verifyRecord } from "./verifier.js";
+import { availableParallelism, cpus } from "node:os";
+import { Worker } from "node:worker_threads";
+import { inlinePool, verifyRecord, workerPool } from "./verifier.js";
 
-const USAGE = "usage: node cli.mjs RECORD_DIR [--fingerprint HASH] [--tracker CODE] [--head [N:]HASH] [--all] [--fail-fast] [--quiet]";
+const USAGE = "usage: node cli.mjs RECORD_DIR [--fingerprint HASH] [--tracker CODE] [--head [N:]HASH] [--all] [--fail-fast] [--workers N] [--quiet]";
 
 function parse(argv) {
   const out = { options: {} };
@@ -27,6 +32,11 @@ function parse(argv) {
     else if (a === "--all") out.options.all = true;
     else if (a === "--fail-fast") out.options.failFast = true;
     else if (a === "--quiet") out.quiet = true;
+    else if (a === "--workers") {
+      const v = value();
+      if (!/^[1-9][0-9]*$/.test(v)) throw new Error(`--workers needs a positive whole number, not ${JSON.stringify(v)}`);
+      out.workers = Number(v);
+    }
     else if (a === "-h" || a === "--help") out.help = true;
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else if (out.dir === undefined) out.dir = a;
@@ -71,7 +81,17 @@ function onProgress({ check, done, total }) {
 }
 
 const started = Date.now();
-const checks = await verifyRecord(readRecordFile, args.options, onProgress);
+const cores = typeof availableParallelism === "function" ? availableParallelism() : cpus().length;
+const workers = args.workers ?? Math.max(1, cores);
+const pool = workers > 1
+  ? workerPool(Array.from({ length: workers }, () => new Worker(new URL("./cli-worker.mjs", import.meta.url))))
+  : inlinePool();
+let checks;
+try {
+  checks = await verifyRecord(readRecordFile, { ...args.options, pool }, onProgress);
+} finally {
+  pool.close();
+}
 if (process.stderr.isTTY && !args.quiet) process.stderr.write("\r\x1b[K");
 for (const c of checks) console.log(`${c.ok ? "✓" : "✗"} ${c.name}${c.detail ? `: ${c.detail}` : ""}`);
 const failed = checks.filter((c) => !c.ok).length;

@@ -2822,6 +2822,7 @@ var ristretto255_hasher = /* @__PURE__ */ Object.freeze({
 var Point = ristretto255.Point;
 var L = 2n ** 252n + 27742317777372353535851937790883648493n;
 var G = Point.BASE;
+G.precompute(8, false);
 var ZERO = Point.ZERO;
 var G_HEX = "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76";
 var utf8 = new TextEncoder();
@@ -2920,14 +2921,33 @@ function msm(points, scalars) {
   }
   return pippenger(Point, points, scalars.map((k) => (k % L + L) % L));
 }
-function independentGenerators(domain, n) {
+function independentGenerators(domain, n, from = 0) {
   const out = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     out.push(ristretto255_hasher.deriveToCurve(sha512(lengthPrefixed(text("omov/v1/generators"), text(domain), u32(i)))));
   }
   return out;
 }
 var mod2 = (x) => (x % L + L) % L;
+function mulAdd(points, scalars) {
+  const ps = [];
+  const ks = [];
+  for (let i = 0; i < points.length; i++) {
+    const s = mod2(scalars[i]);
+    if (s === 0n || points[i].is0()) continue;
+    ps.push(points[i]);
+    ks.push(s);
+  }
+  if (ps.length === 0) return ZERO;
+  return mulAddUnsafe(Point, ps, ks);
+}
+function randomWeight() {
+  const b = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(b);
+  let n = 0n;
+  for (const x of b) n = n << 8n | BigInt(x);
+  return n | 1n;
+}
 function equalBytes2(a, b) {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -2942,10 +2962,10 @@ function verifyDlog(context, B, X, c, z) {
 }
 function verifyDleq(context, B1, X1, B2, X2, c, z) {
   const R1 = mul(B1, z).subtract(mul(X1, c));
-  const R2 = mul(B2, z).subtract(mul(X2, c));
+  const R2 = mulAdd([B2, X2], [z, L - c]);
   return hashToScalar("omov/v1/proof/dleq", GROUP, context, enc(B1), enc(X1), enc(B2), enc(X2), enc(R1), enc(R2)) === c;
 }
-function verifyDisjunctive(context, PK, pkBytes, cts, values, proof) {
+function verifyDisjunctive(context, PK, pkBytes, cts, values, proof, batch = null) {
   const k = values.length;
   if (proof.commitments.length !== k || proof.pairs.length !== k) return false;
   let a = cts[0].a;
@@ -2963,6 +2983,28 @@ function verifyDisjunctive(context, PK, pkBytes, cts, values, proof) {
   let sum = 0n;
   for (const [cj] of proof.pairs) sum += cj;
   if (sum % L !== c) return false;
+  if (batch) {
+    for (let j = 0; j < k; j++) {
+      const [cj, zj] = proof.pairs[j];
+      const [A, B] = proof.commitments[j];
+      const w1 = randomWeight();
+      const w2 = randomWeight();
+      batch.points.push(A, B);
+      batch.scalars.push(w1, w2);
+      for (const ct of cts) {
+        let co = batch.coef.get(ct);
+        if (co === void 0) {
+          co = [0n, 0n];
+          batch.coef.set(ct, co);
+        }
+        co[0] = (co[0] + w1 * cj) % L;
+        co[1] = (co[1] + w2 * cj) % L;
+      }
+      batch.g = (batch.g - w1 * zj - w2 * (cj * BigInt(values[j]) % L)) % L;
+      batch.pk = (batch.pk - w2 * zj) % L;
+    }
+    return true;
+  }
   for (let j = 0; j < k; j++) {
     const [cj, zj] = proof.pairs[j];
     const [A, B] = proof.commitments[j];
@@ -2981,25 +3023,416 @@ function verifyRandomness(RP, pkBytes, paperBytes, aPoints, c, zs) {
   for (let j = 0; j < k; j++) parts.push(enc(mul(G, zs[j]).subtract(mul(aPoints[j], c))));
   return hashToScalar("omov/v1/proof/randomness", GROUP, ...parts) === c;
 }
+function newBatch() {
+  return { points: [], scalars: [], g: 0n, pk: 0n, coef: /* @__PURE__ */ new Map() };
+}
+function batchHolds(batch, PK) {
+  const points = [...batch.points, G, PK];
+  const scalars = [...batch.scalars, mod2(batch.g), mod2(batch.pk)];
+  for (const [ct, [ca, cb]] of batch.coef) {
+    points.push(ct.a, ct.b);
+    scalars.push(ca, cb);
+  }
+  return msm(points, scalars).is0();
+}
+
+// src/verify/marks.js
+function readFields(bytes) {
+  const out = [];
+  let at = 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  while (at < bytes.length) {
+    if (at + 8 > bytes.length) throw new Error("the paper's bytes end inside a length prefix");
+    const len = view.getBigUint64(at, false);
+    at += 8;
+    if (len > BigInt(bytes.length - at)) throw new Error("a length prefix runs past the end of the paper's bytes");
+    out.push(bytes.subarray(at, at + Number(len)));
+    at += Number(len);
+  }
+  return out;
+}
+function readPoint(bytes, what) {
+  const p = pointFromHex(bytesToHex3(bytes));
+  if (p === null) throw new Error(`${what} is not a valid ristretto255 point`);
+  return p;
+}
+function readProof(bytes, branches, what) {
+  if (bytes.length !== 4 + 128 * branches) throw new Error(`${what} is ${bytes.length} bytes, not 4 + 128·${branches}`);
+  const n = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false);
+  if (n !== branches) throw new Error(`${what} has ${n} branches, not ${branches}`);
+  const commitments = [];
+  const commitmentBytes = [];
+  const pairs = [];
+  for (let j = 0; j < branches; j++) {
+    const A = bytes.subarray(4 + 64 * j, 4 + 64 * j + 32);
+    const B = bytes.subarray(4 + 64 * j + 32, 4 + 64 * j + 64);
+    commitmentBytes.push([A, B]);
+    commitments.push([readPoint(A, `${what} commitment A_${j}`), readPoint(B, `${what} commitment B_${j}`)]);
+  }
+  const base = 4 + 64 * branches;
+  for (let j = 0; j < branches; j++) {
+    const c = scalarFromHex(bytesToHex3(bytes.subarray(base + 64 * j, base + 64 * j + 32)));
+    const z = scalarFromHex(bytesToHex3(bytes.subarray(base + 64 * j + 32, base + 64 * j + 64)));
+    if (c === null || z === null) throw new Error(`${what} pair ${j} holds a scalar that is not canonical (< L)`);
+    pairs.push([c, z]);
+  }
+  return { commitments, commitmentBytes, pairs };
+}
+function checkMarkPaper(P, question, election, binding, publicKey, pkBytes, batch = null) {
+  const k = question.options;
+  const fields = readFields(P);
+  const needSum = question.min_marks > 0 || question.max_marks < k;
+  if (fields.length !== 2 + 2 * k + 1) throw new Error(`the paper has ${fields.length} fields, not ${2 + 2 * k + 1} (question id, option count, ${k} ciphertexts, ${k} proofs, sum proof)`);
+  if (new TextDecoder().decode(fields[0]) !== question.question_id || bytesToHex3(fields[0]) !== bytesToHex3(text(question.question_id))) {
+    throw new Error("the paper's question id is not the question's");
+  }
+  if (fields[1].length !== 4 || new DataView(fields[1].buffer, fields[1].byteOffset, 4).getUint32(0, false) !== k) {
+    throw new Error(`the paper's option count is not ${k}`);
+  }
+  const cts = [];
+  for (let i = 0; i < k; i++) {
+    const f = fields[2 + i];
+    if (f.length !== 64) throw new Error(`option ${i}'s ciphertext is ${f.length} bytes, not 64`);
+    const aBytes = f.subarray(0, 32);
+    const bBytes = f.subarray(32, 64);
+    cts.push({ a: readPoint(aBytes, `option ${i}'s ciphertext (a)`), b: readPoint(bBytes, `option ${i}'s ciphertext (b)`), aBytes, bBytes });
+  }
+  const ctx = lengthPrefixed(
+    text("omov/v1/mark-paper"),
+    text(election),
+    text(question.question_id),
+    u32(k),
+    u32(question.min_marks),
+    u32(question.max_marks),
+    binding
+  );
+  for (let i = 0; i < k; i++) {
+    const proof = readProof(fields[2 + k + i], 2, `option ${i}'s proof`);
+    if (!verifyDisjunctive(lengthPrefixed(ctx, text("mark"), u32(i)), publicKey, pkBytes, [cts[i]], [0, 1], proof, batch)) {
+      throw new Error(`option ${i}'s 0/1 proof does not verify`);
+    }
+  }
+  const sumField = fields[2 + 2 * k];
+  if (!needSum) {
+    if (sumField.length !== 0) throw new Error("the paper has a sum proof where the question needs none");
+  } else {
+    const values = [];
+    for (let v = question.min_marks; v <= question.max_marks; v++) values.push(v);
+    const proof = readProof(sumField, values.length, "the sum proof");
+    if (!verifyDisjunctive(lengthPrefixed(ctx, text("sum")), publicKey, pkBytes, cts, values, proof, batch)) {
+      throw new Error(`the sum proof (between ${question.min_marks} and ${question.max_marks} marks) does not verify`);
+    }
+  }
+  return cts;
+}
+
+// src/verify/work.js
+var Refused = class extends Error {
+};
+var refuse = (msg) => {
+  throw new Refused(msg);
+};
+var attempt = (f) => {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Refused) return e.message;
+    throw e;
+  }
+};
+var prepared = /* @__PURE__ */ new Map();
+function prepare(ctx) {
+  let p = prepared.get(ctx.key);
+  if (p !== void 0) return p;
+  p = { ...ctx };
+  if (ctx.F) p.Fbytes = hexToBytes3(ctx.F);
+  if (ctx.pk) {
+    p.PK = pointFromHex(ctx.pk).precompute(8, false);
+    p.pkBytes = hexToBytes3(ctx.pk);
+  }
+  if (ctx.keys) p.X = new Map(Object.entries(ctx.keys).map(([T, h]) => [Number(T), pointFromHex(h).precompute(8, false)]));
+  if (ctx.present && ctx.C !== void 0) {
+    const { D, coef } = smallLagrange(ctx.present);
+    p.D = D;
+    p.coef = coef;
+    p.logs = /* @__PURE__ */ new Map();
+    const DG = mul(G, D);
+    let M = ZERO;
+    for (let m = 0; m <= ctx.C; m++) {
+      p.logs.set(bytesToHex3(enc(M)), m);
+      M = M.add(DG);
+    }
+  }
+  if (prepared.size >= 8) prepared.clear();
+  prepared.set(ctx.key, p);
+  return p;
+}
+function smallLagrange(present) {
+  const abs = (x) => x < 0n ? -x : x;
+  const gcd = (a, b) => b === 0n ? abs(a) : gcd(b, a % b);
+  const parts = present.map((T) => {
+    let num = 1n;
+    let den = 1n;
+    for (const U of present) {
+      if (U === T) continue;
+      num *= BigInt(U);
+      den *= BigInt(U) - BigInt(T);
+    }
+    return [num, den];
+  });
+  let D = 1n;
+  for (const [, den] of parts) D = D / gcd(D, den) * abs(den);
+  return { D, coef: parts.map(([num, den]) => num * D / den) };
+}
+function credentials(ctx, { offset, items }) {
+  for (let x = 0; x < items.length; x++) {
+    const S = pointFromHex(items[x]);
+    if (S === null) return { at: offset + x, msg: "is not a valid ristretto255 point" };
+    if (S.is0()) return { at: offset + x, msg: "is the identity" };
+  }
+  return null;
+}
+function papers(ctx, { offset, items }) {
+  const p = prepare(ctx);
+  const marks = p.kind === "marks";
+  let batch = marks ? newBatch() : null;
+  const ctsOf = new Array(items.length).fill(null);
+  const one = (x) => attempt(() => {
+    ctsOf[x] = checkPaper(p, items[x], offset + x, batch);
+    return null;
+  });
+  let errors = items.map((_, x) => one(x));
+  if (marks && !batchHolds(batch, p.PK)) {
+    batch = null;
+    errors = items.map((_, x) => one(x));
+  }
+  if (!marks) return { errors };
+  const aLists = ctsOf.map((cts) => cts === null ? null : cts.map((ct) => bytesToHex3(ct.aBytes)));
+  let sums = null;
+  if (!errors.some((e) => e !== null)) {
+    sums = [];
+    for (let i = 0; i < p.k; i++) {
+      let a = ZERO;
+      let b = ZERO;
+      for (const cts of ctsOf) {
+        a = a.add(cts[i].a);
+        b = b.add(cts[i].b);
+      }
+      sums.push([bytesToHex3(enc(a)), bytesToHex3(enc(b))]);
+    }
+  }
+  return { errors, aLists, sums };
+}
+function checkPaper(p, e, i, batch) {
+  const { E, Fbytes, k, kind, PK, pkBytes } = p;
+  const where = (item, msg) => refuse(`papers.json: papers[${i}]${item ? `.${item}` : ""}: ${msg}`);
+  const Phex = e.ciphertexts;
+  const P = hexToBytes3(Phex);
+  const S = pointFromHex(e.credential);
+  const Sb = hexToBytes3(e.credential);
+  const Q = hexToBytes3(e.proof);
+  const tracker = bytesToHex3(sha256(lengthPrefixed(text("omov/record/v4/tracker"), Fbytes, Sb, P, Q)));
+  if (e.tracker !== tracker) where("tracker", `is not the tracker of paper ${i + 1} (${tracker})`);
+  const sc = scalarFromHex(e.signature.c);
+  const sz = scalarFromHex(e.signature.z);
+  if (sc === null || sz === null) where("signature", "holds a scalar that is not canonical (< L)");
+  const sctx = lengthPrefixed(text("omov/v1/paper-signature"), text(E), Fbytes, hexToBytes3(e.tracker));
+  if (!verifyDlog(sctx, G, S, sc, sz)) where("signature", "does not verify under the paper's credential");
+  if (kind === "ranked") {
+    if (P.length !== 64 * k) where("ciphertexts", `is ${P.length} bytes, not 64·${k}`);
+    if (Q.length !== 32 * (k + 1)) where("proof", `is ${Q.length} bytes, not 32·(${k}+1)`);
+    const c = scalarFromHex(e.proof.slice(0, 64));
+    const zs = [];
+    for (let j = 0; j < k; j++) zs.push(scalarFromHex(e.proof.slice(64 * (j + 1), 64 * (j + 2))));
+    if (c === null || zs.includes(null)) where("proof", "holds a scalar that is not canonical (< L)");
+    const aPoints = [];
+    for (let j = 0; j < k; j++) {
+      const a = pointFromHex(Phex.slice(128 * j, 128 * j + 64));
+      const b = pointFromHex(Phex.slice(128 * j + 64, 128 * j + 128));
+      if (a === null || b === null) where("ciphertexts", `position ${j + 1} is not a pair of valid points`);
+      aPoints.push(a);
+    }
+    const RP = lengthPrefixed(text("omov/v1/ranked-paper"), text(E), Fbytes, Sb);
+    if (!verifyRandomness(RP, pkBytes, P, aPoints, c, zs)) where("proof", "the proof of knowledge of the paper's randomness does not verify");
+    return null;
+  }
+  if (Q.length !== 0) where("proof", "must be empty for a mark paper");
+  const binding = new Uint8Array(Fbytes.length + Sb.length);
+  binding.set(Fbytes, 0);
+  binding.set(Sb, Fbytes.length);
+  try {
+    return checkMarkPaper(P, p.question, E, binding, PK, pkBytes, batch);
+  } catch (err) {
+    if (err instanceof Refused) throw err;
+    return where("ciphertexts", `is not a valid mark paper: ${err.message}`);
+  }
+}
+function shares(ctx, { offset, items }) {
+  const p = prepare(ctx);
+  const errors = [];
+  const values = [];
+  let count = 0;
+  items.forEach((item, x) => {
+    let vals = null;
+    const error = attempt(() => {
+      vals = decryptPaper(p, item, offset + x);
+      return null;
+    });
+    errors.push(error);
+    values.push(vals);
+    if (vals !== null) count += vals.length * p.present.length;
+  });
+  return { errors, values, count };
+}
+function decryptPaper(p, { out, paper }, i) {
+  const { E, Fbytes, k, present } = p;
+  if (paper.length < 1 || paper.length > k) refuse(`decryption.json: papers[${i}]: has ${paper.length} positions, not 1..${k}`);
+  const pctx = lengthPrefixed(text("omov/record/v3/decryption"), Fbytes, u64(i));
+  const vals = [];
+  for (let j = 0; j < paper.length; j++) {
+    const pos = paper[j];
+    if (pos.length !== present.length) refuse(`decryption.json: papers[${i}][${j}]: has ${pos.length} shares, not one per present trustee (${present.length})`);
+    const a = pointFromHex(out.slice(128 * j, 128 * j + 64));
+    const b = pointFromHex(out.slice(128 * j + 64, 128 * j + 128));
+    if (a === null || b === null) refuse(`${p.lastFile}: outputs[${i}]: position ${j + 1} is not a pair of valid points`);
+    const ds = [b];
+    const ls = [p.D];
+    pos.forEach((share, x) => {
+      const T = present[x];
+      const at = `decryption.json: papers[${i}][${j}][${x}]`;
+      ds.push(checkShare(p, share, at, a, T, lengthPrefixed(text("omov/v1/partial-decryption"), text(E), u32(T), pctx, u32(j))));
+      ls.push(-p.coef[x]);
+    });
+    const M = mulAddSmall(ds, ls);
+    const m = p.logs.get(bytesToHex3(enc(M)));
+    vals.push(m === void 0 ? null : m);
+  }
+  return vals;
+}
+function checkShare(p, share, at, a, T, context) {
+  if (share.length !== 3) refuse(`${at}: a share is [d, c, z], not ${share.length} items`);
+  const d = pointFromHex(share[0]);
+  if (d === null) refuse(`${at}[0]: d is not a valid ristretto255 point`);
+  const c = scalarFromHex(share[1]);
+  const z = scalarFromHex(share[2]);
+  if (c === null || z === null) refuse(`${at}: c or z is not a canonical scalar (< L)`);
+  if (!verifyDleq(context, G, p.X.get(T), a, d, c, z)) refuse(`${at}: trustee ${T}'s decryption proof does not verify`);
+  return d;
+}
+function mulAddSmall(points, scalars) {
+  const ps = [];
+  const ks = [];
+  points.forEach((P, i) => {
+    const s = scalars[i];
+    if (s === 0n) return;
+    ps.push(s < 0n ? P.negate() : P);
+    ks.push(s < 0n ? -s : s);
+  });
+  return mulAdd(ps, ks);
+}
+var TASKS = { credentials, papers, shares, shuffle: shuffleChunk };
+function runTask(name, ctx, payload) {
+  const task = TASKS[name];
+  if (task === void 0) throw new Error(`no task ${JSON.stringify(name)}`);
+  return task(ctx, payload);
+}
+
+// src/verify/pool.js
+function inlinePool() {
+  return {
+    size: 1,
+    run: async (name, ctx, payload) => runTask(name, ctx, payload),
+    close() {
+    }
+  };
+}
+function taskReply(message) {
+  const { id, name, ctx, payload } = message;
+  try {
+    return { id, result: runTask(name, ctx, payload) };
+  } catch (e) {
+    return { id, error: `${e && e.message ? e.message : e}` };
+  } finally {
+    clearPointCache();
+  }
+}
+function workerPool(workers) {
+  const idle = [...workers];
+  const queue = [];
+  const pending = /* @__PURE__ */ new Map();
+  let next = 1;
+  let broken = null;
+  const dispatch = () => {
+    while (idle.length && queue.length) {
+      const w = idle.pop();
+      const job = queue.shift();
+      pending.set(job.message.id, { ...job, worker: w });
+      w.postMessage(job.message);
+    }
+  };
+  const failAll = (why) => {
+    broken = why;
+    for (const job of [...pending.values(), ...queue]) job.reject(new Error(why));
+    pending.clear();
+    queue.length = 0;
+  };
+  for (const w of workers) {
+    const onReply = (reply) => {
+      const job = pending.get(reply.id);
+      if (job === void 0) return;
+      pending.delete(reply.id);
+      idle.push(w);
+      if (reply.error !== void 0) job.reject(new Error(reply.error));
+      else job.resolve(reply.result);
+      dispatch();
+    };
+    const onError = (e) => failAll(`a verifier worker failed: ${e && e.message ? e.message : e}`);
+    if (typeof w.on === "function") {
+      w.on("message", onReply);
+      w.on("error", onError);
+    } else {
+      w.addEventListener("message", (e) => onReply(e.data));
+      w.addEventListener("error", onError);
+    }
+  }
+  return {
+    size: workers.length,
+    run(name, ctx, payload) {
+      if (broken) return Promise.reject(new Error(broken));
+      return new Promise((resolve, reject) => {
+        queue.push({ message: { id: next++, name, ctx, payload }, resolve, reject });
+        dispatch();
+      });
+    },
+    close() {
+      for (const w of workers) w.terminate();
+    }
+  };
+}
+async function mapChunks(pool, name, ctx, items, chunk, take) {
+  const starts = [];
+  for (let at = 0; at < items.length; at += chunk) starts.push(at);
+  const inFlight = [];
+  const window = Math.max(2, pool.size * 2);
+  let sent = 0;
+  const send = () => {
+    const at = starts[sent++];
+    const p = pool.run(name, ctx, { offset: at, items: items.slice(at, at + chunk) });
+    p.catch(() => {
+    });
+    inFlight.push(p);
+  };
+  while (sent < starts.length && inFlight.length < window) send();
+  for (let c = 0; c < starts.length; c++) {
+    const result = await inFlight.shift();
+    if (sent < starts.length) send();
+    await take(result, starts[c]);
+  }
+}
 
 // src/verify/shuffle.js
-function randomWeight() {
-  const b = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(b);
-  let n = 0n;
-  for (const x of b) n = n << 8n | BigInt(x);
-  return n | 1n;
-}
-var generatorCache = /* @__PURE__ */ new Map();
-function generators(n) {
-  let g = generatorCache.get("omov/shuffle/v1");
-  if (!g || g.length < n) {
-    g = independentGenerators("omov/shuffle/v1", n);
-    generatorCache.set("omov/shuffle/v1", g);
-  }
-  return g.slice(0, n);
-}
-function verifyShuffle({ inputs, outputs, proof, publicKey, pkBytes, context, width: k, onStep }) {
+var DOMAIN = "omov/shuffle/v1";
+async function verifyShuffle({ inputs, outputs, proof, publicKey, pkBytes, context, width: k, onStep, pool }) {
   const N = inputs.length;
   if (N < 1) return "no papers to shuffle";
   if (outputs.length !== N) return `${outputs.length} outputs for ${N} inputs`;
@@ -3024,33 +3457,8 @@ function verifyShuffle({ inputs, outputs, proof, publicKey, pkBytes, context, wi
     const s4 = proof.s4.map((h, j) => scalar(h, `proof.s4[${j}]`));
     const sHat = proof.s_hat.map((h, i) => scalar(h, `proof.s_hat[${i}]`));
     const sPrime = proof.s_prime.map((h, i) => scalar(h, `proof.s_prime[${i}]`));
-    const cs = proof.commitments.map((h, i) => point(h, `proof.commitments[${i}]`));
-    const chain = proof.chain.map((h, i) => point(h, `proof.chain[${i}]`));
-    const tHat = proof.t_hat.map((h, i) => point(h, `proof.t_hat[${i}]`));
-    const t1 = point(proof.t1, "proof.t1");
-    const t2 = point(proof.t2, "proof.t2");
-    const t3 = point(proof.t3, "proof.t3");
-    const t4 = proof.t4.map((pair, j) => {
-      if (pair.length !== 2) throw new Error(`proof.t4[${j}] is not a pair of points`);
-      return [point(pair[0], `proof.t4[${j}][0]`), point(pair[1], `proof.t4[${j}][1]`)];
-    });
-    const grid = (list, what) => list.map((hex2, i) => {
-      if (hex2.length !== 128 * k) throw new Error(`${what}[${i}] is ${hex2.length / 2} bytes, not 64·${k}`);
-      const row = [];
-      for (let j = 0; j < k; j++) {
-        row.push([
-          point(hex2.slice(128 * j, 128 * j + 64), `${what}[${i}] position ${j + 1} (a)`),
-          point(hex2.slice(128 * j + 64, 128 * j + 128), `${what}[${i}] position ${j + 1} (b)`)
-        ]);
-      }
-      if (onStep && i % 64 === 63) onStep(i + 1);
-      return row;
-    });
-    const ins = grid(inputs, "inputs");
-    const outs = grid(outputs, "outputs");
-    const H = generators(N + 1);
     const D = sha256(lengthPrefixed(
-      text("omov/shuffle/v1"),
+      text(DOMAIN),
       text("ristretto255"),
       enc(G),
       context,
@@ -3063,8 +3471,62 @@ function verifyShuffle({ inputs, outputs, proof, publicKey, pkBytes, context, wi
     ));
     const u = [];
     for (let i = 0; i < N; i++) u.push(hashToScalar("omov/shuffle/v1/u", D, u64(i)));
+    const c = challenge;
+    const w = [];
+    for (let i = 0; i < N; i++) w.push(randomWeight());
+    const items = [];
+    for (let i = 0; i < N; i++) {
+      const chainCoef = (w[i] * c + (i + 1 < N ? w[i + 1] * sPrime[i + 1] : 0n)) % L;
+      items.push({
+        inp: inputs[i],
+        out: outputs[i],
+        cm: proof.commitments[i],
+        ch: proof.chain[i],
+        th: proof.t_hat[i],
+        cu: String(u[i] * c % L),
+        sp: String(sPrime[i]),
+        wn: String(mod2(-w[i])),
+        cc: String(chainCoef)
+      });
+    }
+    const bad = { commitments: null, chain: null, tHat: null, inputs: null, outputs: null };
+    let sumC = ZERO;
+    let sumH = ZERO;
+    let t3Part = ZERO;
+    let tHatPart = ZERO;
+    const t4Part = Array.from({ length: k }, () => [ZERO, ZERO]);
+    const add2 = (P, h) => P.add(pointFromHex(h));
+    const runner = pool ?? inlinePool();
+    const chunk = Math.min(2e3, Math.max(50, Math.ceil(N / (runner.size * 3))));
+    await mapChunks(runner, "shuffle", { key: "shuffle", k }, items, chunk, (r, offset) => {
+      for (const name of Object.keys(bad)) if (bad[name] === null && r.bad[name] !== null) bad[name] = r.bad[name];
+      if (r.sums) {
+        sumC = add2(sumC, r.sums.sumC);
+        sumH = add2(sumH, r.sums.sumH);
+        t3Part = add2(t3Part, r.sums.t3);
+        tHatPart = add2(tHatPart, r.sums.tHat);
+        r.sums.t4.forEach(([a, b], j) => {
+          t4Part[j][0] = add2(t4Part[j][0], a);
+          t4Part[j][1] = add2(t4Part[j][1], b);
+        });
+      }
+      if (onStep) onStep(Math.min(N, offset + chunk), N);
+    });
+    if (bad.commitments !== null) point("", `proof.commitments[${bad.commitments}]`);
+    if (bad.chain !== null) point("", `proof.chain[${bad.chain}]`);
+    if (bad.tHat !== null) point("", `proof.t_hat[${bad.tHat}]`);
+    const t1 = point(proof.t1, "proof.t1");
+    const t2 = point(proof.t2, "proof.t2");
+    const t3 = point(proof.t3, "proof.t3");
+    const t4 = proof.t4.map((pair, j) => {
+      if (pair.length !== 2) throw new Error(`proof.t4[${j}] is not a pair of points`);
+      return [point(pair[0], `proof.t4[${j}][0]`), point(pair[1], `proof.t4[${j}][1]`)];
+    });
+    if (bad.inputs !== null) throw new Error(bad.inputs);
+    if (bad.outputs !== null) throw new Error(bad.outputs);
+    const [H0] = independentGenerators(DOMAIN, 1);
     const t4Bytes = hexToBytes3(proof.t4.map(([a, b]) => a + b).join(""));
-    const c = hashToScalar(
+    const cHash = hashToScalar(
       "omov/shuffle/v1/c",
       D,
       sha256(hexToBytes3(proof.chain.join(""))),
@@ -3074,56 +3536,31 @@ function verifyShuffle({ inputs, outputs, proof, publicKey, pkBytes, context, wi
       t4Bytes,
       sha256(hexToBytes3(proof.t_hat.join("")))
     );
-    if (c !== challenge) return "the challenge is not the hash of the proof's statement and commitments";
-    let sumC = ZERO;
-    for (const p of cs) sumC = sumC.add(p);
-    let sumH = ZERO;
-    for (let i = 1; i <= N; i++) sumH = sumH.add(H[i]);
+    if (cHash !== challenge) return "the challenge is not the hash of the proof's statement and commitments";
     const cBar = sumC.subtract(sumH);
     let prodU = 1n;
     for (const x of u) prodU = prodU * x % L;
-    const cHat = chain[N - 1].subtract(mul(H[0], prodU));
-    if (!mul(cBar, c).add(mul(G, s1)).equals(t1)) return "the equation for t1 does not hold";
-    if (!mul(cHat, c).add(mul(G, s2)).equals(t2)) return "the equation for t2 does not hold";
-    const t3r = msm([...cs, G, ...H.slice(1)], [...u.map((x) => x * c % L), s3, ...sPrime]);
-    if (!t3r.equals(t3)) return "the equation for t3 does not hold";
-    const cu = u.map((x) => x * c % L);
+    const chainLast = pointFromHex(proof.chain[N - 1]);
+    const cHat = chainLast.subtract(H0.multiplyUnsafe(prodU));
+    if (!cBar.multiplyUnsafe(c).add(G.multiplyUnsafe(s1)).equals(t1)) return "the equation for t1 does not hold";
+    if (!cHat.multiplyUnsafe(c).add(G.multiplyUnsafe(s2)).equals(t2)) return "the equation for t2 does not hold";
+    if (!t3Part.add(G.multiplyUnsafe(s3)).equals(t3)) return "the equation for t3 does not hold";
     for (let j = 0; j < k; j++) {
       for (const side of [0, 1]) {
         const base = side === 0 ? G : publicKey;
-        const pts2 = [base];
-        const sc2 = [mod2(-s4[j])];
-        for (let i = 0; i < N; i++) {
-          pts2.push(ins[i][j][side], outs[i][j][side]);
-          sc2.push(cu[i], sPrime[i]);
+        if (!t4Part[j][side].add(base.multiplyUnsafe(mod2(-s4[j]))).equals(t4[j][side])) {
+          return `the equation for t4 (position ${j + 1}, ${side ? "b" : "a"}) does not hold`;
         }
-        if (!msm(pts2, sc2).equals(t4[j][side])) return `the equation for t4 (position ${j + 1}, ${side ? "b" : "a"}) does not hold`;
       }
-      if (onStep) onStep(N);
     }
-    const pts = [G];
-    const sc = [0n];
-    const chainCoef = new Array(N).fill(0n);
-    let h0 = 0n;
     let gCoef = 0n;
-    for (let i = 0; i < N; i++) {
-      const w = randomWeight();
-      chainCoef[i] = (chainCoef[i] + w * c) % L;
-      if (i === 0) h0 = w * sPrime[0] % L;
-      else chainCoef[i - 1] = (chainCoef[i - 1] + w * sPrime[i]) % L;
-      gCoef = (gCoef + w * sHat[i]) % L;
-      pts.push(tHat[i]);
-      sc.push(mod2(-w));
-    }
-    sc[0] = gCoef;
-    pts.push(H[0], ...chain);
-    sc.push(h0, ...chainCoef);
-    if (!msm(pts, sc).is0()) {
+    for (let i = 0; i < N; i++) gCoef = (gCoef + w[i] * sHat[i]) % L;
+    const h0 = w[0] * sPrime[0] % L;
+    if (!msm([tHatPart, G, H0], [1n, gCoef, h0]).is0()) {
       for (let i = 0; i < N; i++) {
-        const prev = i === 0 ? H[0] : chain[i - 1];
-        if (!mul(chain[i], c).add(mul(G, sHat[i])).add(mul(prev, sPrime[i])).equals(tHat[i])) {
-          return `the equation for t_hat[${i}] does not hold`;
-        }
+        const prev = i === 0 ? H0 : pointFromHex(proof.chain[i - 1]);
+        const lhs = msm([pointFromHex(proof.chain[i]), G, prev], [c, sHat[i], sPrime[i]]);
+        if (!lhs.equals(pointFromHex(proof.t_hat[i]))) return `the equation for t_hat[${i}] does not hold`;
       }
       return "the equations for t_hat do not hold";
     }
@@ -3131,6 +3568,69 @@ function verifyShuffle({ inputs, outputs, proof, publicKey, pkBytes, context, wi
   } catch (e) {
     return e.message;
   }
+}
+function shuffleChunk({ k }, { offset, items }) {
+  const bad = { commitments: null, chain: null, tHat: null, inputs: null, outputs: null };
+  const decodeAll = (field, kind) => items.map((it, x) => {
+    const p = pointFromHex(it[field]);
+    if (p === null && bad[kind] === null) bad[kind] = offset + x;
+    return p;
+  });
+  const cs = decodeAll("cm", "commitments");
+  const chain = decodeAll("ch", "chain");
+  const tHat = decodeAll("th", "tHat");
+  const grid = (field, what) => items.map((it, x) => {
+    if (bad[what] !== null) return null;
+    const hex2 = it[field];
+    const i = offset + x;
+    if (hex2.length !== 128 * k) {
+      bad[what] = `${what}[${i}] is ${hex2.length / 2} bytes, not 64·${k}`;
+      return null;
+    }
+    const row = [];
+    for (let j = 0; j < k; j++) {
+      const a = pointFromHex(hex2.slice(128 * j, 128 * j + 64));
+      if (a === null) {
+        bad[what] = `${what}[${i}] position ${j + 1} (a) is not a valid ristretto255 point`;
+        return null;
+      }
+      const b = pointFromHex(hex2.slice(128 * j + 64, 128 * j + 128));
+      if (b === null) {
+        bad[what] = `${what}[${i}] position ${j + 1} (b) is not a valid ristretto255 point`;
+        return null;
+      }
+      row.push([a, b]);
+    }
+    return row;
+  });
+  const ins = grid("inp", "inputs");
+  const outs = grid("out", "outputs");
+  if (Object.values(bad).some((v) => v !== null)) return { bad, sums: null };
+  const H = independentGenerators(DOMAIN, offset + items.length + 1, offset + 1);
+  const cu = items.map((it) => BigInt(it.cu));
+  const sp = items.map((it) => BigInt(it.sp));
+  let sumC = ZERO;
+  for (const p of cs) sumC = sumC.add(p);
+  let sumH = ZERO;
+  for (const p of H) sumH = sumH.add(p);
+  const t3 = msm([...cs, ...H], [...cu, ...sp]);
+  const t4 = [];
+  for (let j = 0; j < k; j++) {
+    const pair = [];
+    for (const side of [0, 1]) {
+      const pts = [];
+      const sc = [];
+      for (let x = 0; x < items.length; x++) {
+        pts.push(ins[x][j][side], outs[x][j][side]);
+        sc.push(cu[x], sp[x]);
+      }
+      pair.push(bytesToHex3(enc(msm(pts, sc))));
+    }
+    t4.push(pair);
+  }
+  const tHatSum = msm([...tHat, ...chain], [...items.map((it) => BigInt(it.wn)), ...items.map((it) => BigInt(it.cc))]);
+  const h = (P) => bytesToHex3(enc(P));
+  return { bad, sums: { sumC: h(sumC), sumH: h(sumH), t3: h(t3), t4, tHat: h(tHatSum) } };
 }
 
 // src/verify/trustees.js
@@ -3217,96 +3717,6 @@ function checkCeremony(doc, election) {
   if (doc.public_key !== pkHex) fail2("public_key", "is not the sum of the trustees' first commitments");
   if (PK.is0()) fail2("public_key", "is the identity");
   return { publicKey: PK, pkHex, keys };
-}
-
-// src/verify/marks.js
-function readFields(bytes) {
-  const out = [];
-  let at = 0;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  while (at < bytes.length) {
-    if (at + 8 > bytes.length) throw new Error("the paper's bytes end inside a length prefix");
-    const len = view.getBigUint64(at, false);
-    at += 8;
-    if (len > BigInt(bytes.length - at)) throw new Error("a length prefix runs past the end of the paper's bytes");
-    out.push(bytes.subarray(at, at + Number(len)));
-    at += Number(len);
-  }
-  return out;
-}
-function readPoint(bytes, what) {
-  const p = pointFromHex(bytesToHex3(bytes));
-  if (p === null) throw new Error(`${what} is not a valid ristretto255 point`);
-  return p;
-}
-function readProof(bytes, branches, what) {
-  if (bytes.length !== 4 + 128 * branches) throw new Error(`${what} is ${bytes.length} bytes, not 4 + 128·${branches}`);
-  const n = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, false);
-  if (n !== branches) throw new Error(`${what} has ${n} branches, not ${branches}`);
-  const commitments = [];
-  const commitmentBytes = [];
-  const pairs = [];
-  for (let j = 0; j < branches; j++) {
-    const A = bytes.subarray(4 + 64 * j, 4 + 64 * j + 32);
-    const B = bytes.subarray(4 + 64 * j + 32, 4 + 64 * j + 64);
-    commitmentBytes.push([A, B]);
-    commitments.push([readPoint(A, `${what} commitment A_${j}`), readPoint(B, `${what} commitment B_${j}`)]);
-  }
-  const base = 4 + 64 * branches;
-  for (let j = 0; j < branches; j++) {
-    const c = scalarFromHex(bytesToHex3(bytes.subarray(base + 64 * j, base + 64 * j + 32)));
-    const z = scalarFromHex(bytesToHex3(bytes.subarray(base + 64 * j + 32, base + 64 * j + 64)));
-    if (c === null || z === null) throw new Error(`${what} pair ${j} holds a scalar that is not canonical (< L)`);
-    pairs.push([c, z]);
-  }
-  return { commitments, commitmentBytes, pairs };
-}
-function checkMarkPaper(P, question, election, binding, publicKey, pkBytes) {
-  const k = question.options;
-  const fields = readFields(P);
-  const needSum = question.min_marks > 0 || question.max_marks < k;
-  if (fields.length !== 2 + 2 * k + 1) throw new Error(`the paper has ${fields.length} fields, not ${2 + 2 * k + 1} (question id, option count, ${k} ciphertexts, ${k} proofs, sum proof)`);
-  if (new TextDecoder().decode(fields[0]) !== question.question_id || bytesToHex3(fields[0]) !== bytesToHex3(text(question.question_id))) {
-    throw new Error("the paper's question id is not the question's");
-  }
-  if (fields[1].length !== 4 || new DataView(fields[1].buffer, fields[1].byteOffset, 4).getUint32(0, false) !== k) {
-    throw new Error(`the paper's option count is not ${k}`);
-  }
-  const cts = [];
-  for (let i = 0; i < k; i++) {
-    const f = fields[2 + i];
-    if (f.length !== 64) throw new Error(`option ${i}'s ciphertext is ${f.length} bytes, not 64`);
-    const aBytes = f.subarray(0, 32);
-    const bBytes = f.subarray(32, 64);
-    cts.push({ a: readPoint(aBytes, `option ${i}'s ciphertext (a)`), b: readPoint(bBytes, `option ${i}'s ciphertext (b)`), aBytes, bBytes });
-  }
-  const ctx = lengthPrefixed(
-    text("omov/v1/mark-paper"),
-    text(election),
-    text(question.question_id),
-    u32(k),
-    u32(question.min_marks),
-    u32(question.max_marks),
-    binding
-  );
-  for (let i = 0; i < k; i++) {
-    const proof = readProof(fields[2 + k + i], 2, `option ${i}'s proof`);
-    if (!verifyDisjunctive(lengthPrefixed(ctx, text("mark"), u32(i)), publicKey, pkBytes, [cts[i]], [0, 1], proof)) {
-      throw new Error(`option ${i}'s 0/1 proof does not verify`);
-    }
-  }
-  const sumField = fields[2 + 2 * k];
-  if (!needSum) {
-    if (sumField.length !== 0) throw new Error("the paper has a sum proof where the question needs none");
-  } else {
-    const values = [];
-    for (let v = question.min_marks; v <= question.max_marks; v++) values.push(v);
-    const proof = readProof(sumField, values.length, "the sum proof");
-    if (!verifyDisjunctive(lengthPrefixed(ctx, text("sum")), publicKey, pkBytes, cts, values, proof)) {
-      throw new Error(`the sum proof (between ${question.min_marks} and ${question.max_marks} marks) does not verify`);
-    }
-  }
-  return cts;
 }
 
 // src/verify/count.js
@@ -3441,13 +3851,19 @@ function modInverse(x) {
   }
   return result;
 }
+var babySteps = /* @__PURE__ */ new Map();
 function smallLog(M, max) {
   const step = Math.max(1, Math.ceil(Math.sqrt(max + 1)));
-  const baby = /* @__PURE__ */ new Map();
-  let P = ZERO;
-  for (let i = 0; i < step; i++) {
-    baby.set(hex(enc(P)), i);
-    P = P.add(G);
+  let baby = babySteps.get(step);
+  if (baby === void 0) {
+    baby = /* @__PURE__ */ new Map();
+    let P = ZERO;
+    for (let i = 0; i < step; i++) {
+      baby.set(hex(enc(P)), i);
+      P = P.add(G);
+    }
+    babySteps.clear();
+    babySteps.set(step, baby);
   }
   const giant = mul(G, BigInt(step));
   let Q = M;
@@ -3489,6 +3905,7 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
   const lookupOnly = Boolean(options.tracker) && !options.all;
   let stop = false;
   const state = {};
+  const pool = options.pool ?? inlinePool();
   clearPointCache();
   const progress = (check, done, total) => {
     try {
@@ -3663,15 +4080,21 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
       const digest = hex(sha256(bytesOf.get("credentials.json")));
       if (digest !== params.credentials) fail(`parameters.json: credentials: is not the SHA-256 of credentials.json (${digest})`);
       if (doc.election !== E) fail(`credentials.json: election: is ${JSON.stringify(doc.election)}, not ${JSON.stringify(E)}`);
-      credentialSet = /* @__PURE__ */ new Map();
-      doc.keys.forEach((key, i) => {
-        if (i > 0 && !(doc.keys[i - 1] < key)) {
-          fail(`credentials.json: keys[${i}]: ${doc.keys[i - 1] === key ? "appears twice" : "is not after the key before it (keys must be strictly increasing)"}`);
+      credentialSet = /* @__PURE__ */ new Set();
+      const keys = doc.keys;
+      let bad = null;
+      await mapChunks(pool, "credentials", {}, keys, 2e3, (r) => {
+        if (r !== null && bad === null) bad = r;
+        if (bad !== null) fail();
+      }).catch((e) => {
+        if (!(e instanceof Failed)) throw e;
+      });
+      keys.forEach((key, i) => {
+        if (i > 0 && !(keys[i - 1] < key)) {
+          fail(`credentials.json: keys[${i}]: ${keys[i - 1] === key ? "appears twice" : "is not after the key before it (keys must be strictly increasing)"}`);
         }
-        const S = pointFromHex(key);
-        if (S === null) fail(`credentials.json: keys[${i}]: is not a valid ristretto255 point`);
-        if (S.is0()) fail(`credentials.json: keys[${i}]: is the identity`);
-        credentialSet.set(key, S);
+        if (bad !== null && bad.at === i) fail(`credentials.json: keys[${i}]: ${bad.msg}`);
+        credentialSet.add(key);
       });
       return `${doc.keys.length} credential public keys, strictly increasing, valid points; bound to the parameters`;
     });
@@ -3691,7 +4114,7 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
     });
   }
   const papersDoc = docs.get("papers.json");
-  let markCts = null;
+  let markSums = null;
   await run("V4", "cast papers and trackers", version >= 4 ? ["V2", "V2b"] : ["V2"], ["papers.json", "parameters.json"], async () => {
     const doc = papersDoc;
     const list = doc.papers;
@@ -3704,63 +4127,22 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
     const seenA = /* @__PURE__ */ new Map();
     const seenCred = /* @__PURE__ */ new Map();
     const question = kind === "marks" ? params.question : null;
-    if (kind === "marks") markCts = [];
     let previous = "0".repeat(64);
-    for (let i = 0; i < N; i++) {
-      const e = list[i];
+    const serial = (i, e, own, aList) => {
       const n = i + 1;
       const Phex = e.ciphertexts;
       if (seenP.has(Phex)) where(i, "ciphertexts", `paper ${n} is a copy of paper ${seenP.get(Phex)}`);
       seenP.set(Phex, n);
-      const P = hexToBytes3(Phex);
-      let aList = [];
       if (version < 4) {
+        const P = hexToBytes3(Phex);
         if (P.length !== 64 * k) where(i, "ciphertexts", `is ${P.length} bytes, not 64·${k}`);
         const tracker = hex(sha256(lengthPrefixed(text("omov/record/v3/tracker"), Fbytes, P)));
         if (e.tracker !== tracker) where(i, "tracker", `is not the tracker of paper ${n} (${tracker})`);
-        for (let j = 0; j < k; j++) aList.push(Phex.slice(128 * j, 128 * j + 64));
       } else {
-        const S = credentialSet.get(e.credential);
-        if (S === void 0) where(i, "credential", "is not in credentials.json");
+        if (!credentialSet.has(e.credential)) where(i, "credential", "is not in credentials.json");
         if (seenCred.has(e.credential)) where(i, "credential", `signs a second paper: paper ${seenCred.get(e.credential)} was cast under the same credential`);
         seenCred.set(e.credential, n);
-        const Sb = hexToBytes3(e.credential);
-        const Q = hexToBytes3(e.proof);
-        const tracker = hex(sha256(lengthPrefixed(text("omov/record/v4/tracker"), Fbytes, Sb, P, Q)));
-        if (e.tracker !== tracker) where(i, "tracker", `is not the tracker of paper ${n} (${tracker})`);
-        const sc = scalarFromHex(e.signature.c);
-        const sz = scalarFromHex(e.signature.z);
-        if (sc === null || sz === null) where(i, "signature", "holds a scalar that is not canonical (< L)");
-        const sctx = lengthPrefixed(text("omov/v1/paper-signature"), text(E), Fbytes, hexToBytes3(e.tracker));
-        if (!verifyDlog(sctx, G, S, sc, sz)) where(i, "signature", "does not verify under the paper's credential");
-        if (kind === "ranked") {
-          if (P.length !== 64 * k) where(i, "ciphertexts", `is ${P.length} bytes, not 64·${k}`);
-          if (Q.length !== 32 * (k + 1)) where(i, "proof", `is ${Q.length} bytes, not 32·(${k}+1)`);
-          const c = scalarFromHex(e.proof.slice(0, 64));
-          const zs = [];
-          for (let j = 0; j < k; j++) zs.push(scalarFromHex(e.proof.slice(64 * (j + 1), 64 * (j + 2))));
-          if (c === null || zs.includes(null)) where(i, "proof", "holds a scalar that is not canonical (< L)");
-          const aPoints = [];
-          for (let j = 0; j < k; j++) {
-            const a = pointFromHex(Phex.slice(128 * j, 128 * j + 64));
-            const b = pointFromHex(Phex.slice(128 * j + 64, 128 * j + 128));
-            if (a === null || b === null) where(i, "ciphertexts", `position ${j + 1} is not a pair of valid points`);
-            aPoints.push(a);
-          }
-          const RP = lengthPrefixed(text("omov/v1/ranked-paper"), text(E), Fbytes, Sb);
-          if (!verifyRandomness(RP, pkBytes, P, aPoints, c, zs)) where(i, "proof", "the proof of knowledge of the paper's randomness does not verify");
-          for (let j = 0; j < k; j++) aList.push(Phex.slice(128 * j, 128 * j + 64));
-        } else {
-          if (Q.length !== 0) where(i, "proof", "must be empty for a mark paper");
-          let cts;
-          try {
-            cts = checkMarkPaper(P, question, E, new Uint8Array([...Fbytes, ...Sb]), PK, pkBytes);
-          } catch (err) {
-            where(i, "ciphertexts", `is not a valid mark paper: ${err.message}`);
-          }
-          markCts.push(cts);
-          aList = cts.map((ct) => hex(ct.aBytes));
-        }
+        if (own !== null) fail(own);
       }
       if (e.position !== n) where(i, "position", `paper ${n} is not chained to paper ${n - 1}: its position is ${e.position}`);
       if (e.previous_hash !== previous) where(i, "previous_hash", `paper ${n} is not chained to paper ${n - 1}: its previous_hash is not paper ${n - 1}'s entry hash`);
@@ -3771,10 +4153,38 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
         if (seenA.has(a)) where(i, "ciphertexts", `a ciphertext component a appears twice (paper ${seenA.get(a)} and paper ${n}): a replayed or copied encryption`);
         seenA.set(a, n);
       }
-      if (i % 50 === 49) {
-        progress("cast papers and trackers", i + 1, N);
-        await breathe();
+    };
+    const rankedA = (Phex) => {
+      const out = [];
+      for (let j = 0; j < k; j++) out.push(Phex.slice(128 * j, 128 * j + 64));
+      return out;
+    };
+    if (version < 4) {
+      for (let i = 0; i < N; i++) {
+        serial(i, list[i], null, rankedA(list[i].ciphertexts));
+        if (i % 500 === 499) {
+          progress("cast papers and trackers", i + 1, N);
+          await breathe();
+        }
       }
+    } else {
+      const ctx = { key: `papers:${E}:${state.F}:${kind}`, kind, E, F: state.F, k, pk: params.public_key, question };
+      const sums = kind === "marks" ? Array.from({ length: k }, () => [ZERO, ZERO]) : null;
+      await mapChunks(pool, "papers", ctx, list, 25, async (r, offset) => {
+        r.errors.forEach((own, x) => {
+          const i = offset + x;
+          serial(i, list[i], own, kind === "marks" ? r.aLists[x] : rankedA(list[i].ciphertexts));
+        });
+        if (sums) {
+          r.sums.forEach(([a, b], j) => {
+            sums[j][0] = sums[j][0].add(pointFromHex(a));
+            sums[j][1] = sums[j][1].add(pointFromHex(b));
+          });
+        }
+        progress("cast papers and trackers", Math.min(N, offset + r.errors.length), N);
+        await breathe();
+      });
+      if (sums) markSums = sums;
     }
     if (doc.head.position !== N) fail(`papers.json: head.position: the head says position ${doc.head.position}, but the list ends at paper ${N}`);
     if (doc.head.hash !== previous) fail(`papers.json: head.hash: is not paper ${N}'s entry hash`);
@@ -3797,8 +4207,7 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
           if (o.length !== 128 * k) fail(`${file}: outputs[${i}]: is ${o.length / 2} bytes, not 64·${k}`);
         });
         const context = lengthPrefixed(text("omov/mix/v2"), text(E), Fbytes, u64(s));
-        const total = inputs.length * 2;
-        const reason = verifyShuffle({
+        const reason = await verifyShuffle({
           inputs,
           outputs: mix.outputs,
           proof: mix.proof,
@@ -3806,7 +4215,8 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
           pkBytes,
           context,
           width: k,
-          onStep: (done) => progress(name, done, total)
+          pool,
+          onStep: (done) => progress(name, done, inputs.length)
         });
         if (reason !== null) fail(`${file}: proof: ${reason}`);
         return `${inputs.length} papers shuffled and re-encrypted; proof of shuffle verifies`;
@@ -3826,37 +4236,31 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
       const outs = state.finalPapers;
       checkPresent(dec.present);
       if (dec.papers.length !== outs.length) fail(`decryption.json: papers: ${dec.papers.length} papers, not one per output paper of the last mix (${outs.length})`);
-      const lambdas = new Map(dec.present.map((T) => [T, lagrange(T, dec.present)]));
       values = [];
       let count = 0;
       const N = outs.length;
-      for (let i = 0; i < N; i++) {
-        const paper = dec.papers[i];
-        if (paper.length < 1 || paper.length > k) fail(`decryption.json: papers[${i}]: has ${paper.length} positions, not 1..${k}`);
-        const pctx = lengthPrefixed(text("omov/record/v3/decryption"), Fbytes, u64(i));
-        const vals = [];
-        for (let j = 0; j < paper.length; j++) {
-          const pos = paper[j];
-          if (pos.length !== dec.present.length) fail(`decryption.json: papers[${i}][${j}]: has ${pos.length} shares, not one per present trustee (${dec.present.length})`);
-          const a = pointFromHex(outs[i].slice(128 * j, 128 * j + 64));
-          const b = pointFromHex(outs[i].slice(128 * j + 64, 128 * j + 128));
-          if (a === null || b === null) fail(`${lastFile}: outputs[${i}]: position ${j + 1} is not a pair of valid points`);
-          let M = b;
-          pos.forEach((share, x) => {
-            const T = dec.present[x];
-            const at = `decryption.json: papers[${i}][${j}][${x}]`;
-            const d = checkShare(share, at, a, T, lengthPrefixed(text("omov/v1/partial-decryption"), text(E), u32(T), pctx, u32(j)));
-            M = M.subtract(mul(d, lambdas.get(T)));
-            count++;
-          });
-          vals.push(smallLog(M, C));
-        }
-        values.push(vals);
-        if (i % 20 === 19) {
-          progress("decryption shares", i + 1, N);
-          await breathe();
-        }
-      }
+      const keys = {};
+      for (const T of dec.present) keys[T] = hex(enc(ceremony.keys.get(T)));
+      const ctx = {
+        key: `shares:${E}:${state.F}:${dec.present.join(",")}`,
+        E,
+        F: state.F,
+        k,
+        C,
+        present: dec.present,
+        keys,
+        lastFile
+      };
+      const items = outs.map((out, i) => ({ out, paper: dec.papers[i] }));
+      await mapChunks(pool, "shares", ctx, items, 10, async (r, offset) => {
+        r.errors.forEach((error, x) => {
+          if (error !== null) fail(error);
+          values.push(r.values[x]);
+        });
+        count += r.count;
+        progress("decryption shares", Math.min(N, offset + r.errors.length), N);
+        await breathe();
+      });
       return `${count} decryption shares by trustees [${dec.present.join(", ")}] verify (Chaum–Pedersen)`;
     });
     await run("V7", "decrypted papers", ["V6"], ["results.json"], async () => {
@@ -3895,22 +4299,17 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
       if (dec.tally.length !== k) fail(`decryption.json: tally: ${dec.tally.length} options, not ${k}`);
       const lambdas = new Map(dec.present.map((T) => [T, lagrange(T, dec.present)]));
       const h = lengthPrefixed(text("omov/record/v4/tally"), Fbytes);
-      const N = markCts.length;
+      const N = papersDoc.papers.length;
       values = [];
       let count = 0;
       for (let i = 0; i < k; i++) {
-        let a = ZERO;
-        let b = ZERO;
-        for (const cts of markCts) {
-          a = a.add(cts[i].a);
-          b = b.add(cts[i].b);
-        }
+        const [a, b] = markSums[i];
         const pos = dec.tally[i];
         if (pos.length !== dec.present.length) fail(`decryption.json: tally[${i}]: has ${pos.length} shares, not one per present trustee (${dec.present.length})`);
         let M = b;
         pos.forEach((share, x) => {
           const T = dec.present[x];
-          const d = checkShare(share, `decryption.json: tally[${i}][${x}]`, a, T, lengthPrefixed(text("omov/v1/partial-decryption"), text(E), u32(T), h, u32(i)));
+          const d = checkShare2(share, `decryption.json: tally[${i}][${x}]`, a, T, lengthPrefixed(text("omov/v1/partial-decryption"), text(E), u32(T), h, u32(i)));
           M = M.subtract(mul(d, lambdas.get(T)));
           count++;
         });
@@ -3922,7 +4321,8 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
     });
     await run("V7", "decrypted totals", ["V6"], ["results.json"], async () => {
       const res = docs.get("results.json");
-      if (res.papers !== markCts.length) fail(`results.json: papers: is ${res.papers}, but ${markCts.length} papers were cast`);
+      const cast = papersDoc.papers.length;
+      if (res.papers !== cast) fail(`results.json: papers: is ${res.papers}, but ${cast} papers were cast`);
       if (res.totals.length !== k) fail(`results.json: totals: ${res.totals.length} totals, not ${k}`);
       for (let i = 0; i < k; i++) {
         if (res.totals[i] !== values[i]) fail(`results.json: totals[${i}]: is ${res.totals[i]}, but the tally decrypts to ${values[i]}`);
@@ -3979,7 +4379,7 @@ async function verifyRecord(readFile, options = {}, onProgress = () => {
       if (x > 0 && !(list[x - 1] < T)) fail(`decryption.json: present[${x}]: ids must be distinct and increasing`);
     });
   }
-  function checkShare(share, at, a, T, context) {
+  function checkShare2(share, at, a, T, context) {
     if (share.length !== 3) fail(`${at}: a share is [d, c, z], not ${share.length} items`);
     const d = pointFromHex(share[0]);
     if (d === null) fail(`${at}[0]: d is not a valid ristretto255 point`);
@@ -3999,6 +4399,9 @@ export {
   canonicalText,
   equalBytes2 as equalBytes,
   firstFault,
+  inlinePool,
   readCanonical,
-  verifyRecord
+  taskReply,
+  verifyRecord,
+  workerPool
 };
