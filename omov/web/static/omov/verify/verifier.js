@@ -410,8 +410,8 @@ function decryptionShape(kind) {
 }
 function resultsShape(kind) {
   if (kind === "marks") return { papers: INT, totals: arrayOf(INT), withdrawn: arrayOf(INT), count: ANY };
-  const papers = arrayOf(either({ status: konst("valid"), ranking: arrayOf(INT) }, { status: konst("invalid") }));
-  return either({ papers, withdrawn: arrayOf(INT), count: ANY }, { papers, count: ANY });
+  const papers2 = arrayOf(either({ status: konst("valid"), ranking: arrayOf(INT) }, { status: konst("invalid") }));
+  return either({ papers: papers2, withdrawn: arrayOf(INT), count: ANY }, { papers: papers2, count: ANY });
 }
 
 // node_modules/@noble/hashes/_u64.js
