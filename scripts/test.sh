@@ -62,9 +62,9 @@ if command -v psql >/dev/null 2>&1; then
     || psql "${PG_URL%/*}/postgres" -qc "CREATE DATABASE \"${PG_URL##*/}\"" || true
 fi
 logs=$(mktemp -d)
-sqlite_run() { .venv/bin/python -m pytest -p no:cacheprovider "$@" >"$logs/sqlite.log" 2>&1; echo $? >"$logs/sqlite.rc"; }
+sqlite_run() { .venv/bin/python -m pytest -p no:cacheprovider --durations=15 "$@" >"$logs/sqlite.log" 2>&1; echo $? >"$logs/sqlite.rc"; }
 pg_run() {
-  OMOV_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider -m "database and not browser" "$@" \
+  OMOV_DATABASE_URL="$PG_URL" .venv/bin/python -m pytest -p no:cacheprovider --durations=10 -m "database and not browser" "$@" \
     >"$logs/pg.log" 2>&1
   echo $? >"$logs/pg.rc"
 }
