@@ -69,42 +69,46 @@ def send_credentials_task(self, job_id: str, ballot_id: int, actor: str) -> None
     fail_job(job=job, error=report + ". Resend them (admin action) or print letters for them.", result=result)
 
 
-@shared_task(name="omov.ballots.count_ballot")
-def count_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
-    """Count a closed ballot and store its result."""
+def run_ballot_step(
+    job_id: str, ballot_id: int, actor: str, step: Any, *, starting: str, total: int | None = None
+) -> tuple[Job, Any] | None:
+    """Run one service step on a ballot as a job: the job marked running, then `step(ballot=, actor=, job=)`.
+    Returns the job and the step's outcome, for the caller to finish the job; None when the step refused (a
+    BallotError, recorded on the job). Any other exception is recorded too, then raised (a bug, for the logs)."""
     from omov.ballots.errors import BallotError
     from omov.ballots.models import Ballot
-    from omov.ballots.services import count_ballot
 
     job = Job.objects.get(pk=job_id)
-    start_job(job=job, message="counting", total=1)
+    start_job(job=job, message=starting, total=total)
     try:
-        result = count_ballot(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
+        outcome = step(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
     except BallotError as exc:
         fail_job(job=job, error=str(exc))
-        return
+        return None
     except Exception as exc:
         fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
         raise
-    finish_job(job=job, message="elected: " + ", ".join(result.elected), result={"elected": result.elected})
+    return job, outcome
+
+
+@shared_task(name="omov.ballots.count_ballot")
+def count_ballot_task(job_id: str, ballot_id: int, actor: str) -> None:
+    """Count a closed ballot and store its result."""
+    from omov.ballots.services import count_ballot
+
+    ran = run_ballot_step(job_id, ballot_id, actor, count_ballot, starting="counting", total=1)
+    if ran is not None:
+        job, result = ran
+        finish_job(job=job, message="elected: " + ", ".join(result.elected), result={"elected": result.elected})
 
 
 def _run_mailing(job_id: str, ballot_id: int, actor: str, *, send: Any, starting: str, sent: str, failed: str) -> None:
     """Run a one-off mailing to a ballot's roll as a job (reminders, cancellation notices): not retried, since a
     second message to those it did reach is worse than a listed failure; the failures are reported on the job."""
-    from omov.ballots.errors import BallotError
-    from omov.ballots.models import Ballot
-
-    job = Job.objects.get(pk=job_id)
-    start_job(job=job, message=starting)
-    try:
-        delivery = send(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
-    except BallotError as exc:
-        fail_job(job=job, error=str(exc))
+    ran = run_ballot_step(job_id, ballot_id, actor, send, starting=starting)
+    if ran is None:
         return
-    except Exception as exc:
-        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
-        raise
+    job, delivery = ran
     result = {"sent": delivery.sent, "failed": delivery.failed}
     if delivery.ok:
         finish_job(job=job, message=sent.format(n=delivery.sent), result=result)

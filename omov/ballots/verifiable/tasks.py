@@ -8,27 +8,17 @@ from typing import Any
 
 from celery import shared_task
 
-from omov.audit.models import Job
-from omov.audit.services import fail_job, finish_job, start_job
-from omov.core.actors import job_actor
+from omov.audit.services import finish_job
 
 
 def _run(job_id: str, ballot_id: int, actor: str, step: Any, starting: str, done: Any) -> None:
-    from omov.ballots.errors import BallotError
-    from omov.ballots.models import Ballot
+    from omov.ballots.tasks import run_ballot_step
 
-    job = Job.objects.get(pk=job_id)
-    start_job(job=job, message=starting)
-    try:
-        outcome = step(ballot=Ballot.objects.get(pk=ballot_id), actor=job_actor(actor), job=job)
-    except BallotError as exc:
-        fail_job(job=job, error=str(exc))
-        return
-    except Exception as exc:
-        fail_job(job=job, error=f"{type(exc).__name__}: {exc}")
-        raise
-    message, result = done(outcome)
-    finish_job(job=job, message=message, result=result)
+    ran = run_ballot_step(job_id, ballot_id, actor, step, starting=starting)
+    if ran is not None:
+        job, outcome = ran
+        message, result = done(outcome)
+        finish_job(job=job, message=message, result=result)
 
 
 @shared_task(name="omov.ballots.verifiable.prepare")
