@@ -410,6 +410,25 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def walk_sheet(request: HttpRequest, walk_id: int) -> HttpResponse:
+    """A walk list as a printable PDF walk sheet. A POST (from the list or walk page): every sheet is an export,
+    written to the audit chain. Only the unit's organisers: others are told nothing exists."""
+    walk_list = get_object_or_404(
+        WalkList.objects.select_related("elector_list__unit", "session", "canvasser"), pk=walk_id
+    )
+    _need_organiser(request, walk_list.elector_list.unit)
+    try:
+        pdf = services.walk_sheet(walk_list=walk_list, actor=request.user)
+    except OrganisingError as exc:
+        messages.error(request, str(exc))
+        return redirect("organising:list", list_id=walk_list.elector_list_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="walk-sheet-{walk_list.pk}.pdf"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def contact_erase(request: HttpRequest, elector_id: int) -> HttpResponse:
     """Erasing a contact cannot be undone: GET says what it does and asks; POST does it."""
@@ -445,6 +464,7 @@ def walk_detail(request: HttpRequest, walk_id: int) -> HttpResponse:
             "scale": list(enumerate(walk_list.elector_list.scale, start=1)),
             "outcomes": DoorRecord.Outcome.choices,
             "done": sum(1 for d in doors if d.last is not None),
+            "organiser": is_organiser(actor=request.user, unit=walk_list.elector_list.unit),
         },  # type: ignore[attr-defined]
     )
 

@@ -7,6 +7,7 @@ from omov.organising.services.canvass import (
     import_electors,
     record_door,
     split_address,
+    walk_sheet,
 )
 from omov.organising.services.events import (
     appoint_organiser,
@@ -64,4 +65,5 @@ __all__ = [
     "split_address",
     "submit",
     "waiting_list_of",
+    "walk_sheet",
 ]

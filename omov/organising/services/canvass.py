@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from omov.audit.services import record
 from omov.core.actors import actor_label
-from omov.members.models import Unit
+from omov.members.models import Member, Unit
+from omov.organising import walksheet
 from omov.organising.errors import InvalidInput, NotAllowed, WrongState
 from omov.organising.models import DEFAULT_SCALE, DoorRecord, Elector, ElectorList, Event, WalkList
 from omov.organising.selectors import house_key, house_side, may_canvass
@@ -350,3 +351,40 @@ def export_list(*, elector_list: ElectorList, actor: Any) -> str:
         rows += 1
     record(actor=actor, action="organising.export", subject=f"elector-list:{elector_list.pk}", details={"rows": rows})
     return out.getvalue()
+
+
+@transaction.atomic
+def walk_sheet(*, walk_list: WalkList, actor: Any, compress: bool = True) -> bytes:
+    """The walk list as a printable PDF walk sheet (omov.organising.walksheet). For the unit's organisers; every
+    sheet is an export, written to the audit log with ids and counts only."""
+    elector_list = walk_list.elector_list
+    require_organiser(actor, elector_list.unit, "print walk sheets")
+    if elector_list.erased_at is not None:
+        raise WrongState("this list's personal data were erased at its retention date: there is nothing to print")
+    electors = list(
+        walk_list.electors.filter(erased=False).order_by("position", "pk").values_list(
+            "house", "name", "elector_number", "address"
+        )
+    )
+    doors = walksheet.group_doors([(h, n, num) for h, n, num, _ in electors])
+    session = walk_list.session
+    canvasser = walk_list.canvasser
+    member = Member.objects.filter(user=canvasser).first() if canvasser is not None else None
+    header = walksheet.SheetHeader(
+        list_name=elector_list.name,
+        walk_name=walk_list.name,
+        session=f"{session.title}, {timezone.localtime(session.starts_at):%d %b %Y %H:%M}" if session else "—",
+        canvasser=(f"{member.name} ({member.membership_number})" if member else canvasser.get_username())
+        if canvasser is not None
+        else "—",
+        printed=timezone.localdate(),
+        map_url=walksheet.map_url(walk_list.street, [a for *_, a in electors]),
+    )
+    pdf = walksheet.render(header, doors, compress=compress)
+    record(
+        actor=actor,
+        action="organising.walksheet",
+        subject=f"elector-list:{elector_list.pk}",
+        details={"walk_list": walk_list.pk, "doors": len(doors), "electors": len(electors)},
+    )
+    return pdf
