@@ -303,7 +303,12 @@ def list_import(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 raise OrganisingError("give the retention date as YYYY-MM-DD") from None
             elector_list = services.import_electors(
-                unit=unit, name=form.get("name", ""), csv_text=text, retain_until=retain, actor=request.user
+                unit=unit,
+                name=form.get("name", ""),
+                csv_text=text,
+                retain_until=retain,
+                actor=request.user,
+                layout=form.get("layout", "auto"),
             )
             services.cut_walk_lists(elector_list=elector_list, actor=request.user, split_sides=bool(form.get("sides")))
         except OrganisingError as exc:
@@ -314,7 +319,7 @@ def list_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organising/list_import.html",
-        {"units": units, "form": form, "error": error},
+        {"units": units, "form": form, "error": error, "layouts": services.LAYOUTS.items()},
         status=400 if error else 200,
     )
 

@@ -1,6 +1,7 @@
 """Every write of the organising app (re-exported: callers write `from omov.organising import services`)."""
 
 from omov.organising.services.canvass import (
+    LAYOUTS,
     assign_walk_list,
     cut_walk_lists,
     export_list,
@@ -36,6 +37,7 @@ from omov.organising.services.forms import (
 from omov.organising.services.privacy import confirm_contact_is_member, erase_contact, erase_expired_lists
 
 __all__ = [
+    "LAYOUTS",
     "appoint_organiser",
     "assign_walk_list",
     "cancel_event",
