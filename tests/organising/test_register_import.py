@@ -61,8 +61,13 @@ def test_an_idox_style_extract_with_split_names_and_shouted_headers(org):
 def test_no_date_of_birth_or_marker_is_stored(org):
     elector_list = _import(org, "register_xpress.csv")
     _import(org, "register_idox.csv")
-    stored = " ".join(str(v) for row in Elector.objects.values_list(
-        "elector_number", "name", "address", "street", "house", "polling_district") for v in row)
+    stored = " ".join(
+        str(v)
+        for row in Elector.objects.values_list(
+            "elector_number", "name", "address", "street", "house", "polling_district"
+        )
+        for v in row
+    )
     for dob_or_marker in ("2009", "03-04", "15/06/2008", "2008"):
         assert dob_or_marker not in stored
     assert {f.name for f in Elector._meta.get_fields()}.isdisjoint({"dob", "date_of_birth", "markers"})

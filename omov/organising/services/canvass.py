@@ -134,7 +134,7 @@ def council_elector(row: dict[str, str], found: dict[str, str], lines: list[str]
 
 
 def detect_layout(columns: list[str]) -> str:
-    """"omov" or "council" for a CSV's header; InvalidInput naming the columns missing for each when neither."""
+    """ "omov" or "council" for a CSV's header; InvalidInput naming the columns missing for each when neither."""
     folded = {c.strip().lower() for c in columns}
     own_missing = [c for c in REQUIRED_COLUMNS if c not in folded]
     if not own_missing:
@@ -204,7 +204,10 @@ def import_electors(
     for line, row in _rows(reader):
         if layout == "omov":
             number, person, address, district = (
-                row["elector_number"], row["name"], row["address"], row["polling_district"]
+                row["elector_number"],
+                row["name"],
+                row["address"],
+                row["polling_district"],
             )
             house, street = row.get("house", ""), row.get("street", "")
         else:
@@ -475,9 +478,9 @@ def walk_sheet(*, walk_list: WalkList, actor: Any, compress: bool = True) -> byt
     if elector_list.erased_at is not None:
         raise WrongState("this list's personal data were erased at its retention date: there is nothing to print")
     electors = list(
-        walk_list.electors.filter(erased=False).order_by("position", "pk").values_list(
-            "house", "name", "elector_number", "address"
-        )
+        walk_list.electors.filter(erased=False)
+        .order_by("position", "pk")
+        .values_list("house", "name", "elector_number", "address")
     )
     doors = walksheet.group_doors([(h, n, num) for h, n, num, _ in electors])
     session = walk_list.session
