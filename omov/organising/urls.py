@@ -23,6 +23,7 @@ urlpatterns = [
     path("lists/<int:list_id>/export/", views.list_export, name="list-export"),
     path("walk/<int:walk_id>/", views.walk_detail, name="walk"),
     path("walk/<int:walk_id>/assign/", views.walk_assign, name="walk-assign"),
+    path("walk/<int:walk_id>/sheet.pdf", views.walk_sheet, name="walk-sheet"),
     path("walk/<int:walk_id>/record/", views.walk_record, name="walk-record"),
     path("contacts/<int:elector_id>/erase/", views.contact_erase, name="contact-erase"),
     path("contacts/<int:elector_id>/link/", views.contact_link, name="contact-link"),

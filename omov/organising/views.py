@@ -303,7 +303,12 @@ def list_import(request: HttpRequest) -> HttpResponse:
             except ValueError:
                 raise OrganisingError("give the retention date as YYYY-MM-DD") from None
             elector_list = services.import_electors(
-                unit=unit, name=form.get("name", ""), csv_text=text, retain_until=retain, actor=request.user
+                unit=unit,
+                name=form.get("name", ""),
+                csv_text=text,
+                retain_until=retain,
+                actor=request.user,
+                layout=form.get("layout", "auto"),
             )
             services.cut_walk_lists(elector_list=elector_list, actor=request.user, split_sides=bool(form.get("sides")))
         except OrganisingError as exc:
@@ -314,7 +319,7 @@ def list_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organising/list_import.html",
-        {"units": units, "form": form, "error": error},
+        {"units": units, "form": form, "error": error, "layouts": services.LAYOUTS.items()},
         status=400 if error else 200,
     )
 
@@ -410,6 +415,25 @@ def list_export(request: HttpRequest, list_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def walk_sheet(request: HttpRequest, walk_id: int) -> HttpResponse:
+    """A walk list as a printable PDF walk sheet. A POST (from the list or walk page): every sheet is an export,
+    written to the audit chain. Only the unit's organisers: others are told nothing exists."""
+    walk_list = get_object_or_404(
+        WalkList.objects.select_related("elector_list__unit", "session", "canvasser"), pk=walk_id
+    )
+    _need_organiser(request, walk_list.elector_list.unit)
+    try:
+        pdf = services.walk_sheet(walk_list=walk_list, actor=request.user)
+    except OrganisingError as exc:
+        messages.error(request, str(exc))
+        return redirect("organising:list", list_id=walk_list.elector_list_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="walk-sheet-{walk_list.pk}.pdf"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def contact_erase(request: HttpRequest, elector_id: int) -> HttpResponse:
     """Erasing a contact cannot be undone: GET says what it does and asks; POST does it."""
@@ -445,6 +469,7 @@ def walk_detail(request: HttpRequest, walk_id: int) -> HttpResponse:
             "scale": list(enumerate(walk_list.elector_list.scale, start=1)),
             "outcomes": DoorRecord.Outcome.choices,
             "done": sum(1 for d in doors if d.last is not None),
+            "organiser": is_organiser(actor=request.user, unit=walk_list.elector_list.unit),
         },  # type: ignore[attr-defined]
     )
 

@@ -1,12 +1,14 @@
 """Every write of the organising app (re-exported: callers write `from omov.organising import services`)."""
 
 from omov.organising.services.canvass import (
+    LAYOUTS,
     assign_walk_list,
     cut_walk_lists,
     export_list,
     import_electors,
     record_door,
     split_address,
+    walk_sheet,
 )
 from omov.organising.services.events import (
     appoint_organiser,
@@ -35,6 +37,7 @@ from omov.organising.services.forms import (
 from omov.organising.services.privacy import confirm_contact_is_member, erase_contact, erase_expired_lists
 
 __all__ = [
+    "LAYOUTS",
     "appoint_organiser",
     "assign_walk_list",
     "cancel_event",
@@ -64,4 +67,5 @@ __all__ = [
     "split_address",
     "submit",
     "waiting_list_of",
+    "walk_sheet",
 ]

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from omov.audit.services import record
 from omov.core.actors import actor_label
-from omov.members.models import Unit
+from omov.members.models import Member, Unit
+from omov.organising import walksheet
 from omov.organising.errors import InvalidInput, NotAllowed, WrongState
 from omov.organising.models import DEFAULT_SCALE, DoorRecord, Elector, ElectorList, Event, WalkList
 from omov.organising.selectors import house_key, house_side, may_canvass
@@ -65,12 +66,103 @@ def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
         yield start, row
 
 
+# The layouts an import reads: omov's own columns, or a register extract as a council's electoral registration
+# software writes it (Xpress, Idox Eros, Democracy Counts). A council's column names vary in case, spacing and
+# wording, so they are matched folded ("Elector Number Prefix", "ELECTOR_NUMBER_PREFIX" and "electornumberprefix"
+# are one) against a few known names each. Dates of birth and elector markers are never read into the list.
+LAYOUTS = {
+    "omov": "omov's columns: elector_number, name, address, polling_district",
+    "council": "a council's register extract (Xpress, Idox Eros, Democracy Counts)",
+}
+_COUNCIL_NAMES = {
+    "prefix": ("electornumberprefix", "pdcode", "pollingdistrict", "pollingdistrictcode", "prefix"),
+    "number": ("electornumber", "electorno", "number"),
+    "suffix": ("electornumbersuffix", "electorsuffix", "suffix"),
+    "name": ("electorname", "fullname", "name"),
+    "surname": ("electorsurname", "surname", "lastname"),
+    "forename": ("electorforename", "electorforenames", "forename", "forenames", "firstname"),
+    "middle": ("electormiddlename", "electormiddlenames", "middlename", "middlenames"),
+    "postcode": ("postcode", "electorpostcode", "addresspostcode"),
+}
+_COUNCIL_ADDRESS = re.compile(r"^(?:elector|registered|property)?address(?:line)?([1-9])$")
+
+
+def _fold(column: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", column.lower())
+
+
+def _council_columns(columns: list[str]) -> tuple[dict[str, str], list[str], list[str]]:
+    """(role -> the header's column, the address columns in order, the roles missing) for a council's extract."""
+    folded = {_fold(c): c for c in columns}
+    found = {role: next((folded[n] for n in names if n in folded), "") for role, names in _COUNCIL_NAMES.items()}
+    found = {role: column for role, column in found.items() if column}
+    lines = sorted(
+        ((int(m.group(1)), column) for f, column in folded.items() if (m := _COUNCIL_ADDRESS.match(f))),
+    )
+    missing = [
+        label
+        for label, ok in (
+            ("Elector Number Prefix", "prefix" in found),
+            ("Elector Number", "number" in found),
+            ("Elector Name (or Elector Surname and Elector Forename)",
+             "name" in found or ("surname" in found and "forename" in found)),
+            ("Address1", bool(lines)),
+        )
+        if not ok
+    ]  # fmt: skip
+    return found, [column for _, column in lines], missing
+
+
+def council_elector(row: dict[str, str], found: dict[str, str], lines: list[str]) -> tuple[str, str, str, str]:
+    """(elector number, name, address, polling district) from a row of a council's extract: the number is
+    prefix-number, with "/suffix" when the suffix is not 0 (as on nomination papers); the address is the non-empty
+    address lines and the postcode."""
+    prefix, number = row.get(found["prefix"], ""), row.get(found["number"], "")
+    suffix = row.get(found["suffix"], "") if "suffix" in found else ""
+    elector_number = "-".join(p for p in (prefix, number) if p)
+    if suffix.strip("0"):
+        elector_number += f"/{suffix}"
+    name = row.get(found["name"], "") if "name" in found else ""
+    if not name:
+        parts = (row.get(found.get(role, ""), "") for role in ("forename", "middle", "surname"))
+        name = " ".join(p for p in parts if p)
+    address = [row[c] for c in lines if row.get(c)]
+    postcode = row.get(found["postcode"], "") if "postcode" in found else ""
+    if postcode and postcode.replace(" ", "").upper() not in {a.replace(" ", "").upper() for a in address}:
+        address.append(postcode)
+    return elector_number, " ".join(name.split()), ", ".join(address), prefix
+
+
+def detect_layout(columns: list[str]) -> str:
+    """ "omov" or "council" for a CSV's header; InvalidInput naming the columns missing for each when neither."""
+    folded = {c.strip().lower() for c in columns}
+    own_missing = [c for c in REQUIRED_COLUMNS if c not in folded]
+    if not own_missing:
+        return "omov"
+    _, _, council_missing = _council_columns(columns)
+    if not council_missing:
+        return "council"
+    raise InvalidInput(
+        "the CSV's columns are not a layout omov reads: omov's own needs "
+        f"{', '.join(REQUIRED_COLUMNS)} (missing: {', '.join(own_missing)}); a council's register extract needs "
+        f"Elector Number Prefix, Elector Number, Elector Name, Address1 (missing: {', '.join(council_missing)})"
+    )
+
+
 @transaction.atomic
 def import_electors(
-    *, unit: Unit, name: str, csv_text: str, retain_until: dt.date, actor: Any, intention_scale: str = DEFAULT_SCALE
+    *,
+    unit: Unit,
+    name: str,
+    csv_text: str,
+    retain_until: dt.date,
+    actor: Any,
+    intention_scale: str = DEFAULT_SCALE,
+    layout: str = "auto",
 ) -> ElectorList:
-    """A new elector list for `unit` from a CSV with the columns elector_number, name, address, polling_district
-    (and optionally street and house, else read from the address). All rows or none."""
+    """A new elector list for `unit` from a CSV in one of the LAYOUTS ("auto": told by the header): omov's own
+    columns elector_number, name, address, polling_district (and optionally street and house, else read from the
+    address), or a council's register extract. All rows or none. A date of birth is never stored."""
     require_organiser(actor, unit, "import electors")
     name = " ".join(name.split())
     if not name:
@@ -80,14 +172,27 @@ def import_electors(
     scale = [line.strip() for line in intention_scale.splitlines() if line.strip()]
     if len(scale) < 2:
         raise InvalidInput("a voting-intention scale needs at least two answers, one a line")
+    if layout not in ("auto", *LAYOUTS):
+        raise InvalidInput(f"the layout is one of: auto, {', '.join(LAYOUTS)}")
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")), restkey=_EXTRA_CELLS)
     try:
-        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+        header = [(c or "").strip().lower() for c in reader.fieldnames or []]
     except csv.Error as exc:
         raise InvalidInput(f"line 1: the header cannot be read as CSV ({exc})") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise InvalidInput(f"the CSV needs the columns {', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}")
+    if layout == "auto":
+        layout = detect_layout(header)
+    found: dict[str, str] = {}
+    lines: list[str] = []
+    if layout == "omov":
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise InvalidInput(
+                f"the CSV needs the columns {', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)}"
+            )
+    else:
+        found, lines, missing = _council_columns(header)
+        if missing:
+            raise InvalidInput(f"this is not a council's register extract omov reads; missing: {', '.join(missing)}")
     elector_list = ElectorList.objects.create(
         unit=unit,
         name=name,
@@ -97,14 +202,24 @@ def import_electors(
     )
     rows: list[tuple[Any, ...]] = []
     for line, row in _rows(reader):
-        if not row["name"] or not row["address"]:
+        if layout == "omov":
+            number, person, address, district = (
+                row["elector_number"],
+                row["name"],
+                row["address"],
+                row["polling_district"],
+            )
+            house, street = row.get("house", ""), row.get("street", "")
+        else:
+            number, person, address, district = council_elector(row, found, lines)
+            house = street = ""
+        if not person or not address:
             raise InvalidInput(f"line {line}: every elector needs a name and an address")
-        house, street = row.get("house", ""), row.get("street", "")
         if not street:
-            house, street = split_address(row["address"])
+            house, street = split_address(address)
         rows.append((
-            elector_list.pk, row["elector_number"][:40], row["name"][:200], row["address"][:300], street[:200],
-            house[:40], row["polling_district"][:20], 0, False,
+            elector_list.pk, number[:40], person[:200], address[:300], street[:200], house[:40], district[:20], 0,
+            False,
         ))  # fmt: skip
         if len(rows) > MAX_ROWS:
             raise InvalidInput(f"a list holds at most {MAX_ROWS} electors: split the area")
@@ -115,8 +230,10 @@ def import_electors(
         actor=actor,
         action="organising.electors.import",
         subject=f"elector-list:{elector_list.pk}",
-        details={"unit": unit.pk, "electors": len(rows), "retain_until": retain_until.isoformat()},
-    )
+        details={
+            "unit": unit.pk, "electors": len(rows), "retain_until": retain_until.isoformat(), "layout": layout,
+        },
+    )  # fmt: skip
     return elector_list
 
 
@@ -350,3 +467,40 @@ def export_list(*, elector_list: ElectorList, actor: Any) -> str:
         rows += 1
     record(actor=actor, action="organising.export", subject=f"elector-list:{elector_list.pk}", details={"rows": rows})
     return out.getvalue()
+
+
+@transaction.atomic
+def walk_sheet(*, walk_list: WalkList, actor: Any, compress: bool = True) -> bytes:
+    """The walk list as a printable PDF walk sheet (omov.organising.walksheet). For the unit's organisers; every
+    sheet is an export, written to the audit log with ids and counts only."""
+    elector_list = walk_list.elector_list
+    require_organiser(actor, elector_list.unit, "print walk sheets")
+    if elector_list.erased_at is not None:
+        raise WrongState("this list's personal data were erased at its retention date: there is nothing to print")
+    electors = list(
+        walk_list.electors.filter(erased=False)
+        .order_by("position", "pk")
+        .values_list("house", "name", "elector_number", "address")
+    )
+    doors = walksheet.group_doors([(h, n, num) for h, n, num, _ in electors])
+    session = walk_list.session
+    canvasser = walk_list.canvasser
+    member = Member.objects.filter(user=canvasser).first() if canvasser is not None else None
+    header = walksheet.SheetHeader(
+        list_name=elector_list.name,
+        walk_name=walk_list.name,
+        session=f"{session.title}, {timezone.localtime(session.starts_at):%d %b %Y %H:%M}" if session else "—",
+        canvasser=(f"{member.name} ({member.membership_number})" if member else canvasser.get_username())
+        if canvasser is not None
+        else "—",
+        printed=timezone.localdate(),
+        map_url=walksheet.map_url(walk_list.street, [a for *_, a in electors]),
+    )
+    pdf = walksheet.render(header, doors, compress=compress)
+    record(
+        actor=actor,
+        action="organising.walksheet",
+        subject=f"elector-list:{elector_list.pk}",
+        details={"walk_list": walk_list.pk, "doors": len(doors), "electors": len(electors)},
+    )
+    return pdf
