@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -141,8 +142,10 @@ def _post_cast(port: int, ballot_id: int, token: str, paper: list[int]) -> str |
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
             return str(json.loads(response.read())["tracker"])
-    except (urllib.error.URLError, ConnectionError, OSError, ValueError):
-        return None  # refused, or the server died under us: no receipt
+    except (urllib.error.URLError, ConnectionError, OSError, ValueError, http.client.HTTPException):
+        # refused, or the server died under us (before answering, or between the headers and the body, which
+        # http.client reports as IncompleteRead): no receipt reached the voter
+        return None
 
 
 def test_killing_the_server_mid_burst_loses_no_receipt_and_spends_no_credential_without_its_paper():
