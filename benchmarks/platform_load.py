@@ -246,16 +246,16 @@ def _wait_healthy(port: int, proc: subprocess.Popen[bytes], seconds: float = 60)
     raise SystemExit("the server did not become healthy in time")
 
 
-def drive(
-    *, port: int, ballot_id: int, tokens: list[str], concurrency: int, max_seconds: float, seed: int = 1
+def post_burst(
+    *, port: int, path: str, items: Any, body: Any, concurrency: int, max_seconds: float, seed: int = 1
 ) -> tuple[list[float], dict[int, int], float]:
-    """Cast one paper per token from `concurrency` threads (keep-alive connections); latencies in seconds."""
+    """POST `body(item, rng)` (bytes, JSON) for each item from `concurrency` threads on keep-alive connections,
+    until the items or `max_seconds` run out; latencies in seconds, counts by HTTP status (0: connection lost)."""
     lock = threading.Lock()
-    todo = iter(enumerate(tokens))
+    todo = iter(items)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     deadline = time.monotonic() + max_seconds
-    path = f"/api/ballots/{ballot_id}/cast"
 
     def worker() -> None:
         rng = random.Random(seed * 1000 + threading.get_ident() % 1000)
@@ -267,10 +267,10 @@ def drive(
                 item = next(todo, None)
             if item is None:
                 break
-            body = json.dumps({"credential": item[1], "paper": _paper(rng)}).encode()
+            data = body(item, rng)
             t = time.perf_counter()
             try:
-                conn.request("POST", path, body, {"Content-Type": "application/json"})
+                conn.request("POST", path, data, {"Content-Type": "application/json"})
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -293,6 +293,17 @@ def drive(
     for th in threads:
         th.join()
     return latencies, statuses, time.perf_counter() - t0
+
+
+def drive(
+    *, port: int, ballot_id: int, tokens: list[str], concurrency: int, max_seconds: float, seed: int = 1
+) -> tuple[list[float], dict[int, int], float]:
+    """Cast one paper per token from `concurrency` threads (keep-alive connections); latencies in seconds."""
+    return post_burst(
+        port=port, path=f"/api/ballots/{ballot_id}/cast", items=tokens, concurrency=concurrency,
+        max_seconds=max_seconds, seed=seed,
+        body=lambda token, rng: json.dumps({"credential": token, "paper": _paper(rng)}).encode(),
+    )  # fmt: skip
 
 
 def _cpu(pids: list[int]) -> dict[int, float]:

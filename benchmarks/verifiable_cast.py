@@ -384,48 +384,11 @@ def drive_api(
     *, port: int, ballot_id: int, papers: list[tuple[str, str]], concurrency: int, max_seconds: float
 ) -> tuple[list[float], dict[int, int], float]:
     """POST each sealed paper to /api/ballots/<id>/cast-encrypted from `concurrency` keep-alive connections."""
-    lock = threading.Lock()
-    todo = iter(papers)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    deadline = time.monotonic() + max_seconds
-    path = f"/api/ballots/{ballot_id}/cast-encrypted"
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
-        codes: dict[int, int] = {}
-        while time.monotonic() < deadline:
-            with lock:
-                item = next(todo, None)
-            if item is None:
-                break
-            body = ('{"credential":' + json.dumps(item[0]) + ',"cast":' + item[1] + "}").encode()
-            t = time.perf_counter()
-            try:
-                conn.request("POST", path, body, {"Content-Type": "application/json"})
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
-            mine.append(time.perf_counter() - t)
-            codes[status] = codes.get(status, 0) + 1
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            for k, v in codes.items():
-                statuses[k] = statuses.get(k, 0) + v
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    t0 = time.perf_counter()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    return latencies, statuses, time.perf_counter() - t0
+    return pl.post_burst(
+        port=port, path=f"/api/ballots/{ballot_id}/cast-encrypted", items=papers, concurrency=concurrency,
+        max_seconds=max_seconds,
+        body=lambda item, rng: ('{"credential":' + json.dumps(item[0]) + ',"cast":' + item[1] + "}").encode(),
+    )  # fmt: skip
 
 
 def drive_booth(
