@@ -9,6 +9,7 @@ between two runs of the full parser.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,19 @@ from omov.count import CountError, parse_blt
 from omov.count.formats import blt_fast
 from omov.count.formats.blt import decode
 from omov.count.formats.blt_fast import parse_plain
+
+
+@pytest.fixture(scope="module", autouse=True, params=["c", "numpy"])
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test twice: with the C scanner (omov/count/formats/_bltscan.c, up to 15 candidates) and without it
+    (numpy only, as on a machine where it could not be built)."""
+    saved = blt_fast.c_scan
+    if request.param == "c" and saved is None:
+        pytest.fail("the C scanner was not built (pip builds it where it finds a C compiler)")
+    if request.param == "numpy":
+        blt_fast.c_scan = None
+    yield request.param
+    blt_fast.c_scan = saved
 
 
 def _outcome(text: str, *, fast: bool) -> tuple[str, object]:
@@ -142,6 +156,10 @@ def test_an_odd_line_gives_the_same_profile_or_the_same_error(
         "2 1\n" + "1 1 2 0\n" * 20 + "1 2 0\n0\nA\nB\n",
         "2 1\n" + "500000000000000000 1 0\n" * 3 + "0\nA\nB\n",  # more than a count takes
         "2 1\n0 0\n0\nA\nB\n",
+        "2 1\n" + "999999999999999999 1 0\n" * 10 + "0\nA\nB\n",  # totals past 2**63 - 1
+        "2 1\n1 1 0\n0\n1 2 0\n0\nA\nB\n",  # two lines "0": the papers end at the first
+        "2 1\n1 1 0\n0\nA\nB\n0\n",  # a line "0" after the names
+        "2 1\r\n1 1 0\r\n0\r\nA\r\nB\r\n0\n",
     ],
 )
 def test_edge_files_agree(text: str) -> None:
@@ -199,3 +217,31 @@ def test_the_fast_paths_profile_builds_its_tuples_only_when_read_and_behaves_as_
     assert "rankings" in fast.__dict__  # built once, kept
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         fast.nothing  # type: ignore[attr-defined]  # noqa: B018
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["0", "1", "2", "3", "9", "12", "15", "16", "00", "07", "999999999999999999",
+                                 "1234567890123456789", " ", "  ", "\t", "\n", "\r\n", "\r", "x", "-"]),
+                max_size=60),
+       st.integers(1, 15))
+def test_the_c_scanner_and_numpy_agree_on_any_bytes(parts: list[str], ncand: int) -> None:
+    """Differential fuzz: on any papers section, the C scanner gives up exactly where numpy (with the repeat
+    check that follows it) does, and otherwise gives the same groups in the same order."""
+    try:
+        from omov.count.formats._bltscan import scan
+    except ImportError:
+        pytest.fail("the C scanner was not built (pip builds it where it finds a C compiler)")
+    data = ("".join(parts) + "\n").encode("ascii")
+
+    def grouped(c: object) -> tuple[list[list[int]], list[int]] | None:
+        saved = blt_fast.c_scan
+        blt_fast.c_scan = c  # type: ignore[assignment]
+        try:
+            found = blt_fast._grouped_papers(data, 0, len(data), ncand, None)
+        finally:
+            blt_fast.c_scan = saved
+        if found is None or blt_fast._arrays(found[0], found[1], ncand) is None:
+            return None
+        return found[0].tolist(), found[1].tolist()
+
+    assert grouped(scan) == grouped(None)

@@ -13,6 +13,12 @@ a ballot id, "-", "=", a repeated or unknown candidate, a line with a single num
 digits, papers that could add up to more than MAX_PAPERS, any other byte) or the rest of the file has any
 problem, `parse_plain` returns None and the full parser reads the whole file, naming the line of any error.
 So both paths give the identical Profile (tests/count/test_blt_fast.py checks it on generated and real files).
+
+Up to 15 candidates (a whole ranking packed in one 64-bit key), the papers section is read by a small C
+scanner instead, where pip could build it (omov/count/formats/_bltscan.c, an optional extension): one pass over
+the bytes, identical papers grouped in a hash table in order of first appearance, so no sort is needed. It gives
+up exactly where the numpy path does (a differential fuzz test checks it on arbitrary bytes); without it, numpy
+does the same work, about four times slower.
 """
 
 from __future__ import annotations
@@ -28,6 +34,13 @@ import numpy.typing as npt
 
 from omov.count.errors import CountError
 from omov.count.profile import MAX_PAPERS, Profile, RankingArrays
+
+CScan = Callable[[bytes, int, int, int], "tuple[bytes, bytes, int, int] | None"]
+c_scan: CScan | None
+try:  # the papers section in C, where it was built (pip builds it where it finds a C compiler): same answers
+    from omov.count.formats._bltscan import scan as c_scan
+except ImportError:  # pragma: no cover (then numpy does the same work, a few times slower)
+    c_scan = None
 
 ProgressFn = Callable[[int, int], None]
 FullParser = Callable[..., Profile]
@@ -135,10 +148,14 @@ def _papers_section(text: str) -> tuple[int, int] | None:
         pos = nl + 1
     else:
         return None
-    ends = [i for i in (text.find("\n0\n", pos - 1), text.find("\n0\r\n", pos - 1)) if i >= 0]
-    if not ends or min(ends) < pos:
+    # The papers end at the first line "0"; the last one is found far sooner (from the end, past only the names
+    # and title). Were they not the same, the section would hold a line "0", a lone number, which neither the C
+    # scanner nor the numpy path takes for a plain paper: the full parser would read the file.
+    lf = text.rfind("\n0\n", pos - 1)
+    end = max(lf, text.rfind("\n0\r\n", max(lf, pos - 1)))  # a CR LF end only after the last LF one
+    if end < pos:
         return None  # no papers, or no plain end line: nothing to gain
-    return pos, min(ends) + 1
+    return pos, end + 1
 
 
 def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: ProgressFn | None) -> Grouped | None:
@@ -148,6 +165,8 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
     once all blocks are read, and the groups put in order of their first paper, as the full parser has them.
     """
     bits, per_word = _packing(ncand)
+    if c_scan is not None and ncand * bits <= 63:
+        return _c_grouped(data, pos, end, ncand, bits, per_word, progress)
     keys: list[npt.NDArray[np.int64]] = []
     weights: list[npt.NDArray[np.int64] | None] = []  # None: every line of the block is one paper
     papers = 0
@@ -177,10 +196,12 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
         flat = key.reshape(-1)
     else:
         flat = key.view(np.dtype((np.void, 8 * words))).reshape(-1)  # whole rows compared as bytes
-    order = np.argsort(flat, kind="stable")  # stable: each group's first paper comes first
+    if not flat.size:  # blank lines only
+        return _unpack(key, ncand, bits, per_word), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.argsort(flat)  # not stable (twice as fast): each group's first paper is its least index
     ordered = flat[order]
     bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    first = order[bounds]
+    first = np.minimum.reduceat(order, bounds)
     if all(w is None for w in weights):  # one paper a line, the usual case: a group's size is its total
         totals = np.diff(bounds, append=order.size)
     else:
@@ -191,6 +212,29 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
     rank[first] = np.arange(first.size)
     by_first = rank[rank >= 0]
     return _unpack(key[first[by_first]], ncand, bits, per_word), totals[by_first], first[by_first]
+
+
+def _c_grouped(
+    data: bytes, pos: int, end: int, ncand: int, bits: int, per_word: int, progress: ProgressFn | None
+) -> Grouped | None:
+    """`_grouped_papers` by the C scanner, for up to 15 candidates (a whole ranking in one key word).
+
+    It gives up where the numpy path gives up (the C source says how), and groups in a hash table in order of
+    first appearance, so the groups come out in the same order without a sort; it does not say which line each
+    group's first paper was on (an empty array stands for that).
+    """
+    assert c_scan is not None
+    found = c_scan(data, pos, end, ncand)
+    if found is None:
+        return None
+    keys, totals, papers, heaviest = found
+    if heaviest * papers > MAX_PAPERS:
+        return None  # as in `_grouped_papers`: the full parser finds the line
+    if progress is not None:
+        progress(end, len(data))
+    key = np.frombuffer(keys, dtype=np.int64).reshape(-1, 1)
+    weights = np.frombuffer(totals, dtype=np.int64).copy()  # writable, as the numpy path's are
+    return _unpack(key, ncand, bits, per_word), weights, np.empty(0, dtype=np.int64)
 
 
 def _packing(ncand: int) -> tuple[int, int]:
@@ -262,16 +306,23 @@ def _parse_block(
     if width > ncand:
         return None  # more preferences than candidates: a repeat, which the full parser handles
     bits, per_word = _packing(ncand)
-    if width <= per_word:
-        # one key word: each preference shifted to its slot; a paper's key is the sum over its numbers (the
-        # weight counts for nothing, the closing 0 adds 0)
-        slot = np.arange(value.size) - np.repeat(first + 1, count)
-        pref = slot >= 0
-        if int(np.count_nonzero(pref & (value == 0))) != count.size or bool((pref & (value > ncand)).any()):
+    if not count.size:
+        return np.zeros((0, 1), dtype=np.int64), np.zeros(0, dtype=np.int64)  # blank lines only
+    if (width + 1) * bits < 64:
+        # one key word: the k-th preference (k = 1, 2...) shifted k slots up, summed over each line, then the whole
+        # shifted one slot down. A number's place on its line comes from one running sum: +1 a number, and at
+        # each line's first number minus the previous line's count, so that it starts again from 0.
+        step = np.ones(value.size, dtype=np.int64)
+        step[first[1:]] = 1 - count[:-1]
+        step[0] = 0
+        place = np.cumsum(step)  # 0 for the weight, 1 for the first preference... count-1 for the closing 0
+        prefs_only = value.copy()
+        prefs_only[first] = 0  # the weights count for nothing in the key (the closing 0s add 0)
+        if int(np.count_nonzero(prefs_only == 0)) != 2 * count.size or int(prefs_only.max()) > ncand:
             return None  # a preference 0, or a number higher than the candidates
-        shift = np.where(pref, slot * bits, 0)
-        key = np.add.reduceat(np.where(pref, value << shift, 0), first).reshape(-1, 1)
-        return key, value[first]
+        place *= bits
+        key = np.add.reduceat(prefs_only << place, first) >> bits
+        return key.reshape(-1, 1), value[first]
     key = np.zeros((count.size, -(-width // per_word)), dtype=np.int64)
     at = np.arange(count.size)
     for k in range(width):  # the (k+1)th preference of the papers that have one
