@@ -131,6 +131,7 @@ class ReasonFilter(admin.SimpleListFilter):
             ("spam", "spam score"),
             ("links", "links"),
             ("repetition", "repetition"),
+            ("promo", "self-promotion, giveaways, follow-for-follow"),
             ("markup", "HTML or script"),
             ("reported", "reported by members"),
             ("akismet", "Akismet"),

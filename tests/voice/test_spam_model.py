@@ -89,10 +89,13 @@ def test_mail_messages_become_one_readable_line():
 
 def test_the_model_decides_where_the_rules_are_silent():
     pipe = Pipeline()
-    v = pipe.screen("Free iPhone giveaway, click here to claim your prize now")
+    v = pipe.screen("Free prize, act now, limited offer, order today")
     assert v.verdict == HOLD and v.reasons[0] == "spam:score" and v.scores["spam_rules"] == 0
     # No rule fired: the rest of the reasons are the words that pushed the model (up to three).
     assert 1 <= len(v.reasons[1:]) <= 3 and all(r.startswith("word:") for r in v.reasons[1:])
+    # With the comment-spam rules' evidence (a giveaway, "click here") the same model's word files it as spam.
+    v = pipe.screen("Free iPhone giveaway, click here to claim your prize now")
+    assert v.verdict == SPAM and {"promo:giveaway", "promo:click"} <= set(v.reasons)
     assert pipe.screen("Thanks, I will bring the minutes to the next branch meeting.").verdict == ACCEPT
     v = pipe.screen("Claim your free prize now http://bit.ly/x http://prize.xyz http://win.top")
     assert v.verdict == SPAM

@@ -208,6 +208,16 @@ def test_the_moderation_queue_in_the_admin(voice, make_motion, client):
     assert client.get("/admin/voice/comment/").status_code == 403
 
 
+def test_comment_spam_waits_in_the_queue_under_its_own_reason_in_words(voice, make_motion, client):
+    thread = vs.thread_for_motion(motion=make_motion())
+    c = vs.post_comment(thread=thread, author=voice.members[1], body="Check out my channel youtube.com/@someone")
+    assert c.status in (Comment.Status.HELD, Comment.Status.SPAM) and {"promo:self", "promo:link"} <= set(c.reasons)
+    client.force_login(voice.officer)
+    html = client.get("/admin/voice/comment/?queue=all&reason=promo").content.decode()
+    assert "self-promotion: \u201cCheck out my channel\u201d" in html and "promotion with a link (youtube.com)" in html
+    assert "Check out my channel" not in client.get("/admin/voice/comment/?queue=all&reason=flood").content.decode()
+
+
 def test_the_abuse_statistics_page_and_csv(voice, make_motion, client, as_member):
     thread = vs.thread_for_motion(motion=make_motion())
     c = vs.post_comment(thread=thread, author=voice.members[1], body="The proposer is a lying idiot.")

@@ -12,7 +12,26 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from omov.voice.moderation.pipeline import ModerationSettings
-from omov.voice.moderation.spamfilter import RISKY_TLDS, SHORTENERS, STOPWORDS, WORD_RE, find_links, link_host
+from omov.voice.moderation.spamfilter import (
+    RISKY_TLDS,
+    SHORTENERS,
+    STOPWORDS,
+    WORD_RE,
+    find_links,
+    link_host,
+    promo_phrases,
+    words_beside_links,
+)
+
+# The comment-spam families: what the queue calls each, before the phrases that matched.
+PROMO = {
+    "promo:self": "self-promotion",
+    "promo:follow-swap": "follow-for-follow",
+    "promo:giveaway": "giveaway or prize",
+    "promo:earn": "easy money",
+    "promo:contact": "asks to be contacted privately",
+    "promo:click": "click bait",
+}
 
 FIXED = {
     "repetition:characters": "repetition: a character repeated six times or more, or !!! twice",
@@ -70,6 +89,15 @@ def explain(
         elif code == "links:risky-domain":
             risky = [h for h in hosts if h.rsplit(".", 1)[-1] in RISKY_TLDS]
             out.append(f"links: a domain much used for spam ({_list(risky)})")
+        elif code == "links:bare":
+            n = len(words_beside_links(text))
+            out.append(f"links: a link with little else ({n} word{'' if n == 1 else 's'} beside it)")
+        elif code in PROMO:
+            found = promo_phrases(text).get(code, [])
+            quoted = _list([f"\u201c{p}\u201d" for p in found])
+            out.append(f"{PROMO[code]}: {quoted}" if found else PROMO[code])
+        elif code == "promo:link":
+            out.append(f"promotion with a link ({_list(hosts)})")
         elif code == "links:dense":
             out.append(f"links: {len(links)} links in {len(words)} words")
         elif code == "repetition:words":
