@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from omov.voice import views
+from omov.voice import queue_views, views
 
 app_name = "voice"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("threads/<int:thread_id>/comments/", views.comment_post, name="comment-post"),
     path("comments/<int:comment_id>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:comment_id>/report/", views.comment_report, name="comment-report"),
+    path("moderation/", queue_views.moderation_queue, name="moderation"),
+    path("moderation/comments/<int:comment_id>/decide/", queue_views.moderation_decide, name="moderation-decide"),
+    path("moderation/members/<int:member_id>/lift/", queue_views.lift_suspension, name="moderation-lift"),
     path("moderation/abuse/", views.abuse_stats, name="abuse"),
     path("moderation/abuse.csv", views.abuse_stats_csv, name="abuse-csv"),
     path("moderation/spam-model/", views.spam_model, name="spam-model"),

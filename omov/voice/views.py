@@ -19,7 +19,8 @@ from omov.members.models import Member, Unit
 from omov.members.selectors import member_for_user
 from omov.voice import selectors, services
 from omov.voice.errors import VoiceError
-from omov.voice.models import Comment, Consultation, Motion, Question, Report, Thread, VoiceOfficer
+from omov.voice.permissions import moderation_scope
+from omov.voice.models import Comment, Consultation, Motion, Question, Report, Thread
 
 KEY_COOKIE = "omov_consultation_{}"
 
@@ -36,7 +37,15 @@ def _need_member(request: HttpRequest) -> Member:
 
 
 def _is_officer_somewhere(user: Any) -> bool:
-    return bool(user.is_superuser or VoiceOfficer.objects.filter(user=user).exists())
+    """Does `user` moderate anything (a superuser, a `VoiceOfficer`, or a member-voice officer or administrator
+    appointed through the organisation's roles)?"""
+    return bool(moderation_scope(user))
+
+
+def _waiting(user: Any) -> int:
+    from omov.voice.queue_views import waiting_comments
+
+    return waiting_comments(user).count()
 
 
 def _id(text: str | None) -> int:
@@ -144,6 +153,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "consultations": open_consultations,
             "published": published[:20],
             "officer": officer,
+            "waiting_count": _waiting(request.user) if officer else 0,
             "looked_after": list(selectors.motions_for_officer(user=request.user)[:50]) if officer else [],
             "running": list(selectors.consultations_for_officer(user=request.user)[:20]) if officer else [],
         },
@@ -593,13 +603,10 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
 # Abuse statistics (officers) ----------------------------------------------------------------------------------
 
 
-def _abuse_scope(user: Any) -> list[Unit] | None:
-    """The units whose abuse statistics a member-voice officer may see: their own and those below (None: all,
-    for an administrator). Statistics name the people abuse was aimed at, so a branch's officer sees only theirs."""
-    return None if user.is_superuser else selectors.units_looked_after(user)
-
-
 def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[str, Any]]:
+    """The abuse statistics a moderator may see: the targets in the units they look after (and those below), or
+    a whole organisation for an organisation-wide officer or administrator (everything for a superuser).
+    Statistics name the people abuse was aimed at, so a branch's officer sees only theirs."""
     period = request.GET.get("period", "week")
     if period not in ("day", "week", "month"):
         period = "week"
@@ -607,22 +614,29 @@ def _abuse_rows(request: HttpRequest) -> tuple[list[selectors.AbuseRow], dict[st
         days = max(1, min(3660, int(request.GET.get("days", "365"))))
     except ValueError:
         days = 365
-    within = _abuse_scope(request.user)
+    scope = moderation_scope(request.user)
     unit = None
     if request.GET.get("unit"):
         unit = Unit.objects.filter(pk=_id(request.GET["unit"])).first()
-        if unit is None or (within is not None and not any(unit.path.startswith(u.path) for u in within)):
+        if unit is None or not scope.covers_unit(unit):
             raise Http404("no such unit among those you look after")
     org = unit.organisation if unit else None
-    if org is None and within:
-        org = within[0].organisation
-    member = _member(request)
-    if org is None:
-        org = member.organisation if member else None
-    if org is None:
+    if org is None and scope.organisations:
         from omov.members.models import Organisation
 
-        org = Organisation.objects.order_by("pk").first()
+        org = Organisation.objects.filter(pk__in=scope.organisations).order_by("pk").first()
+    if org is None and scope.units:
+        org = scope.units[0].organisation
+    if org is None and scope.everything:
+        member = _member(request)
+        org = member.organisation if member else None
+        if org is None:
+            from omov.members.models import Organisation
+
+            org = Organisation.objects.order_by("pk").first()
+    within = None if (scope.everything or (org is not None and org.pk in scope.organisations)) else [
+        u for u in scope.units if org is not None and u.organisation_id == org.pk
+    ]
     since = timezone.now() - dt.timedelta(days=days)
     rows = (
         selectors.abuse_statistics(organisation=org, since=since, period=period, unit=unit, within=within)

@@ -15,7 +15,7 @@ from omov.audit.models import Job
 from omov.audit.services import create_job, record, report_progress
 from omov.core.actors import actor_label, is_system
 from omov.core.jobs import enqueue
-from omov.members.models import Appointment, Organisation
+from omov.members.models import Appointment, Member, Organisation
 from omov.members.permissions import covers
 from omov.voice.errors import InvalidInput, NotAllowed, WrongState
 from omov.voice.models import (
@@ -28,7 +28,7 @@ from omov.voice.models import (
 from omov.voice.moderation import ModerationSettings, Pipeline
 from omov.voice.moderation.adapt import Correction, better_or_equal, fit_correction, metrics
 from omov.voice.moderation.linear import shipped_linear
-from omov.voice.permissions import is_voice_officer_in
+from omov.voice.permissions import is_voice_officer_in, may_lift_suspension
 from omov.voice.services._common import _require_officer
 
 _PIPELINE: dict[str, Any] = {}
@@ -358,3 +358,38 @@ def _tell_author(comment: Comment, decision: str, reason: str, until: dt.datetim
             f"Your comment: {comment.thread.title}"[:150], body, None, [member.email], fail_silently=True
         )
     )
+
+
+@transaction.atomic
+def lift_suspension(*, member: Member, actor: Any, reason: str, now: dt.datetime | None = None) -> int:
+    """End a member's posting suspension now (every one still running; they are kept, ending now, as the
+    record). Audited with the reason; the member is told by email. Returns how many were running."""
+    now = now or timezone.now()
+    if not may_lift_suspension(actor, member):
+        raise NotAllowed("only a member-voice officer who moderates this member's comments can lift their suspension")
+    if not reason.strip():
+        raise InvalidInput("give a reason for lifting the suspension (the member is told it)")
+    running = list(PostingSuspension.objects.select_for_update().filter(member=member, until__gt=now))
+    if not running:
+        raise WrongState(f"{member.name} is not suspended (any more)")
+    PostingSuspension.objects.filter(pk__in=[s.pk for s in running]).update(until=now)
+    record(
+        actor=actor,
+        action="comment.suspension.lift",
+        subject=f"member:{member.pk}",
+        details={
+            "reason": reason.strip(),
+            "author": member.membership_number,
+            "was_until": max(s.until for s in running).isoformat(),
+        },
+    )
+    if member.email:
+        body = (
+            f"Dear {member.name},\n\nYou can post comments again: a moderator has lifted the suspension of your "
+            f"posting.\n\nThe moderator's reason: {reason.strip()}\n"
+        )
+        email = member.email
+        transaction.on_commit(
+            lambda: mail.send_mail("You can post comments again", body, None, [email], fail_silently=True)
+        )
+    return len(running)
