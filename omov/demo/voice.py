@@ -10,7 +10,7 @@ and free-text answer passes the real moderation pipeline, so what is held depend
 Set in the demo member's region (North for member 100001). Left for the demo member to do: support the motion
 on bus travel and its amendment, and answer the regional consultation; they already support the shortlists
 motion. Left for the officer: put the qualified motion to a member vote, and decide the comments still waiting in
-the moderation queue (/admin/voice/comment/) and a held free-text answer (/admin/voice/answer/).
+the moderation queue (/voice/moderation/, or /admin/voice/comment/) and a held free-text answer (/admin/voice/answer/).
 """
 
 from __future__ import annotations
@@ -532,7 +532,7 @@ def _summary(
         f"answered), one with published results ({manifesto.responses.count()} responses): "
         f"/voice/consultations/{manifesto.pk}/results/.",
         f"Discussion: {comments.count()} comments through the moderation pipeline, {waiting} waiting in the "
-        f"moderation queue (/admin/voice/comment/), {comments.filter(confirmed_abusive=True).count()} confirmed "
+        f"moderation queue (/voice/moderation/, also as the member-voice officer), {comments.filter(confirmed_abusive=True).count()} confirmed "
         "abusive; abuse statistics by target at /voice/moderation/abuse/ (the returning officer moderates "
         f"every region). Moderation emails to authors are in {mail}.",
     ]

@@ -167,6 +167,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         c.thread_url = _thread_url(c.thread)
         c.suspended_until = suspended.get(c.author_id)
         c.last_decision = latest.get(c.pk)
+        c.waiting = c.status == Comment.Status.HELD or (c.status == Comment.Status.SPAM and not c.spam_decided)
     filters = {"show": show, "reason": reason, "unit": unit.pk if unit else "", "order": order}
     query = urlencode({k: v for k, v in filters.items() if v})
     here = reverse("voice:moderation") + (f"?{query}" if query else "")

@@ -178,3 +178,40 @@ def test_the_abuse_statistics_fit_a_390_px_phone(voice, make_motion, page_as, li
     if shots := __import__("os").environ.get("OMOV_SCREENSHOTS"):
         page.screenshot(path=f"{shots}/abuse-statistics-phone.png", full_page=True)
     assert page.problems == []
+
+
+def test_an_appointed_officer_rejects_and_suspends_on_a_phone(voice, make_motion, page_as, live_server):
+    """The moderation queue at 390 px: no sideways scrolling, the reasons on the card, Reject-and-suspend asks
+    first on its own page, and the suspension can be lifted from the queue."""
+    from django.contrib.auth import get_user_model
+
+    from omov.members.services import appoint
+
+    thread = vs.thread_for_motion(motion=make_motion())
+    held = Comment.objects.create(thread=thread, author=voice.members[1], body="Check out my channel https://youtube.com/x",
+                                  status=Comment.Status.HELD, reasons=["promo:self", "promo:link"], spam_score=0.7)
+    officer = get_user_model().objects.create_user("voice.officer", "voice@example.org")
+    appoint(organisation=voice.org, user=officer, role="voice_officer", actor=voice.admin)
+    page = page_as(officer)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/voice/moderation/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    card = page.locator(f"#comment-{held.pk}")
+    assert "self-promotion" in card.locator(".mod-reasons").inner_text()
+    card.get_by_label("Reason").fill("Advertising is not allowed here.")
+    card.locator("select[name=days]").select_option("14")
+    with page.expect_navigation():
+        card.get_by_role("button", name="Reject and suspend…").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert "cannot post comments for 14 days" in page.locator("#confirm-facts").inner_text()
+    held.refresh_from_db()
+    assert held.status == Comment.Status.HELD  # asked, not done
+    with page.expect_navigation():
+        page.locator("#confirm-yes").click()
+    held.refresh_from_db()
+    assert held.status == Comment.Status.REJECTED and vs.is_suspended(member=voice.members[1])
+    assert "cannot post for 14 days" in page.locator(".messages").inner_text()
+    with page.expect_navigation():
+        page.locator(f"#suspended-{voice.members[1].pk}").get_by_role("button", name="Lift").click()
+    assert vs.is_suspended(member=voice.members[1]) is None
+    assert page.problems == []
