@@ -70,8 +70,9 @@ def _spam_decided() -> Exists:
 
 def queue_comments(comments: QuerySet[Comment], *, show: str, reason: str = "", unit: Any = None,
                    order: str = "newest") -> QuerySet[Comment]:
-    """The queue's comments (`comments` annotated by `_annotated`): waiting (held, or filed as spam by the filter and not yet decided spam by anyone),
-    spam (all of it) or decided (by an officer, at least once); of a reason family, in a unit's discussions."""
+    """The queue's comments (`comments` annotated by `_annotated`): waiting (held, or filed as spam by the
+    filter and not yet decided spam by anyone), spam (all of it) or decided (by an officer, at least once);
+    of a reason family, in a unit's discussions."""
     S = Comment.Status
     if show == "spam":
         comments = comments.filter(status=S.SPAM)

@@ -19,8 +19,8 @@ from omov.members.models import Member, Unit
 from omov.members.selectors import member_for_user
 from omov.voice import selectors, services
 from omov.voice.errors import VoiceError
-from omov.voice.permissions import moderation_scope
 from omov.voice.models import Comment, Consultation, Motion, Question, Report, Thread
+from omov.voice.permissions import moderation_scope
 
 KEY_COOKIE = "omov_consultation_{}"
 

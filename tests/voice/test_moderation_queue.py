@@ -105,9 +105,14 @@ def test_the_appointed_officer_sees_the_abuse_statistics_and_the_link(voice, hel
     assert 'href="/voice/moderation/"' not in member.get("/voice/").content.decode()
 
 
+def test_the_admin_queue_links_to_the_page(voice, held):
+    html = client_for(voice.officer).get("/admin/voice/comment/").content.decode()
+    assert 'id="phone-queue" href="/voice/moderation/"' in html or 'href="/voice/moderation/" id="phone-queue"' in html
+
+
 def test_an_officer_of_another_organisation_moderates_nothing_here(voice, held):
-    from omov.members import services as ms
     from omov.core.actors import SystemActor
+    from omov.members import services as ms
 
     other = ms.create_organisation(name="Other Party", slug="other", actor=SystemActor("setup"))
     user = _user("other.voice")
