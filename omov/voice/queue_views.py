@@ -65,13 +65,14 @@ MAX_DAYS = 3650
 
 
 def _spam_decided() -> Exists:
-    return Exists(ModerationDecision.objects.filter(comment=OuterRef("pk"), decision=ModerationDecision.Decision.SPAM))
+    """Has a moderator decided on it (any decision, as the admin's queue counts it)?"""
+    return Exists(ModerationDecision.objects.filter(comment=OuterRef("pk")))
 
 
 def queue_comments(comments: QuerySet[Comment], *, show: str, reason: str = "", unit: Any = None,
                    order: str = "newest") -> QuerySet[Comment]:
     """The queue's comments (`comments` annotated by `_annotated`): waiting (held, or filed as spam by the
-    filter and not yet decided spam by anyone), spam (all of it) or decided (by an officer, at least once);
+    filter that no moderator has decided on yet), spam (all of it) or decided (by an officer, at least once);
     of a reason family, in a unit's discussions."""
     S = Comment.Status
     if show == "spam":
