@@ -84,8 +84,8 @@ def read_profile(
     file and the line (or, in JSON cast vote records, the item). Each reader is imported only when its format is
     read (a count of a BLT file loads nothing else).
 
-    `rules` are for cast vote records (cdf, ess, dominion, clearballot): which contest, and what overvotes, skipped ranks and
-    repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
+    `rules` are for cast vote records (cdf, ess, dominion, clearballot): which contest, and what overvotes, skipped
+    ranks and repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
     """
     from omov.count.formats.blt import decode, decode_noting, parse_blt
 

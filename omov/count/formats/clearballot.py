@@ -30,6 +30,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from omov.count.errors import CountError
 from omov.count.formats.cvr import CvrRules, Papers, Tally, clean, pick_contest, resolve
@@ -37,6 +38,8 @@ from omov.count.profile import Profile
 
 ProgressFn = Callable[[int, int], None]
 
+_BLANK_LINES = re.compile(r"(?:[ \t\f\v]*(?:\r\n|\r|\n))*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CHOICE_ID = re.compile(r"Choice_[0-9]+_[0-9]+")
 _RANK = re.compile(r"[0-9]{1,4}")
 _SEATS = re.compile(r"(?:vote\s+for|number\s+of\s+winners)\s+([0-9]{1,6})", re.IGNORECASE)
@@ -73,14 +76,14 @@ def parse_heading(cell: str) -> Choice | str:
     parts = [clean(p) for p in cell.split(":")]
     if len(parts) != FIELDS:
         return (
-            f"has {len(parts)} colon-separated fields; expected {FIELDS} (Choice_<id>_<n>, contest, rank, vote "
-            "rule, choice, party)"
+            f"expected {FIELDS} fields separated by colons (Choice_<id>_<n>, contest, rank, vote rule, choice, "
+            f"party), found {len(parts)}"
         )
     _, contest, rank, rule, name, party = parts
     if not _RANK.fullmatch(rank) or int(rank) < 1:
-        return f"expected a rank (a whole number of 1 or more) as the third field, found {rank!r}"
+        return f"expected a rank (a whole number of 1 or more) in the third field, found {rank!r}"
     if not name:
-        return "has no choice name (the fifth field)"
+        return "the choice's name (the fifth field) is empty"
     return Choice(contest, int(rank), rule, name, "" if party.casefold() in NO_PARTY else party)
 
 
@@ -99,13 +102,12 @@ def parse_clearballot(
 ) -> Profile:
     """Parse Clear Ballot CSV cast vote records into a Profile of one contest."""
     rules = rules or CvrRules()
-    lines = text.splitlines(keepends=True)
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    if start >= len(lines):
+    blank = _BLANK_LINES.match(text)
+    start = len(_LINE_BREAK.findall(blank.group())) if blank else 0
+    body = text[blank.end():] if blank else text
+    if not body.strip():
         raise CountError("the file is empty; expected a header row with Choice_ columns", source=source)
-    reader = csv.reader(io.StringIO("".join(lines[start:])), strict=True)
+    reader = csv.reader(io.StringIO(body), strict=True)
 
     def fail(message: str, line: int | None = None) -> CountError:
         return CountError(message, source=source, line=start + (reader.line_num if line is None else line))
@@ -122,7 +124,7 @@ def parse_clearballot(
             continue
         got = parse_heading(cell)
         if isinstance(got, str):
-            raise fail(f"column {col + 1} ({_short(cell)}) {got}", 1)
+            raise fail(f"column {col + 1} ({_short(cell)}): {got}", 1)
         contests.setdefault(got.contest, []).append((col, got))
     if not contests:
         raise fail(
@@ -169,6 +171,9 @@ def parse_clearballot(
         raise fail(f"the header has no column for rank {missing[0]} of {shown}", 1)
 
     cols = [col for col, _ in columns]
+    take: Callable[[list[str]], tuple[str, ...]] = (
+        itemgetter(*cols) if len(cols) > 1 else lambda row: (row[cols[0]],)
+    )
     rank_of = [ch.rank - 1 for _, ch in columns]
     name_of = [ch.name for _, ch in columns]
     writein_cols = {i for i, n in enumerate(name_of) if _WRITE_IN.search(n)}
@@ -179,7 +184,7 @@ def parse_clearballot(
     papers = Papers(names, source=source)
     memo: dict[tuple[int, ...], tuple[tuple[str, ...], Tally]] = {}
     not_zero = dict.fromkeys(noted, 0)
-    total = len(lines)
+    total = start + body.count("\n") + 1
     tick = max(1, total // 200)
     allowed = {"0", "1", ""}
     try:
@@ -191,7 +196,9 @@ def parse_clearballot(
                 continue
             if len(row) < width or (len(row) > width and any(cell.strip() for cell in row[width:])):
                 raise fail(f"the row has {len(row)} cells but the header has {width}")
-            cells = [row[c].strip() for c in cols]
+            cells = take(row)
+            if not set(cells) <= allowed:  # a cell with spaces round it is read as without
+                cells = tuple(c.strip() for c in cells)
             if not set(cells) <= allowed:
                 k = next(i for i, v in enumerate(cells) if v not in allowed)
                 raise fail(
@@ -236,7 +243,7 @@ def parse_clearballot(
     return papers.profile(seats=seats, title=label, parties=parties)
 
 
-def _marked(cells: list[str]) -> tuple[int, ...]:
+def _marked(cells: tuple[str, ...]) -> tuple[int, ...]:
     """The positions of the cells that are "1" (a paper marks few of many: list.index scans in C)."""
     out: list[int] = []
     i = -1
