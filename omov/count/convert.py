@@ -5,7 +5,8 @@
     omov convert cvr.json mayor.csv --from cdf --overvote skip      a NIST CDF report
     omov convert mayor.csv - --from ess --to blt                    to stdout
 
-Formats: blt, csv, json (omov's own), cdf (NIST SP 1500-103 JSON), ess (ES&S CSV), dominion (a folder). The
+Formats: blt, csv, json (omov's own), cdf (NIST SP 1500-103 JSON), ess (ES&S CSV), dominion (a folder),
+clearballot (Clear Ballot CSV). The
 source is read as `omov count` reads it (the format by `--from`, else detected), into the profile a count
 uses, and written from it: what that profile holds (candidates, withdrawn ones, rankings and how many papers
 carry each, seats, title, papers rejected outright) crosses over whenever the target has a place for it, and
@@ -33,7 +34,7 @@ from omov.count.profile import Profile
 PROG = "omov convert"
 EXIT_ERROR = 2
 _EXT = {".blt": "blt", ".csv": "csv", ".json": "json"}
-RECORDS = ("cdf", "ess", "dominion")  # one record a paper, no withdrawn candidates, no invalid papers
+RECORDS = ("cdf", "ess", "dominion", "clearballot")  # one record a paper, no withdrawn candidates, no invalid papers
 
 
 class _UsageError(Exception):
@@ -130,7 +131,7 @@ def losses(profile: Profile, target: str) -> list[str]:
         if list(appearance) != sorted(ranked):
             out.append("ess keeps no ballot order: the candidates will be read back in order of first appearance")
     parties = [c for c in profile.candidates if getattr(c, "party", None)]
-    if parties and target not in ("blt", "cdf"):
+    if parties and target not in ("blt", "cdf", "clearballot"):
         out.append(f"{target} has no place for candidates' parties ({len(parties)} candidate(s) have one)")
     return out
 

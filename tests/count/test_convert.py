@@ -14,6 +14,7 @@ from omov.count.formats import FORMATS, read_profile, write_profile
 DATA = Path(__file__).parent / "data" / "cvr"
 EXT = {"blt": "ward.blt", "csv": "ward.csv", "json": "ward.json", "cdf": "cdf.json", "ess": "ess.csv",
        "dominion": "export"}
+EXT["clearballot"] = "clearballot.csv"
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -1,9 +1,9 @@
 """Ballot file formats: BLT, CSV (two layouts), JSON, and the cast vote records of US ranked-choice counts (NIST
-CDF JSON, ES&S CSV, a Dominion export folder); read any of them into a Profile, write any of them.
+CDF JSON, ES&S CSV, Clear Ballot CSV, a Dominion export folder); read any of them into a Profile, write any of them.
 
 The format is the one named, else the file's extension (.blt, .csv, .json) refined by what the text looks like (a
-CDF report or a Dominion export is JSON; an ES&S file is CSV), else what the text looks like. A folder is a
-Dominion export. docs/formats.md describes each.
+CDF report or a Dominion export is JSON; an ES&S or a Clear Ballot file is CSV), else what the text looks like. A
+folder is a Dominion export. docs/formats.md describes each.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from omov.count.formats.cvr import CvrRules, Tally
 from omov.count.profile import Profile
 
 ProgressFn = Callable[[int, int], None]
-FORMATS = ("blt", "csv", "json", "cdf", "ess", "dominion")
+FORMATS = ("blt", "csv", "json", "cdf", "ess", "dominion", "clearballot")
 _EXTENSIONS = {".blt": "blt", ".csv": "csv", ".json": "json", ".txt": None}
 
 
 _CDF = re.compile(rb'"@type"\s*:\s*"(CVR\.)?CastVoteRecordReport"')
 _SESSIONS = re.compile(rb'"Sessions"\s*:\s*\[')
+_CLEARBALLOT = re.compile(rb'(?:[^\r\n]*,)?"?Choice_[0-9]+_[0-9]+:')  # a choice column in the header line
 
 
 def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> str:
@@ -48,6 +49,8 @@ def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> st
         first = head.split(b"\n", 1)[0].split(b"#", 1)[0].split()
         if len(first) >= 2 and all(tok.lstrip(b"-").isdigit() for tok in first):
             return "blt"
+    if _CLEARBALLOT.match(text[:65536]):
+        return "clearballot"
     return "ess" if _ess_header(text) else "csv"
 
 
@@ -81,8 +84,8 @@ def read_profile(
     file and the line (or, in JSON cast vote records, the item). Each reader is imported only when its format is
     read (a count of a BLT file loads nothing else).
 
-    `rules` are for cast vote records (cdf, ess, dominion): which contest, and what overvotes, skipped ranks and
-    repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
+    `rules` are for cast vote records (cdf, ess, dominion, clearballot): which contest, and what overvotes, skipped
+    ranks and repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
     """
     from omov.count.formats.blt import decode, decode_noting, parse_blt
 
@@ -120,13 +123,18 @@ def read_profile(
         from omov.count.formats.ess import parse_ess
 
         return parse_ess(text, source=source, rules=rules, tally=tally, progress=progress)
+    if kind == "clearballot":
+        from omov.count.formats.clearballot import parse_clearballot
+
+        return parse_clearballot(text, source=source, rules=rules, tally=tally, progress=progress)
     from omov.count.formats.json_ import parse_json
 
     return parse_json(text, source=source, allow_equal=allow_equal, progress=progress)
 
 
 def format_profile(profile: Profile, fmt: str) -> str:
-    """The profile as text in ballot format `fmt` (blt, csv, json, cdf, ess; a Dominion export is a folder)."""
+    """The profile as text in ballot format `fmt` (blt, csv, json, cdf, ess, clearballot; a Dominion export is a
+    folder)."""
     from omov.count.formats.blt import write_blt
     from omov.count.formats.cdf import write_cdf
     from omov.count.formats.csv_ import write_csv
@@ -143,6 +151,10 @@ def format_profile(profile: Profile, fmt: str) -> str:
         return write_cdf(profile)
     if fmt == "ess":
         return write_ess(profile)
+    if fmt == "clearballot":
+        from omov.count.formats.clearballot import write_clearballot
+
+        return write_clearballot(profile)
     if fmt == "dominion":
         raise CountError("a Dominion export is a folder of files, not one text; write it with write_profile")
     raise CountError(f"unknown ballot format {fmt!r}; choose one of: {', '.join(FORMATS)}")
