@@ -1,9 +1,11 @@
-"""Ballot file formats: BLT, CSV (two layouts), JSON, and the cast vote records of US ranked-choice counts (NIST
-CDF JSON, ES&S CSV, Clear Ballot CSV, a Dominion export folder); read any of them into a Profile, write any of them.
+"""Ballot file formats: BLT, CSV (two layouts), JSON, the CSV of MGGG's scot-elex collection of Scottish council
+elections (`scot`, as VoteKit's `load_scottish` reads it), and the cast vote records of US ranked-choice counts
+(NIST CDF JSON, ES&S CSV, Clear Ballot CSV, a Dominion export folder); read any of them into a Profile, write
+any of them.
 
 The format is the one named, else the file's extension (.blt, .csv, .json) refined by what the text looks like (a
-CDF report or a Dominion export is JSON; an ES&S or a Clear Ballot file is CSV), else what the text looks like. A
-folder is a Dominion export. docs/formats.md describes each.
+CDF report or a Dominion export is JSON; an ES&S, a Clear Ballot or a scot-elex file is CSV), else what the text
+looks like. A folder is a Dominion export. docs/formats.md describes each.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from omov.count.formats.cvr import CvrRules, Tally
 from omov.count.profile import Profile
 
 ProgressFn = Callable[[int, int], None]
-FORMATS = ("blt", "csv", "json", "cdf", "ess", "dominion", "clearballot")
+FORMATS = ("blt", "csv", "json", "scot", "cdf", "ess", "dominion", "clearballot")
 _EXTENSIONS = {".blt": "blt", ".csv": "csv", ".json": "json", ".txt": None}
 
 
@@ -45,6 +47,8 @@ def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> st
     if fmt is not None and fmt != "csv":
         return fmt
     head = text[:4096]
+    if _scot_layout(head, text[-4096:]):
+        return "scot"
     if fmt is None:
         first = head.split(b"\n", 1)[0].split(b"#", 1)[0].split()
         if len(first) >= 2 and all(tok.lstrip(b"-").isdigit() for tok in first):
@@ -52,6 +56,20 @@ def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> st
     if _CLEARBALLOT.match(text[:65536]):
         return "clearballot"
     return "ess" if _ess_header(text) else "csv"
+
+
+_SCOT_HEADER = re.compile(rb'^\s*"?[0-9]{1,9}"?\s*,\s*"?[0-9]{1,9}"?[\s,]*$')
+_SCOT_CANDIDATE = re.compile(rb'^\s*"?candidate(\s*[0-9]+)?"?\s*,', re.IGNORECASE)
+
+
+def _scot_layout(head: bytes, tail: bytes) -> bool:
+    """A scot-elex CSV: its first non-blank row two whole numbers, one of its last two a `Candidate` row (the
+    last is the ward's name). Reads only the first and last few thousand bytes."""
+    first = next((ln for ln in head.splitlines() if ln.strip(b" \t,")), b"")
+    if not _SCOT_HEADER.match(first):
+        return False
+    last = [ln for ln in tail.splitlines() if ln.strip(b" \t,")][-2:]
+    return any(_SCOT_CANDIDATE.match(ln) for ln in last)
 
 
 def _ess_header(text: bytes) -> bool:
@@ -110,6 +128,11 @@ def read_profile(
     if kind == "blt":
         text, notes = decode_noting(data)
         return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress, warnings=notes)
+    if kind == "scot":
+        from omov.count.formats.scot import parse_scot
+
+        text, notes = decode_noting(data)
+        return parse_scot(text, source=source, progress=progress, warnings=notes)
     text = decode(data)
     if kind == "csv":
         from omov.count.formats.csv_ import parse_csv  # each reader imported only when its format is read
@@ -133,7 +156,7 @@ def read_profile(
 
 
 def format_profile(profile: Profile, fmt: str) -> str:
-    """The profile as text in ballot format `fmt` (blt, csv, json, cdf, ess, clearballot; a Dominion export is a
+    """The profile as text in ballot format `fmt` (blt, csv, json, scot, cdf, ess, clearballot; a Dominion export is a
     folder)."""
     from omov.count.formats.blt import write_blt
     from omov.count.formats.cdf import write_cdf
@@ -147,6 +170,10 @@ def format_profile(profile: Profile, fmt: str) -> str:
         return write_csv(profile)
     if fmt == "json":
         return write_json(profile)
+    if fmt == "scot":
+        from omov.count.formats.scot import write_scot
+
+        return write_scot(profile)
     if fmt == "cdf":
         return write_cdf(profile)
     if fmt == "ess":
