@@ -335,7 +335,7 @@ class CommentAdmin(OfficerAdmin):
             told = "its author is" if done == 1 else "their authors are"
             self.message_user(
                 request,
-                f"{DONE_TEXT[decision].format(comments=plural(done, 'comment'))}; {told} told by email.",
+                f"{decision_words(DONE_TEXT[decision], done)}; {told} told by email.",
                 messages.SUCCESS,
             )
         if failed:
@@ -360,16 +360,17 @@ class CommentAdmin(OfficerAdmin):
         until = timezone.now() + dt.timedelta(days=days) if decision == "suspend" and days else None
         rows = []
         for c in comments:
-            told = f"Your comment in the discussion \u201c{c.thread.title}\u201d {DECISION_TEXT[decision]}."
+            # The gist of the email the service sends (omov.voice.services.moderation._tell_author).
+            told = [f"Your comment in the discussion \u201c{c.thread.title}\u201d {DECISION_TEXT[decision]}."]
             if reason:
-                told += f" The moderator's reason: {reason}"
+                told.append(f"The moderator\u2019s reason: {reason}")
             if until:
-                told += f" You can post comments again from {until:%d %B %Y at %H:%M} UTC."
-            rows.append({"comment": c, "name": comment_name(c), "told": told if c.author.email else ""})
+                told.append(f"You can post comments again from {until:%d %B %Y at %H:%M} UTC.")
+            rows.append({"comment": c, "name": comment_name(c), "told": told if c.author.email else []})
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
-            "title": CONFIRM_TITLE[decision].format(comments=plural(len(comments), "comment")),
+            "title": decision_words(CONFIRM_TITLE[decision], len(comments)),
             "opts": opts,
             "rows": rows,
             "action": request.POST.get("action", ""),
@@ -418,17 +419,26 @@ CONFIRM_TITLE = {
     "not-spam": "Mark {comments} as not spam",
     "reject": "Reject {comments}?",
     "spam": "Mark {comments} as spam?",
-    "warn": "Warn the authors of {comments}?",
-    "suspend": "Reject {comments} and suspend their authors' posting?",
+    "warn": "Warn {the_authors} of {comments}?",
+    "suspend": "Reject {comments} and suspend {authors_posting}?",
 }
 DONE_TEXT = {
     "approve": "Approved {comments}",
     "not-spam": "Marked {comments} as not spam (shown; the filter learns from it)",
     "reject": "Rejected {comments}",
     "spam": "Marked {comments} as spam (the filter learns from it)",
-    "warn": "Warned the authors of {comments}",
-    "suspend": "Rejected {comments} and suspended their authors' posting",
+    "warn": "Warned {the_authors} of {comments}",
+    "suspend": "Rejected {comments} and suspended {authors_posting}",
 }
+
+
+def decision_words(template: str, n: int) -> str:
+    """One of the sentences above for n comments, in the singular or the plural."""
+    return template.format(
+        comments=plural(n, "comment"),
+        the_authors="the author" if n == 1 else "the authors",
+        authors_posting="its author\u2019s posting" if n == 1 else "their authors\u2019 posting",
+    )
 
 
 def plural(n: int, word: str) -> str:

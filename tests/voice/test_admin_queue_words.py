@@ -86,7 +86,7 @@ def test_a_decision_that_hides_or_warns_changes_nothing_until_confirmed(queue, v
     for c in comments:
         assert f'name="_selected_action" value="{c.pk}"' in html  # the same comments, posted back on confirming
     assert "Member 1" in html and "Member 2" in html
-    assert f"The moderator&#x27;s reason: {fields['reason']}" in html.replace("&#39;", "&#x27;")
+    assert f"The moderator\u2019s reason: {fields['reason']}" in html
     if action == "suspend":
         assert "Their posting will be suspended until" in html and 'name="days" id="decision-days" value="7"' in html
     # Nothing decided, recorded, suspended or sent yet.
@@ -100,6 +100,13 @@ def test_a_decision_that_hides_or_warns_changes_nothing_until_confirmed(queue, v
     assert ModerationDecision.objects.count() == 2
     message = [str(m) for m in get_messages(response.wsgi_request)][-1]
     assert "2 comments" in message and "their authors are told by email" in message
+
+
+def test_the_confirmation_speaks_of_one_comment_in_the_singular(queue):
+    client, (first, _) = queue
+    html = act(client, "suspend", [first], reason="adverts again", days="3").content.decode()
+    assert "Reject 1 comment and suspend its author\u2019s posting?" in html
+    assert "Warn the author of 1 comment?" in act(client, "warn", [first], reason="no").content.decode()
 
 
 def test_approve_and_not_spam_act_at_once_and_say_so_in_plain_words(queue):
