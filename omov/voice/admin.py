@@ -164,10 +164,10 @@ class ScoreFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
-            ("abuse50", "abuse ≥ 0.5"),
-            ("abuse90", "abuse ≥ 0.9"),
-            ("spam60", "spam ≥ 0.6"),
-            ("spam90", "spam ≥ 0.9"),
+            ("abuse50", "abuse ≥ 50%"),
+            ("abuse90", "abuse ≥ 90%"),
+            ("spam60", "spam ≥ 60%"),
+            ("spam90", "spam ≥ 90%"),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
@@ -221,8 +221,8 @@ class CommentAdmin(OfficerAdmin):
         "author",
         "status",
         "reason_list",
-        "spam_score",
-        "abuse_score",
+        "spam_percent",
+        "abuse_percent",
         "thread_kind",
         "target_member",
         "target_role",
@@ -273,6 +273,14 @@ class CommentAdmin(OfficerAdmin):
     @admin.display(description="comment")
     def short_body(self, obj: Comment) -> str:
         return obj.body[:80] + ("…" if len(obj.body) > 80 else "")
+
+    @admin.display(description="spam score", ordering="spam_score")
+    def spam_percent(self, obj: Comment) -> str:
+        return f"{round(100 * obj.spam_score)}%"
+
+    @admin.display(description="abuse score", ordering="abuse_score")
+    def abuse_percent(self, obj: Comment) -> str:
+        return f"{round(100 * obj.abuse_score)}%"
 
     @admin.display(description="why held")
     def reason_list(self, obj: Comment) -> str:

@@ -166,7 +166,9 @@ def test_waiting_means_held_or_spam_no_moderator_has_decided(queue, voice):
     assert "Grab big" in client.get(QUEUE + "?queue=all").content.decode()
 
 
-def test_the_queue_names_the_motion_with_a_link(queue):
+def test_the_queue_names_the_motion_with_a_link_and_scores_in_percent(queue):
     client, (first, _) = queue
+    Comment.objects.filter(pk=first.pk).update(spam_score=0.854)
     html = client.get(QUEUE).content.decode()
+    assert '<td class="field-spam_percent">85%</td>' in html
     assert f'Motion: <a href="/voice/motions/{first.thread.motion_id}/">Better buses</a>' in html
