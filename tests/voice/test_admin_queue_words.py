@@ -172,3 +172,12 @@ def test_the_queue_names_the_motion_with_a_link_and_scores_in_percent(queue):
     html = client.get(QUEUE).content.decode()
     assert '<td class="field-spam_percent">85%</td>' in html
     assert f'Motion: <a href="/voice/motions/{first.thread.motion_id}/">Better buses</a>' in html
+
+
+def test_select_all_lists_the_whole_queue_and_decides_nothing_before_confirming(queue):
+    client, comments = queue
+    page = client.post(QUEUE, {"action": "reject", "select_across": "1", "_selected_action": [comments[0].pk],
+                               "index": 0, "reason": "clear-out"})
+    html = page.content.decode()
+    assert "Reject 2 comments?" in html and all(f'value="{c.pk}"' in html for c in comments)
+    assert not ModerationDecision.objects.exists()
