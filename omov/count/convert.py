@@ -5,12 +5,15 @@
     omov convert cvr.json mayor.csv --from cdf --overvote skip      a NIST CDF report
     omov convert mayor.csv - --from ess --to blt                    to stdout
 
-Formats: blt, csv, json (omov's own), cdf (NIST SP 1500-103 JSON), ess (ES&S CSV), dominion (a folder). The
-source is read as `omov count` reads it (the format by `--from`, else detected), into the profile a count
-uses, and written from it: what that profile holds (candidates, withdrawn ones, rankings and how many papers
-carry each, seats, title, papers rejected outright) crosses over whenever the target has a place for it, and
-every loss is a warning line on stderr ("omov convert: warning: ..."). Cast vote records are resolved into
-rankings as they are read (`--overvote`, `--skipped-ranks`, `--duplicate`), and what that met is reported too.
+Formats: blt, csv, json (omov's own), scot (the CSV of MGGG's scot-elex Scottish council data, as VoteKit reads
+it), cdf (NIST SP 1500-103 JSON), ess (ES&S CSV), dominion (a folder), clearballot (Clear Ballot
+CSV). The source is read as `omov count` reads
+it (the format by `--from`, else detected), into the profile a count uses, and written from it: what that profile
+holds (candidates, withdrawn ones, rankings and how many papers carry each, seats, title, papers rejected
+outright) crosses over whenever the target has a place for it, and every loss is a warning line on stderr
+("omov convert: warning: ..."). Cast vote records are resolved into rankings as they are read (`--overvote`,
+`--skipped-ranks`, `--duplicate`), and what that met is reported too. A scot file is written only when named
+(`--to scot`): a .csv name means omov's own CSV.
 
 Errors are one line on stderr and exit status 2, as `omov count`'s. Never imports Django.
 """
@@ -33,7 +36,10 @@ from omov.count.profile import Profile
 PROG = "omov convert"
 EXIT_ERROR = 2
 _EXT = {".blt": "blt", ".csv": "csv", ".json": "json"}
-RECORDS = ("cdf", "ess", "dominion")  # one record a paper, no withdrawn candidates, no invalid papers
+RECORDS = ("cdf", "ess", "dominion", "clearballot")  # one record a paper, no withdrawn candidates, no invalid papers
+NO_WITHDRAWN = (*RECORDS, "scot")  # formats with no place for withdrawn candidates
+NO_INVALID = (*RECORDS, "blt", "scot")  # formats with no place for papers rejected outright
+PARTIES = ("blt", "scot", "cdf", "clearballot")  # formats that hold a party beside each candidate's name
 
 
 class _UsageError(Exception):
@@ -109,9 +115,9 @@ def losses(profile: Profile, target: str) -> list[str]:
     """What the profile holds that format `target` cannot, one sentence each."""
     out: list[str] = []
     withdrawn = [c.name for c in profile.candidates if c.withdrawn]
-    if withdrawn and target in RECORDS:
+    if withdrawn and target in NO_WITHDRAWN:
         out.append(f"{target} has no withdrawn candidates: {', '.join(withdrawn)} become ordinary candidates")
-    if profile.invalid and target in (*RECORDS, "blt"):
+    if profile.invalid and target in NO_INVALID:
         out.append(f"{target} has no place for the {profile.invalid:,} paper(s) rejected outright; they are dropped")
     zero = sum(1 for w in profile.weights if w == 0)
     if zero and target in RECORDS:
@@ -130,7 +136,7 @@ def losses(profile: Profile, target: str) -> list[str]:
         if list(appearance) != sorted(ranked):
             out.append("ess keeps no ballot order: the candidates will be read back in order of first appearance")
     parties = [c for c in profile.candidates if getattr(c, "party", None)]
-    if parties and target not in ("blt", "cdf"):
+    if parties and target not in PARTIES:
         out.append(f"{target} has no place for candidates' parties ({len(parties)} candidate(s) have one)")
     return out
 

@@ -5,14 +5,19 @@ thresholds, officers and public roles. Every change goes through omov.voice.serv
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from omov.voice import services
@@ -26,10 +31,12 @@ from omov.voice.models import (
     MotionThreshold,
     PublicRole,
     Question,
+    Thread,
     VoiceOfficer,
 )
 from omov.voice.moderation.explain import explain
 from omov.voice.selectors import under, units_looked_after
+from omov.voice.services.moderation import DECISION_TEXT
 
 
 class OfficerAdmin(admin.ModelAdmin):
@@ -95,12 +102,12 @@ class ModerationActionForm(ActionForm):
 
 
 class QueueFilter(admin.SimpleListFilter):
-    """The moderation queue opens on what waits for a decision (held for review, or marked spam); "everything"
-    shows accepted and rejected comments too."""
+    """The moderation queue opens on what waits for a decision: comments held for review, and comments the
+    filter filed as spam that no moderator has decided on yet (a comment a moderator marked spam is decided and
+    leaves it). "everything" shows accepted, rejected and decided comments too."""
 
     title = "queue"
     parameter_name = "queue"
-    WAITING = (Comment.Status.HELD, Comment.Status.SPAM)
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [("waiting", "waiting for a decision"), ("all", "everything")]
@@ -117,7 +124,13 @@ class QueueFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-        return queryset.filter(status__in=self.WAITING) if self.value() == "waiting" else queryset
+        return waiting(queryset) if self.value() == "waiting" else queryset
+
+
+def waiting(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+    """Comments waiting for a moderator: held, or filed as spam with no moderator decision on them."""
+    decided = ModerationDecision.objects.filter(comment=OuterRef("pk"))
+    return queryset.filter(Q(status=Comment.Status.HELD) | Q(status=Comment.Status.SPAM) & ~Exists(decided))
 
 
 class ReasonFilter(admin.SimpleListFilter):
@@ -151,10 +164,10 @@ class ScoreFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
-            ("abuse50", "abuse ≥ 0.5"),
-            ("abuse90", "abuse ≥ 0.9"),
-            ("spam60", "spam ≥ 0.6"),
-            ("spam90", "spam ≥ 0.9"),
+            ("abuse50", "abuse ≥ 50%"),
+            ("abuse90", "abuse ≥ 90%"),
+            ("spam60", "spam ≥ 60%"),
+            ("spam90", "spam ≥ 90%"),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
@@ -208,8 +221,8 @@ class CommentAdmin(OfficerAdmin):
         "author",
         "status",
         "reason_list",
-        "spam_score",
-        "abuse_score",
+        "spam_percent",
+        "abuse_percent",
         "thread_kind",
         "target_member",
         "target_role",
@@ -261,6 +274,14 @@ class CommentAdmin(OfficerAdmin):
     def short_body(self, obj: Comment) -> str:
         return obj.body[:80] + ("…" if len(obj.body) > 80 else "")
 
+    @admin.display(description="spam score", ordering="spam_score")
+    def spam_percent(self, obj: Comment) -> str:
+        return f"{round(100 * obj.spam_score)}%"
+
+    @admin.display(description="abuse score", ordering="abuse_score")
+    def abuse_percent(self, obj: Comment) -> str:
+        return f"{round(100 * obj.abuse_score)}%"
+
     @admin.display(description="why held")
     def reason_list(self, obj: Comment) -> str:
         # One short sentence per reason ("links: 3 links (limit 2)", "words: free, click here"); the codes
@@ -273,16 +294,39 @@ class CommentAdmin(OfficerAdmin):
     def reasons_explained(self, obj: Comment) -> str:
         return self.reason_list(obj)
 
-    @admin.display(description="on")
+    @admin.display(description="on", ordering="thread__title")
     def thread_kind(self, obj: Comment) -> str:
-        return obj.thread.kind
+        # The motion, consultation or candidate's statement, by its title, linked to its page.
+        thread = obj.thread
+        url = ""
+        links = (("motion", "motion_id"), ("consultation", "consultation_id"), ("candidate", "candidate_id"))
+        for kind, field in links:
+            if getattr(thread, field):
+                url = reverse(f"voice:{kind}", args=[getattr(thread, field)])
+        label = Thread.Kind(thread.kind).label if thread.kind in Thread.Kind.values else thread.kind
+        if not url:
+            return f"{label}: {thread.title}"
+        return format_html('{}: <a href="{}">{}</a>', label, url, thread.title)
 
-    def _decide(self, request: HttpRequest, queryset: QuerySet[Comment], decision: str) -> None:
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Comment], decision: str) -> HttpResponse | None:
+        """Decide on the ticked comments. Reject, spam, warn and suspend first show a page listing the comments,
+        their authors and what each will be told, and act only once that page is confirmed; approve and not-spam
+        act at once. A missing reason (or number of days) shows the same page with the ticked comments kept."""
         reason = request.POST.get("reason", "").strip()
-        days = request.POST.get("days") or None
+        days_text = request.POST.get("days") or ""
+        days = int(days_text) if days_text.isdigit() else None
         abusive = bool(request.POST.get("abusive"))
-        done = 0
-        for comment in queryset:
+        comments = list(queryset.select_related("author", "thread"))
+        problem = ""
+        if not reason:
+            problem = "Give a reason for the decision: the author is told it."
+        elif decision == "suspend" and not days:
+            problem = "Say for how many days the author's posting is suspended."
+        confirmed = request.POST.get("confirm") == "yes"
+        if problem or (decision in CONFIRMED_DECISIONS and not confirmed):
+            return self._confirmation(request, comments, decision, reason, days, abusive, problem)
+        done, failed = 0, []
+        for comment in comments:
             try:
                 services.moderate_comment(
                     comment=comment,
@@ -290,37 +334,130 @@ class CommentAdmin(OfficerAdmin):
                     decision=decision,
                     reason=reason,
                     abusive=abusive,
-                    suspend_days=int(days) if days else None,
+                    suspend_days=days if decision == "suspend" else None,
                 )
                 done += 1
             except (VoiceError, ValueError) as exc:
-                self.message_user(request, f"{comment.pk}: {exc}", messages.ERROR)
-                return
-        self.message_user(request, f"{decision}: {done} comment(s); the authors are told by email.", messages.SUCCESS)
+                failed.append(f"{comment_name(comment)}: {exc}")
+        if done:
+            told = "its author is" if done == 1 else "their authors are"
+            self.message_user(
+                request,
+                f"{decision_words(DONE_TEXT[decision], done)}; {told} told by email.",
+                messages.SUCCESS,
+            )
+        if failed:
+            self.message_user(
+                request,
+                f"Not decided ({plural(len(failed), 'comment')}; tick {'it' if len(failed) == 1 else 'them'} again "
+                "to retry): " + "; ".join(failed),
+                messages.ERROR,
+            )
+        return None
+
+    def _confirmation(
+        self,
+        request: HttpRequest,
+        comments: list[Comment],
+        decision: str,
+        reason: str,
+        days: int | None,
+        abusive: bool,
+        problem: str,
+    ) -> HttpResponse:
+        until = timezone.now() + dt.timedelta(days=days) if decision == "suspend" and days else None
+        rows = []
+        for c in comments:
+            # The gist of the email the service sends (omov.voice.services.moderation._tell_author).
+            told = [f"Your comment in the discussion \u201c{c.thread.title}\u201d {DECISION_TEXT[decision]}."]
+            if reason:
+                told.append(f"The moderator\u2019s reason: {reason}")
+            if until:
+                told.append(f"You can post comments again from {until:%d %B %Y at %H:%M} UTC.")
+            rows.append({"comment": c, "name": comment_name(c), "told": told if c.author.email else []})
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": decision_words(CONFIRM_TITLE[decision], len(comments)),
+            "opts": opts,
+            "rows": rows,
+            "action": request.POST.get("action", ""),
+            "decision": decision,
+            "needs_confirming": decision in CONFIRMED_DECISIONS,
+            "reason": reason,
+            "days": days or "",
+            "abusive": abusive,
+            "until": until,
+            "problem": problem,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/voice/comment/confirm_decision.html", context)
 
     @admin.action(description="Approve (show)")
-    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._decide(request, queryset, "approve")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        return self._decide(request, queryset, "approve")
 
-    @admin.action(description="Reject (hide)")
-    def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._decide(request, queryset, "reject")
+    @admin.action(description="Reject (hide)…")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        return self._decide(request, queryset, "reject")
 
-    @admin.action(description="Mark as spam (teaches the filter)")
-    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._decide(request, queryset, "spam")
+    @admin.action(description="Mark as spam (teaches the filter)…")
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        return self._decide(request, queryset, "spam")
 
     @admin.action(description="Mark as not spam (show; teaches the filter)")
-    def mark_not_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._decide(request, queryset, "not-spam")
+    def mark_not_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        return self._decide(request, queryset, "not-spam")
 
-    @admin.action(description="Warn the author")
-    def warn(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._decide(request, queryset, "warn")
+    @admin.action(description="Warn the author…")
+    def warn(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        return self._decide(request, queryset, "warn")
 
-    @admin.action(description="Reject and suspend the author's posting (days)")
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._decide(request, queryset, "suspend")
+    @admin.action(description="Reject and suspend the author's posting (days)…")
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
+        return self._decide(request, queryset, "suspend")
+
+
+# Decisions that hide a comment or tell its author off are confirmed on a page of their own first.
+CONFIRMED_DECISIONS = {"reject", "spam", "warn", "suspend"}
+CONFIRM_TITLE = {
+    "approve": "Approve {comments}",
+    "not-spam": "Mark {comments} as not spam",
+    "reject": "Reject {comments}?",
+    "spam": "Mark {comments} as spam?",
+    "warn": "Warn {the_authors} of {comments}?",
+    "suspend": "Reject {comments} and suspend {authors_posting}?",
+}
+DONE_TEXT = {
+    "approve": "Approved {comments}",
+    "not-spam": "Marked {comments} as not spam (shown; the filter learns from it)",
+    "reject": "Rejected {comments}",
+    "spam": "Marked {comments} as spam (the filter learns from it)",
+    "warn": "Warned {the_authors} of {comments}",
+    "suspend": "Rejected {comments} and suspended {authors_posting}",
+}
+
+
+def decision_words(template: str, n: int) -> str:
+    """One of the sentences above for n comments, in the singular or the plural."""
+    return template.format(
+        comments=plural(n, "comment"),
+        the_authors="the author" if n == 1 else "the authors",
+        authors_posting="its author\u2019s posting" if n == 1 else "their authors\u2019 posting",
+    )
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def comment_name(comment: Comment, words: int = 8) -> str:
+    """A comment as a moderator sees it in the list: its author and the first words of its text."""
+    parts = comment.body.split()
+    start = " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
+    return f"{comment.author.name}\u2019s comment \u201c{start}\u201d"
 
 
 class AnswerActionForm(ActionForm):

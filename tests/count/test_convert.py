@@ -12,8 +12,8 @@ from omov.count.convert import main
 from omov.count.formats import FORMATS, read_profile, write_profile
 
 DATA = Path(__file__).parent / "data" / "cvr"
-EXT = {"blt": "ward.blt", "csv": "ward.csv", "json": "ward.json", "cdf": "cdf.json", "ess": "ess.csv",
-       "dominion": "export"}
+EXT = {"blt": "ward.blt", "csv": "ward.csv", "json": "ward.json", "scot": "scot.csv", "cdf": "cdf.json",
+       "ess": "ess.csv", "dominion": "export", "clearballot": "clearballot.csv"}
 
 
 def run(*argv: str) -> tuple[int, str, str]:

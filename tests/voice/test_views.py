@@ -190,12 +190,12 @@ def test_the_moderation_queue_in_the_admin(voice, make_motion, client):
     assert page.status_code == 200 and "You are a stupid idiot." in page.content.decode()
     assert client.get("/admin/voice/comment/?reason=flood").content.decode().count("stupid idiot") == 0
     mail.outbox.clear()
+    decision = {"action": "reject", "_selected_action": [c.pk], "reason": "Personal abuse", "abusive": "on"}
+    page = client.post("/admin/voice/comment/", decision)
+    assert "Nothing has been done yet" in page.content.decode()  # a rejection is confirmed first
+    assert Comment.objects.get(pk=c.pk).status == Comment.Status.HELD and not mail.outbox
     with mock.patch.object(transaction, "on_commit", lambda fn, *a, **k: fn()):
-        r = client.post(
-            "/admin/voice/comment/",
-            {"action": "reject", "_selected_action": [c.pk], "reason": "Personal abuse", "abusive": "on"},
-            follow=True,
-        )
+        r = client.post("/admin/voice/comment/", {**decision, "confirm": "yes"}, follow=True)
     assert r.status_code == 200
     c.refresh_from_db()
     assert c.status == Comment.Status.REJECTED and c.confirmed_abusive
@@ -203,7 +203,7 @@ def test_the_moderation_queue_in_the_admin(voice, make_motion, client):
     r = client.post(
         "/admin/voice/comment/?queue=all", {"action": "approve", "_selected_action": [c.pk], "reason": ""}, follow=True
     )
-    assert "give a reason" in r.content.decode()
+    assert "Give a reason for the decision" in r.content.decode()
     client.force_login(voice.scrutineer)  # not a voice officer
     assert client.get("/admin/voice/comment/").status_code == 403
 

@@ -1,9 +1,11 @@
-"""Ballot file formats: BLT, CSV (two layouts), JSON, and the cast vote records of US ranked-choice counts (NIST
-CDF JSON, ES&S CSV, a Dominion export folder); read any of them into a Profile, write any of them.
+"""Ballot file formats: BLT, CSV (two layouts), JSON, the CSV of MGGG's scot-elex collection of Scottish council
+elections (`scot`, as VoteKit's `load_scottish` reads it), and the cast vote records of US ranked-choice counts
+(NIST CDF JSON, ES&S CSV, Clear Ballot CSV, a Dominion export folder); read any of them into a Profile, write
+any of them.
 
 The format is the one named, else the file's extension (.blt, .csv, .json) refined by what the text looks like (a
-CDF report or a Dominion export is JSON; an ES&S file is CSV), else what the text looks like. A folder is a
-Dominion export. docs/formats.md describes each.
+CDF report or a Dominion export is JSON; an ES&S, a Clear Ballot or a scot-elex file is CSV), else what the text
+looks like. A folder is a Dominion export. docs/formats.md describes each.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from omov.count.formats.cvr import CvrRules, Tally
 from omov.count.profile import Profile
 
 ProgressFn = Callable[[int, int], None]
-FORMATS = ("blt", "csv", "json", "cdf", "ess", "dominion")
+FORMATS = ("blt", "csv", "json", "scot", "cdf", "ess", "dominion", "clearballot")
 _EXTENSIONS = {".blt": "blt", ".csv": "csv", ".json": "json", ".txt": None}
 
 
 _CDF = re.compile(rb'"@type"\s*:\s*"(CVR\.)?CastVoteRecordReport"')
 _SESSIONS = re.compile(rb'"Sessions"\s*:\s*\[')
+_CLEARBALLOT = re.compile(rb'(?:[^\r\n]*,)?"?Choice_[0-9]+_[0-9]+:')  # a choice column in the header line
 
 
 def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> str:
@@ -44,11 +47,29 @@ def detect_format(path: str | os.PathLike[str], data: bytes | None = None) -> st
     if fmt is not None and fmt != "csv":
         return fmt
     head = text[:4096]
+    if _scot_layout(head, text[-4096:]):
+        return "scot"
     if fmt is None:
         first = head.split(b"\n", 1)[0].split(b"#", 1)[0].split()
         if len(first) >= 2 and all(tok.lstrip(b"-").isdigit() for tok in first):
             return "blt"
+    if _CLEARBALLOT.match(text[:65536]):
+        return "clearballot"
     return "ess" if _ess_header(text) else "csv"
+
+
+_SCOT_HEADER = re.compile(rb'^\s*"?[0-9]{1,9}"?\s*,\s*"?[0-9]{1,9}"?[\s,]*$')
+_SCOT_CANDIDATE = re.compile(rb'^\s*"?candidate(\s*[0-9]+)?"?\s*,', re.IGNORECASE)
+
+
+def _scot_layout(head: bytes, tail: bytes) -> bool:
+    """A scot-elex CSV: its first non-blank row two whole numbers, one of its last two a `Candidate` row (the
+    last is the ward's name). Reads only the first and last few thousand bytes."""
+    first = next((ln for ln in head.splitlines() if ln.strip(b" \t,")), b"")
+    if not _SCOT_HEADER.match(first):
+        return False
+    last = [ln for ln in tail.splitlines() if ln.strip(b" \t,")][-2:]
+    return any(_SCOT_CANDIDATE.match(ln) for ln in last)
 
 
 def _ess_header(text: bytes) -> bool:
@@ -81,8 +102,8 @@ def read_profile(
     file and the line (or, in JSON cast vote records, the item). Each reader is imported only when its format is
     read (a count of a BLT file loads nothing else).
 
-    `rules` are for cast vote records (cdf, ess, dominion): which contest, and what overvotes, skipped ranks and
-    repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
+    `rules` are for cast vote records (cdf, ess, dominion, clearballot): which contest, and what overvotes, skipped
+    ranks and repeated candidates do; `tally`, if given, collects what the reader met (overvotes, write-ins...).
     """
     from omov.count.formats.blt import decode, decode_noting, parse_blt
 
@@ -107,6 +128,11 @@ def read_profile(
     if kind == "blt":
         text, notes = decode_noting(data)
         return parse_blt(text, source=source, allow_equal=allow_equal, progress=progress, warnings=notes)
+    if kind == "scot":
+        from omov.count.formats.scot import parse_scot
+
+        text, notes = decode_noting(data)
+        return parse_scot(text, source=source, progress=progress, warnings=notes)
     text = decode(data)
     if kind == "csv":
         from omov.count.formats.csv_ import parse_csv  # each reader imported only when its format is read
@@ -120,13 +146,18 @@ def read_profile(
         from omov.count.formats.ess import parse_ess
 
         return parse_ess(text, source=source, rules=rules, tally=tally, progress=progress)
+    if kind == "clearballot":
+        from omov.count.formats.clearballot import parse_clearballot
+
+        return parse_clearballot(text, source=source, rules=rules, tally=tally, progress=progress)
     from omov.count.formats.json_ import parse_json
 
     return parse_json(text, source=source, allow_equal=allow_equal, progress=progress)
 
 
 def format_profile(profile: Profile, fmt: str) -> str:
-    """The profile as text in ballot format `fmt` (blt, csv, json, cdf, ess; a Dominion export is a folder)."""
+    """The profile as text in ballot format `fmt` (blt, csv, json, scot, cdf, ess, clearballot; a Dominion export is a
+    folder)."""
     from omov.count.formats.blt import write_blt
     from omov.count.formats.cdf import write_cdf
     from omov.count.formats.csv_ import write_csv
@@ -139,10 +170,18 @@ def format_profile(profile: Profile, fmt: str) -> str:
         return write_csv(profile)
     if fmt == "json":
         return write_json(profile)
+    if fmt == "scot":
+        from omov.count.formats.scot import write_scot
+
+        return write_scot(profile)
     if fmt == "cdf":
         return write_cdf(profile)
     if fmt == "ess":
         return write_ess(profile)
+    if fmt == "clearballot":
+        from omov.count.formats.clearballot import write_clearballot
+
+        return write_clearballot(profile)
     if fmt == "dominion":
         raise CountError("a Dominion export is a folder of files, not one text; write it with write_profile")
     raise CountError(f"unknown ballot format {fmt!r}; choose one of: {', '.join(FORMATS)}")
