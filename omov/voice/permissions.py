@@ -75,6 +75,15 @@ class ModerationScope:
             q |= Q(**{f"{field}__organisation_id": unit.organisation_id, f"{field}__unit__path__startswith": unit.path})
         return q
 
+    def owned(self) -> Q:
+        """The same as `comments`, on things that carry their own organisation and unit (motions, consultations)."""
+        if self.everything:
+            return Q()
+        q = Q(organisation_id__in=list(self.organisations))
+        for unit in self.units:
+            q |= Q(organisation_id=unit.organisation_id, unit__path__startswith=unit.path)
+        return q
+
     def unit_choices(self) -> QuerySet[Unit]:
         """The units whose discussions are in this scope (for a filter's choices)."""
         if self.everything:

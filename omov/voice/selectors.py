@@ -75,8 +75,15 @@ def under(units: list[Unit], field: str = "") -> Q:
 
 
 def _officer_scope(user: Any) -> Q | None:
-    """What a member-voice officer looks after, as a filter on `unit`; None for a superuser (everything)."""
-    return None if user.is_superuser else under(units_looked_after(user), "unit")
+    """What a member-voice officer looks after, as a filter; None for a superuser (everything). Officers
+    appointed through the organisation's roles count as those named in member voice's own list do
+    (`permissions.moderation_scope`)."""
+    from omov.voice.permissions import moderation_scope
+
+    if user.is_superuser:
+        return None
+    scope = moderation_scope(user)
+    return scope.owned() if scope else under(units_looked_after(user), "unit")
 
 
 def motions_for_officer(*, user: Any) -> QuerySet[Motion]:

@@ -293,3 +293,16 @@ def test_only_a_moderator_of_the_member_may_lift(voice, held, appointed):
     with pytest.raises(NotAllowed):
         vs.lift_suspension(member=voice.members[1], actor=elsewhere, reason="x")
     assert not AuditEntry.objects.filter(action="comment.suspension.lift").exists()
+
+
+def test_an_officer_appointed_through_the_roles_sees_the_motions_they_look_after(voice, make_motion, appointed):
+    """The voice index's "motions in the units you look after" and "consultations you run" use the same scope."""
+    from omov.voice.selectors import consultations_for_officer, motions_for_officer
+
+    motion = make_motion()
+    unit_appointed = _user("b2.only")
+    appoint(organisation=voice.org, user=unit_appointed, role="voice_officer", unit=voice.b2, actor=voice.admin)
+    assert motion.pk in {m.pk for m in motions_for_officer(user=appointed)}
+    in_b2 = {m.pk for m in motions_for_officer(user=unit_appointed)}
+    assert (motion.pk in in_b2) == motion.unit.path.startswith(voice.b2.path)
+    assert list(consultations_for_officer(user=_user("nobody"))) == []
