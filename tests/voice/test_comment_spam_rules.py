@@ -175,3 +175,26 @@ def test_every_match_holds_one_of_its_familys_gate_strings():
                     matched.add((family, i))
     # every pattern was exercised at least once
     assert matched == {(f, i) for f, (_, ps) in PROMO_RULES.items() for i in range(len(ps))}
+
+
+# Trusted link domains -------------------------------------------------------------------------------------------
+
+
+def test_a_citation_of_a_trusted_domain_is_not_a_dropped_link(pipeline):
+    """"Source: <BBC link>" is how members cite; a bare link to anywhere else is still evidence."""
+    cited = pipeline.screen("Source: https://www.bbc.co.uk/news/uk-politics-12345678")
+    assert "links:bare" not in cited.reasons and cited.verdict == ACCEPT
+    dropped = rule_score("Source: https://cheap-seo-links.xyz/best")
+    assert "links:bare" in dropped.reasons
+    for lookalike in ("https://notbbc.co.uk/x", "https://bbc.co.uk.cheap-deals.xyz/x"):
+        assert "links:bare" in rule_score(lookalike, trusted=("bbc.co.uk",)).reasons, lookalike
+    assert rule_score("https://www.gov.uk/council-tax", trusted=("gov.uk",)).reasons == ()
+
+
+def test_an_organisation_adds_its_own_site_and_bad_settings_are_refused():
+    own = Pipeline(settings=ModerationSettings.from_mapping({"trusted_link_domains": ["example-party.org.uk"]}))
+    assert "links:bare" not in own.screen("https://www.example-party.org.uk/conference").reasons
+    assert "links:bare" in own.screen("https://www.bbc.co.uk/news").reasons  # the list replaces the default
+    for bad in ("example.org", ["Example.org"], ["not a domain"], [3]):
+        with pytest.raises(ValueError, match="trusted_link_domains"):
+            ModerationSettings.from_mapping({"trusted_link_domains": bad})

@@ -13,6 +13,7 @@ too long; otherwise `accept`. Reasons are short codes (`spam:score`, `links:many
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -38,6 +39,10 @@ class ModerationSettings:
     spam_hold_threshold_words_only: float = 0.9
     abuse_hold_threshold: float = 0.5
     max_links: int = 2
+    # Links to these domains (and their subdomains) are left out of the link rules: a member citing a
+    # government page or the public broadcaster ("Source: https://www.bbc.co.uk/news/...") is not dropping
+    # a link. An organisation adds its own site. The spam model still reads every link.
+    trusted_link_domains: tuple[str, ...] = ("gov.uk", "parliament.uk", "nhs.uk", "bbc.co.uk", "bbc.com")
     # P(spam) before reading a comment: the training data is about a third spam; members' comments mostly
     # are not.
     spam_prior: float = 0.2
@@ -76,6 +81,14 @@ class ModerationSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < float("inf"):
                 raise ValueError(f"moderation setting {name} is a positive number, not {value!r}")
+        domains = self.trusted_link_domains
+        if isinstance(domains, str) or not all(
+            isinstance(d, str) and re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d) for d in domains
+        ):
+            raise ValueError(
+                "moderation setting trusted_link_domains is a list of domain names in lower case "
+                f"(such as \"example.org\"), not {domains!r}"
+            )
         for name in ("max_length", "max_links", "spamassassin_port", "feedback_min", "adapt_min_decisions",
                      "rate_window_seconds", "rate_soft", "rate_hard", "hourly_soft"):
             value = getattr(self, name)
@@ -88,7 +101,10 @@ class ModerationSettings:
         unknown = set(values or {}) - known
         if unknown:
             raise ValueError(f"unknown moderation settings: {', '.join(sorted(unknown))}")
-        return cls(**(values or {}))
+        values = dict(values or {})
+        if isinstance(values.get("trusted_link_domains"), list):
+            values["trusted_link_domains"] = tuple(values["trusted_link_domains"])
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,8 @@ class Pipeline:
         if recent and self.flood(recent, now):
             reasons.append("flood")
             hold = True
-        rules = rule_score(text, recent_texts=[r.text for r in recent if r.text], max_links=s.max_links)
+        rules = rule_score(text, recent_texts=[r.text for r in recent if r.text], max_links=s.max_links,
+                           trusted=s.trusted_link_domains)
         model = self.linear.prob_spam(text, prior=s.spam_prior) if model_score is None else model_score
         scores = {"spam_model": round(model, 4)}
         if self.feedback_ready():

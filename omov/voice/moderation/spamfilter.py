@@ -269,11 +269,20 @@ class RuleScore:
         return 1.0 - math.exp(-0.5 * self.points)
 
 
-def rule_score(text: str, *, recent_texts: Sequence[str] = (), max_links: int = 2) -> RuleScore:
-    """Link and repetition heuristics. `recent_texts` are the same author's recent comments."""
+def trusted_host(host: str, trusted: Sequence[str]) -> bool:
+    """Is `host` one of the `trusted` domains or under one (www.bbc.co.uk under bbc.co.uk; not notbbc.co.uk,
+    nor bbc.co.uk.example.xyz)?"""
+    return any(host == d or host.endswith("." + d) for d in trusted)
+
+
+def rule_score(
+    text: str, *, recent_texts: Sequence[str] = (), max_links: int = 2, trusted: Sequence[str] = ()
+) -> RuleScore:
+    """Link and repetition heuristics. `recent_texts` are the same author's recent comments; links to `trusted`
+    domains count for no link rule."""
     points = 0.0
     reasons: list[str] = []
-    links = find_links(text)
+    links = [x for x in find_links(text) if not trusted_host(link_host(x), trusted)]
     words = WORD_RE.findall(text.lower())
     if links:
         hosts = [link_host(x) for x in links]
