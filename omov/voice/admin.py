@@ -144,7 +144,7 @@ class ReasonFilter(admin.SimpleListFilter):
             ("spam", "spam score"),
             ("links", "links"),
             ("repetition", "repetition"),
-            ("promo", "self-promotion, giveaways, follow-for-follow"),
+            ("promo", "self-promotion, giveaways, follow-for-follow, scams, pills, adult lures"),
             ("markup", "HTML or script"),
             ("reported", "reported by members"),
             ("akismet", "Akismet"),

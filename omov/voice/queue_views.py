@@ -40,7 +40,7 @@ SHOWS = {
 # codes), as the admin's reason filter does, so it works on SQLite and PostgreSQL alike.
 REASONS = {
     "abuse": ("abuse", ['"abuse"']),
-    "promo": ("self-promotion, giveaways, follow-for-follow", ['"promo:']),
+    "promo": ("self-promotion, giveaways, follow-for-follow, scams, pills, adult lures", ['"promo:']),
     "links": ("links", ['"links:']),
     "repetition": ("repetition", ['"repetition:']),
     "shouting": ("shouting", ['"shouting"']),

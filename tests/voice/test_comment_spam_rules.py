@@ -43,6 +43,15 @@ CAMPAIGNING = [
     "We need a new channel of communication with the regional office.",
     "I shared the petition on my Facebook page: https://example.org/petition",
     "Members won a free vote on the selection rules at last night's meeting.",
+    # the topics of the spam families below, in members' words
+    "The local pharmacy is closing and people can't get their prescriptions on time.",
+    "My mum was prescribed tramadol after the operation and waited weeks for a GP appointment.",
+    "The Online Safety Act's age checks on porn sites need a proper debate.",
+    "Crypto regulation should be a manifesto commitment, and so should pension fund recovery.",
+    "Dating apps are where young voters are: the campaign team should advertise there.",
+    "Hot topic at conference: housing. We invested £2bn in council homes last time.",
+    "Our investment in the new clinic has paid off; the practice manager Mrs Patel says so too.",
+    "The regional organiser is a genuine expert on recovery from the 2019 result.",
 ]
 
 
@@ -164,6 +173,10 @@ def test_every_match_holds_one_of_its_familys_gate_strings():
         "subscribe to me and I'll subscribe back, follow4follow, like4like, l4l, s4s, teamfollowback",
         "hit me up, contact me on telegram, tap the link, make easy money online, work from home and earn",
         "Watch my video, visit my site, my youtube channel, #giveaway, $50 gift cards, free robux, enter the giveaway",
+        "hot singles in your area, adult dating, hookups tonight, nudes, 18+ chat, girls near your town",
+        "cheap viagra, buy cheap pills online, order tramadol without a prescription, no prescription needed",
+        "binary options, crypto signals, bitcoin recovery expert, investment manager Mrs Jane, legit hacker,"
+        " I invested $500 and got $7,000 in a week, spell caster",
     ]
     matched = set()
     for text in sentences:
@@ -198,3 +211,37 @@ def test_an_organisation_adds_its_own_site_and_bad_settings_are_refused():
     for bad in ("example.org", ["Example.org"], ["not a domain"], [3]):
         with pytest.raises(ValueError, match="trusted_link_domains"):
             ModerationSettings.from_mapping({"trusted_link_domains": bad})
+
+
+# The staples of comment spam on any site: adult lures, pills, investment and recovery scams, BBCode links ---------
+
+
+@pytest.mark.parametrize("text, family", [
+    ("Hot singles in your area are waiting", "promo:adult"),
+    ("Buy cheap pills online, no prescription needed", "promo:pharma"),
+    ("I invested $500 and got $7,000 in a week with my account manager Mrs Rose", "promo:scam"),
+    ("Lost your bitcoin? A funds recovery expert got mine back", "promo:scam"),
+])
+def test_the_old_staples_of_comment_spam_are_named(text, family):
+    assert family in promo_phrases(text)
+    assert family in rule_score(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "Hot singles in your area: https://meet-now.example.xyz/join",
+    "Cheap viagra and cialis, no prescription needed: www.pills.example.com",
+    "I invested $300 and got $4,500, thanks to my investment manager Mrs Rose. WhatsApp +44 7700 900123",
+])
+def test_with_a_link_or_a_contact_they_are_kept_out(pipeline, text):
+    assert pipeline.screen(text).verdict in (HOLD, SPAM)
+
+
+def test_bbcode_links_are_markup():
+    score = rule_score("Great article [url=https://cheap.example.com]cheap flights[/url] thanks")
+    assert "markup" in score.reasons
+
+
+def test_the_queue_names_the_new_families():
+    assert explain(["promo:pharma"], "cheap viagra here") == ["pills without a prescription: \u201cviagra\u201d"]
+    assert explain(["promo:adult"], "x") == ["adult or dating lure"]
+    assert explain(["promo:scam"], "x") == ["investment or recovery scam"]

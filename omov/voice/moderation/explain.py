@@ -31,6 +31,9 @@ PROMO = {
     "promo:earn": "easy money",
     "promo:contact": "asks to be contacted privately",
     "promo:click": "click bait",
+    "promo:adult": "adult or dating lure",
+    "promo:pharma": "pills without a prescription",
+    "promo:scam": "investment or recovery scam",
 }
 
 FIXED = {

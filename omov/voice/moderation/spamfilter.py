@@ -28,7 +28,11 @@ CONTACT_RE = re.compile(r"(?i)\b(?:whatsapp|telegram|dm me|message me|call now|c
 MONEY_RE = re.compile(
     r"(?i)[$£€]\s?\d|\b\d+\s?%\s?(?:off|discount|returns?|bonus|interest)\b|\b(?:btc|bitcoin|crypto)\b"
 )
-MARKUP_RE = re.compile(r"(?i)<\s*(?:script|iframe|a\s+href|img|object|embed|style)\b|javascript:|on\w+\s*=")
+# HTML that would run or load something, and the BBCode link tags of forum spam ("[url=https://...]cheap[/url]")
+MARKUP_RE = re.compile(
+    r"(?i)<\s*(?:script|iframe|a\s+href|img|object|embed|style)\b|javascript:|on\w+\s*="
+    r"|\[\s*(?:url|link)\s*(?:=|\])"
+)
 WORD_RE = re.compile(r"[a-z0-9']+")
 STOPWORDS = frozenset(
     "the and for you your are was were this that with have has not but all our their they them"
@@ -105,6 +109,33 @@ PROMO_RULES: dict[str, tuple[float, tuple[re.Pattern[str], ...]]] = {
         r"\bhit\s+me\s+up\b",
         r"\bcontact\s+me\s+(?:on|via|at)\s+(?:whatsapp|telegram|instagram|ig|snapchat)\b",
     ))),
+    # The old staples of comment spam on any site, whatever the page is about (added after the families above
+    # were measured; written from general knowledge of it, not from any corpus): adult and dating lures, pills
+    # without a prescription, and the "investment manager" and "funds recovery" scams. Each needs the spammer's
+    # wording, not the topic: "the local pharmacy is closing", "crypto regulation" and "dating apps and young
+    # voters" match nothing.
+    "promo:adult": (1.0, tuple(re.compile(x, re.I) for x in (
+        r"\b(?:hot|sexy|lonely|horny|naughty)\s+(?:singles|girls|women|milfs?|babes|moms)\b",
+        r"\b(?:adult|casual|sex)\s+(?:dating|chat|hookups?|cams?)\b|\bhook\s*ups?\s+(?:tonight|near\s+you)\b",
+        r"\b(?:nudes|xxx|onlyfans\s+leaks?)\b|\b18\+\s*(?:only|chat|content)\b",
+        r"\b(?:girls|singles|women)\s+(?:near|in)\s+your\s+(?:area|town|city)\b",
+    ))),
+    "promo:pharma": (1.0, tuple(re.compile(x, re.I) for x in (
+        # the spam classics, not medicines members talk about ("my mum waited weeks for her tramadol")
+        r"\b(?:viagra|cialis|levitra|kamagra)\b",
+        r"\b(?:buy|order|cheap|discount)\s+(?:\w+\s+){0,2}?(?:pills|meds|tablets)\s+online\b",
+        r"\b(?:buy|order|get)\s+(?:\w+\s+){0,2}?without\s+(?:a\s+)?prescription\b"
+        r"|\bno\s+prescription\s+(?:needed|required)\b",
+    ))),
+    "promo:scam": (1.0, tuple(re.compile(x, re.I) for x in (
+        r"\b(?:binary\s+options?|forex\s+(?:signals?|trading\s+(?:expert|account|manager))|crypto\s+signals?)\b",
+        r"\b(?:funds?|crypto|bitcoin|asset|scam)\s+recovery\s+(?:expert|specialist|hacker|agent|service)s?\b",
+        r"\b(?:investment|account|trading)\s+(?:manager|expert|mentor)\s+(?:mr|mrs|ms|miss|dr)\.?\s+\w+",
+        r"\b(?:i|we)\s+(?:invested|started\s+with)\s+" + _AMOUNT + r"[^.!?\n]{0,40}?\b(?:got|earned|made|received"
+        r"|now\s+(?:have|earn|make))\s+" + _AMOUNT,
+        r"\b(?:legit|genuine)\s+(?:hacker|investment\s+platform|trader)\b",
+        r"\b(?:spell\s*caster|love\s+spell|black\s+magic)\b",
+    ))),
     # "click here", "link in bio"
     "promo:click": (1.0, tuple(re.compile(x, re.I) for x in (
         r"\bclick\s+(?:here|(?:on\s+)?(?:the|this|my)\s+link|(?:the\s+)?link\s+below)\b",
@@ -122,10 +153,16 @@ PROMO_GATES: dict[str, tuple[str, ...]] = {
     "promo:earn": ("earn", "mak", "made", "work"),
     "promo:contact": ("dm", "pm", "inbox", "message", "text", "whatsapp", "telegram", "hit", "contact"),
     "promo:click": ("click", "bio", "tap"),
+    "promo:adult": ("hot", "sexy", "lonely", "horny", "naughty", "dating", "chat", "hook", "cam", "nude", "xxx",
+                    "onlyfans", "18+", "near your", "in your"),
+    "promo:pharma": ("viagra", "cialis", "levitra", "kamagra", "online", "prescription"),
+    "promo:scam": ("binary", "forex", "signal", "recovery", "manager", "expert", "mentor", "invested",
+                   "started with", "legit", "genuine", "spell", "magic"),
 }
 # The families that, beside a link, make the link the point of the comment (`promo:link`). "Click here" is not
 # one: an organiser's "click here to sign: <the petition>" is the same words.
-PROMO_WITH_LINK = ("promo:self", "promo:follow-swap", "promo:giveaway", "promo:earn", "promo:contact")
+PROMO_WITH_LINK = ("promo:self", "promo:follow-swap", "promo:giveaway", "promo:earn", "promo:contact", "promo:adult",
+                   "promo:pharma", "promo:scam")
 PROMO_LINK_POINTS = 1.5
 # A link with at most this many words beside it: the link drop of SEO spam ("Great post! www.example.com").
 # It holds such a comment for an officer even when the model is sure it is fine (2 points alone are a spam score
