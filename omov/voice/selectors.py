@@ -18,7 +18,16 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from omov.count.formats.csv_safety import neutralise_row
 from omov.members.models import Member, Unit
 from omov.members.selectors import eligible_members
-from omov.voice.models import Answer, Comment, Consultation, Motion, MotionThreshold, Question, Thread
+from omov.voice.models import (
+    Answer,
+    Comment,
+    Consultation,
+    ModerationDecision,
+    Motion,
+    MotionThreshold,
+    Question,
+    Thread,
+)
 
 C = Consultation.State
 
@@ -114,11 +123,41 @@ def consultations_for_officer(*, user: Any) -> QuerySet[Consultation]:
 
 
 def visible_comments(*, thread: Thread, member: Member | None = None) -> list[Comment]:
-    """Accepted comments of a thread, plus the member's own held ones (marked as awaiting review)."""
-    q = Q(status=Comment.Status.ACCEPTED)
+    """Accepted comments of a thread, plus the member's own that others do not see, each with `own_status`
+    saying why: waiting for a moderator (held, or filed as spam by the filter and not yet decided), or not
+    shown by a moderator's decision, with the reason the moderator gave (the one the author was mailed).
+
+    Only the member's own comments are ever added, and the moderators' reasons are read for those alone."""
+    S = Comment.Status
+    q = Q(status=S.ACCEPTED)
     if member is not None:
-        q |= Q(author=member, status=Comment.Status.HELD)
-    return list(thread.comments.filter(q).select_related("author", "parent").prefetch_related("revisions"))
+        q |= Q(author=member, status__in=[S.HELD, S.SPAM, S.REJECTED])
+    comments = list(thread.comments.filter(q).select_related("author", "parent").prefetch_related("revisions"))
+    own = [c.pk for c in comments if c.status in (S.SPAM, S.REJECTED)]
+    D = ModerationDecision.Decision
+    latest: dict[int, ModerationDecision] = {}
+    if own:
+        # The decisions that take a comment down (a warning leaves its status as it was); the last one wins,
+        # since an officer may decide again.
+        taking_down = [D.REJECT, D.SUSPEND, D.SPAM]
+        decisions = ModerationDecision.objects.filter(comment_id__in=own, decision__in=taking_down)
+        for d in decisions.order_by("created_at", "pk"):
+            latest[d.comment_id] = d
+    for c in comments:
+        c.own_status = ""
+        c.refused = False
+        if c.status == S.ACCEPTED:
+            continue
+        d = latest.get(c.pk)
+        if c.status == S.REJECTED:
+            c.own_status, c.refused = "not shown — rejected by a moderator", True
+        elif c.status == S.SPAM and d is not None and d.decision == D.SPAM:
+            c.own_status, c.refused = "not shown — held as spam", True
+        else:  # held, or filed as spam by the filter: it waits in the moderation queue
+            c.own_status = "awaiting review (only you can see it)"
+        if c.refused and d is not None and d.reason:
+            c.own_status += f": {d.reason}"
+    return comments
 
 
 @dataclass

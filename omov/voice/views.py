@@ -108,10 +108,18 @@ def thread_url(thread: Thread) -> str:
 
 
 def _thread_context(
-    request: HttpRequest, thread: Thread | None, member: Member | None, post_url: str = ""
+    request: HttpRequest,
+    thread: Thread | None,
+    member: Member | None,
+    post_url: str = "",
+    comment_form: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The discussion part of a page. A thread not started yet (a candidate nobody has discussed) shows no
-    comments and a form that starts it: a GET only reads, the first comment's POST creates the thread."""
+    comments and a form that starts it: a GET only reads, the first comment's POST creates the thread.
+
+    `comment_form` is a refused post shown again: {"error", "body", "parent"} (parent: the comment replied to,
+    or None for the comment box), so that the member's text is kept beside the reason it was refused. A
+    suspended member is shown the suspension instead of the box (posting would only be refused)."""
     comments = selectors.visible_comments(thread=thread, member=member) if thread is not None else []
     return {
         "thread": thread,
@@ -119,7 +127,20 @@ def _thread_context(
         "comments": comments,
         "report_reasons": Report.Reason.choices,
         "max_length": services.moderation_settings().max_length,
+        "comment_form": comment_form or {},
+        "suspension": services.is_suspended(member=member) if member is not None else None,
+        "discussion_here": True,  # voice/_messages.html leaves the discussion's messages to the discussion
     }
+
+
+# A message about the discussion (a comment posted, changed or reported) is shown inside the discussion section,
+# where the redirect to #discussion lands, not at the top of the page (out of view on a phone).
+DISCUSSION = "discussion"
+
+
+def _sentence(text: str) -> str:
+    """A service's refusal ("you cannot post until ...") as a sentence shown on its own."""
+    return text[:1].upper() + text[1:]
 
 
 # Home -------------------------------------------------------------------------------------------------------
@@ -221,6 +242,12 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         raise Http404("no such motion")
     if motion.state == Motion.State.DRAFT and (member is None or motion.proposer_id != member.pk):
         raise Http404("no such motion")
+    return _motion_page(request, motion, member)
+
+
+def _motion_page(
+    request: HttpRequest, motion: Motion, member: Member | None, comment_form: dict[str, Any] | None = None
+) -> HttpResponse:
     supporters = motion.supports.count()
     supports = member is not None and motion.supports.filter(member=member).exists()
     now = timezone.now()
@@ -242,8 +269,8 @@ def motion_detail(request: HttpRequest, motion_id: int) -> HttpResponse:
         "progress": min(100, round(100 * supporters / motion.threshold)) if motion.threshold else 100,
     }
     if thread is not None:
-        ctx.update(_thread_context(request, thread, member))
-    return render(request, "voice/motion.html", ctx)
+        ctx.update(_thread_context(request, thread, member, comment_form=comment_form))
+    return render(request, "voice/motion.html", ctx, status=400 if comment_form else 200)
 
 
 def _motion_action(request: HttpRequest, motion_id: int, action: str) -> HttpResponse:
@@ -388,10 +415,7 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
     member = _member(request)
     questions = list(c.questions.all())
     now = timezone.now()
-    is_open = services.consultation_is_open(c, now)
-    eligible = member is not None and services.in_electorate(consultation=c, member=member)
     answered = member is not None and c.participations.filter(member=member).exists()
-    cookie_key = request.COOKIES.get(KEY_COOKIE.format(c.pk), "")
     error = ""
     if request.method == "POST":
         try:
@@ -416,6 +440,21 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
                     secure=request.is_secure(),
                 )
             return response
+    return _consultation_page(request, c, member, error=error)
+
+
+def _consultation_page(
+    request: HttpRequest,
+    c: Consultation,
+    member: Member | None,
+    error: str = "",
+    comment_form: dict[str, Any] | None = None,
+) -> HttpResponse:
+    questions = list(c.questions.all())
+    is_open = services.consultation_is_open(c, timezone.now())
+    eligible = member is not None and services.in_electorate(consultation=c, member=member)
+    answered = member is not None and c.participations.filter(member=member).exists()
+    cookie_key = request.COOKIES.get(KEY_COOKIE.format(c.pk), "")
     ctx = {
         "consultation": c,
         "questions": _question_forms(questions, _current_answers(c, member, cookie_key) if answered else {}),
@@ -425,13 +464,13 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> HttpRespo
         "answered": answered,
         "cookie_key": cookie_key,
         "error": error,
-        "posted": request.POST if request.method == "POST" else {},
+        "posted": request.POST if request.method == "POST" and error else {},
         "is_officer": services.is_voice_officer(actor=request.user, unit=c.unit),
     }
     thread = selectors.find_thread(consultation=c)
     if thread is not None:
-        ctx.update(_thread_context(request, thread, member))
-    return render(request, "voice/consultation.html", ctx, status=400 if error else 200)
+        ctx.update(_thread_context(request, thread, member, comment_form=comment_form))
+    return render(request, "voice/consultation.html", ctx, status=400 if error or comment_form else 200)
 
 
 def _can_see_results(request: HttpRequest, c: Consultation) -> bool:
@@ -496,11 +535,20 @@ def candidate_thread(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
     if not is_visible(actor=request.user, ballot=candidate.ballot) or not _candidate_in_scope(request, candidate):
         raise Http404("no such candidate")
-    member = _member(request)
+    return _candidate_page(request, candidate, _member(request))
+
+
+def _candidate_page(
+    request: HttpRequest, candidate: Candidate, member: Member | None, comment_form: dict[str, Any] | None = None
+) -> HttpResponse:
     thread = selectors.find_thread(candidate=candidate)  # None until someone comments: a GET never writes
     start = reverse("voice:candidate-comment", args=[candidate.pk])
-    ctx = {"candidate": candidate, "member": member, **_thread_context(request, thread, member, post_url=start)}
-    return render(request, "voice/candidate.html", ctx)
+    ctx = {
+        "candidate": candidate,
+        "member": member,
+        **_thread_context(request, thread, member, post_url=start, comment_form=comment_form),
+    }
+    return render(request, "voice/candidate.html", ctx, status=400 if comment_form else 200)
 
 
 @login_required
@@ -520,9 +568,9 @@ def candidate_comment_post(request: HttpRequest, candidate_id: int) -> HttpRespo
             user_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
         )
     except VoiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, POSTED_TEXT[comment.status])
+        refused = {"error": _sentence(str(exc)), "body": request.POST.get("body", ""), "parent": None}
+        return _candidate_page(request, candidate, _member(request), comment_form=refused)
+    messages.success(request, POSTED_TEXT[comment.status], extra_tags=DISCUSSION)
     return redirect(reverse("voice:candidate", args=[candidate.pk]) + "#discussion")
 
 
@@ -554,10 +602,21 @@ def comment_post(request: HttpRequest, thread_id: int) -> HttpResponse:
             user_ip=request.META.get("REMOTE_ADDR", "127.0.0.1"),
         )
     except VoiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, POSTED_TEXT[comment.status])
+        # Shown again with the member's text kept, the reason beside the box (the form's action lands there).
+        refused = {"error": _sentence(str(exc)), "body": request.POST.get("body", ""), "parent": parent}
+        return _thread_page(request, thread, refused)
+    messages.success(request, POSTED_TEXT[comment.status], extra_tags=DISCUSSION)
     return redirect(thread_url(thread))
+
+
+def _thread_page(request: HttpRequest, thread: Thread, comment_form: dict[str, Any]) -> HttpResponse:
+    """The page a thread belongs to (a motion, consultation or candidate), with a refused comment shown again."""
+    member = _member(request)
+    if thread.motion_id:
+        return _motion_page(request, thread.motion, member, comment_form=comment_form)
+    if thread.consultation_id:
+        return _consultation_page(request, thread.consultation, member, comment_form=comment_form)
+    return _candidate_page(request, thread.candidate, member, comment_form=comment_form)
 
 
 @login_required
@@ -577,7 +636,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 {"comment": comment, "error": str(exc), "body": request.POST.get("body", "")},
                 status=400,
             )
-        messages.success(request, POSTED_TEXT[comment.status].replace("posted", "changed"))
+        messages.success(request, POSTED_TEXT[comment.status].replace("posted", "changed"), extra_tags=DISCUSSION)
         return redirect(thread_url(comment.thread))
     return render(request, "voice/comment_edit.html", {"comment": comment, "body": comment.body})
 
@@ -594,9 +653,11 @@ def comment_report(request: HttpRequest, comment_id: int) -> HttpResponse:
             comment=comment, reporter=member, reason=request.POST.get("reason", ""), note=request.POST.get("note", "")
         )
     except VoiceError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, _sentence(str(exc)), extra_tags=DISCUSSION)
     else:
-        messages.success(request, "Thank you: the comment is reported and a moderator will look at it.")
+        messages.success(
+            request, "Thank you: the comment is reported and a moderator will look at it.", extra_tags=DISCUSSION
+        )
     return redirect(thread_url(comment.thread))
 
 

@@ -163,10 +163,10 @@ def test_posting_a_comment_escapes_html_and_script(voice, make_motion, as_member
     assert "only you can see it" in html
     other = as_member(2).get(f"/voice/motions/{motion.pk}/").content.decode()
     assert "alert(" not in other  # held comments are not shown to others
-    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "   "}, follow=True)
-    assert "a comment cannot be empty" in messages_of(r)
-    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "x" * 6000}, follow=True)
-    assert any("at most 5000 characters" in m for m in messages_of(r))
+    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "   "})
+    assert r.status_code == 400 and "A comment cannot be empty" in r.content.decode()
+    r = client.post(f"/voice/threads/{thread.pk}/comments/", {"body": "x" * 6000})
+    assert r.status_code == 400 and "at most 5000 characters" in r.content.decode()
     assert Comment.objects.count() == 2
 
 
