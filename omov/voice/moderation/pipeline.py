@@ -3,11 +3,12 @@
     verdict = Pipeline(settings).screen(text, recent=[...])   ->  accept | hold | spam, with reasons and scores
 
 Order: size → rate limit (the author's recent posts) → spam (rules + the linear spam model, officers' decisions
-once there are enough, Akismet and SpamAssassin when configured)
-→ abuse (offensive-language classifier). A comment is `spam` when the spam score passes `spam_threshold` (or
-Akismet says spam, or SpamAssassin's score passes `spamassassin_spam_score`); it is `hold` (kept for an officer to review, never dropped) when the spam score passes
-`spam_hold_threshold`, the abuse score passes `abuse_hold_threshold`, the author is posting too fast, SpamAssassin calls it spam, or it is
-too long; otherwise `accept`. Reasons are short codes (`spam:score`, `links:many`, `abuse`, `flood`, ...).
+once there are enough, Akismet and SpamAssassin when configured) → abuse (offensive-language classifier). A
+comment is `spam` when the spam score passes `spam_threshold` (or Akismet says spam, or SpamAssassin's score
+passes `spamassassin_spam_score`); it is `hold` (kept for an officer to review, never dropped) when the spam
+score passes `spam_hold_threshold`, the abuse score passes `abuse_hold_threshold`, the author is posting too
+fast, SpamAssassin calls it spam, or it is too long; otherwise `accept`. Reasons are short codes
+(`spam:score`, `links:many`, `abuse`, `flood`, ...).
 """
 
 from __future__ import annotations
