@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
+from django.db.models import Q
 
 from omov.core.actors import ANONYMOUS
 from omov.core.ratelimit import Hit, limiter
@@ -60,7 +61,9 @@ def signin_url(*, user: Any, base: str = "") -> str:
 
 def recipients_for_email(email: str) -> list[tuple[Any, str]]:
     """Who may sign in with this address, and the address on record to mail the link to: a staff user with it,
-    or else a member with it (given a user if needed).
+    else a user who holds an office (an appointment through the organisation's roles, or a trustee's seat on a
+    verifiable ballot: officers and trustees need not be staff or members), else a member with it (given a user
+    if needed).
 
     The address is matched by the rule in omov.members.emails (ASCII case only, never a Unicode look-alike),
     and the link goes to the address stored for that person, never to the address as typed: whoever types a
@@ -74,6 +77,10 @@ def recipients_for_email(email: str) -> list[tuple[Any, str]]:
     staff = matching_email(User.objects.filter(is_active=True, is_staff=True).order_by("pk"), email)
     if staff:
         return [(staff[0], staff[0].email)]
+    office = Q(appointments__isnull=False) | Q(trustee_of__isnull=False)
+    holders = matching_email(User.objects.filter(office, is_active=True).distinct().order_by("pk"), email)
+    if holders:
+        return [(holders[0], holders[0].email)]
     members = matching_email(Member.objects.exclude(status=Member.Status.SUSPENDED).order_by("pk"), email)
     return [(user_for_member(member=m), m.email) for m in members[:1]]
 

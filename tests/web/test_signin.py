@@ -214,3 +214,27 @@ def test_an_appointed_officer_is_sent_to_omovs_own_pages(client, world):
     client.post("/signin/", {"email": "ro@example.org"})
     response = client.post(_link(mail.outbox[0].body))
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_an_officer_who_is_neither_staff_nor_a_member_can_ask_for_a_link(client, world):
+    """Officers appointed through the roles (as the demo's voice officer is) and trustees sign in by email too;
+    a user who holds no office and is no member still gets nothing (the same page either way)."""
+    from django.contrib.auth import get_user_model
+
+    from omov.members.services import appoint
+
+    User = get_user_model()
+    voice = User.objects.create_user("voice.only", "voice.only@example.org")
+    appoint(organisation=world.org, user=voice, role="voice_officer", actor=world.admin)
+    User.objects.create_user("nobody.at.all", "nobody@example.org")
+    client.post("/signin/", {"email": "nobody@example.org"})
+    assert mail.outbox == []
+    client.post("/signin/", {"email": "Voice.Only@example.org"})
+    assert [m.to for m in mail.outbox] == [["voice.only@example.org"]]
+    response = client.post(_link(mail.outbox[0].body))
+    assert response.status_code == 302
+    voice.is_active = False
+    voice.save()
+    mail.outbox.clear()
+    client.post("/signin/", {"email": "voice.only@example.org"})
+    assert mail.outbox == []
