@@ -466,7 +466,8 @@ def post_table(s: Site) -> list[Post]:
         Post(
             f"/voice/threads/{s.comment.thread_id}/comments/",
             {"body": "Hello"},
-            refused(STAFF | {"anon"}, ("to", f"/voice/motions/{m}/")) | nobody_there,
+            # a refused comment comes back on the page, with its text kept and the reason beside the box
+            refused(STAFF, (400,)) | refused({"anon"}, ("to", f"/voice/motions/{m}/")) | nobody_there,
         ),
         Post(f"/voice/comments/{s.comment.pk}/edit/", {"body": "Changed by someone else"}, refused(not_author, 403)),
         Post(f"/voice/comments/{s.held.pk}/edit/", {"body": "Changed by someone else"}, refused(not_author, 403)),
