@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from omov.members.services import user_for_member
 from omov.voice import services as vs
 
 
@@ -33,3 +34,14 @@ def make_motion(voice):
         return motion
 
     return make
+
+
+@pytest.fixture
+def as_member(client, voice):
+    """as_member(i): the test client signed in as the world's member i."""
+
+    def login(i):
+        client.force_login(user_for_member(member=voice.members[i]))
+        return client
+
+    return login

@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from omov.members.services import user_for_member
 from omov.voice import services as vs
 from omov.voice.models import Comment
 
@@ -23,14 +22,6 @@ def motion(make_motion):
 def thread(motion):
     return vs.thread_for_motion(motion=motion)
 
-
-@pytest.fixture
-def as_member(client, voice):
-    def login(i):
-        client.force_login(user_for_member(member=voice.members[i]))
-        return client
-
-    return login
 
 
 def discussion(html: str) -> str:

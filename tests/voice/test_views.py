@@ -14,18 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from omov.ballots.models import Ballot
-from omov.members.services import user_for_member
 from omov.voice import services as vs
 from omov.voice.models import Comment, Consultation, Motion, Participation, Response
-
-
-@pytest.fixture
-def as_member(client, voice):
-    def login(i):
-        client.force_login(user_for_member(member=voice.members[i]))
-        return client
-
-    return login
 
 
 @pytest.fixture
