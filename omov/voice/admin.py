@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,7 +35,7 @@ from omov.voice.models import (
     VoiceOfficer,
 )
 from omov.voice.moderation.explain import explain
-from omov.voice.selectors import under, units_looked_after
+from omov.voice.selectors import awaiting_decision, under, units_looked_after
 from omov.voice.services.moderation import DECISION_TEXT
 
 
@@ -124,13 +124,7 @@ class QueueFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-        return waiting(queryset) if self.value() == "waiting" else queryset
-
-
-def waiting(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-    """Comments waiting for a moderator: held, or filed as spam with no moderator decision on them."""
-    decided = ModerationDecision.objects.filter(comment=OuterRef("pk"))
-    return queryset.filter(Q(status=Comment.Status.HELD) | Q(status=Comment.Status.SPAM) & ~Exists(decided))
+        return awaiting_decision(queryset) if self.value() == "waiting" else queryset
 
 
 class ReasonFilter(admin.SimpleListFilter):

@@ -68,20 +68,18 @@ class ModerationScope:
     def comments(self, field: str = "thread") -> Q:
         """A filter on comments (`field` names the path to their thread) for the discussions in this scope. An
         organisation-wide discussion (no unit) is only in an organisation-wide scope, as in `moderate_comment`."""
-        if self.everything:
-            return Q()
-        q = Q(**{f"{field}__organisation_id__in": list(self.organisations)})
-        for unit in self.units:
-            q |= Q(**{f"{field}__organisation_id": unit.organisation_id, f"{field}__unit__path__startswith": unit.path})
-        return q
+        return self._on(f"{field}__")
 
     def owned(self) -> Q:
         """The same as `comments`, on things that carry their own organisation and unit (motions, consultations)."""
+        return self._on("")
+
+    def _on(self, prefix: str) -> Q:
         if self.everything:
             return Q()
-        q = Q(organisation_id__in=list(self.organisations))
+        q = Q(**{f"{prefix}organisation_id__in": list(self.organisations)})
         for unit in self.units:
-            q |= Q(organisation_id=unit.organisation_id, unit__path__startswith=unit.path)
+            q |= Q(**{f"{prefix}organisation_id": unit.organisation_id, f"{prefix}unit__path__startswith": unit.path})
         return q
 
     def unit_choices(self) -> QuerySet[Unit]:

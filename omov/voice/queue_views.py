@@ -27,6 +27,7 @@ from omov.voice.errors import VoiceError
 from omov.voice.models import Comment, ModerationDecision, PostingSuspension
 from omov.voice.moderation.explain import explain
 from omov.voice.permissions import comments_moderated_by, moderation_scope
+from omov.voice.selectors import awaiting_decision, moderator_decided
 
 PER_PAGE = 20
 
@@ -64,11 +65,6 @@ ASK_FIRST = {"spam", "reject", "suspend"}
 MAX_DAYS = 3650
 
 
-def _spam_decided() -> Exists:
-    """Has a moderator decided on it (any decision, as the admin's queue counts it)?"""
-    return Exists(ModerationDecision.objects.filter(comment=OuterRef("pk")))
-
-
 def queue_comments(comments: QuerySet[Comment], *, show: str, reason: str = "", unit: Any = None,
                    order: str = "newest") -> QuerySet[Comment]:
     """The queue's comments (`comments` annotated by `_annotated`): waiting (held, or filed as spam by the
@@ -78,9 +74,9 @@ def queue_comments(comments: QuerySet[Comment], *, show: str, reason: str = "", 
     if show == "spam":
         comments = comments.filter(status=S.SPAM)
     elif show == "decided":
-        comments = comments.filter(Exists(ModerationDecision.objects.filter(comment=OuterRef("pk"))))
+        comments = comments.filter(moderator_decided())
     else:
-        comments = comments.filter(Q(status=S.HELD) | Q(status=S.SPAM, spam_decided=False))
+        comments = awaiting_decision(comments)
     if reason in REASONS:
         q = Q(pk__in=[])
         for needle in REASONS[reason][1]:
@@ -94,7 +90,7 @@ def queue_comments(comments: QuerySet[Comment], *, show: str, reason: str = "", 
 
 
 def _annotated(comments: QuerySet[Comment]) -> QuerySet[Comment]:
-    return comments.annotate(spam_decided=_spam_decided(), top_score=Greatest("spam_score", "abuse_score"))
+    return comments.annotate(spam_decided=moderator_decided(), top_score=Greatest("spam_score", "abuse_score"))
 
 
 def waiting_comments(user: Any) -> QuerySet[Comment]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from omov.count.formats.csv_safety import neutralise_row
 from omov.members.models import Member, Unit
@@ -93,6 +93,17 @@ def _officer_scope(user: Any) -> Q | None:
         return None
     scope = moderation_scope(user)
     return scope.owned() if scope else under(units_looked_after(user), "unit")
+
+
+def moderator_decided() -> Exists:
+    """Has a moderator made any decision on the comment? (for `Comment` querysets)"""
+    return Exists(ModerationDecision.objects.filter(comment=OuterRef("pk")))
+
+
+def awaiting_decision(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """The comments waiting for a moderator: held, or filed as spam by the filter with no moderator decision on
+    them yet (the admin's queue and the moderation page count alike)."""
+    return comments.filter(Q(status=Comment.Status.HELD) | Q(status=Comment.Status.SPAM) & ~moderator_decided())
 
 
 def motions_for_officer(*, user: Any) -> QuerySet[Motion]:

@@ -11,11 +11,11 @@ from django.core import mail
 
 from omov.audit.models import AuditEntry
 from omov.voice import services as vs
-from omov.voice.admin import waiting as admin_waiting
 from omov.voice.errors import WrongState
 from omov.voice.models import Comment, ModerationDecision, PostingSuspension
 from omov.voice.moderation import ModerationSettings
 from omov.voice.moderation.explain import explain, shown_terms
+from omov.voice.selectors import awaiting_decision as admin_waiting
 
 # Reasons in words ---------------------------------------------------------------------------------------------
 

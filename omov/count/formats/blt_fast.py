@@ -51,7 +51,7 @@ _MAX_PREFIX_LINES = 1_000  # header, withdrawn candidates, comments and blank li
 _HEADER = re.compile(r"[0-9]+[ \t]+[0-9]+(?:[ \t]+-?[0-9]+)*")
 _WITHDRAWN = re.compile(r"-[0-9]+(?:[ \t]+-?[0-9]+)*")
 
-Grouped = tuple[npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[np.int64]]  # rows, weights, first line
+Grouped = tuple[npt.NDArray[Any], npt.NDArray[np.int64]]  # rows of candidate numbers, and their weights
 
 
 def parse_plain(
@@ -90,7 +90,7 @@ def parse_plain(
     grouped = _grouped_papers(data, start, end, ncand, progress)
     if grouped is None:
         return None
-    rows, weights, _ = grouped
+    rows, weights = grouped
     arrays = _arrays(rows, weights, ncand)
     if arrays is None:
         return None
@@ -159,7 +159,7 @@ def _papers_section(text: str) -> tuple[int, int] | None:
 
 
 def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: ProgressFn | None) -> Grouped | None:
-    """The papers in data[pos:end] grouped: rows of 1-based candidate numbers padded with 0, weights, first paper.
+    """The papers in data[pos:end] grouped: rows of 1-based candidate numbers padded with 0, and their weights.
 
     Each paper's ranking is packed into integer keys (`_packing`), block by block; identical keys are grouped
     once all blocks are read, and the groups put in order of their first paper, as the full parser has them.
@@ -197,7 +197,7 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
     else:
         flat = key.view(np.dtype((np.void, 8 * words))).reshape(-1)  # whole rows compared as bytes
     if not flat.size:  # blank lines only
-        return _unpack(key, ncand, bits, per_word), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return _unpack(key, ncand, bits, per_word), np.zeros(0, dtype=np.int64)
     order = np.argsort(flat)  # not stable (twice as fast): each group's first paper is its least index
     ordered = flat[order]
     bounds = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
@@ -211,7 +211,7 @@ def _grouped_papers(data: bytes, pos: int, end: int, ncand: int, progress: Progr
     rank = np.full(order.size, -1, dtype=np.int64)
     rank[first] = np.arange(first.size)
     by_first = rank[rank >= 0]
-    return _unpack(key[first[by_first]], ncand, bits, per_word), totals[by_first], first[by_first]
+    return _unpack(key[first[by_first]], ncand, bits, per_word), totals[by_first]
 
 
 def _c_grouped(
@@ -220,8 +220,7 @@ def _c_grouped(
     """`_grouped_papers` by the C scanner, for up to 15 candidates (a whole ranking in one key word).
 
     It gives up where the numpy path gives up (the C source says how), and groups in a hash table in order of
-    first appearance, so the groups come out in the same order without a sort; it does not say which line each
-    group's first paper was on (an empty array stands for that).
+    first appearance, so the groups come out in the same order without a sort.
     """
     assert c_scan is not None
     found = c_scan(data, pos, end, ncand)
@@ -234,7 +233,7 @@ def _c_grouped(
         progress(end, len(data))
     key = np.frombuffer(keys, dtype=np.int64).reshape(-1, 1)
     weights = np.frombuffer(totals, dtype=np.int64).copy()  # writable, as the numpy path's are
-    return _unpack(key, ncand, bits, per_word), weights, np.empty(0, dtype=np.int64)
+    return _unpack(key, ncand, bits, per_word), weights
 
 
 def _packing(ncand: int) -> tuple[int, int]:
